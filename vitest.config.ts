@@ -1,0 +1,12 @@
+// Test runner configuration: unit tests under test/, end-to-end tests run the built CLI from dist/.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});

@@ -1,7 +1,7 @@
 // Causes and fixes: what the rule engine concludes from an evaluation, and what it suggests.
 
 import type { PolicyDocument, PolicyRef } from './policy.js';
-import type { ContextValue } from './request.js';
+import type { ContextValue, S3CallFacts } from './request.js';
 
 /** The stable cause codes of CONTRACT.md. */
 export const CAUSE_CODES = [
@@ -59,6 +59,30 @@ export interface PolicyPatch {
   /** `null`: there was no document (a new policy). */
   before: PolicyDocument | Record<string, unknown> | null;
   after: PolicyDocument | Record<string, unknown>;
+  /**
+   * The current document was not in the evidence (unknown): `after` holds only what the fix adds,
+   * to be merged by hand; applying it cannot prove anything, so such a fix is never verified.
+   */
+  beforeUnknown?: boolean;
+}
+
+/**
+ * A change on the client side, as data, so a fix can be verified by re-evaluating the changed
+ * request (e.g. HTTPS: `context: { 'aws:SecureTransport': 'true' }`).
+ */
+export interface RequestChange {
+  /** Context keys to set on every authorization (and drop from `unknownKeys`). */
+  context?: Record<string, ContextValue>;
+  /** Context keys the changed request no longer sends. */
+  removeContextKeys?: string[];
+  /** S3 call facts to overwrite (`requestPayerSent: true`, `aclHeader: 'bucket-owner-full-control'`). */
+  s3?: Partial<S3CallFacts>;
+  /** The retried request authenticates (fresh credentials, synced clock, new presigned URL). */
+  clearAuthError?: boolean;
+  /** Send the request at this time instead (ISO 8601), e.g. after a retention date. */
+  time?: string;
+  /** Extra IAM actions the changed request needs, on the same resource as the first authorization. */
+  addActions?: string[];
 }
 
 /** What applying a patch would newly allow beyond the denied request. */
@@ -83,6 +107,10 @@ export interface Fix {
   commands?: string[];
   /** Unified diff of before/after, for display. */
   diff?: string;
+  /** Further patches that belong to the same fix and are applied together with `patch`. */
+  additionalPatches?: PolicyPatch[];
+  /** For client changes: how the request changes, so the fix can be re-evaluated. */
+  requestChange?: RequestChange;
 }
 
 /** One cause of the denial. */

@@ -5,5 +5,14 @@ export type * from './policy.js';
 export type * from './evidence.js';
 export type * from './evaluation.js';
 export type * from './report.js';
-export type { CauseCode, Confidence, ConditionRef, PolicyPatch, BlastRadius, Fix, Cause } from './cause.js';
+export type {
+  CauseCode,
+  Confidence,
+  ConditionRef,
+  PolicyPatch,
+  RequestChange,
+  BlastRadius,
+  Fix,
+  Cause,
+} from './cause.js';
 export { CAUSE_CODES } from './cause.js';

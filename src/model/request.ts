@@ -48,6 +48,24 @@ export interface AuthzRequest {
   need: 'required' | 'possible';
   /** Why this authorization is needed, in a few words (`source object read`). */
   purpose?: string;
+  /**
+   * When `resource` is an access point ARN: the bucket or object ARN behind it, which the bucket
+   * policy is evaluated against (DOMAIN-AUTHZ §4.5). Absent when the bucket is unknown.
+   */
+  underlyingResource?: string;
+}
+
+/** A presigned URL's signing time and lifetime, from `X-Amz-Date` + `X-Amz-Expires` (SigV2: `Expires`). */
+export interface PresignedFacts {
+  signatureVersion: 'SigV4' | 'SigV2';
+  /** ISO 8601 UTC time the URL was signed (`X-Amz-Date`); SigV2 URLs do not carry it. */
+  signedAt?: string;
+  /** `X-Amz-Expires`, seconds. */
+  expiresSeconds?: number;
+  /** ISO 8601 UTC instant the URL stops working (signedAt + expiresSeconds, or SigV2 `Expires`). */
+  expiresAt?: string;
+  /** Whether the request time was after `expiresAt`; absent when either time is unknown. */
+  expiredAtRequestTime?: boolean;
 }
 
 /** Facts about the S3 call that S3's own checks (ACLs, BPA, Requester Pays, Object Lock) read. */
@@ -76,6 +94,18 @@ export interface S3CallFacts {
   dataAccess?: 'read' | 'write' | 'read-write' | 'none';
   /** Policy submitted by PutBucketPolicy / PutAccessPointPolicy (for BlockPublicPolicy). */
   submittedPolicy?: unknown;
+  /** The operation was derived from method + query, `x-id` or the IAM action, not from a known name. */
+  operationInferred?: boolean;
+  /** Presigned URL facts, when the request was presigned and the input shows its parameters. */
+  presigned?: PresignedFacts;
+  /** Access log `aclRequired`: `true` when an ACL was needed to authorize the request. */
+  aclRequired?: boolean;
+  /** Region the request was sent to, when known (CloudTrail `awsRegion`, host header, credential scope). */
+  region?: string;
+  /** Whether the request came through a VPC endpoint; absent = unknown. */
+  viaVpcEndpoint?: boolean;
+  /** Tags the request set on the object (`x-amz-tagging`), when the input shows them. */
+  requestTags?: Record<string, string>;
 }
 
 /** A denied S3 request turned into what S3 evaluated. */
@@ -90,4 +120,9 @@ export interface S3Request {
   errorMessage?: string;
   /** Context keys no input revealed, named once for the report. */
   unknownKeys: string[];
+  /**
+   * Facts the input lacked that the request needs (`bucket`, `key`, `principal`, `operation`,
+   * `copy-source`, `delete-keys`, `time`): ask the user or gather evidence. Absent = nothing missing.
+   */
+  missing?: string[];
 }

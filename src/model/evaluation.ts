@@ -22,7 +22,30 @@ export interface ConditionTrace {
   /** Whether the key was present, absent, or not knowable from the input. */
   keyState: 'present' | 'absent' | 'unknown';
   result: Tri;
+  /**
+   * Why the condition could not be evaluated normally (unknown operator, unresolved policy variable,
+   * plain operator on a multi-valued key...); absent when it evaluated normally.
+   */
+  error?: string;
 }
+
+/**
+ * How a Principal element matched: `wildcard` (`*`), `account` (names the account: delegation),
+ * `root` (names the account, caller is its root user), `user`, `role` (every session of the role),
+ * `session` (the exact assumed-role session), `federated-user`, `service`, `canonical-user`, or
+ * `not-principal` (a NotPrincipal element decided).
+ */
+export type PrincipalMatchVia =
+  | 'wildcard'
+  | 'account'
+  | 'root'
+  | 'user'
+  | 'role'
+  | 'session'
+  | 'federated-user'
+  | 'service'
+  | 'canonical-user'
+  | 'not-principal';
 
 /** How one statement evaluated against one authorization. */
 export interface StatementTrace {
@@ -32,12 +55,20 @@ export interface StatementTrace {
   /** Whether every element matched. */
   matched: Tri;
   action: { matched: boolean; by?: string };
-  resource: { matched: boolean; by?: string };
+  /** `uncertain`: the match depends on a policy variable whose key is unknown (statement `matched` is `unknown`). */
+  resource: { matched: boolean; by?: string; uncertain?: boolean };
   /**
    * Principal element (resource policies only). `account` means the statement names the account
    * (delegation to IAM), which alone grants nothing to a non-root principal.
    */
-  principal?: { matched: 'true' | 'false' | 'account'; by?: string };
+  principal?: {
+    matched: 'true' | 'false' | 'account';
+    by?: string;
+    /** Which kind of entry matched (absent when nothing matched). */
+    via?: PrincipalMatchVia;
+    /** The caller could not be identified, so the match is undecided (statement `matched` is `unknown`). */
+    uncertain?: boolean;
+  };
   conditions: ConditionTrace[];
   /** The first element that made the statement not match, for "why didn't it apply". */
   failedOn?: 'action' | 'resource' | 'principal' | 'condition';
@@ -111,6 +142,11 @@ export interface AuthorizationResult {
   /** Decisions that remain possible given unknown evidence (always includes `decision`). */
   possibleDecisions: Decision[];
   layers: LayerResult[];
+  /**
+   * The layer (and, for policy layers, the statement) that decided: the matching Deny for
+   * ExplicitDeny, the first blocking layer for ImplicitDeny, the granting Allow for Allowed.
+   */
+  deciding?: { layer: LayerName; policy?: PolicyRef };
 }
 
 /** Evidence the engine needed but did not have, and what it could explain. */

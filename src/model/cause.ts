@@ -90,7 +90,13 @@ export interface BlastRadius {
   /** Probes evaluated before and after. */
   probes: number;
   /** Probes that were denied before and are allowed after, other than the denied request itself. */
-  newlyAllowed: { principal: string; action: string; resource: string }[];
+  newlyAllowed: {
+    principal: string;
+    action: string;
+    resource: string;
+    /** How the probe differed, when principal/action/resource do not say it (e.g. `direct call, not via S3`). */
+    note?: string;
+  }[];
 }
 
 /** One suggested fix. */

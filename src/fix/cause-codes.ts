@@ -1,0 +1,148 @@
+// Maps an evaluation's blocking layers to the contract's cause codes (shared by fix verification and rules).
+
+import { CAUSE_CODES, type CauseCode } from '../model/cause.js';
+import type { AuthorizationResult, Evaluation, LayerName, LayerResult } from '../model/evaluation.js';
+
+/**
+ * S3 authentication error codes -> cause codes (no policy was evaluated).
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+ */
+export const AUTH_ERROR_CAUSES: Readonly<Record<string, CauseCode>> = {
+  ExpiredToken: 'expired-credentials',
+  TokenRefreshRequired: 'expired-credentials',
+  InvalidToken: 'expired-credentials',
+  InvalidAccessKeyId: 'invalid-access-key',
+  SignatureDoesNotMatch: 'signature-mismatch',
+  AuthorizationHeaderMalformed: 'signature-mismatch',
+  RequestTimeTooSkewed: 'clock-skew',
+  AllAccessDisabled: 'bucket-access-disabled',
+  AccountProblem: 'bucket-access-disabled',
+  InvalidPayer: 'bucket-access-disabled',
+  NotSignedUp: 'bucket-access-disabled',
+  InvalidObjectState: 'archived-object',
+};
+
+/** Policy layers whose explicit denies and missing allows have `explicit-deny-<layer>` / `missing-allow-<layer>` codes. */
+const POLICY_LAYERS = new Set<LayerName>([
+  'scp',
+  'rcp',
+  'vpc-endpoint-policy',
+  'identity-policy',
+  'permissions-boundary',
+  'session-policy',
+  'bucket-policy',
+  'access-point-policy',
+]);
+
+/** S3 steps that block with one cause code whatever their facts say. */
+const S3_STEP_CAUSES: Partial<Record<LayerName, CauseCode>> = {
+  'block-public-access': 'block-public-access',
+  'object-ownership': 'acl-not-supported',
+  'requester-pays': 'requester-pays-not-acknowledged',
+  'object-lock': 'object-lock-protected',
+  'object-acl': 'object-owned-by-other-account',
+};
+
+const VALID = new Set<string>(CAUSE_CODES);
+
+function isCause(v: unknown): v is CauseCode {
+  return typeof v === 'string' && VALID.has(v);
+}
+
+/** The cause a layer's structured facts name, if any (`facts.cause`, `facts.code`, `facts.errorCode`). */
+function causeFromFacts(l: LayerResult): CauseCode | undefined {
+  const f = l.facts ?? {};
+  for (const k of ['cause', 'causeCode', 'code']) if (isCause(f[k])) return f[k];
+  const err = f.errorCode ?? f.code;
+  if (typeof err === 'string' && AUTH_ERROR_CAUSES[err]) return AUTH_ERROR_CAUSES[err];
+  return undefined;
+}
+
+/** The object-state step: archived, missing without ListBucket, or disabled bucket. */
+function objectStateCause(l: LayerResult): CauseCode | undefined {
+  const f = l.facts ?? {};
+  const text = JSON.stringify(f).toLowerCase();
+  if (f.exists === false || /not-?found|nosuchkey|missing/.test(text)) return 'object-not-found-without-list';
+  if (/archiv|glacier|deep_archive|restore|invalidobjectstate/.test(text)) return 'archived-object';
+  if (/disabled|accountproblem|invalidpayer/.test(text)) return 'bucket-access-disabled';
+  return undefined;
+}
+
+/** The codes one blocking layer stands for (empty for layers that let the request through). */
+export function layerCauseCodes(
+  l: LayerResult,
+  auth: AuthorizationResult,
+  evaluation?: Evaluation,
+): CauseCode[] {
+  const outcome = l.outcome;
+  if (outcome !== 'explicit-deny' && outcome !== 'missing-allow' && outcome !== 'block') return [];
+  const fromFacts = causeFromFacts(l);
+  if (fromFacts) return [fromFacts];
+  const kms = auth.request.action.toLowerCase().startsWith('kms:');
+  const layer = l.layer;
+  if (layer === 'authentication') {
+    const code = evaluation?.request.errorCode;
+    if (code === 'AccessDenied' && /expired/i.test(evaluation?.request.errorMessage ?? ''))
+      return ['presigned-url-expired'];
+    const c = code ? AUTH_ERROR_CAUSES[code] : undefined;
+    return c ? [c] : [];
+  }
+  if (layer === 'kms-key-policy' || layer === 'kms-identity-policy') {
+    if (outcome === 'explicit-deny')
+      return [layer === 'kms-key-policy' ? 'explicit-deny-kms-key-policy' : 'explicit-deny-identity-policy'];
+    if (l.facts?.keyManager === 'AWS') return ['kms-aws-managed-key-cross-account'];
+    return ['missing-allow-kms'];
+  }
+  if (layer === 'kms-key-state') return [];
+  if (POLICY_LAYERS.has(layer)) {
+    if (outcome === 'explicit-deny') return [`explicit-deny-${layer}` as CauseCode];
+    if (kms && layer === 'identity-policy') return ['missing-allow-kms'];
+    const code = `missing-allow-${layer}`;
+    return isCause(code) ? [code] : [];
+  }
+  if (layer === 'bucket-acl') return outcome === 'missing-allow' ? ['missing-allow-bucket-policy'] : [];
+  if (layer === 'object-state') {
+    const c = objectStateCause(l);
+    return c ? [c] : [];
+  }
+  const c = S3_STEP_CAUSES[layer];
+  return c ? [c] : [];
+}
+
+/** Options of `causeCodesOf`. */
+export interface CauseCodesOptions {
+  /** Also count authorizations S3 only possibly needs (`need: 'possible'`); default false. */
+  includePossible?: boolean;
+}
+
+/**
+ * The cause codes of every layer that blocks the request, in evaluation order, without duplicates.
+ * Only authorizations that are not allowed count; within them, every layer whose outcome is
+ * `explicit-deny`, `missing-allow` or `block`:
+ * - policy layers -> `explicit-deny-<layer>` / `missing-allow-<layer>` (scp, rcp, vpc-endpoint-policy,
+ *   identity-policy, permissions-boundary, session-policy, bucket-policy, access-point-policy;
+ *   RCPs have no missing-allow code); for `kms:` authorizations a missing identity allow is `missing-allow-kms`;
+ * - `kms-key-policy` -> `explicit-deny-kms-key-policy` / `missing-allow-kms` (`kms-aws-managed-key-cross-account`
+ *   when `facts.keyManager` is `AWS`); `kms-identity-policy` -> `explicit-deny-identity-policy` / `missing-allow-kms`;
+ * - `authentication` -> by the request's error code (`ExpiredToken` -> `expired-credentials`, ...);
+ * - `block-public-access`, `object-ownership` (`acl-not-supported`), `requester-pays`, `object-lock`,
+ *   `object-acl` (`object-owned-by-other-account`), `bucket-acl` (missing allow -> `missing-allow-bucket-policy`),
+ *   `object-state` (archived / not found without ListBucket / disabled, from its facts);
+ * - a layer whose `facts.cause` is a cause code maps to that code first.
+ */
+export function causeCodesOf(evaluation: Evaluation, opts: CauseCodesOptions = {}): CauseCode[] {
+  const out: CauseCode[] = [];
+  if (evaluation.decision === 'Allowed') return out;
+  for (const auth of evaluation.authorizations) {
+    if (auth.decision === 'Allowed') continue;
+    if (auth.request.need === 'possible' && !opts.includePossible) continue;
+    for (const l of auth.layers)
+      for (const c of layerCauseCodes(l, auth, evaluation)) if (!out.includes(c)) out.push(c);
+  }
+  if (out.length === 0 && evaluation.decision === 'NotAuthenticated') {
+    const code = evaluation.request.errorCode;
+    const c = code ? AUTH_ERROR_CAUSES[code] : undefined;
+    if (c) out.push(c);
+  }
+  return out;
+}

@@ -1,0 +1,73 @@
+// Verifies a fix by re-evaluation: patch a copy of the evidence (or change a copy of the request), evaluate again.
+
+import { evaluateRequest } from '../authz/index.js';
+import type { CauseCode, Fix, PolicyPatch } from '../model/cause.js';
+import type { Evidence } from '../model/evidence.js';
+import type { S3Request } from '../model/request.js';
+import { applyPatchesToEvidence, applyRequestChange } from './apply.js';
+import { causeCodesOf } from './cause-codes.js';
+import { planProbes, measureBlastRadius } from './probes.js';
+import { cliCommands, patchFileName, renderDiff } from './render.js';
+
+/** Every patch of a fix, primary first. */
+export function patchesOf(fix: Fix): PolicyPatch[] {
+  return [...(fix.patch ? [fix.patch] : []), ...(fix.additionalPatches ?? [])];
+}
+
+/** Options of `verifyFix`. */
+export interface VerifyOptions {
+  /** Skip the probe set (blast radius); default false. */
+  skipBlastRadius?: boolean;
+}
+
+/**
+ * Re-evaluates the request with the fix applied and returns a copy of the fix with:
+ * - `verified`: true only when the request's decision is now `Allowed` (patches applied to a deep copy
+ *   of the evidence; client changes applied to a copy of the request). A patch whose current document
+ *   was unknown cannot be verified.
+ * - `remainingCauses`: when not verified, the cause codes of the layers that still block
+ *   (`causeCodesOf`), the caller's `blocking` codes first; `blocking` itself when nothing could change.
+ * - `blastRadius`: for patches, what a probe set newly allows (`measureBlastRadius`); empty for client changes.
+ * - `diff` (unified diff of every patched document) and `commands` (the fix's own commands, then
+ *   `cliCommands` of every patch).
+ */
+export function verifyFix(
+  fix: Fix,
+  req: S3Request,
+  evidence: Evidence,
+  blocking: CauseCode[],
+  opts: VerifyOptions = {},
+): Fix {
+  const out: Fix = structuredClone(fix);
+  const patches = patchesOf(fix);
+  const changesSomething = patches.some((p) => !p.beforeUnknown) || fix.requestChange !== undefined;
+  const after = applyPatchesToEvidence(evidence, patches);
+  const changedReq = fix.requestChange ? applyRequestChange(req, fix.requestChange) : req;
+  if (!changesSomething) {
+    out.verified = false;
+    out.remainingCauses = [...blocking];
+  } else {
+    const evaluation = evaluateRequest(changedReq, after);
+    out.verified = evaluation.decision === 'Allowed' && !patches.some((p) => p.beforeUnknown);
+    if (out.verified) delete out.remainingCauses;
+    else {
+      const found = causeCodesOf(evaluation);
+      const ordered = [
+        ...blocking.filter((c) => found.includes(c)),
+        ...found.filter((c) => !blocking.includes(c)),
+      ];
+      out.remainingCauses = ordered.length > 0 || evaluation.decision === 'Allowed' ? ordered : [...blocking];
+    }
+  }
+  if (patches.length > 0 && !opts.skipBlastRadius) {
+    out.blastRadius = measureBlastRadius(planProbes(req, evidence, patches), evidence, after);
+  } else {
+    out.blastRadius = { probes: 0, newlyAllowed: [] };
+  }
+  if (patches.length > 0) {
+    out.diff = patches.map((p) => renderDiff(p.before, p.after, patchFileName(p))).join('');
+    const cmds = [...(fix.commands ?? []), ...patches.flatMap((p) => cliCommands(p))];
+    if (cmds.length > 0) out.commands = [...new Set(cmds)];
+  }
+  return out;
+}

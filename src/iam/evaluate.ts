@@ -1,0 +1,436 @@
+// Evaluates a compiled policy against one authorization: a three-valued verdict and a per-statement trace.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+
+import type { ConditionTrace, PolicyEvaluation, StatementTrace, Tri } from '../model/evaluation.js';
+import type { PolicyDocument, PolicyRef } from '../model/policy.js';
+import type { AuthzRequest, ContextValue } from '../model/request.js';
+import { prepareRequest, type PreparedRequest } from './context.js';
+import {
+  compilePolicyUncached,
+  parseNumber,
+  type CompiledCondition,
+  type CompiledPattern,
+  type CompiledPolicy,
+  type CompiledStatement,
+  type CompiledValue,
+} from './compile.js';
+import { matchNotPrincipal, matchPrincipal, type PrincipalMatch } from './principals.js';
+import { resolveTemplate, type Template } from './variables.js';
+import { compileArnPattern, compileGlob, type Matcher } from './wildcard.js';
+import { ipInRange } from './ip.js';
+import { validatePolicy } from './validate.js';
+
+/** Options for evaluating resource-based policies. */
+export interface EvaluateOptions {
+  /** Canonical user id -> account id (the snapshot's `canonicalIds`), for CanonicalUser principals. */
+  canonicalIds?: Record<string, string>;
+  /**
+   * The caller has a permissions boundary: a `Deny` with `NotPrincipal` then always applies to it,
+   * whatever NotPrincipal lists. https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+   */
+  callerHasPermissionsBoundary?: boolean;
+}
+
+// Internal three-valued results: 0 false, 1 true, 2 unknown.
+type T = 0 | 1 | 2;
+const TRI: readonly Tri[] = ['false', 'true', 'unknown'];
+
+function and(a: T, b: T): T {
+  return a === 0 || b === 0 ? 0 : a === 2 || b === 2 ? 2 : 1;
+}
+function or(a: T, b: T): T {
+  return a === 1 || b === 1 ? 1 : a === 2 || b === 2 ? 2 : 0;
+}
+
+const NO_ACTION = Object.freeze({ matched: false });
+const YES_ACTION = Object.freeze({ matched: true });
+const RESOURCE_IMPLIED = Object.freeze({ matched: true });
+const NO_RESOURCE = Object.freeze({ matched: false });
+const RESOURCE_UNCERTAIN = Object.freeze({ matched: false, uncertain: true });
+const NO_CONDITIONS: ConditionTrace[] = Object.freeze([]) as unknown as ConditionTrace[];
+
+/** Memoised matcher for a template's resolved text (one entry per template holder). */
+function templateMatcher(
+  holder: { tpl?: Template; memoText?: string; memoMatcher?: Matcher },
+  prep: PreparedRequest,
+  arn: boolean,
+): Matcher | 'unresolved' | 'unknown' {
+  const r = resolveTemplate(holder.tpl!, prep.lookup);
+  if (!r.ok) return r.state;
+  if (holder.memoText === r.text && holder.memoMatcher) return holder.memoMatcher;
+  const m = arn ? compileArnPattern(r.parts) : compileGlob(r.parts, false);
+  holder.memoText = r.text;
+  holder.memoMatcher = m;
+  return m;
+}
+
+function matchResource(
+  patterns: CompiledPattern[],
+  resource: string,
+  prep: PreparedRequest,
+): { hit?: CompiledPattern; uncertain: boolean } {
+  let uncertain = false;
+  for (const p of patterns) {
+    let m = p.matcher;
+    if (!m) {
+      const t = templateMatcher(p, prep, true);
+      if (t === 'unknown') {
+        uncertain = true;
+        continue;
+      }
+      if (t === 'unresolved') continue; // an unresolved variable makes this entry unusable
+      m = t;
+    }
+    if (m(resource)) return { hit: p, uncertain };
+  }
+  return { uncertain };
+}
+
+// ---- conditions ----------------------------------------------------------------------------------
+
+/** Value-level outcome for one policy value: 1 match, 0 no match, 2 unknown (variable), 3 unusable. */
+function matchValue(
+  c: CompiledCondition,
+  v: CompiledValue,
+  r: string,
+  rl: string | undefined,
+  rn: number,
+  prep: PreparedRequest,
+): 0 | 1 | 2 | 3 {
+  const op = c.op!;
+  switch (op.family) {
+    case 'string':
+    case 'string-ignore-case': {
+      let text = v.text;
+      if (text === undefined) {
+        const res = resolveTemplate(v.tpl!, prep.lookup);
+        if (!res.ok) return res.state === 'unknown' ? 2 : 3;
+        text = op.family === 'string' ? res.text : res.text.toLowerCase();
+      }
+      return (op.family === 'string' ? r : rl) === text ? 1 : 0;
+    }
+    case 'string-like':
+    case 'arn': {
+      let m = v.matcher;
+      if (!m) {
+        const t = templateMatcher(v, prep, op.family === 'arn');
+        if (t === 'unknown') return 2;
+        if (t === 'unresolved') return 3;
+        m = t;
+      }
+      return m(r) ? 1 : 0;
+    }
+    case 'numeric':
+    case 'date': {
+      const p = v.num!;
+      switch (op.cmp) {
+        case 'eq':
+          return rn === p ? 1 : 0;
+        case 'lt':
+          return rn < p ? 1 : 0;
+        case 'lte':
+          return rn <= p ? 1 : 0;
+        case 'gt':
+          return rn > p ? 1 : 0;
+        case 'gte':
+          return rn >= p ? 1 : 0;
+      }
+      return 0;
+    }
+    case 'bool':
+      return rl === v.text ? 1 : 0;
+    case 'binary':
+      return r === v.text ? 1 : 0;
+    case 'ip': {
+      const ip = prep.ip(r);
+      return ip && ipInRange(ip, v.range!) ? 1 : 0;
+    }
+    case 'null':
+      return 0;
+  }
+}
+
+/**
+ * One request value against every policy value: positive operators are an OR over the policy values,
+ * negated operators a NOR. A request value the operator cannot read (not a number, date, IP, ARN) never
+ * satisfies the condition, negated or not.
+ */
+function matchElement(c: CompiledCondition, r: string, prep: PreparedRequest): T {
+  const op = c.op!;
+  let rl: string | undefined;
+  let rn = NaN;
+  switch (op.family) {
+    case 'string-ignore-case':
+    case 'bool':
+      rl = r.toLowerCase();
+      break;
+    case 'numeric':
+      rn = parseNumber(r);
+      if (Number.isNaN(rn)) return 0;
+      break;
+    case 'date': {
+      const d = prep.date(r);
+      if (d === undefined) return 0;
+      rn = d;
+      break;
+    }
+    case 'ip':
+      if (!prep.ip(r)) return 0;
+      break;
+    case 'arn':
+      if (!r.startsWith('arn:')) return 0;
+      break;
+    case 'binary': {
+      const t = r.trim();
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(t)) return 0;
+      r = Buffer.from(t, 'base64').toString('base64');
+      break;
+    }
+    default:
+      break;
+  }
+  let unknown = false;
+  let unusable = false;
+  const vals = c.compiled;
+  for (let i = 0; i < vals.length; i++) {
+    const m = matchValue(c, vals[i]!, r, rl, rn, prep);
+    if (m === 1) return op.negated ? 0 : 1;
+    if (m === 2) unknown = true;
+    else if (m === 3) unusable = true;
+  }
+  if (!op.negated) return unknown ? 2 : 0;
+  // A negated comparison against a value whose variable cannot be resolved is not satisfiable.
+  if (unusable) return 0;
+  return unknown ? 2 : 1;
+}
+
+/** The result when the key is absent (or an empty set): §2.7/§2.8 of DOMAIN-AUTHZ.md. */
+function absentResult(c: CompiledCondition): T {
+  const op = c.op!;
+  if (op.family === 'null') return c.compiled.some((v) => v.text === 'true') ? 1 : 0;
+  if (op.ifExists) return 1;
+  if (op.set === 'any') return 0;
+  if (op.set === 'all') return 1;
+  return op.negated ? 1 : 0;
+}
+
+function presentResult(
+  c: CompiledCondition,
+  value: ContextValue,
+  prep: PreparedRequest,
+): { r: T; error?: string } {
+  const op = c.op!;
+  if (op.family === 'null') return { r: c.compiled.some((v) => v.text === 'false') ? 1 : 0 };
+  if (typeof value === 'string') {
+    return { r: matchElement(c, value, prep) };
+  }
+  if (value.length === 0) return { r: absentResult(c) };
+  if (op.set === 'none') {
+    if (value.length === 1) return { r: matchElement(c, value[0]!, prep) };
+    // AWS documents a plain operator on a multi-valued key as unsupported: the outcome is not knowable.
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+    return {
+      r: 2,
+      error: `plain operator ${c.operator} on a multi-valued key: use ForAnyValue: or ForAllValues:`,
+    };
+  }
+  let acc: T = op.set === 'any' ? 0 : 1;
+  for (const r of value) {
+    const e = matchElement(c, r, prep);
+    acc = op.set === 'any' ? or(acc, e) : and(acc, e);
+    if ((op.set === 'any' && acc === 1) || (op.set === 'all' && acc === 0)) break;
+  }
+  return { r: acc };
+}
+
+function evaluateCondition(c: CompiledCondition, prep: PreparedRequest): { t: T; trace: ConditionTrace } {
+  const st = prep.lookup(c.keyLower);
+  const trace: ConditionTrace = {
+    operator: c.operator,
+    key: c.key,
+    policyValues: c.values,
+    keyState: st.state,
+    result: 'unknown',
+  };
+  if (st.state === 'present') trace.requestValue = st.value;
+  if (c.error || !c.op) {
+    trace.error = c.error ?? 'cannot evaluate';
+    return { t: 2, trace };
+  }
+  let t: T;
+  if (st.state === 'absent') t = absentResult(c);
+  else if (st.state === 'present') {
+    const p = presentResult(c, st.value, prep);
+    t = p.r;
+    if (p.error) trace.error = p.error;
+  } else {
+    // Unknown presence: definite only when absent and present (any value) agree.
+    const a = absentResult(c);
+    let p: T | undefined;
+    if (c.op.family === 'null') p = c.compiled.some((v) => v.text === 'false') ? 1 : 0;
+    else if (c.presentConst !== undefined) p = c.presentConst;
+    t = p !== undefined && p === a ? a : 2;
+  }
+  trace.result = TRI[t]!;
+  return { t, trace };
+}
+
+// ---- statements ---------------------------------------------------------------------------------
+
+function principalTrace(m: PrincipalMatch): NonNullable<StatementTrace['principal']> {
+  const out: NonNullable<StatementTrace['principal']> = { matched: m.matched };
+  if (m.by !== undefined) out.by = m.by;
+  if (m.via !== undefined) out.via = m.via;
+  if (m.unresolved) out.uncertain = true;
+  return out;
+}
+
+function evaluateStatement(
+  p: CompiledPolicy,
+  s: CompiledStatement,
+  req: AuthzRequest,
+  prep: PreparedRequest,
+  opts: EvaluateOptions | undefined,
+): { t: T; direct: boolean; trace: StatementTrace } {
+  let failedOn: StatementTrace['failedOn'];
+  // Action / NotAction (case-insensitive).
+  let actionT: T = 0;
+  let action: StatementTrace['action'] = NO_ACTION;
+  if (s.actions) {
+    let hit: CompiledPattern | undefined;
+    for (const a of s.actions) {
+      if (a.matcher!(prep.actionLower)) {
+        hit = a;
+        break;
+      }
+    }
+    if (s.actionNot) {
+      actionT = hit ? 0 : 1;
+      action = hit ? { matched: false, by: hit.raw } : YES_ACTION;
+    } else {
+      actionT = hit ? 1 : 0;
+      action = hit ? hit.hit : NO_ACTION;
+    }
+  }
+  if (actionT === 0) failedOn = 'action';
+
+  // Resource / NotResource.
+  let resourceT: T = 1;
+  let resource: StatementTrace['resource'] = RESOURCE_IMPLIED;
+  if (s.resources) {
+    const r = matchResource(s.resources, req.resource, prep);
+    if (s.resourceNot) {
+      resourceT = r.hit ? 0 : r.uncertain ? 2 : 1;
+      resource = r.hit ? { matched: false, by: r.hit.raw } : r.uncertain ? RESOURCE_UNCERTAIN : YES_ACTION;
+    } else {
+      resourceT = r.hit ? 1 : r.uncertain ? 2 : 0;
+      resource = r.hit ? r.hit.hit : r.uncertain ? RESOURCE_UNCERTAIN : NO_RESOURCE;
+    }
+  }
+  if (resourceT === 0 && !failedOn) failedOn = 'resource';
+
+  // Principal / NotPrincipal, for resource-based policy types only.
+  let principalT: T = 1;
+  let direct = true;
+  let principal: StatementTrace['principal'];
+  if (p.resourcePolicy) {
+    let m: PrincipalMatch;
+    if (!s.principals) m = { matched: 'false' };
+    else if (s.principalNot) {
+      m =
+        s.effect === 'Deny' && opts?.callerHasPermissionsBoundary
+          ? { matched: 'true', via: 'not-principal' }
+          : matchNotPrincipal(s.principals, req.principal, opts ?? {});
+    } else m = matchPrincipal(s.principals, req.principal, opts ?? {});
+    principal = principalTrace(m);
+    principalT = m.unresolved ? 2 : m.matched === 'false' ? 0 : 1;
+    direct = m.matched === 'true';
+    if (principalT === 0 && !failedOn) failedOn = 'principal';
+  }
+
+  // Conditions: only evaluated when the other elements could match.
+  let condT: T = 1;
+  let conditions = NO_CONDITIONS;
+  if (!failedOn && s.conditions.length > 0) {
+    conditions = [];
+    for (const c of s.conditions) {
+      const r = evaluateCondition(c, prep);
+      condT = and(condT, r.t);
+      conditions.push(r.trace);
+    }
+    if (condT === 0) failedOn = 'condition';
+  }
+
+  let t = and(and(actionT, resourceT), and(principalT, condT));
+  if (s.invalidEffect && t !== 0) t = 2;
+  const trace: StatementTrace = {
+    policy: p.statementRefs[s.index]!,
+    effect: s.effect,
+    matched: TRI[t]!,
+    action,
+    resource,
+    conditions,
+  };
+  if (principal) trace.principal = principal;
+  if (failedOn) trace.failedOn = failedOn;
+  return { t, direct, trace };
+}
+
+function evaluateWith(
+  p: CompiledPolicy,
+  req: AuthzRequest,
+  prep: PreparedRequest,
+  opts: EvaluateOptions | undefined,
+): PolicyEvaluation {
+  let deny: T = 0;
+  let allow: T = 0;
+  let directAllow: T = 0;
+  const statements: StatementTrace[] = new Array<StatementTrace>(p.body.statements.length);
+  const list = p.body.statements;
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i]!;
+    const r = evaluateStatement(p, s, req, prep, opts);
+    statements[i] = r.trace;
+    if (s.effect === 'Deny') deny = or(deny, r.t);
+    else {
+      allow = or(allow, r.t);
+      if (r.direct) directAllow = or(directAllow, r.t);
+    }
+  }
+  const out: PolicyEvaluation = { policy: p.ref, explicitDeny: TRI[deny]!, allow: TRI[allow]!, statements };
+  if (p.resourcePolicy) out.directAllow = TRI[directAllow]!;
+  return out;
+}
+
+/**
+ * Evaluates a compiled policy against one authorization. `explicitDeny`/`allow` are three-valued: a
+ * condition on a key in `req.unknownKeys` that could go either way makes them `unknown`. For resource-based
+ * policy types (bucket, access point, KMS key, VPC endpoint policies, RCPs) the Principal element is
+ * matched too, and `directAllow` counts only Allows that name the caller itself (not its account).
+ * Statement traces list conditions only when action, resource and principal could match.
+ */
+export function evaluatePolicy(
+  p: CompiledPolicy,
+  req: AuthzRequest,
+  opts?: EvaluateOptions,
+): PolicyEvaluation {
+  return evaluateWith(p, req, prepareRequest(req), opts);
+}
+
+/**
+ * The naive path, for benchmarks: validates and normalises the document, compiles it and prepares the
+ * request afresh on every call (no cache at all), then evaluates with the same semantics as
+ * `evaluatePolicy`. Throws when the document is invalid.
+ */
+export function evaluatePolicyUncached(
+  doc: unknown,
+  req: AuthzRequest,
+  ref: PolicyRef = { type: 'identity-policy', id: 'policy' },
+  opts?: EvaluateOptions,
+): PolicyEvaluation {
+  const v = validatePolicy(doc, 'policy');
+  if (!v.document)
+    throw new Error(`invalid policy: ${v.problems.map((x) => `${x.path}: ${x.message}`).join('; ')}`);
+  const compiled = compilePolicyUncached(v.document as PolicyDocument, ref);
+  return evaluateWith(compiled, req, prepareRequest(req, false), opts);
+}

@@ -87,7 +87,9 @@ export function parseAccessPointArn(arn: string): (AccessPointRef & { key?: stri
   const rest = a.resource.slice('accesspoint/'.length);
   const slash = rest.indexOf('/');
   const name = slash < 0 ? rest : rest.slice(0, slash);
-  if (!/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(name)) return undefined;
+  // Names are lower-case by the naming rules, but the access-log docs' own example writes `example-AP`:
+  // accept what logs carry.
+  if (!/^[A-Za-z0-9][A-Za-z0-9-]{1,61}[A-Za-z0-9]$/.test(name)) return undefined;
   const ref: AccessPointRef & { key?: string } = {
     partition: a.partition,
     region: a.region,

@@ -19,6 +19,8 @@ export interface OperationQuery {
   query?: Record<string, string>;
   /** Whether the request named an object key; `undefined` = unknown. */
   hasKey?: boolean;
+  /** Whether the request named a bucket (`false`: `GET /` on the service endpoint); `undefined` = unknown. */
+  hasBucket?: boolean;
   /** Request headers known to have been sent (lower-case names). */
   headers?: Record<string, string>;
   /** IAM action named by an error message (`s3:GetObject`), used when nothing else matches. */
@@ -68,11 +70,13 @@ function hasQuery(query: Record<string, string> | undefined, item: string): bool
   return false;
 }
 
-function pathMatches(spec: OperationSpec, hasKey: boolean | undefined): boolean {
+function pathMatches(spec: OperationSpec, q: OperationQuery): boolean {
   const p = spec.http.path;
-  if (p === 'any' || hasKey === undefined) return true;
-  if (p === 'object') return hasKey;
-  if (p === 'bucket' || p === 'service') return !hasKey;
+  if (p === 'service') return q.hasBucket === false;
+  if (q.hasBucket === false) return p === 'any';
+  if (p === 'any' || q.hasKey === undefined) return true;
+  if (p === 'object') return q.hasKey;
+  if (p === 'bucket') return !q.hasKey;
   return true;
 }
 
@@ -107,7 +111,7 @@ function byMethodAndQuery(q: OperationQuery, method: string): OperationSpec | un
   for (const spec of OPERATIONS) {
     if (spec.http.method !== m || spec.http.path === 'control' || spec.id.startsWith('Lifecycle:')) continue;
     if (spec.copySourceRead) continue;
-    if (!pathMatches(spec, q.hasKey)) continue;
+    if (!pathMatches(spec, q)) continue;
     if (!spec.http.query.every((item) => hasQuery(q.query, item))) continue;
     let score = spec.http.query.length * 2;
     if (spec.http.header) {

@@ -1,0 +1,172 @@
+// Live evidence from AWS, read-only: `collectEvidence` gathers exactly what the given requests
+// need (principals, buckets, objects, keys, access points, VPC endpoints, SCPs/RCPs) with the
+// runner's credentials, fast (bounded parallel, one cache per run) and honest (not configured ->
+// null; our own AccessDenied -> unknown + a note). The only code in s3doctor that talks to AWS.
+
+import { readFile } from 'node:fs/promises';
+import type * as STS from '@aws-sdk/client-sts';
+import type { Evidence } from '../../model/evidence.js';
+import type { S3Request } from '../../model/request.js';
+import { principalFromString } from '../../s3/index.js';
+import { collectBucket, type BucketInfo } from './bucket.js';
+import { collectAccessPoint } from './access-point.js';
+import { LiveContext, type LiveOptions } from './context.js';
+import { LiveCredentialsError, redact } from './errors.js';
+import { collectIdentity } from './identity.js';
+import { collectOrgPolicies } from './org.js';
+import {
+  allBucketNeeds,
+  emptyPlan,
+  planBucket,
+  planPrincipal,
+  planRequest,
+  type CollectionPlan,
+} from './plan.js';
+import { collectVpcEndpoint } from './vpc-endpoint.js';
+
+export type { LiveOptions, LiveCall, ClientOptionsByService } from './context.js';
+export { LiveCredentialsError } from './errors.js';
+export { COMMAND_PERMISSIONS } from './permissions.js';
+export type { CommandName, CommandPermission, LiveService } from './permissions.js';
+export { toSnapshot, toSnapshotJson } from './snapshot.js';
+
+/** The live collectors could not start (no STS answer that is not a credentials problem). */
+export class LiveCollectError extends Error {
+  override readonly name = 'LiveCollectError';
+}
+
+/** Gathers, from AWS, the evidence the requests need. Throws LiveCredentialsError on expired/missing credentials. */
+export async function collectEvidence(requests: S3Request[], opts: LiveOptions = {}): Promise<Evidence> {
+  const plan = emptyPlan();
+  for (const r of requests) planRequest(plan, r);
+  return run(plan, opts);
+}
+
+/**
+ * Gathers everything about the named buckets and principals (`collect --bucket B --principal ARN`):
+ * every bucket setting, the principals' identity policies, and the SCPs/RCPs that apply.
+ */
+export async function collectFor(
+  targets: { buckets?: string[]; principals?: string[] },
+  opts: LiveOptions = {},
+): Promise<Evidence> {
+  const plan = emptyPlan();
+  for (const b of targets.buckets ?? []) planBucket(plan, b, allBucketNeeds());
+  for (const raw of targets.principals ?? []) {
+    const p = principalFromString(raw);
+    if (p.kind === 'unknown' || p.kind === 'anonymous') {
+      plan.skipped.push({ path: `principals.${raw}`, reason: 'not an IAM user, role or assumed-role ARN' });
+      continue;
+    }
+    planPrincipal(plan, p);
+  }
+  return run(plan, opts);
+}
+
+/**
+ * Reads a config file's `roles` object (`{ "roles": { "444455556666": "arn:aws:iam::444455556666:role/s3doctor-read" } }`),
+ * for `LiveOptions.roles`. Throws with the file and the problem when it is malformed.
+ */
+export async function loadRoleConfig(path: string): Promise<Record<string, string>> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`${path}: cannot read the role config (${(e as Error).message})`);
+  }
+  const roles = (parsed as { roles?: unknown } | null)?.roles;
+  if (!roles || typeof roles !== 'object' || Array.isArray(roles)) {
+    throw new Error(`${path}: expected { "roles": { "ACCOUNT_ID": "arn:aws:iam::ACCOUNT_ID:role/NAME" } }`);
+  }
+  const out: Record<string, string> = {};
+  for (const [account, arn] of Object.entries(roles)) {
+    if (
+      !/^\d{12}$/.test(account) ||
+      typeof arn !== 'string' ||
+      !new RegExp(`^arn:aws[\\w-]*:iam::${account}:role/`).test(arn)
+    ) {
+      throw new Error(`${path}: roles.${account} must be a role ARN in account ${account}`);
+    }
+    out[account] = arn;
+  }
+  return out;
+}
+
+function emptyEvidence(): Evidence {
+  return {
+    schemaVersion: 1,
+    principals: {},
+    sessions: {},
+    accounts: {},
+    buckets: {},
+    accessPoints: {},
+    kmsKeys: {},
+    vpcEndpoints: {},
+    canonicalIds: {},
+    notes: [],
+  };
+}
+
+async function run(plan: CollectionPlan, opts: LiveOptions): Promise<Evidence> {
+  const evidence = emptyEvidence();
+  evidence.collectedAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const ctx = new LiveContext(opts, evidence);
+  try {
+    await ctx.resolveDefaultRegion();
+    await whoAmI(ctx);
+    for (const s of plan.skipped) ctx.note(s.path, s.reason);
+
+    const work: Promise<unknown>[] = [];
+    for (const t of plan.principals.values()) work.push(collectIdentity(ctx, t));
+    for (const a of plan.principalAccounts) work.push(collectOrgPolicies(ctx, a, 'scp'));
+
+    // Access points name their bucket: resolve them, then merge their needs into the bucket's.
+    const apBuckets = await Promise.all(
+      [...plan.accessPoints].map(async ([arn, ap]) => ({
+        info: await collectAccessPoint(ctx, arn, ap.fallbackBucket),
+        ap,
+      })),
+    );
+    for (const { info, ap } of apBuckets) {
+      if (!info.bucket) continue;
+      if (info.bucketAccount && !ap.needs.accountHint) ap.needs.accountHint = info.bucketAccount;
+      planBucket(plan, info.bucket, ap.needs);
+    }
+    const buckets = new Map<string, Promise<BucketInfo>>();
+    for (const [name, needs] of plan.buckets) {
+      const p = collectBucket(ctx, name, needs);
+      buckets.set(name, p);
+      work.push(p.then((info) => (info.account ? collectOrgPolicies(ctx, info.account, 'rcp') : undefined)));
+    }
+    for (const [id, v] of plan.vpcEndpoints) {
+      const bucketP = v.bucket ? buckets.get(v.bucket) : undefined;
+      work.push(
+        (bucketP ?? Promise.resolve(undefined)).then((info) =>
+          collectVpcEndpoint(ctx, id, v.account, info?.region ?? ctx.defaultRegion),
+        ),
+      );
+    }
+    await Promise.all(work);
+  } finally {
+    await ctx.close();
+  }
+  return evidence;
+}
+
+/** STS GetCallerIdentity: whose credentials these are (and whether they work at all). */
+async function whoAmI(ctx: LiveContext): Promise<void> {
+  const sts = await ctx.module<typeof STS>('sts');
+  const r = await ctx.send<STS.GetCallerIdentityCommandOutput>({
+    service: 'sts',
+    account: undefined,
+    command: new sts.GetCallerIdentityCommand({}),
+    label: 'caller identity',
+  });
+  if (!r.ok) {
+    if (r.failure.kind === 'denied')
+      throw new LiveCredentialsError({ name: r.failure.code, message: r.failure.message }, ctx.opts.profile);
+    throw new LiveCollectError(`cannot reach AWS STS to check the credentials: ${redact(r.failure.message)}`);
+  }
+  ctx.callerAccount = r.value.Account ?? '';
+  ctx.callerArn = r.value.Arn ?? '';
+}

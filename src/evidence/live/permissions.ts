@@ -1,0 +1,87 @@
+// Every AWS SDK command the live collectors send, with the IAM action it needs (DOMAIN-AUTHZ §7.1).
+// The table drives the `notes` reasons ("AccessDenied on s3:GetBucketPolicy") and a test checks
+// that examples/collector-policy.json grants every action listed here.
+// Sources: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html ,
+// https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html
+
+/** The AWS services the collectors talk to (one SDK client package each). */
+export type LiveService = 's3' | 's3control' | 'iam' | 'sts' | 'organizations' | 'kms' | 'ec2';
+
+/** One command: its service and the IAM action that authorizes it (`null`: needs no permission). */
+export interface CommandPermission {
+  service: LiveService;
+  action: string | null;
+}
+
+/** SDK command class name -> service and IAM action. */
+export const COMMAND_PERMISSIONS = {
+  // STS: GetCallerIdentity needs no permission (it cannot be denied by policy).
+  // https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
+  GetCallerIdentityCommand: { service: 'sts', action: null },
+  AssumeRoleCommand: { service: 'sts', action: 'sts:AssumeRole' },
+  // S3 bucket configuration.
+  GetBucketLocationCommand: { service: 's3', action: 's3:GetBucketLocation' },
+  // HeadBucket is authorized by s3:ListBucket (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html).
+  HeadBucketCommand: { service: 's3', action: 's3:ListBucket' },
+  GetBucketPolicyCommand: { service: 's3', action: 's3:GetBucketPolicy' },
+  GetBucketAclCommand: { service: 's3', action: 's3:GetBucketAcl' },
+  GetBucketOwnershipControlsCommand: { service: 's3', action: 's3:GetBucketOwnershipControls' },
+  GetPublicAccessBlockCommand: { service: 's3', action: 's3:GetBucketPublicAccessBlock' },
+  GetBucketEncryptionCommand: { service: 's3', action: 's3:GetEncryptionConfiguration' },
+  GetBucketRequestPaymentCommand: { service: 's3', action: 's3:GetBucketRequestPayment' },
+  GetObjectLockConfigurationCommand: { service: 's3', action: 's3:GetBucketObjectLockConfiguration' },
+  // S3 objects. HeadObject is authorized by s3:GetObject.
+  HeadObjectCommand: { service: 's3', action: 's3:GetObject' },
+  GetObjectAclCommand: { service: 's3', action: 's3:GetObjectAcl' },
+  GetObjectRetentionCommand: { service: 's3', action: 's3:GetObjectRetention' },
+  GetObjectLegalHoldCommand: { service: 's3', action: 's3:GetObjectLegalHold' },
+  GetObjectTaggingCommand: { service: 's3', action: 's3:GetObjectTagging' },
+  // S3 Control (the account BPA shares its class name with the bucket one: told apart by service).
+  'S3Control.GetPublicAccessBlockCommand': { service: 's3control', action: 's3:GetAccountPublicAccessBlock' },
+  GetAccessPointCommand: { service: 's3control', action: 's3:GetAccessPoint' },
+  GetAccessPointPolicyCommand: { service: 's3control', action: 's3:GetAccessPointPolicy' },
+  // IAM, targeted reads.
+  GetUserCommand: { service: 'iam', action: 'iam:GetUser' },
+  GetRoleCommand: { service: 'iam', action: 'iam:GetRole' },
+  ListUserPoliciesCommand: { service: 'iam', action: 'iam:ListUserPolicies' },
+  GetUserPolicyCommand: { service: 'iam', action: 'iam:GetUserPolicy' },
+  ListAttachedUserPoliciesCommand: { service: 'iam', action: 'iam:ListAttachedUserPolicies' },
+  ListGroupsForUserCommand: { service: 'iam', action: 'iam:ListGroupsForUser' },
+  ListGroupPoliciesCommand: { service: 'iam', action: 'iam:ListGroupPolicies' },
+  GetGroupPolicyCommand: { service: 'iam', action: 'iam:GetGroupPolicy' },
+  ListAttachedGroupPoliciesCommand: { service: 'iam', action: 'iam:ListAttachedGroupPolicies' },
+  ListRolePoliciesCommand: { service: 'iam', action: 'iam:ListRolePolicies' },
+  GetRolePolicyCommand: { service: 'iam', action: 'iam:GetRolePolicy' },
+  ListAttachedRolePoliciesCommand: { service: 'iam', action: 'iam:ListAttachedRolePolicies' },
+  GetPolicyCommand: { service: 'iam', action: 'iam:GetPolicy' },
+  GetPolicyVersionCommand: { service: 'iam', action: 'iam:GetPolicyVersion' },
+  // Organizations.
+  DescribeOrganizationCommand: { service: 'organizations', action: 'organizations:DescribeOrganization' },
+  ListParentsCommand: { service: 'organizations', action: 'organizations:ListParents' },
+  ListPoliciesForTargetCommand: { service: 'organizations', action: 'organizations:ListPoliciesForTarget' },
+  DescribePolicyCommand: { service: 'organizations', action: 'organizations:DescribePolicy' },
+  // KMS.
+  DescribeKeyCommand: { service: 'kms', action: 'kms:DescribeKey' },
+  GetKeyPolicyCommand: { service: 'kms', action: 'kms:GetKeyPolicy' },
+  ListAliasesCommand: { service: 'kms', action: 'kms:ListAliases' },
+  // EC2.
+  DescribeVpcEndpointsCommand: { service: 'ec2', action: 'ec2:DescribeVpcEndpoints' },
+} as const satisfies Record<string, CommandPermission>;
+
+/** A command name the collectors may send. */
+export type CommandName = keyof typeof COMMAND_PERMISSIONS;
+
+/** The table entry for a command sent to `service` (S3 Control's GetPublicAccessBlock is told apart). */
+export function commandPermission(service: LiveService, commandName: string): CommandPermission | undefined {
+  const key =
+    service === 's3control' && commandName === 'GetPublicAccessBlockCommand'
+      ? `S3Control.${commandName}`
+      : commandName;
+  return (COMMAND_PERMISSIONS as Record<string, CommandPermission>)[key];
+}
+
+/** The IAM action, or `<service>:<Operation>` when the command needs none (for messages). */
+export function actionName(service: LiveService, commandName: string): string {
+  const p = commandPermission(service, commandName);
+  return p?.action ?? `${service}:${commandName.replace(/Command$/, '')}`;
+}

@@ -1,0 +1,68 @@
+// Where a command's evidence comes from: snapshot files, live AWS, both merged, or none (logs alone).
+
+import type { Evidence, S3Request } from '../model/index.js';
+import type { CommonOptions } from './options.js';
+import { startSpinner } from './progress.js';
+
+/** The evidence a command works with, and where it came from. */
+export interface EvidenceSource {
+  /** Absent: no evidence at all (a logs-only diagnosis). */
+  evidence?: Evidence;
+  kind: 'none' | 'snapshot' | 'live';
+}
+
+/**
+ * Loads `--snapshot` files (merged, validated: SnapshotError lists every problem) and, with
+ * `--live`, collects from AWS for `requests` (LiveCredentialsError when credentials are missing).
+ */
+export async function gatherEvidence(
+  opts: CommonOptions,
+  requests: () => S3Request[],
+): Promise<EvidenceSource> {
+  const parts: Evidence[] = [];
+  let kind: EvidenceSource['kind'] = 'none';
+  if (opts.snapshot?.length) {
+    const { loadSnapshots } = await import('../evidence/index.js');
+    parts.push(await loadSnapshots(opts.snapshot));
+    kind = 'snapshot';
+  }
+  if (opts.live) {
+    parts.push(await collectLive(requests(), opts));
+    kind = 'live';
+  }
+  if (parts.length === 0) return { kind };
+  if (parts.length === 1) return { evidence: parts[0]!, kind };
+  const { mergeEvidence } = await import('../evidence/index.js');
+  return { evidence: mergeEvidence(...parts), kind };
+}
+
+/** Live collection with a spinner naming what is being fetched. */
+export async function collectLive(requests: S3Request[], opts: CommonOptions): Promise<Evidence> {
+  const { collectEvidence } = await import('../evidence/live/index.js');
+  const spinner = await startSpinner('Collecting evidence from AWS');
+  try {
+    const evidence = await collectEvidence(requests, {
+      ...(opts.profile ? { profile: opts.profile } : {}),
+      ...(opts.region ? { region: opts.region } : {}),
+      ...(opts.roleArn?.length ? { roleArns: opts.roleArn } : {}),
+      onProgress: (msg: string) => spinner.text(`Collecting evidence: ${msg}`),
+    });
+    spinner.succeed('Evidence collected from AWS');
+    return evidence;
+  } catch (e) {
+    spinner.fail('Could not collect evidence from AWS');
+    throw e;
+  }
+}
+
+/** Request-reading hints the evidence provides (canonical ids and bucket owners). */
+export function hintsFrom(evidence: Evidence | undefined): {
+  canonicalIds?: Record<string, string>;
+  bucketAccounts?: Record<string, string>;
+} {
+  if (!evidence) return {};
+  const bucketAccounts: Record<string, string> = {};
+  for (const [name, b] of Object.entries(evidence.buckets))
+    if (b.accountId) bucketAccounts[name] = b.accountId;
+  return { canonicalIds: evidence.canonicalIds, bucketAccounts };
+}

@@ -1,0 +1,103 @@
+// Small rendering helpers shared by the text and Markdown formatters: labels, never decisions.
+
+import type { Cause, ContextValue, Fix, InputSource, PolicyRef, Result } from '../../model/index.js';
+
+/** `access.log:42` or `trail.json#eventId`. */
+export function sourceLabel(s: InputSource): string {
+  if (s.line !== undefined) return `${s.source}:${s.line}`;
+  if (s.eventId !== undefined) return `${s.source}#${s.eventId}`;
+  return s.source;
+}
+
+/** A context value as one string. */
+export function contextValue(v: ContextValue | undefined): string {
+  if (v === undefined) return '(absent)';
+  return Array.isArray(v) ? `[${v.join(', ')}]` : v;
+}
+
+/** Human words for a policy type. */
+export const POLICY_TYPE_LABEL: Record<PolicyRef['type'], string> = {
+  'identity-policy': 'identity policy',
+  'permissions-boundary': 'permissions boundary',
+  'session-policy': 'session policy',
+  scp: 'service control policy',
+  rcp: 'resource control policy',
+  'vpc-endpoint-policy': 'VPC endpoint policy',
+  'bucket-policy': 'bucket policy',
+  'access-point-policy': 'access point policy',
+  'kms-key-policy': 'KMS key policy',
+};
+
+/** `bucket policy reports-bucket, statement 0 "DenyHttp"`. */
+export function policyLabel(p: PolicyRef): string {
+  const parts = [`${POLICY_TYPE_LABEL[p.type] ?? p.type} ${p.name ?? p.id}`];
+  if (p.name !== undefined && p.name !== p.id) parts[0] += ` (${p.id})`;
+  if (p.statementIndex !== undefined) parts.push(`statement ${p.statementIndex}`);
+  if (p.sid !== undefined) parts.push(`"${p.sid}"`);
+  return parts.join(', ');
+}
+
+/** Fix kind in words. */
+export const FIX_KIND_LABEL: Record<Fix['kind'], string> = {
+  'client-change': 'change the client',
+  'policy-patch': 'policy change',
+  'config-change': 'configuration change',
+  'credential-refresh': 'refresh credentials',
+};
+
+/** What the verification of a fix says, in words. */
+export function verificationLabel(f: Fix): string | undefined {
+  if (f.verified === true) return 'verified: the request is allowed after this change';
+  if (f.verified === false) {
+    const rest = f.remainingCauses?.length ? `; still blocked by ${f.remainingCauses.join(', ')}` : '';
+    return `not enough on its own${rest}`;
+  }
+  return undefined;
+}
+
+/** Blast radius in one line. */
+export function blastRadiusLabel(f: Fix): string | undefined {
+  const b = f.blastRadius;
+  if (!b) return undefined;
+  if (b.newlyAllowed.length === 0)
+    return `grants nothing beyond the denied request (${b.probes} probes checked)`;
+  return `also newly allows ${b.newlyAllowed.length} of ${b.probes} probes`;
+}
+
+/** The decision in words. */
+export function decisionLabel(r: Result): string {
+  switch (r.decision) {
+    case 'Allowed':
+      return 'Allowed: the evidence as given would allow this request';
+    case 'ExplicitDeny':
+      return 'Explicit deny: a Deny statement matched';
+    case 'ImplicitDeny':
+      return 'Implicit deny: no policy allowed it';
+    case 'NotAuthenticated':
+      return 'Not authenticated: the request was rejected before any policy was evaluated';
+    default:
+      return String(r.decision);
+  }
+}
+
+/** Whether a result counts as explained (CONTRACT exit codes): allowed, or a certain/likely cause. */
+export function isExplained(r: Result): boolean {
+  return (
+    r.decision === 'Allowed' || r.causes.some((c) => c.confidence === 'certain' || c.confidence === 'likely')
+  );
+}
+
+/** The request line: `principal -> action on resource`. */
+export function requestLine(r: Result): string {
+  return `${r.request.principal} -> ${r.request.action} on ${r.request.resource}`;
+}
+
+/** Every fix of every cause, in order. */
+export function allFixes(r: Result): { cause: Cause; fix: Fix }[] {
+  return r.causes.flatMap((cause) => cause.fixes.map((fix) => ({ cause, fix })));
+}
+
+/** `1 request` / `2 requests`. */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}

@@ -1,0 +1,85 @@
+// The flag values the commands receive, and parsers for the assistant's answer flags (types + tiny pure code).
+
+/** `--format`. */
+export type OutputFormat = 'text' | 'json' | 'markdown';
+
+/** A yes/no answer that may stay unknown ("I don't know"). */
+export type TriAnswer = 'yes' | 'no' | 'unknown';
+
+/** `--via-vpce`: an endpoint id, `no`, or unknown. */
+export type VpceAnswer = { kind: 'vpce'; id: string } | { kind: 'no' } | { kind: 'unknown' };
+
+/** Flags every evidence-using command shares (CONTRACT "Common flags"). */
+export interface CommonOptions {
+  snapshot?: string[];
+  live?: boolean;
+  profile?: string;
+  region?: string;
+  roleArn?: string[];
+  format?: OutputFormat;
+  /** Commander's negatable `--no-interactive`: false when given. */
+  interactive?: boolean;
+  out?: string;
+  force?: boolean;
+}
+
+/** Answers to the assistant's questions, given as flags. */
+export interface AnswerOptions {
+  https?: TriAnswer;
+  viaVpce?: VpceAnswer;
+  requestPayer?: TriAnswer;
+}
+
+/** `diagnose`'s flags. */
+export interface DiagnoseOptions extends CommonOptions, AnswerOptions {
+  apply?: boolean;
+  yes?: boolean;
+  assumeYes?: boolean;
+  savePatch?: string | boolean;
+  backupDir?: string;
+  /** Describe the request instead of giving a log: */
+  principal?: string;
+  operation?: string;
+  bucket?: string;
+  key?: string;
+}
+
+/** `triage`'s flags. */
+export interface TriageOptions extends CommonOptions {
+  top?: number;
+}
+
+/** `simulate`'s flags. */
+export interface SimulateOptions extends CommonOptions {
+  request: string;
+}
+
+/** `collect`'s flags. */
+export interface CollectOptions extends CommonOptions {
+  bucket?: string[];
+  principal?: string[];
+}
+
+/** Parses `--https` / `--request-payer`. */
+export function parseTri(value: string): TriAnswer {
+  const v = value.trim().toLowerCase();
+  if (v === 'yes' || v === 'true' || v === 'y') return 'yes';
+  if (v === 'no' || v === 'false' || v === 'n') return 'no';
+  if (v === 'unknown' || v === "don't know" || v === '?') return 'unknown';
+  throw new Error(`expected yes, no or unknown, got "${value}"`);
+}
+
+/** Parses `--via-vpce`. */
+export function parseVpce(value: string): VpceAnswer {
+  const v = value.trim();
+  if (/^vpce-[0-9a-z]+$/i.test(v)) return { kind: 'vpce', id: v.toLowerCase() };
+  const t = v.toLowerCase();
+  if (t === 'no' || t === 'none' || t === 'false') return { kind: 'no' };
+  if (t === 'unknown' || t === '?') return { kind: 'unknown' };
+  throw new Error(`expected a VPC endpoint id (vpce-0abc...), no, or unknown, got "${value}"`);
+}
+
+/** Collects a repeatable flag's values. */
+export function collectValues(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}

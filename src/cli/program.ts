@@ -1,0 +1,216 @@
+// The commander program: every command, flag and help text; each action imports its command module lazily
+// (and the AWS SDK, prompts, zod and the engine behind it) so `--help` starts fast.
+
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { collectValues, parseTri, parseVpce } from './options.js';
+import type { CollectOptions, DiagnoseOptions, SimulateOptions, TriageOptions } from './options.js';
+
+/** What every command module's `run` returns: the process exit code (0 explained, 1 unexplained, 2 could not run). */
+export type ExitCode = 0 | 1 | 2;
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  every denied request was explained (or the evidence allows it)
+  1  at least one request could not be explained with the evidence at hand
+  2  s3doctor could not run (bad flags, unreadable input, invalid snapshot, no credentials)`;
+
+const ASSISTANT_HELP = `
+Run s3doctor with no arguments on a terminal for the interactive assistant. It never prompts
+when stdin or stdout is not a terminal, when CI is set, or with --no-interactive; each of its
+questions has a flag:
+  --https yes|no|unknown           Was the request made over HTTPS?
+  --via-vpce ID|no|unknown         Did it come through a VPC endpoint?
+  --request-payer yes|no|unknown   Did the client send x-amz-request-payer?
+  --principal/--operation/--bucket/--key   describe the request instead of giving a log
+  --save-patch [FILE]              save each verified patch (s3doctor-patch-<target>.json)
+  --apply [--yes | --assume-yes]   apply the verified patch (a dry run without --yes)`;
+
+function tri(value: string): string {
+  try {
+    return parseTri(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+function vpce(value: string): ReturnType<typeof parseVpce> {
+  try {
+    return parseVpce(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`expected a positive whole number, got "${value}"`);
+  return n;
+}
+
+function formatOption(): Option {
+  return new Option('--format <format>', 'output format (default: text)').choices([
+    'text',
+    'json',
+    'markdown',
+  ]);
+}
+
+/** Evidence flags shared by diagnose, triage and simulate. */
+function addEvidenceOptions(cmd: Command): Command {
+  return cmd
+    .option('--snapshot <file>', 'evidence from a snapshot file (repeatable, merged)', collectValues)
+    .option('--live', 'gather evidence from AWS with the standard credential chain')
+    .option('--profile <name>', 'AWS profile for --live')
+    .option('--region <region>', 'AWS region for --live')
+    .option('--role-arn <arn>', 'role to assume for another account (repeatable)', collectValues);
+}
+
+function addOutputOptions(cmd: Command): Command {
+  return cmd
+    .addOption(formatOption())
+    .option('--out <file>', 'write the report to FILE instead of stdout')
+    .option('--force', 'overwrite the --out file if it exists')
+    .option(
+      '--no-interactive',
+      'never prompt (implied when stdin or stdout is not a terminal, or CI is set)',
+    );
+}
+
+/** Builds the commander program (exported for tests of the help text). */
+export function buildProgram(setExit: (code: ExitCode) => void): Command {
+  const program = new Command();
+  program
+    .name('s3doctor')
+    .description(
+      'Explains why an Amazon S3 request was denied and suggests least-privilege fixes, verified by re-evaluation.',
+    )
+    .version('0.1.0', '-V, --version')
+    .option('--no-interactive', 'never prompt')
+    .showHelpAfterError('(add --help for the flags)')
+    .addHelpText('after', ASSISTANT_HELP + '\n' + EXIT_CODES_HELP)
+    .action(async (opts: { interactive?: boolean }) => {
+      const { runStartAssistant } = await import('./commands/assistant.js');
+      setExit(
+        await runStartAssistant({
+          interactive: opts.interactive !== false,
+          help: () => program.helpInformation(),
+        }),
+      );
+    });
+
+  const diagnose = program
+    .command('diagnose')
+    .description('explain each denied request found in the inputs (log files, folders, .gz, - for stdin)')
+    .argument('[INPUT...]', 'file, folder or - for stdin');
+  addEvidenceOptions(diagnose);
+  addOutputOptions(diagnose);
+  diagnose
+    .addOption(
+      new Option('--https <answer>', 'was the request made over HTTPS? yes|no|unknown').argParser(tri),
+    )
+    .addOption(
+      new Option('--via-vpce <id>', 'did it come through a VPC endpoint? vpce-ID|no|unknown').argParser(vpce),
+    )
+    .addOption(
+      new Option(
+        '--request-payer <answer>',
+        'did the client send x-amz-request-payer? yes|no|unknown',
+      ).argParser(tri),
+    )
+    .option('--principal <arn>', 'describe the request: who made it (ARN, or "anonymous")')
+    .option('--operation <name>', 'describe the request: the S3 API operation (GetObject, PutObject, ...)')
+    .option('--bucket <name>', 'describe the request: the bucket')
+    .option('--key <key>', 'describe the request: the object key')
+    .option('--save-patch [file]', 'save each verified patch as JSON (default s3doctor-patch-<target>.json)')
+    .option('--apply', 'apply the verified policy patch to AWS (a dry run unless --yes)')
+    .option('--yes', 'confirm --apply without asking')
+    .option('--assume-yes', 'same as --yes')
+    .option(
+      '--backup-dir <dir>',
+      'where --apply writes the backup of the previous document (default: current directory)',
+    )
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (inputs: string[], opts: DiagnoseOptions) => {
+      const { runDiagnose } = await import('./commands/diagnose.js');
+      setExit(await runDiagnose(inputs, opts));
+    });
+
+  const triage = program
+    .command('triage')
+    .description(
+      'find every denied entry in many logs, group identical ones, diagnose each group once, rank them',
+    )
+    .argument('<INPUT...>', 'files, folders, .gz, or - for stdin');
+  addEvidenceOptions(triage);
+  addOutputOptions(triage);
+  triage
+    .addOption(
+      new Option('--top <n>', 'show the N most frequent groups in text output').argParser(positiveInt),
+    )
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (inputs: string[], opts: TriageOptions) => {
+      const { runTriage } = await import('./commands/triage.js');
+      setExit(await runTriage(inputs, opts));
+    });
+
+  const simulate = program
+    .command('simulate')
+    .description('evaluate one request (principal, action, resource, context) against the evidence')
+    .requiredOption(
+      '--request <file>',
+      'the request as JSON (principal, action, resource, context), or - for stdin',
+    );
+  addEvidenceOptions(simulate);
+  addOutputOptions(simulate);
+  simulate.addHelpText('after', EXIT_CODES_HELP).action(async (opts: SimulateOptions) => {
+    const { runSimulate } = await import('./commands/simulate.js');
+    setExit(await runSimulate(opts));
+  });
+
+  program
+    .command('collect')
+    .description(
+      'gather live evidence for the requests in the inputs (or --bucket/--principal) into a snapshot file',
+    )
+    .argument('[INPUT...]', 'logs whose denied requests to collect evidence for')
+    .requiredOption('--out <file>', 'the snapshot file to write')
+    .option('--bucket <name>', 'collect this bucket (repeatable)', collectValues)
+    .option('--principal <arn>', 'collect this IAM user or role (repeatable)', collectValues)
+    .option('--profile <name>', 'AWS profile')
+    .option('--region <region>', 'AWS region')
+    .option('--role-arn <arn>', 'role to assume for another account (repeatable)', collectValues)
+    .option('--force', 'overwrite the --out file if it exists')
+    .option('--no-interactive', 'never prompt')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (inputs: string[], opts: CollectOptions) => {
+      const { runCollect } = await import('./commands/collect.js');
+      setExit(await runCollect(inputs, opts));
+    });
+
+  const rules = program
+    .command('rules')
+    .description("the rule catalogue, generated from the rules' own metadata");
+  rules
+    .command('list', { isDefault: true })
+    .description('list every rule: id, cause code, title')
+    .addOption(formatOption())
+    .action(async (opts: { format?: 'text' | 'json' | 'markdown' }) => {
+      const { runRulesList } = await import('./commands/rules.js');
+      setExit(await runRulesList(opts));
+    });
+  rules
+    .command('show')
+    .description("show one rule's documentation")
+    .argument('<ID>', 'rule id (e.g. bucket-policy/deny-insecure-transport) or cause code')
+    .addOption(formatOption())
+    .action(async (id: string, opts: { format?: 'text' | 'json' | 'markdown' }) => {
+      const { runRulesShow } = await import('./commands/rules.js');
+      setExit(await runRulesShow(id, opts));
+    });
+
+  // Commander exits with 1 on bad flags; the contract says 2, so errors come back as exceptions.
+  const all = [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)];
+  for (const c of all) c.exitOverride();
+  return program;
+}

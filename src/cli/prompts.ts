@@ -1,0 +1,420 @@
+// The interactive assistant: the only place that prompts. Questions go through an injectable `Ask`
+// (inquirer on a terminal, scripted answers in tests); everything else comes in as `AssistantDeps`.
+
+import type {
+  Evidence,
+  Fix,
+  LogRecord,
+  MalformedRecord,
+  PolicyPatch,
+  Report,
+  Result,
+} from '../model/index.js';
+import { questionsFor, type QuestionSpec } from './answers.js';
+import type { AnswerOptions, TriAnswer, VpceAnswer } from './options.js';
+
+/** One choice of a select question. */
+export interface Choice<T> {
+  value: T;
+  name: string;
+  description?: string;
+}
+
+/** How the assistant asks: the subset of inquirer it uses, plus pasting several lines and printing. */
+export interface Ask {
+  select<T>(q: { message: string; choices: Choice<T>[]; default?: T }): Promise<T>;
+  input(q: {
+    message: string;
+    default?: string;
+    validate?: (value: string) => true | string | Promise<true | string>;
+  }): Promise<string>;
+  confirm(q: { message: string; default?: boolean }): Promise<boolean>;
+  /** Reads pasted text up to an empty line. */
+  paste(message: string): Promise<string>;
+  /** Prints a block of output. */
+  say(text: string): void;
+}
+
+/** The inquirer-backed `Ask` for a real terminal (inquirer loads here, lazily). */
+export async function createTerminalAsk(): Promise<Ask> {
+  const inq = await import('@inquirer/prompts');
+  return {
+    select: <T>(q: { message: string; choices: Choice<T>[]; default?: T }) =>
+      inq.select<T>({
+        message: q.message,
+        choices: q.choices,
+        ...(q.default !== undefined ? { default: q.default } : {}),
+        pageSize: 12,
+      }),
+    input: (q) =>
+      inq.input({
+        message: q.message,
+        ...(q.default !== undefined ? { default: q.default } : {}),
+        ...(q.validate ? { validate: q.validate } : {}),
+      }),
+    confirm: (q) => inq.confirm({ message: q.message, default: q.default ?? false }),
+    paste: async (message) => {
+      const { createInterface } = await import('node:readline');
+      process.stdout.write(`${message}\n`);
+      const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: false });
+      const lines: string[] = [];
+      try {
+        for await (const line of rl) {
+          if (line.trim() === '' && lines.length > 0) break;
+          if (line.trim() !== '') lines.push(line);
+        }
+      } finally {
+        rl.close();
+      }
+      return lines.join('\n');
+    },
+    say: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  };
+}
+
+/** Records read from what the user gave. */
+export interface ReadOutcome {
+  records: LogRecord[];
+  malformed: MalformedRecord[];
+}
+
+/** Evidence picked by the user. */
+export interface EvidenceChoice {
+  evidence?: Evidence;
+  kind: 'none' | 'snapshot' | 'live';
+  profile?: string;
+  snapshotPath?: string;
+}
+
+/** What the assistant needs from the rest of s3doctor (injected so flows run without a terminal or AWS). */
+export interface AssistantDeps {
+  readPasted(text: string): Promise<ReadOutcome>;
+  readFile(path: string): Promise<ReadOutcome>;
+  described(d: { principal?: string; operation?: string; bucket?: string; key?: string }): LogRecord;
+  listProfiles(): Promise<string[]>;
+  loadSnapshot(path: string): Promise<Evidence>;
+  collectLive(records: LogRecord[], profile: string | undefined): Promise<Evidence>;
+  diagnose(records: LogRecord[], ev: EvidenceChoice, answers: AnswerOptions): Promise<Result[]>;
+  renderText(report: Report, evidence: Evidence | undefined): string;
+  renderMarkdown(report: Report, evidence: Evidence | undefined): string;
+  /** Writes a new file (throws when it exists, unless force); returns the absolute path. */
+  writeFile(path: string, text: string, force: boolean): Promise<string>;
+  savePatch(fix: Fix, patch: PolicyPatch, force: boolean): Promise<string>;
+  applicable(results: Result[]): { fix: Fix; patch: PolicyPatch }[];
+  patches(results: Result[]): { fix: Fix; patch: PolicyPatch }[];
+  describeChange(fix: Fix, patch: PolicyPatch): string;
+  apply(patch: PolicyPatch, profile: string | undefined): Promise<{ backupPath: string }>;
+  fileExists(path: string): Promise<boolean>;
+}
+
+/** Flags given on the command line that pre-answer the assistant's questions. */
+export interface AssistantPreset extends AnswerOptions {
+  snapshot?: string[];
+  live?: boolean;
+  profile?: string;
+}
+
+/** What the assistant ends with. */
+export interface AssistantOutcome {
+  results: Result[];
+  /** Files the user saved (patches, reports, backups). */
+  saved: string[];
+  applied: boolean;
+}
+
+const OPERATIONS = [
+  'GetObject',
+  'PutObject',
+  'ListObjectsV2',
+  'HeadObject',
+  'DeleteObject',
+  'CopyObject',
+  'GetBucketPolicy',
+  'PutBucketPolicy',
+];
+
+async function askForRequest(ask: Ask, deps: AssistantDeps): Promise<LogRecord[]> {
+  for (;;) {
+    const how = await ask.select<'paste' | 'file' | 'describe'>({
+      message: 'How do you want to give the denied request?',
+      choices: [
+        { value: 'paste', name: 'Paste a log line, a CloudTrail event or the error message' },
+        { value: 'file', name: 'Pick a file (access log, CloudTrail JSON/CSV, .gz, or a folder)' },
+        { value: 'describe', name: 'Describe it: principal, operation, bucket, key' },
+      ],
+    });
+    let read: ReadOutcome;
+    if (how === 'paste') {
+      const text = await ask.paste('Paste it below, then press Enter on an empty line:');
+      read = await deps.readPasted(text);
+    } else if (how === 'file') {
+      const path = await ask.input({
+        message: 'File or folder:',
+        validate: async (v) =>
+          v.trim() === ''
+            ? 'Give a path'
+            : (await deps.fileExists(v.trim()))
+              ? true
+              : `No such file: ${v.trim()}`,
+      });
+      read = await deps.readFile(path.trim());
+    } else {
+      const principal = await ask.input({
+        message: 'Who made the request? (IAM user/role/session ARN, or "anonymous")',
+        default: 'anonymous',
+      });
+      let operation = await ask.select<string>({
+        message: 'Which operation?',
+        choices: [
+          ...OPERATIONS.map((o) => ({ value: o, name: o })),
+          { value: '', name: 'Another one (type its name)' },
+        ],
+      });
+      if (!operation)
+        operation = (await ask.input({ message: 'Operation (API name, e.g. PutObjectAcl):' })).trim();
+      const bucket = (
+        await ask.input({ message: 'Bucket:', validate: (v) => (v.trim() ? true : 'Give the bucket name') })
+      ).trim();
+      const key = (await ask.input({ message: 'Object key (empty for a bucket operation):' })).trim();
+      read = {
+        records: [
+          deps.described({ principal: principal.trim(), operation, bucket, ...(key ? { key } : {}) }),
+        ],
+        malformed: [],
+      };
+    }
+    for (const m of read.malformed.slice(0, 3))
+      ask.say(`Skipped ${m.source}${m.line !== undefined ? `:${m.line}` : ''}: ${m.reason}`);
+    if (read.records.length === 0) {
+      ask.say('No denied request found in that input. Try again (or pick another way).');
+      continue;
+    }
+    if (read.records.length === 1) return read.records;
+    const pick = await ask.select<number>({
+      message: `${read.records.length} denied requests found. Which one?`,
+      choices: [
+        { value: -1, name: `All ${read.records.length}` },
+        ...read.records.slice(0, 30).map((r, i) => ({
+          value: i,
+          name: `${r.input.line !== undefined ? `line ${r.input.line}` : (r.input.eventId ?? r.input.source)}: ${r.apiName ?? r.logOperation ?? '?'} ${r.bucket ?? ''}/${r.key ?? ''} ${r.errorCode ?? ''}`,
+        })),
+      ],
+    });
+    return pick < 0 ? read.records : [read.records[pick]!];
+  }
+}
+
+async function askForEvidence(
+  ask: Ask,
+  deps: AssistantDeps,
+  records: LogRecord[],
+  preset: AssistantPreset,
+): Promise<EvidenceChoice> {
+  if (preset.snapshot?.length) {
+    const parts = await Promise.all(preset.snapshot.map((p) => deps.loadSnapshot(p)));
+    return { evidence: parts[0]!, kind: 'snapshot', snapshotPath: preset.snapshot[0]! };
+  }
+  if (preset.live)
+    return {
+      evidence: await deps.collectLive(records, preset.profile),
+      kind: 'live',
+      ...(preset.profile ? { profile: preset.profile } : {}),
+    };
+  const where = await ask.select<'live' | 'snapshot' | 'none'>({
+    message: 'Where should the evidence (policies and settings) come from?',
+    choices: [
+      { value: 'live', name: 'Live from AWS (read-only calls with a profile)' },
+      { value: 'snapshot', name: 'A snapshot file (s3doctor collect, or written by hand)' },
+      { value: 'none', name: 'None: explain from the request alone' },
+    ],
+  });
+  if (where === 'none') return { kind: 'none' };
+  if (where === 'snapshot') {
+    for (;;) {
+      const path = (
+        await ask.input({
+          message: 'Snapshot file:',
+          validate: async (v) =>
+            v.trim() === ''
+              ? 'Give a path'
+              : (await deps.fileExists(v.trim()))
+                ? true
+                : `No such file: ${v.trim()}`,
+        })
+      ).trim();
+      try {
+        return { evidence: await deps.loadSnapshot(path), kind: 'snapshot', snapshotPath: path };
+      } catch (e) {
+        ask.say(`That snapshot cannot be used: ${(e as Error).message}`);
+      }
+    }
+  }
+  const profiles = await deps.listProfiles();
+  const profile = await ask.select<string>({
+    message: 'Which AWS profile?',
+    choices: [
+      { value: '', name: 'The default credential chain (AWS_PROFILE, environment, SSO, instance role)' },
+      ...profiles.map((p) => ({ value: p, name: p })),
+    ],
+  });
+  return {
+    evidence: await deps.collectLive(records, profile || undefined),
+    kind: 'live',
+    ...(profile ? { profile } : {}),
+  };
+}
+
+async function askQuestion(ask: Ask, q: QuestionSpec): Promise<Partial<AnswerOptions>> {
+  const message = `${q.text}\n  (asked because ${q.why}; flag ${q.flag})`;
+  if (q.id === 'via-vpce') {
+    const a = await ask.select<'yes' | 'no' | 'unknown'>({
+      message,
+      choices: [
+        { value: 'yes', name: 'Yes, through a VPC endpoint' },
+        { value: 'no', name: 'No' },
+        { value: 'unknown', name: "I don't know" },
+      ],
+    });
+    if (a !== 'yes') return { viaVpce: { kind: a } as VpceAnswer };
+    const id = (
+      await ask.input({
+        message: 'Endpoint id (vpce-..., empty if unknown):',
+        validate: (v) =>
+          v.trim() === '' || /^vpce-[0-9a-z]+$/i.test(v.trim()) ? true : 'Looks like vpce-0abc123',
+      })
+    ).trim();
+    return { viaVpce: id ? { kind: 'vpce', id: id.toLowerCase() } : { kind: 'unknown' } };
+  }
+  const a = await ask.select<TriAnswer>({
+    message,
+    choices: [
+      { value: 'yes', name: 'Yes' },
+      { value: 'no', name: 'No' },
+      { value: 'unknown', name: "I don't know" },
+    ],
+  });
+  return q.id === 'https' ? { https: a } : { requestPayer: a };
+}
+
+/**
+ * The whole guided diagnosis: the request, the evidence, the questions that change the verdict,
+ * the result, then actions (save the patch, show the AWS CLI commands, save a Markdown report,
+ * apply the patch after an explicit confirmation).
+ */
+export async function runAssistantFlow(
+  ask: Ask,
+  deps: AssistantDeps,
+  preset: AssistantPreset = {},
+): Promise<AssistantOutcome> {
+  const saved: string[] = [];
+  const records = await askForRequest(ask, deps);
+  let ev = await askForEvidence(ask, deps, records, preset);
+  const answers: AnswerOptions = {
+    ...(preset.https ? { https: preset.https } : {}),
+    ...(preset.viaVpce ? { viaVpce: preset.viaVpce } : {}),
+    ...(preset.requestPayer ? { requestPayer: preset.requestPayer } : {}),
+  };
+  let results = await deps.diagnose(records, ev, answers);
+  // Ask only what could change the verdict, once each.
+  const asked = new Set<string>();
+  for (;;) {
+    const pending = results.flatMap((r) => questionsFor(r, answers)).filter((q) => !asked.has(q.id));
+    const q = pending[0];
+    if (!q) break;
+    asked.add(q.id);
+    const a = await askQuestion(ask, q);
+    Object.assign(answers, a);
+    const known = Object.values(a).some(
+      (v) => v !== 'unknown' && !(typeof v === 'object' && v.kind === 'unknown'),
+    );
+    if (known) results = await deps.diagnose(records, ev, answers);
+  }
+  const report = (): Report => ({ schemaVersion: 1, results });
+  ask.say(deps.renderText(report(), ev.evidence));
+  let applied = false;
+  for (;;) {
+    const patches = deps.patches(results);
+    const applicable = deps.applicable(results);
+    const commands = results.flatMap((r) =>
+      r.causes.flatMap((c) => c.fixes.flatMap((f) => f.commands ?? [])),
+    );
+    const choices: Choice<string>[] = [];
+    if (patches.length)
+      choices.push({
+        value: 'save-patch',
+        name: `Save the patch${patches.length > 1 ? 'es' : ''} (s3doctor-patch-<target>.json)`,
+      });
+    if (commands.length) choices.push({ value: 'commands', name: 'Show the AWS CLI commands' });
+    choices.push({ value: 'markdown', name: 'Save a Markdown report' });
+    if (applicable.length && !applied)
+      choices.push({
+        value: 'apply',
+        name: 'Apply the patch to AWS (asks first, backs up the current document)',
+      });
+    choices.push({ value: 'done', name: 'Done' });
+    const action = await ask.select<string>({ message: 'What next?', choices });
+    if (action === 'done') break;
+    if (action === 'save-patch') {
+      for (const { fix, patch } of patches) {
+        try {
+          const p = await deps.savePatch(fix, patch, false);
+          saved.push(p);
+          ask.say(`Patch saved to ${p}`);
+        } catch (e) {
+          if (await ask.confirm({ message: `${(e as Error).message} Overwrite it?`, default: false })) {
+            const p = await deps.savePatch(fix, patch, true);
+            saved.push(p);
+            ask.say(`Patch saved to ${p}`);
+          }
+        }
+      }
+    } else if (action === 'commands') {
+      ask.say(commands.join('\n'));
+    } else if (action === 'markdown') {
+      const path = (await ask.input({ message: 'Report file:', default: 's3doctor-report.md' })).trim();
+      const force = (await deps.fileExists(path))
+        ? await ask.confirm({ message: `${path} exists. Overwrite it?`, default: false })
+        : false;
+      if ((await deps.fileExists(path)) && !force) continue;
+      const p = await deps.writeFile(path, deps.renderMarkdown(report(), ev.evidence), force);
+      saved.push(p);
+      ask.say(`Report saved to ${p}`);
+    } else if (action === 'apply') {
+      const item =
+        applicable.length === 1
+          ? applicable[0]!
+          : applicable[
+              await ask.select<number>({
+                message: 'Which change?',
+                choices: applicable.map((a, i) => ({
+                  value: i,
+                  name: `${a.patch.target.type} ${a.patch.target.id}: ${a.fix.summary}`,
+                })),
+              })
+            ]!;
+      ask.say(`This is the exact change:\n${deps.describeChange(item.fix, item.patch)}`);
+      const ok = await ask.confirm({
+        message: `Apply it to ${item.patch.target.type} ${item.patch.target.id} now? (the current document is saved to a backup file first)`,
+        default: false,
+      });
+      if (!ok) {
+        ask.say('Nothing was changed.');
+        continue;
+      }
+      const out = await deps.apply(item.patch, ev.profile);
+      saved.push(out.backupPath);
+      applied = true;
+      ask.say(
+        `Applied. The previous document is saved in ${out.backupPath}. Collecting the evidence again to confirm...`,
+      );
+      ev = {
+        evidence: await deps.collectLive(records, ev.profile),
+        kind: 'live',
+        ...(ev.profile ? { profile: ev.profile } : {}),
+      };
+      results = await deps.diagnose(records, ev, answers);
+      ask.say(deps.renderText(report(), ev.evidence));
+    }
+  }
+  return { results, saved, applied };
+}

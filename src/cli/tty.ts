@@ -1,0 +1,48 @@
+// Terminal facts in one place: when to prompt, colour, spin or draw a progress bar.
+
+import { colourWanted } from './format/style.js';
+
+/** The streams and environment the CLI runs with (injectable for tests). */
+export interface Terminal {
+  stdin: { isTTY?: boolean };
+  stdout: { isTTY?: boolean; columns?: number };
+  stderr: { isTTY?: boolean; columns?: number };
+  env: NodeJS.ProcessEnv;
+}
+
+/** The real process terminal. */
+export function processTerminal(): Terminal {
+  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+}
+
+/** Whether `CI` is set to anything but `false`/`0`/empty. */
+export function isCI(env: NodeJS.ProcessEnv): boolean {
+  const v = env.CI;
+  return v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false';
+}
+
+/**
+ * Whether the CLI may ask questions: stdin and stdout are terminals, `CI` is not set, and the user
+ * did not pass `--no-interactive` (ECOSYSTEM: inquirer reads a pipe and can hang on an open one).
+ */
+export function canPrompt(t: Terminal, interactiveFlag: boolean): boolean {
+  return interactiveFlag && t.stdin.isTTY === true && t.stdout.isTTY === true && !isCI(t.env);
+}
+
+/** Whether stdout gets colour. */
+export function stdoutColour(t: Terminal): boolean {
+  return colourWanted(t.stdout, t.env);
+}
+
+/**
+ * Whether a spinner may run on stderr: a TTY with a real width and not CI. ora 9.4.1 loops forever
+ * on a TTY that reports 0 columns (ECOSYSTEM gotcha), hence the column check.
+ */
+export function canSpin(t: Terminal): boolean {
+  return t.stderr.isTTY === true && (t.stderr.columns ?? 0) > 0 && !isCI(t.env);
+}
+
+/** Whether a progress bar may be drawn on stderr. */
+export function canShowProgress(t: Terminal): boolean {
+  return t.stderr.isTTY === true && !isCI(t.env);
+}

@@ -1,0 +1,28 @@
+// Rule: the principal's permissions boundary does not allow the action.
+import { authOf, defineRule, fixes, missingAllowFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
+
+export default defineRule({
+  id: 'boundary/missing-allow-permissions-boundary',
+  title: 'The permissions boundary does not allow the action',
+  code: 'missing-allow-permissions-boundary',
+  docs: [
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html',
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html',
+  ],
+  messages: {
+    missing:
+      'The permissions boundary {{policyName}} of {{principal}} does not allow {{action}} on {{resource}}; a boundary caps what identity policies can grant.',
+    nearMiss:
+      'The permissions boundary {{policyName}} of {{principal}} does not allow {{action}} on {{resource}}: statement {{statement}} names the action but fails on {{failedOn}}.',
+    enhanced: 'AWS reported that no permissions boundary allows {{action}} on {{resource}} for {{principal}}.',
+  },
+  match(ctx) {
+    const found = missingAllowFindings(ctx, 'permissions-boundary', { plain: 'missing', nearMiss: 'nearMiss' });
+    return traceOrMessage(ctx, 'missing-allow-permissions-boundary', found, 'enhanced');
+  },
+  suggest(f, ctx) {
+    const auth = authOf(f, ctx);
+    if (!ctx.evidence || !auth) return [];
+    return [fixes.addBoundaryStatement(ctx.evidence, auth.principal, [auth.action], [auth.resource])];
+  },
+});

@@ -1,0 +1,31 @@
+// Rule: a Deny statement in the bucket policy matches the request.
+import { defineRule, denyFixes, explicitDenyFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
+
+export default defineRule({
+  id: 'bucket-policy/explicit-deny-bucket-policy',
+  title: 'The bucket policy explicitly denies the request',
+  code: 'explicit-deny-bucket-policy',
+  docs: [
+    'https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html',
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html',
+  ],
+  messages: {
+    deny: 'Statement {{statement}} of the bucket policy on {{policyId}} denies {{action}} on {{resource}} to {{principal}}.',
+    denyCondition:
+      'Statement {{statement}} of the bucket policy on {{policyId}} denies {{action}} on {{resource}}: its condition {{operator}} {{key}} = {{policyValues}} matched the request value {{requestValue}}.',
+    denyUnknown:
+      'Statement {{statement}} of the bucket policy on {{policyId}} denies {{action}} on {{resource}} if {{operator}} {{key}} = {{policyValues}} matches, and the input does not show {{key}}.',
+    enhanced: 'AWS reported an explicit deny in a resource-based policy (the bucket policy) for {{action}} on {{resource}}.',
+  },
+  match(ctx) {
+    const found = explicitDenyFindings(ctx, 'bucket-policy', {
+      plain: 'deny',
+      condition: 'denyCondition',
+      unknown: 'denyUnknown',
+    });
+    return traceOrMessage(ctx, 'explicit-deny-bucket-policy', found, 'enhanced');
+  },
+  suggest(f, ctx) {
+    return denyFixes(f, ctx);
+  },
+});

@@ -1,0 +1,36 @@
+// Rule: a cross-account or anonymous request needs a bucket-policy (or ACL) grant, and there is none.
+import { authOf, defineRule, fixes, missingAllowFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
+
+export default defineRule({
+  id: 'bucket-policy/missing-allow-bucket-policy',
+  title: 'The bucket policy does not grant a cross-account or anonymous caller',
+  code: 'missing-allow-bucket-policy',
+  docs: [
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html',
+    'https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html',
+  ],
+  messages: {
+    missing:
+      'The bucket policy on {{bucket}} does not allow {{principal}} to perform {{action}} on {{resource}}; a caller from outside the bucket owner account needs a grant there.',
+    nearMiss:
+      'The bucket policy on {{bucket}} does not allow {{principal}} to perform {{action}} on {{resource}}: statement {{statement}} names the action but does not match (it fails on {{failedOn}}).',
+    enhanced: 'AWS reported that no resource-based policy allows {{action}} on {{resource}}.',
+  },
+  match(ctx) {
+    const bucket = ctx.request.s3.bucket ?? '?';
+    const found = missingAllowFindings(ctx, 'bucket-policy', { plain: 'missing', nearMiss: 'nearMiss' }).map((f) => ({
+      ...f,
+      data: { ...f.data, bucket },
+    }));
+    return traceOrMessage(ctx, 'missing-allow-bucket-policy', found, 'enhanced');
+  },
+  suggest(f, ctx) {
+    const auth = authOf(f, ctx);
+    const ap = ctx.request.s3.accessPointArn;
+    const bucket = (ap && ctx.evidence?.accessPoints[ap]?.bucket) || ctx.request.s3.bucket;
+    if (!ctx.evidence || !auth || !bucket || ctx.request.principal.kind === 'anonymous') return [];
+    const resource = auth.underlyingResource ?? auth.resource;
+    const conditions = ap ? { StringEquals: { 's3:DataAccessPointArn': ap } } : undefined;
+    return [fixes.addResourceStatement(ctx.evidence, bucket, auth.principal, [auth.action], [resource], { conditions })];
+  },
+});

@@ -1,0 +1,32 @@
+// Rule: a Deny statement in one of the principal's identity policies matches the request.
+import { defineRule, denyFixes, explicitDenyFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
+
+export default defineRule({
+  id: 'identity/explicit-deny-identity-policy',
+  title: 'An identity policy explicitly denies the request',
+  code: 'explicit-deny-identity-policy',
+  docs: [
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html',
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html',
+  ],
+  messages: {
+    deny: 'Statement {{statement}} of identity policy {{policyName}} denies {{action}} on {{resource}}.',
+    denyCondition:
+      'Statement {{statement}} of identity policy {{policyName}} denies {{action}} on {{resource}}: its condition {{operator}} {{key}} = {{policyValues}} matched the request value {{requestValue}}.',
+    denyUnknown:
+      'Statement {{statement}} of identity policy {{policyName}} denies {{action}} on {{resource}} if {{operator}} {{key}} = {{policyValues}} matches, and the input does not show {{key}}.',
+    enhanced:
+      'AWS reported an explicit deny in an identity-based policy of {{principal}} for {{action}} on {{resource}}.',
+  },
+  match(ctx) {
+    const found = explicitDenyFindings(ctx, 'identity-policy', {
+      plain: 'deny',
+      condition: 'denyCondition',
+      unknown: 'denyUnknown',
+    });
+    return traceOrMessage(ctx, 'explicit-deny-identity-policy', found, 'enhanced');
+  },
+  suggest(f, ctx) {
+    return denyFixes(f, ctx);
+  },
+});

@@ -1,0 +1,38 @@
+// Rule: no identity policy of the principal allows the action, and the request needs one.
+import { authOf, defineRule, fixes, missingAllowFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
+
+export default defineRule({
+  id: 'identity/missing-allow-identity-policy',
+  title: 'No identity policy allows the action',
+  code: 'missing-allow-identity-policy',
+  docs: [
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html',
+    'https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-policies-s3.html',
+  ],
+  messages: {
+    missing:
+      'No identity policy of {{principal}} allows {{action}} on {{resource}}, and nothing else grants it (an Allow is needed on the identity side).',
+    nearMiss:
+      'No identity policy of {{principal}} allows {{action}} on {{resource}}: statement {{statement}} of {{policyName}} names the action but does not match (it fails on {{failedOn}}).',
+    enhanced: 'AWS reported that no identity-based policy of {{principal}} allows {{action}} on {{resource}}.',
+  },
+  match(ctx) {
+    const found = missingAllowFindings(
+      ctx,
+      'identity-policy',
+      { plain: 'missing', nearMiss: 'nearMiss' },
+      (hit) => !hit.auth.request.action.toLowerCase().startsWith('kms:'),
+    );
+    return traceOrMessage(ctx, 'missing-allow-identity-policy', found, 'enhanced');
+  },
+  suggest(f, ctx) {
+    const auth = authOf(f, ctx);
+    if (!ctx.evidence || !auth) return [];
+    const prefix = auth.context['s3:prefix'];
+    const conditions =
+      auth.action === 's3:ListBucket' && typeof prefix === 'string' && prefix !== ''
+        ? { StringLike: { 's3:prefix': `${prefix}*` } }
+        : undefined;
+    return [fixes.addIdentityStatement(ctx.evidence, auth.principal, [auth.action], [auth.resource], { conditions })];
+  },
+});

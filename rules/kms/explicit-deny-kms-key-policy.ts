@@ -1,0 +1,27 @@
+// Rule: the KMS key policy explicitly denies the KMS call S3 makes for the requester.
+import { defineRule, denyFixes, explicitDenyFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
+
+export default defineRule({
+  id: 'kms/explicit-deny-kms-key-policy',
+  title: 'The KMS key policy explicitly denies the key use',
+  code: 'explicit-deny-kms-key-policy',
+  docs: [
+    'https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html',
+    'https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html',
+  ],
+  messages: {
+    deny: 'Statement {{statement}} of the policy of KMS key {{policyId}} denies {{action}}, which S3 needs for this request.',
+    denyCondition:
+      'Statement {{statement}} of the policy of KMS key {{policyId}} denies {{action}}: its condition {{operator}} {{key}} = {{policyValues}} matched the request value {{requestValue}}.',
+    denyUnknown:
+      'Statement {{statement}} of the policy of KMS key {{policyId}} denies {{action}} if {{operator}} {{key}} = {{policyValues}} matches, and the input does not show {{key}}.',
+    enhanced: 'AWS reported an explicit deny in the key policy of {{resource}} for {{action}}.',
+  },
+  match(ctx) {
+    const found = explicitDenyFindings(ctx, 'kms-key-policy', { plain: 'deny', condition: 'denyCondition', unknown: 'denyUnknown' });
+    return traceOrMessage(ctx, 'explicit-deny-kms-key-policy', found, 'enhanced');
+  },
+  suggest(f, ctx) {
+    return denyFixes(f, ctx);
+  },
+});

@@ -1,0 +1,41 @@
+// Rule: the KMS key policy or the identity policy lacks the KMS action S3 needs (Decrypt / GenerateDataKey).
+import { authOf, awsManagedCrossAccount, defineRule, fixes, missingAllowFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
+import type { Finding } from '../../src/engine/rule-kit.js';
+
+type Id = 'keyPolicy' | 'identity' | 'enhanced';
+
+export default defineRule<Id>({
+  id: 'kms/missing-allow-kms',
+  title: 'The KMS permission S3 needs for the object is missing',
+  code: 'missing-allow-kms',
+  docs: [
+    'https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html',
+    'https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html',
+    'https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service',
+  ],
+  messages: {
+    keyPolicy:
+      'The object uses KMS key {{resource}}, and its key policy does not allow {{principal}} to call {{action}} (a key policy must allow, or delegate to the account, before any IAM policy counts).',
+    identity:
+      'The object uses KMS key {{resource}}, and no identity policy of {{principal}} allows {{action}} on that key; S3 calls KMS with the requester\'s permissions.',
+    enhanced: 'AWS reported that {{principal}} may not call {{action}} on {{resource}}, which S3 needs to read or write the encrypted object.',
+  },
+  match(ctx) {
+    const skipManaged = (r: string) => !awsManagedCrossAccount(ctx, r);
+    const found: Finding<Id>[] = [
+      ...missingAllowFindings<Id>(ctx, 'kms-key-policy', { plain: 'keyPolicy' }, (h) => skipManaged(h.auth.request.resource)),
+      ...missingAllowFindings<Id>(ctx, 'kms-identity-policy', { plain: 'identity' }),
+      ...missingAllowFindings<Id>(ctx, 'identity-policy', { plain: 'identity' }, (h) =>
+        h.auth.request.action.toLowerCase().startsWith('kms:'),
+      ),
+    ];
+    return traceOrMessage(ctx, 'missing-allow-kms', found, 'enhanced');
+  },
+  suggest(f, ctx) {
+    const auth = authOf(f, ctx);
+    if (!ctx.evidence || !auth) return [];
+    if (f.messageId === 'keyPolicy') return [fixes.addKeyPolicyStatement(ctx.evidence, auth.resource, auth.principal, [auth.action])];
+    if (f.messageId === 'identity') return [fixes.addIdentityStatement(ctx.evidence, auth.principal, [auth.action], [auth.resource])];
+    return [];
+  },
+});

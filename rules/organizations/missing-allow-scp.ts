@@ -1,0 +1,29 @@
+// Rule: some level of the organization path has no SCP that allows the action.
+import { defineRule, fixes, missingAllowFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
+
+export default defineRule({
+  id: 'organizations/missing-allow-scp',
+  title: 'No service control policy allows the action at some level',
+  code: 'missing-allow-scp',
+  docs: [
+    'https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html',
+    'https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html',
+  ],
+  messages: {
+    missing:
+      'At {{level}} of the organization path no service control policy allows {{action}}; every level from the root to the account must allow it.',
+    enhanced: 'AWS reported that no service control policy allows {{action}} on {{resource}}.',
+  },
+  match(ctx) {
+    const found = missingAllowFindings(ctx, 'scp', { plain: 'missing' }).map((f) => {
+      const hit = ctx.authorizations()[f.authorizationIndex ?? -1]?.layers.find((l) => l.layer === 'scp');
+      const level = hit?.levels?.find((l) => l.allow === 'false') ?? hit?.levels?.find((l) => l.allow === 'unknown');
+      return { ...f, data: { ...f.data, level: level?.target ?? 'one level' } };
+    });
+    return traceOrMessage(ctx, 'missing-allow-scp', found, 'enhanced');
+  },
+  suggest(f) {
+    const level = String(f.data?.['level'] ?? 'scp');
+    return [fixes.orgAdminAdvice(f.policy ?? { type: 'scp', id: level, name: `the SCPs attached at ${level}` })];
+  },
+});

@@ -1,0 +1,136 @@
+// diagnose(): one denied record (and optional evidence) -> the CONTRACT result: the request as
+// understood, the decision, whether the evidence reproduces it, ranked causes with verified fixes,
+// and the evidence still unknown.
+
+import type { Cause, CauseCode } from '../model/cause.js';
+import type { Decision, Evaluation, Unknown } from '../model/evaluation.js';
+import type { Evidence } from '../model/evidence.js';
+import type { InputSource, LogRecord } from '../model/input.js';
+import type { Result, ResultRequest } from '../model/report.js';
+import type { S3Request } from '../model/request.js';
+import { evaluateRequest } from '../authz/index.js';
+import { toS3Request } from '../request/index.js';
+import type { RequestHints } from '../request/index.js';
+import { principalLabel } from '../s3/index.js';
+import { enhancedCauseCode } from './enhanced-message.js';
+import { logsOnlyUnknowns } from './logs-only.js';
+import { notReproducedReasons } from './not-reproduced.js';
+import { AUTH_CODES } from './ranking.js';
+import { allRules } from './registry.js';
+import { makeContext } from './rule-kit.js';
+import type { Rule } from './rule-kit.js';
+import { runRules } from './runner.js';
+import type { RunOptions } from './runner.js';
+
+/** Options of `diagnose` / `diagnoseRequest`. */
+export interface DiagnoseOptions extends RunOptions {
+  /** Where the evidence came from (for the report); default `snapshot` when evidence is given. */
+  evidenceKind?: 'snapshot' | 'live';
+  /** Extra hints for turning the record into a request (merged over what the evidence knows). */
+  hints?: RequestHints;
+  /** The rules to run (default: every registered rule). */
+  rules?: readonly Rule[];
+  /** For `diagnoseRequest`: the input to name in the result. */
+  input?: InputSource;
+}
+
+/** Hints the evidence gives the request builder: canonical ids and bucket owners. */
+function hintsFrom(evidence: Evidence | undefined, extra: RequestHints | undefined): RequestHints {
+  const bucketAccounts: Record<string, string> = {};
+  for (const [name, b] of Object.entries(evidence?.buckets ?? {})) if (b.accountId) bucketAccounts[name] = b.accountId;
+  return {
+    canonicalIds: { ...(evidence?.canonicalIds ?? {}), ...(extra?.canonicalIds ?? {}) },
+    bucketAccounts: { ...bucketAccounts, ...(extra?.bucketAccounts ?? {}) },
+  };
+}
+
+/**
+ * Diagnoses one denied record. Without evidence (`undefined`), only what the record proves:
+ * credential and signing errors (`certain`), the layer an enhanced AccessDenied message names
+ * (`likely`), S3 errors that name their cause; plus the evidence paths that would decide.
+ */
+export function diagnose(record: LogRecord, evidence: Evidence | undefined, opts: DiagnoseOptions = {}): Result {
+  const request = toS3Request(record, hintsFrom(evidence, opts.hints));
+  return build(record, request, evidence, opts);
+}
+
+/** Diagnoses a request given directly (simulate-like use; no log record). */
+export function diagnoseRequest(req: S3Request, evidence?: Evidence, opts: DiagnoseOptions = {}): Result {
+  return build(undefined, req, evidence, opts);
+}
+
+function build(record: LogRecord | undefined, request: S3Request, evidence: Evidence | undefined, opts: DiagnoseOptions): Result {
+  const evaluation: Evaluation | undefined = evidence ? evaluateRequest(request, evidence) : undefined;
+  const ctx = makeContext({ record, request, evidence, evaluation, principalLabel: principalLabel(request.principal) });
+  const causes = runRules(ctx, opts.rules ?? allRules(), opts);
+  const named = record ? enhancedCauseCode(record) : undefined;
+  const decision = decide(causes, evaluation, record);
+  const authFailed = causes.some((c) => AUTH_CODES.includes(c.code) && c.confidence === 'certain');
+  const unknowns: Unknown[] = authFailed ? [] : evaluation ? evaluation.unknowns : logsOnlyUnknowns(request, named);
+  const provedByError = causes.some((c) => c.confidence === 'certain' && !c.policy);
+  const reproduced = evaluation
+    ? evaluation.decision !== 'Allowed' || provedByError
+    : causes.some((c) => c.confidence !== 'possible');
+  const result: Result = {
+    input: record?.input ?? opts.input ?? { source: 'request' },
+    request: resultRequest(request, record),
+    decision,
+    reproduced,
+    causes,
+    unknowns,
+    evidence: evidence ? (opts.evidenceKind ?? 'snapshot') : 'none',
+  };
+  if (!reproduced) result.notReproducedBecause = notReproducedReasons({ record, request, evidence, evaluation, named });
+  return result;
+}
+
+/** The contract decision. */
+function decide(causes: Cause[], evaluation: Evaluation | undefined, record: LogRecord | undefined): Decision {
+  const top = causes.find((c) => c.confidence !== 'possible');
+  if (top && AUTH_CODES.includes(top.code)) return 'NotAuthenticated';
+  if (evaluation) {
+    if (evaluation.decision !== 'Allowed') return evaluation.decision;
+    // The evidence allows, but the error itself proves the refusal (object lock, archive, disabled...).
+    const proved = causes.find((c) => c.confidence === 'certain');
+    if (proved) return proved.code.startsWith('explicit-deny-') ? 'ExplicitDeny' : 'ImplicitDeny';
+    return 'Allowed';
+  }
+  if (record?.enhanced?.kind === 'explicit-deny') return 'ExplicitDeny';
+  if (causes.some((c) => c.code.startsWith('explicit-deny-') && c.confidence !== 'possible')) return 'ExplicitDeny';
+  return 'ImplicitDeny';
+}
+
+/** The request block of the result. */
+function resultRequest(req: S3Request, record: LogRecord | undefined): ResultRequest {
+  const primary = req.authorizations.find((a) => a.need === 'required') ?? req.authorizations[0];
+  const bucketArn = req.s3.bucket ? `arn:aws:s3:::${req.s3.bucket}` : '';
+  const out: ResultRequest = {
+    principal: principalLabel(req.principal),
+    action: primary?.action ?? record?.enhanced?.action ?? '',
+    resource: primary?.resource ?? record?.enhanced?.resource ?? bucketArn,
+    context: { ...(primary?.context ?? {}) },
+  };
+  const operation = req.s3.logOperation ?? record?.logOperation ?? req.s3.operation;
+  if (operation) out.operation = operation;
+  const time = req.time ?? record?.time;
+  if (time) out.time = time;
+  const errorCode = req.errorCode ?? record?.errorCode;
+  if (errorCode) out.errorCode = errorCode;
+  if (req.authorizations.length > 1)
+    out.actions = req.authorizations.map((a) => ({ action: a.action, resource: a.resource, need: a.need }));
+  if (req.unknownKeys.length > 0) out.unknownKeys = [...req.unknownKeys];
+  return out;
+}
+
+/**
+ * Whether a result counts as explained for the exit code (CONTRACT): a cause with confidence
+ * `certain` or `likely`, or the request is allowed.
+ */
+export function explains(result: Result): boolean {
+  return result.decision === 'Allowed' || result.causes.some((c) => c.confidence === 'certain' || c.confidence === 'likely');
+}
+
+/** The cause codes of a result, in rank order (for summaries and tests). */
+export function causeCodes(result: Result): CauseCode[] {
+  return result.causes.map((c) => c.code);
+}

@@ -1,0 +1,65 @@
+// Logs-only diagnosis: which evidence (snapshot paths) would decide a request, and what each could
+// explain. Data-driven from the request; no AWS, no evidence.
+
+import type { CauseCode } from '../model/cause.js';
+import type { Unknown } from '../model/evaluation.js';
+import type { S3Request } from '../model/request.js';
+import { accountOf, identityArn } from './rule-kit.js';
+
+/** Operations that read object data (KMS Decrypt, archive tiers, missing keys). */
+const OBJECT_READS = ['GetObject', 'HeadObject', 'CopyObject', 'SelectObjectContent', 'GetObjectAttributes'];
+/** Operations Object Lock can refuse. */
+const LOCKABLE = ['DeleteObject', 'DeleteObjects', 'PutObjectRetention', 'PutObjectLegalHold'];
+
+/**
+ * The evidence paths that would decide a request the logs alone cannot explain. When AWS's enhanced
+ * message names a layer (`named`), only the paths that could hold that layer's statement are kept.
+ */
+export function logsOnlyUnknowns(req: S3Request, named?: CauseCode): Unknown[] {
+  const out: Unknown[] = [];
+  const add = (path: string, couldExplain: CauseCode[]) => out.push({ path, couldExplain });
+  const p = req.principal;
+  const id = identityArn(p);
+  const account = accountOf(p);
+  const { bucket, key, operation, accessPointArn } = req.s3;
+  const primary = req.authorizations.find((a) => a.need === 'required') ?? req.authorizations[0];
+  const bucketAccount = primary?.resourceAccount;
+  const crossOrUnknown = p.kind === 'anonymous' || !account || !bucketAccount || account !== bucketAccount;
+
+  if (id) {
+    add(`principals.${id}.policies`, ['explicit-deny-identity-policy', 'missing-allow-identity-policy', 'missing-allow-kms']);
+    add(`principals.${id}.permissionsBoundary`, ['explicit-deny-permissions-boundary', 'missing-allow-permissions-boundary']);
+  }
+  if (p.kind === 'role-session' || p.kind === 'federated-user')
+    add(`sessions.${p.arn}.sessionPolicy`, ['explicit-deny-session-policy', 'missing-allow-session-policy']);
+  if (account && p.kind !== 'anonymous' && p.kind !== 'service')
+    add(`accounts.${account}.serviceControlPolicies`, ['explicit-deny-scp', 'missing-allow-scp']);
+  if (bucketAccount) add(`accounts.${bucketAccount}.resourceControlPolicies`, ['explicit-deny-rcp']);
+  const vpce = primary?.context['aws:SourceVpce'];
+  if (typeof vpce === 'string') add(`vpcEndpoints.${vpce}.policy`, ['explicit-deny-vpc-endpoint-policy', 'missing-allow-vpc-endpoint-policy']);
+  if (accessPointArn)
+    add(`accessPoints.${accessPointArn}.policy`, ['explicit-deny-access-point-policy', 'missing-allow-access-point-policy']);
+  if (bucket) {
+    add(`buckets.${bucket}.policy`, ['explicit-deny-bucket-policy', 'missing-allow-bucket-policy']);
+    if (crossOrUnknown) {
+      add(`buckets.${bucket}.publicAccessBlock`, ['block-public-access']);
+      if (p.kind !== 'anonymous') add(`buckets.${bucket}.requestPayer`, ['requester-pays-not-acknowledged']);
+    }
+    if (key !== undefined && OBJECT_READS.includes(operation)) {
+      add(`buckets.${bucket}.objects.${key}`, [
+        'object-owned-by-other-account',
+        'object-not-found-without-list',
+        'missing-allow-kms',
+        'kms-aws-managed-key-cross-account',
+        'archived-object',
+      ]);
+    } else if (key !== undefined && LOCKABLE.includes(operation)) {
+      add(`buckets.${bucket}.objects.${key}`, ['object-lock-protected']);
+    } else if (operation === 'PutObject' || operation === 'CreateMultipartUpload') {
+      add(`buckets.${bucket}.encryption`, ['missing-allow-kms', 'kms-aws-managed-key-cross-account']);
+    }
+  }
+  if (!named) return out;
+  const kept = out.filter((u) => u.couldExplain.includes(named));
+  return kept.length > 0 ? kept.map((u) => ({ path: u.path, couldExplain: [named] })) : out;
+}

@@ -71,6 +71,8 @@ export interface LogRecord {
     invokedBy?: string;
     /** `ASIA...`/`AKIA...` prefix only: never the whole key id (redacted). */
     accessKeyIdPrefix?: string;
+    /** IAM user name (`userIdentity.userName`, or the console CSV's `User name`). */
+    userName?: string;
   };
   /** Remote IP (IPv4/IPv6) or service name as logged. */
   sourceIp?: string;
@@ -112,6 +114,24 @@ export interface LogRecord {
   };
   /** Extra fields a newer log format appended, kept opaque. */
   extra?: string[];
+  /** Access log fields 12-15: response bytes, object size, total and turn-around time (ms). */
+  bytesSent?: number;
+  objectSize?: number;
+  totalTimeMs?: number;
+  turnAroundTimeMs?: number;
+  /** CloudTrail `eventSource` (`s3.amazonaws.com`, `s3express.amazonaws.com`, `kms.amazonaws.com`). */
+  eventSource?: string;
+  /** CloudTrail `eventType` / `eventCategory` (`AwsApiCall`/`AwsVpceEvent`, `Data`/`Management`/`NetworkActivity`). */
+  eventType?: string;
+  eventCategory?: string;
+  /** CloudTrail `additionalEventData` flattened to strings (secrets redacted), e.g. `SSEApplied`. */
+  additionalEventData?: Record<string, string>;
+  /**
+   * Extra children of an S3 XML error body or fields of an SDK error (`X-Amz-Expires`, `Expires`,
+   * `ServerTime`, `RequestTime`, `StorageClass`, `AccessTier`, `MaxAllowedSkewMilliseconds`, ...),
+   * with signatures and key ids redacted.
+   */
+  errorDetails?: Record<string, string>;
 }
 
 /** A line or event that could not be parsed: reported, counted, skipped. */

@@ -1,0 +1,254 @@
+// Parses S3 server access log lines (every documented field, older shorter and newer longer lines) into LogRecords.
+
+import type { InputFormat, LogRecord, ReadItem } from '../model/input.js';
+import { redactSecrets } from './redact.js';
+import { splitRequestLine, urlDecode } from './url.js';
+
+/*
+ * Field layout: https://docs.aws.amazon.com/AmazonS3/latest/userguide/LogFormat.html (DOMAIN-LOGS §1.2).
+ * Fields are separated by spaces; bracketed `[...]` (time) and double-quoted `"..."` fields hold
+ * spaces; `-` means absent. AWS appends fields at the end over time and tells parsers to ignore
+ * trailing fields they do not know; older archives end after field 18, 24, 25 or 26.
+ */
+
+/** Field count of the current documented format (through aclRequired). */
+export const ACCESS_LOG_FIELDS = 26;
+/** Fewest fields a line may have (older logs end after the version id, field 18). */
+export const ACCESS_LOG_MIN_FIELDS = 18;
+
+/** Cheap shape test: owner, bucket, `[dd/Mon/yyyy:HH:MM:SS +zzzz]`. */
+const LINE_SHAPE = /^\S+ \S+ \[\d{1,2}\/[A-Za-z]{3}\/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}\] /;
+
+/** True when the line has the access-log shape (used for format detection). */
+export function looksLikeAccessLogLine(line: string): boolean {
+  return LINE_SHAPE.test(line);
+}
+
+/**
+ * What follows a quoted field when it really ended, by 0-based field index. A `"` inside a
+ * user-agent or referer is not escaped by S3, so a quoted field ends at the first `" ` whose
+ * remainder has the expected shape (else at the first `" `).
+ */
+const AFTER_QUOTED: Readonly<Record<number, RegExp>> = {
+  8: /(?:\d{3}|-)(?: |$)/y, // request-URI -> HTTP status
+  15: /"/y, // referer -> user-agent (quoted)
+  16: /\S+(?:$| \S+ (?:SigV2|SigV4|-)(?: |$)| \S+$)/y, // user-agent -> version id, host id, signature version
+};
+
+/** Result of tokenising one line. */
+export type Tokens = { ok: true; fields: string[] } | { ok: false; reason: string };
+
+/** Splits one access-log line into its fields (brackets and quotes removed). Never throws. */
+export function tokenizeAccessLogLine(line: string): Tokens {
+  const fields: string[] = [];
+  const n = line.length;
+  let i = 0;
+  while (i < n) {
+    const c = line.charCodeAt(i);
+    if (c === 32 || c === 9) {
+      i++;
+      continue;
+    }
+    if (c === 91) {
+      // [ ... ]
+      const j = line.indexOf(']', i + 1);
+      if (j < 0) return { ok: false, reason: `unterminated [bracketed] field ${fields.length + 1}` };
+      fields.push(line.slice(i + 1, j));
+      i = j + 1;
+      continue;
+    }
+    if (c === 34) {
+      const end = quotedEnd(line, i + 1, fields.length);
+      if (end < 0) return { ok: false, reason: `unterminated quoted field ${fields.length + 1}` };
+      fields.push(line.slice(i + 1, end));
+      i = end + 1;
+      continue;
+    }
+    let j = line.indexOf(' ', i);
+    if (j < 0) j = n;
+    fields.push(line.slice(i, j));
+    i = j;
+  }
+  return { ok: true, fields };
+}
+
+/** Index of the `"` closing a quoted field that starts at `from`, or -1. */
+function quotedEnd(line: string, from: number, fieldIndex: number): number {
+  const after = AFTER_QUOTED[fieldIndex];
+  let first = -1;
+  let k = line.indexOf('"', from);
+  while (k >= 0) {
+    const next = line.charCodeAt(k + 1);
+    if (k + 1 >= line.length || next === 32) {
+      if (first < 0) first = k;
+      if (!after) return k;
+      if (k + 1 >= line.length) return first === k ? k : first;
+      after.lastIndex = k + 2;
+      if (after.test(line)) return k;
+    }
+    k = line.indexOf('"', k + 1);
+  }
+  return first;
+}
+
+const MONTHS: Readonly<Record<string, string>> = {
+  Jan: '01',
+  Feb: '02',
+  Mar: '03',
+  Apr: '04',
+  May: '05',
+  Jun: '06',
+  Jul: '07',
+  Aug: '08',
+  Sep: '09',
+  Oct: '10',
+  Nov: '11',
+  Dec: '12',
+};
+
+/** `06/Feb/2019:00:00:38 +0000` -> `2019-02-06T00:00:38Z` (other offsets converted to UTC); undefined if not that shape. */
+export function parseAccessLogTime(s: string): string | undefined {
+  const m = /^(\d{1,2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(s.trim());
+  if (!m) return undefined;
+  const month = MONTHS[(m[2] ?? '').charAt(0).toUpperCase() + (m[2] ?? '').slice(1).toLowerCase()];
+  if (!month) return undefined;
+  const day = (m[1] ?? '').padStart(2, '0');
+  const local = `${m[3]}-${month}-${day}T${m[4]}:${m[5]}:${m[6]}`;
+  if (m[8] === '00' && m[9] === '00') return `${local}Z`;
+  const t = Date.parse(`${local}${m[7]}${m[8]}:${m[9]}`);
+  if (Number.isNaN(t)) return undefined;
+  return new Date(t).toISOString().replace('.000Z', 'Z');
+}
+
+/** `-` (and empty) means absent. */
+function v(s: string | undefined): string | undefined {
+  return s === undefined || s === '-' || s === '' ? undefined : s;
+}
+
+function num(s: string | undefined): number | undefined {
+  const x = v(s);
+  if (x === undefined || !/^\d+$/.test(x)) return undefined;
+  return Number(x);
+}
+
+/** Result of mapping fields to a record. */
+export type FieldsResult = { ok: true; record: LogRecord } | { ok: false; reason: string };
+
+/**
+ * Maps positional access-log fields (1-based numbering as in the docs, array 0-based) to a
+ * LogRecord. Shared by the line parser and the Athena CSV reader. Validates the shape enough to
+ * catch a shifted line (time, HTTP status).
+ */
+export function accessLogFieldsToRecord(
+  f: readonly string[],
+  input: LogRecord['input'],
+  format: InputFormat = 's3-access-log',
+): FieldsResult {
+  if (f.length < ACCESS_LOG_MIN_FIELDS) {
+    return {
+      ok: false,
+      reason: `only ${f.length} fields; an S3 access log line has at least ${ACCESS_LOG_MIN_FIELDS}`,
+    };
+  }
+  const time = parseAccessLogTime(f[2] ?? '');
+  if (!time)
+    return { ok: false, reason: `field 3 (time) "${clip(f[2])}" is not [dd/Mon/yyyy:HH:MM:SS +0000]` };
+  const statusRaw = f[9] ?? '-';
+  if (statusRaw !== '-' && !/^\d{3}$/.test(statusRaw)) {
+    return {
+      ok: false,
+      reason: `field 10 (HTTP status) "${clip(statusRaw)}" is not a status code (a quoted field may hold a stray quote)`,
+    };
+  }
+  const r: LogRecord = { input, format, time };
+  set(r, 'bucketOwnerCanonicalId', v(f[0]));
+  set(r, 'bucket', v(f[1]));
+  set(r, 'sourceIp', v(f[3]));
+  set(r, 'requester', v(f[4]));
+  set(r, 'requestId', v(f[5]));
+  set(r, 'logOperation', v(f[6]));
+  const keyField = v(f[7]);
+  if (keyField !== undefined) r.key = urlDecode(keyField);
+  set(r, 'httpStatus', num(statusRaw));
+  set(r, 'errorCode', v(f[10]));
+  set(r, 'bytesSent', num(f[11]));
+  set(r, 'objectSize', num(f[12]));
+  set(r, 'totalTimeMs', num(f[13]));
+  set(r, 'turnAroundTimeMs', num(f[14]));
+  const ref = v(f[15]);
+  if (ref !== undefined) r.referer = redactSecrets(ref);
+  set(r, 'userAgent', v(f[16]));
+  set(r, 'versionId', v(f[17]));
+  set(r, 'hostId', v(f[18]));
+  set(r, 'signatureVersion', v(f[19]));
+  set(r, 'cipherSuite', v(f[20]));
+  set(r, 'authType', v(f[21]));
+  set(r, 'hostHeader', v(f[22]));
+  set(r, 'tlsVersion', v(f[23]));
+  set(r, 'accessPointArn', v(f[24]));
+  if (f.length >= 26) r.aclRequired = f[25] === 'Yes';
+  if (f.length > ACCESS_LOG_FIELDS) r.extra = f.slice(ACCESS_LOG_FIELDS);
+
+  const uriField = v(f[8]);
+  if (uriField !== undefined) {
+    const rl = splitRequestLine(uriField);
+    set(r, 'httpMethod', rl.method);
+    set(r, 'requestUri', rl.uri);
+    if (rl.query && Object.keys(rl.query).length > 0) r.query = rl.query;
+    const fromUri = keyFromPath(rl.path, r.bucket, r.hostHeader);
+    // The docs' key field is URL-encoded by an encoder that is not documented; prefer the URI's key when both exist.
+    if (fromUri !== undefined && fromUri !== '' && fromUri !== r.key && r.key !== undefined) r.key = fromUri;
+    if (r.versionId === undefined && rl.query?.versionId) r.versionId = rl.query.versionId;
+  }
+  return { ok: true, record: r };
+}
+
+/** The object key a request path names: path-style `/<bucket>/<key>`, virtual-hosted or access point `/<key>`. */
+function keyFromPath(
+  path: string | undefined,
+  bucket: string | undefined,
+  host: string | undefined,
+): string | undefined {
+  if (path === undefined || !path.startsWith('/')) return undefined;
+  const virtualHosted =
+    host !== undefined && bucket !== undefined && host.toLowerCase().startsWith(`${bucket.toLowerCase()}.`);
+  if (!virtualHosted && bucket !== undefined) {
+    if (path === `/${bucket}` || path === `/${bucket}/`) return '';
+    if (path.startsWith(`/${bucket}/`)) return path.slice(bucket.length + 2);
+    if (host === undefined) return undefined;
+  }
+  return path.slice(1);
+}
+
+function set<K extends keyof LogRecord>(r: LogRecord, k: K, value: LogRecord[K] | undefined): void {
+  if (value !== undefined) r[k] = value;
+}
+
+function clip(s: string | undefined, n = 40): string {
+  const t = s ?? '';
+  return t.length > n ? `${t.slice(0, n)}...` : t;
+}
+
+/**
+ * Parses one access-log line (without its newline; a trailing CR is ignored) into a record, or a
+ * malformed entry with the reason. Never throws.
+ */
+export function parseAccessLogLine(line: string, source: string, lineNo?: number): ReadItem {
+  const input: LogRecord['input'] = lineNo === undefined ? { source } : { source, line: lineNo };
+  const malformed = (reason: string): ReadItem => ({
+    kind: 'malformed',
+    malformed: lineNo === undefined ? { source, reason } : { source, line: lineNo, reason },
+  });
+  try {
+    let text = line;
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const t = tokenizeAccessLogLine(text);
+    if (!t.ok) return malformed(t.reason);
+    const res = accessLogFieldsToRecord(t.fields, input);
+    if (!res.ok) return malformed(res.reason);
+    return { kind: 'record', record: res.record };
+  } catch (e) {
+    return malformed(`could not parse line: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,140 @@
+// Turns JSON values found in an input (CloudTrail records, lookup-events, SDK error objects) into read items.
+
+import type { InputFormat, InputSource, LogRecord, ReadItem } from '../model/input.js';
+import {
+  cloudTrailEventToRecord,
+  isCloudTrailEvent,
+  isDigest,
+  isLookupEvent,
+  isRelevantSource,
+  lookupEventToRecord,
+} from './cloudtrail.js';
+import { parseErrorText } from './error-text.js';
+import type { JsonItem } from './json-scanner.js';
+
+/** Items plus whether the value was something s3doctor understood (even if it held no records). */
+export interface Classified {
+  items: ReadItem[];
+  understood: boolean;
+  /** Events of other services skipped (not S3, S3 Express or KMS). */
+  otherServices: number;
+}
+
+function malformed(source: string, line: number | undefined, reason: string): ReadItem {
+  return { kind: 'malformed', malformed: line === undefined ? { source, reason } : { source, line, reason } };
+}
+
+function rec(record: LogRecord): ReadItem {
+  return { kind: 'record', record };
+}
+
+/** Whether a JSON object is an SDK error object (JS v3 `$metadata`, boto3 `Error`, an XML-like `Code`). */
+function isErrorObject(x: Record<string, unknown>): boolean {
+  return (
+    '$metadata' in x ||
+    '$fault' in x ||
+    ('Error' in x && typeof x.Error === 'object') ||
+    (typeof x.Code === 'string' && ('Message' in x || 'RequestId' in x)) ||
+    (typeof x.name === 'string' && typeof x.message === 'string' && ('RequestId' in x || 'requestId' in x))
+  );
+}
+
+/** One CloudTrail event, or a lookup-events element, or an SDK error object, as items. */
+function classifyValue(
+  v: unknown,
+  text: string,
+  source: string,
+  line: number,
+  format: InputFormat,
+  out: Classified,
+): void {
+  const input: InputSource = { source, line };
+  if (isLookupEvent(v)) {
+    try {
+      const r = lookupEventToRecord(v, input);
+      if (r.eventSource && !isRelevantSource({ eventSource: r.eventSource })) out.otherServices++;
+      else out.items.push(rec(r));
+      out.understood = true;
+    } catch (e) {
+      const id = typeof v.EventId === 'string' ? ` (event ${v.EventId})` : '';
+      out.items.push(malformed(source, line, `${(e as Error).message}${id}`));
+    }
+    return;
+  }
+  if (isCloudTrailEvent(v)) {
+    out.understood = true;
+    if (!isRelevantSource(v)) {
+      out.otherServices++;
+      return;
+    }
+    out.items.push(rec(cloudTrailEventToRecord(v, input, format)));
+    return;
+  }
+  if (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    isErrorObject(v as Record<string, unknown>)
+  ) {
+    const recs = parseErrorText(text, source, { firstLine: line });
+    if (recs.length > 0) {
+      out.understood = true;
+      for (const r of recs) out.items.push(rec(r));
+      return;
+    }
+  }
+  out.items.push(malformed(source, line, describeUnknown(v)));
+}
+
+function describeUnknown(v: unknown): string {
+  if (Array.isArray(v)) return 'JSON array element is an array, not a CloudTrail event';
+  if (typeof v !== 'object' || v === null)
+    return `JSON value ${JSON.stringify(v)?.slice(0, 40)} is not a CloudTrail event`;
+  const keys = Object.keys(v).slice(0, 5).join(', ');
+  return `JSON object (keys: ${keys}) is not a CloudTrail event, lookup-events output or AWS error`;
+}
+
+/**
+ * Handles one item of the JSON splitter: parses it and maps it. `Records` elements and
+ * top-level array elements are CloudTrail records (or lookup-events elements); `Events`
+ * elements are lookup-events elements; a whole top-level object is a single event, a digest
+ * (skipped), a container whose arrays were streamed, or an SDK error object.
+ */
+export function classifyJsonItem(item: JsonItem, source: string, out: Classified): void {
+  if (item.type === 'error') {
+    out.items.push(malformed(source, item.line, `invalid JSON: ${item.reason}`));
+    return;
+  }
+  if (item.type === 'skipped') return;
+  let v: unknown;
+  try {
+    v = JSON.parse(item.text);
+  } catch (e) {
+    const what = item.type === 'root' ? 'JSON object' : `element of "${item.container}"`;
+    out.items.push(malformed(source, item.line, `${what} is not valid JSON: ${(e as Error).message}`));
+    return;
+  }
+  if (item.type === 'root') {
+    if (item.streamed.length > 0) {
+      out.understood = true;
+      return;
+    }
+    if (isDigest(v)) {
+      out.understood = true;
+      return;
+    }
+    const records = (v as { Records?: unknown }).Records;
+    if (Array.isArray(records)) {
+      out.understood = true;
+      return;
+    }
+    classifyValue(v, item.text, source, item.line, 'cloudtrail-event', out);
+    return;
+  }
+  const format: InputFormat = item.container === 'Events' ? 'cloudtrail-lookup-events' : 'cloudtrail-records';
+  if (item.container === 'Events' && !isLookupEvent(v) && isCloudTrailEvent(v)) {
+    classifyValue(v, item.text, source, item.line, 'cloudtrail-records', out);
+    return;
+  }
+  classifyValue(v, item.text, source, item.line, format, out);
+}

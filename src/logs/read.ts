@@ -1,0 +1,435 @@
+// Streams read items out of files, folders, .gz and stdin: full reading (readInputs) and the fast denied-only scan (scanDenied).
+
+import { StringDecoder } from 'node:string_decoder';
+import type { MalformedRecord, ReadItem, ScanStats } from '../model/input.js';
+import { parseAccessLogLine } from './access-log.js';
+import { classifyJsonItem, type Classified } from './classify.js';
+import { readCsv } from './csv.js';
+import { isDenied } from './denied.js';
+import { detect, SNIFF_BYTES } from './detect.js';
+import { ACCEPTED_FORMATS, InputError } from './errors.js';
+import { JsonSplitter } from './json-scanner.js';
+import { expandInputs, GzipDataError, gunzipIfNeeded, rawChunks } from './source.js';
+import { readTextItems } from './text.js';
+
+/** Options for {@link readInputs} and {@link scanDenied}. */
+export interface ReadOptions {
+  /** Stream read for the input `-` (default `process.stdin`). */
+  stdin?: NodeJS.ReadableStream;
+  /** Yield only denied records (default true). Malformed entries are always reported. */
+  deniedOnly?: boolean;
+  /**
+   * Receives each malformed entry (file, line, reason). When given, malformed entries go here and
+   * are not yielded; when absent, they are yielded as `{ kind: 'malformed' }` items.
+   */
+  onMalformed?(m: MalformedRecord): void;
+  /** Counters updated in place while reading (files, bytes read from disk or stdin, lines or events, denied, malformed). */
+  stats?: ScanStats;
+  /** Called with the counters after each chunk (about 1 MiB) of input: for progress bars. */
+  onProgress?(stats: ScanStats, file: string): void;
+  /** Called once with the final counters, when the read ends normally. */
+  onStats?(stats: ScanStats): void;
+}
+
+/** Longest line kept (a longer one is reported malformed and skipped). */
+const MAX_LINE_BYTES = 64 * 1024 * 1024;
+/** Most free text searched for error messages per input. */
+const MAX_TEXT_BYTES = 32 * 1024 * 1024;
+/** Free text is searched in segments of about this size, cut at line ends. */
+const TEXT_SEGMENT_CHARS = 1024 * 1024;
+
+/** Fresh zeroed counters. */
+export function newStats(): ScanStats {
+  return { files: 0, bytes: 0, lines: 0, denied: 0, malformed: 0 };
+}
+
+interface Ctx {
+  stdin: NodeJS.ReadableStream | undefined;
+  deniedOnly: boolean;
+  scan: boolean;
+  stats: ScanStats;
+  onProgress: ((s: ScanStats, f: string) => void) | undefined;
+  /** Something at all was read (a record, or a recognised container). */
+  readable: boolean;
+  problems: string[];
+}
+
+/**
+ * Reads every input (files, folders recursively in sorted order, `.gz` transparently, `-` =
+ * stdin), detecting the format per file, and yields records (denied only by default) and
+ * malformed entries. Never loads a whole file into memory (free text is searched in 1 MiB
+ * segments, up to 32 MiB). Throws {@link InputError} up front for a missing path, and at the
+ * end when nothing at all could be read from any input.
+ */
+export function readInputs(inputs: string[], opts: ReadOptions = {}): AsyncGenerator<ReadItem> {
+  return run(inputs, opts, false);
+}
+
+/**
+ * The fast triage scan: like {@link readInputs} with `deniedOnly`, but access-log lines are
+ * only parsed when they contain ` 403 ` or ` 400 ` (every denial status), found by searching
+ * whole 1 MiB chunks, and CloudTrail events only when their bytes contain `errorCode`. Lines
+ * that are not candidates are counted but not parsed, so a malformed allowed line is not
+ * reported. Counters: `opts.stats` / `opts.onStats`.
+ */
+export function scanDenied(
+  inputs: string[],
+  opts: Omit<ReadOptions, 'deniedOnly'> = {},
+): AsyncGenerator<ReadItem> {
+  return run(inputs, { ...opts, deniedOnly: true }, true);
+}
+
+async function* run(inputs: string[], opts: ReadOptions, scan: boolean): AsyncGenerator<ReadItem> {
+  const files = await expandInputs(inputs.length === 0 ? ['-'] : inputs);
+  const ctx: Ctx = {
+    stdin: opts.stdin,
+    deniedOnly: opts.deniedOnly !== false,
+    scan,
+    stats: opts.stats ?? newStats(),
+    onProgress: opts.onProgress,
+    readable: false,
+    problems: [],
+  };
+  if (files.length === 0) {
+    throw new InputError(`No files found in ${inputs.join(', ')}. s3doctor reads ${ACCEPTED_FORMATS}.`);
+  }
+  for (const file of files) {
+    ctx.stats.files++;
+    for await (const item of readOne(file, ctx)) {
+      if (item.kind === 'malformed') {
+        ctx.stats.malformed++;
+        if (opts.onMalformed) opts.onMalformed(item.malformed);
+        else yield item;
+        continue;
+      }
+      ctx.readable = true;
+      const denied = isDenied(item.record);
+      if (denied) ctx.stats.denied++;
+      if (denied || !ctx.deniedOnly) yield item;
+    }
+  }
+  if (!ctx.readable) {
+    const what = ctx.problems.length > 0 ? ctx.problems.join('; ') : 'no records found';
+    throw new InputError(
+      `Nothing could be read from the input (${what}). s3doctor reads ${ACCEPTED_FORMATS}.`,
+      ctx.problems,
+    );
+  }
+  opts.onStats?.(ctx.stats);
+}
+
+function label(file: string): string {
+  return file === '-' ? 'stdin' : file;
+}
+
+function bad(source: string, reason: string, line?: number): ReadItem {
+  return { kind: 'malformed', malformed: line === undefined ? { source, reason } : { source, line, reason } };
+}
+
+async function* readOne(file: string, ctx: Ctx): AsyncGenerator<ReadItem> {
+  const raw = rawChunks(file, ctx.stdin, (n) => {
+    ctx.stats.bytes += n;
+  });
+  const it = gunzipIfNeeded(raw)[Symbol.asyncIterator]();
+  let records = 0;
+  try {
+    const head: Buffer[] = [];
+    let size = 0;
+    let ended = false;
+    while (size < SNIFF_BYTES) {
+      const r = await it.next();
+      if (r.done) {
+        ended = true;
+        break;
+      }
+      head.push(r.value);
+      size += r.value.length;
+    }
+    const sniff = Buffer.concat(head).subarray(0, SNIFF_BYTES);
+    const det = detect(sniff);
+    const chunks = replay(head, it, ended, ctx, file);
+    let gen: AsyncGenerator<ReadItem>;
+    switch (det.kind) {
+      case 'empty':
+        ctx.problems.push(`${label(file)}: empty`);
+        return;
+      case 'binary':
+        ctx.problems.push(`${label(file)}: ${det.reason}`);
+        yield bad(file, `${det.reason}: skipped (s3doctor reads ${ACCEPTED_FORMATS})`);
+        return;
+      case 'access-log':
+        gen = ctx.scan ? scanAccessLog(chunks, file, ctx) : readAccessLog(chunks, file, ctx);
+        break;
+      case 'json':
+        gen = readJson(chunks, file, ctx);
+        break;
+      case 'csv':
+        gen = countRows(readCsv(chunks, det.csv, file), ctx);
+        break;
+      case 'text':
+        gen = readFreeText(chunks, file, ctx);
+        break;
+    }
+    for await (const item of gen) {
+      if (item.kind === 'record') records++;
+      yield item;
+    }
+  } catch (e) {
+    if (e instanceof GzipDataError) {
+      ctx.problems.push(`${label(file)}: ${e.message}`);
+      yield bad(
+        file,
+        `${e.message}; the ${records} record(s) before the damage were read, a partial last line was dropped`,
+      );
+    } else {
+      const err = e as NodeJS.ErrnoException;
+      ctx.problems.push(`${label(file)}: ${err.code ?? err.message}`);
+      yield bad(file, `cannot read: ${err.message}`);
+    }
+  }
+}
+
+/** The sniffed chunks again, then the rest; reports progress per chunk. */
+async function* replay(
+  head: Buffer[],
+  it: AsyncIterator<Buffer>,
+  ended: boolean,
+  ctx: Ctx,
+  file: string,
+): AsyncGenerator<Buffer> {
+  for (const h of head) {
+    yield h;
+    ctx.onProgress?.(ctx.stats, file);
+  }
+  if (ended) return;
+  for (let r = await it.next(); !r.done; r = await it.next()) {
+    yield r.value;
+    ctx.onProgress?.(ctx.stats, file);
+  }
+}
+
+async function* countRows(gen: AsyncGenerator<ReadItem>, ctx: Ctx): AsyncGenerator<ReadItem> {
+  for await (const item of gen) {
+    ctx.stats.lines++;
+    yield item;
+  }
+}
+
+/** Splits chunks into lines (LF; CR stripped by the parsers), handing back each chunk's lines at once. */
+async function* lineBatches(
+  chunks: AsyncIterable<Buffer>,
+): AsyncGenerator<{ lines: (Buffer | undefined)[]; first: number }> {
+  let carry: Buffer[] = [];
+  let carrySize = 0;
+  let tooLong = false;
+  let lineNo = 1;
+  for await (const chunk of chunks) {
+    const lines: (Buffer | undefined)[] = [];
+    const first = lineNo;
+    let pos = 0;
+    for (let nl = chunk.indexOf(10, pos); nl >= 0; nl = chunk.indexOf(10, pos)) {
+      if (carrySize > 0 || tooLong) {
+        lines.push(tooLong ? undefined : Buffer.concat([...carry, chunk.subarray(0, nl)]));
+        carry = [];
+        carrySize = 0;
+        tooLong = false;
+      } else {
+        lines.push(chunk.subarray(pos, nl));
+      }
+      lineNo++;
+      pos = nl + 1;
+    }
+    if (pos < chunk.length && !tooLong) {
+      const rest = chunk.subarray(pos);
+      carrySize += rest.length;
+      if (carrySize > MAX_LINE_BYTES) {
+        tooLong = true;
+        carry = [];
+      } else carry.push(Buffer.from(rest)); // copy: the chunk may be reused
+    }
+    if (lines.length > 0) yield { lines, first };
+  }
+  if (tooLong) yield { lines: [undefined], first: lineNo };
+  else if (carrySize > 0) yield { lines: [Buffer.concat(carry)], first: lineNo };
+}
+
+async function* readAccessLog(
+  chunks: AsyncIterable<Buffer>,
+  file: string,
+  ctx: Ctx,
+): AsyncGenerator<ReadItem> {
+  for await (const { lines, first } of lineBatches(chunks)) {
+    for (let i = 0; i < lines.length; i++) {
+      const b = lines[i];
+      const no = first + i;
+      ctx.stats.lines++;
+      if (b === undefined) {
+        yield bad(file, `line longer than ${MAX_LINE_BYTES} bytes: skipped`, no);
+        continue;
+      }
+      if (b.length === 0 || (b.length === 1 && b[0] === 13)) continue;
+      const item = parseAccessLogLine(b.toString('utf8'), file, no);
+      if (item.kind === 'record' && ctx.deniedOnly && !isDenied(item.record)) {
+        ctx.readable = true;
+        continue;
+      }
+      yield item;
+    }
+  }
+}
+
+const P403 = Buffer.from(' 403 ');
+const P400 = Buffer.from(' 400 ');
+
+/**
+ * The triage hot path: splits 1 MiB chunks with `indexOf(10)`, tests the candidate patterns with
+ * one forward search per chunk (positions are reused until passed), and only decodes and parses
+ * the lines that hold one.
+ */
+async function* scanAccessLog(
+  chunks: AsyncIterable<Buffer>,
+  file: string,
+  ctx: Ctx,
+): AsyncGenerator<ReadItem> {
+  let carry: Buffer | undefined;
+  let lineNo = 0;
+  const stats = ctx.stats;
+  const out: ReadItem[] = [];
+  const consider = (line: Buffer, no: number): void => {
+    const item = parseAccessLogLine(line.toString('utf8'), file, no);
+    if (item.kind === 'record') {
+      ctx.readable = true;
+      if (!isDenied(item.record)) return;
+    }
+    out.push(item);
+  };
+  const isCandidate = (b: Buffer): boolean => b.includes(P403) || b.includes(P400);
+  for await (const chunk of chunks) {
+    let pos = 0;
+    if (carry !== undefined) {
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        if (carry.length + chunk.length > MAX_LINE_BYTES) {
+          out.push(bad(file, `line longer than ${MAX_LINE_BYTES} bytes: skipped`, lineNo + 1));
+          carry = Buffer.alloc(0);
+        } else carry = Buffer.concat([carry, chunk]);
+        continue;
+      }
+      const line = Buffer.concat([carry, chunk.subarray(0, nl)]);
+      carry = undefined;
+      lineNo++;
+      stats.lines++;
+      if (isCandidate(line)) consider(line, lineNo);
+      pos = nl + 1;
+    }
+    let n403 = chunk.indexOf(P403, pos);
+    let n400 = chunk.indexOf(P400, pos);
+    let seenAny = false;
+    for (let nl = chunk.indexOf(10, pos); nl >= 0; nl = chunk.indexOf(10, pos)) {
+      lineNo++;
+      if (n403 >= 0 && n403 < pos) n403 = chunk.indexOf(P403, pos);
+      if (n400 >= 0 && n400 < pos) n400 = chunk.indexOf(P400, pos);
+      if ((n403 >= 0 && n403 < nl) || (n400 >= 0 && n400 < nl)) consider(chunk.subarray(pos, nl), lineNo);
+      pos = nl + 1;
+      seenAny = true;
+    }
+    if (!seenAny && pos === 0) carry = chunk;
+    else if (pos < chunk.length) carry = chunk.subarray(pos);
+    // Lines are counted per chunk: the number of newlines passed.
+    stats.lines = lineNo;
+    if (out.length > 0) {
+      for (const item of out) yield item;
+      out.length = 0;
+    }
+  }
+  if (carry !== undefined && carry.length > 0) {
+    lineNo++;
+    stats.lines = lineNo;
+    if (isCandidate(carry)) consider(carry, lineNo);
+  }
+  for (const item of out) yield item;
+}
+
+async function* readJson(chunks: AsyncIterable<Buffer>, file: string, ctx: Ctx): AsyncGenerator<ReadItem> {
+  const splitter = new JsonSplitter(
+    ctx.scan
+      ? { filter: (b) => b.includes('errorCode') || b.includes('ErrorCode') || b.includes('$metadata') }
+      : {},
+  );
+  const out: Classified = { items: [], understood: false, otherServices: 0 };
+  const flush = function* (): Generator<ReadItem> {
+    for (const item of out.items) yield item;
+    out.items = [];
+  };
+  for await (const chunk of chunks) {
+    for (const item of splitter.push(chunk)) {
+      if (item.type === 'element' || item.type === 'skipped') ctx.stats.lines++;
+      classifyJsonItem(item, file, out);
+    }
+    if (out.understood) ctx.readable = true;
+    yield* flush();
+  }
+  for (const item of splitter.end()) classifyJsonItem(item, file, out);
+  if (out.understood) ctx.readable = true;
+  yield* flush();
+}
+
+async function* readFreeText(
+  chunks: AsyncIterable<Buffer>,
+  file: string,
+  ctx: Ctx,
+): AsyncGenerator<ReadItem> {
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  let firstLine = 1;
+  let total = 0;
+  let found = 0;
+  let truncated = false;
+  const segment = function* (text: string): Generator<ReadItem> {
+    const items = readTextItems(text, file, { firstLine, reportUnrecognised: false });
+    for (const item of items) {
+      if (item.kind === 'record') found++;
+      yield item;
+    }
+    let n = 0;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+    firstLine += n;
+    ctx.stats.lines += n;
+  };
+  for await (const chunk of chunks) {
+    total += chunk.length;
+    if (total > MAX_TEXT_BYTES) {
+      truncated = true;
+      break;
+    }
+    pending += decoder.write(chunk);
+    while (pending.length > TEXT_SEGMENT_CHARS) {
+      // Cut at a blank line if there is one in the second half, else at the last line end.
+      const half = pending.length >> 1;
+      let cut = pending.lastIndexOf('\n\n', TEXT_SEGMENT_CHARS);
+      if (cut < half) cut = pending.lastIndexOf('\n', TEXT_SEGMENT_CHARS);
+      if (cut <= 0) cut = TEXT_SEGMENT_CHARS;
+      const text = pending.slice(0, cut + 1);
+      pending = pending.slice(cut + 1);
+      yield* segment(text);
+    }
+  }
+  pending += decoder.end();
+  if (pending !== '') {
+    yield* segment(pending);
+    if (!pending.endsWith('\n')) ctx.stats.lines++;
+  }
+  if (truncated) {
+    yield bad(
+      file,
+      `free text larger than ${MAX_TEXT_BYTES} bytes: only the first ${MAX_TEXT_BYTES} bytes were searched for errors`,
+    );
+  }
+  if (found === 0) {
+    ctx.problems.push(`${label(file)}: no recognised format`);
+    yield bad(
+      file,
+      `unrecognised format: no S3 access log line, CloudTrail event, CSV export or AWS error message found (s3doctor reads ${ACCEPTED_FORMATS})`,
+    );
+  }
+}

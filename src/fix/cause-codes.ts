@@ -37,10 +37,8 @@ const POLICY_LAYERS = new Set<LayerName>([
 /** S3 steps that block with one cause code whatever their facts say. */
 const S3_STEP_CAUSES: Partial<Record<LayerName, CauseCode>> = {
   'block-public-access': 'block-public-access',
-  'object-ownership': 'acl-not-supported',
   'requester-pays': 'requester-pays-not-acknowledged',
   'object-lock': 'object-lock-protected',
-  'object-acl': 'object-owned-by-other-account',
 };
 
 const VALID = new Set<string>(CAUSE_CODES);
@@ -61,6 +59,9 @@ function causeFromFacts(l: LayerResult): CauseCode | undefined {
 /** The object-state step: archived, missing without ListBucket, or disabled bucket. */
 function objectStateCause(l: LayerResult): CauseCode | undefined {
   const f = l.facts ?? {};
+  if (f.check === 'archived') return 'archived-object';
+  if (f.check === 'not-found') return 'object-not-found-without-list';
+  if (f.check === 'bucket-access-disabled') return 'bucket-access-disabled';
   const text = JSON.stringify(f).toLowerCase();
   if (f.exists === false || /not-?found|nosuchkey|missing/.test(text)) return 'object-not-found-without-list';
   if (/archiv|glacier|deep_archive|restore|invalidobjectstate/.test(text)) return 'archived-object';
@@ -90,7 +91,9 @@ export function layerCauseCodes(
   if (layer === 'kms-key-policy' || layer === 'kms-identity-policy') {
     if (outcome === 'explicit-deny')
       return [layer === 'kms-key-policy' ? 'explicit-deny-kms-key-policy' : 'explicit-deny-identity-policy'];
-    if (l.facts?.keyManager === 'AWS') return ['kms-aws-managed-key-cross-account'];
+    const f = l.facts ?? {};
+    if (f.check === 'aws-managed-key-cross-account' || f.keyManager === 'AWS')
+      return ['kms-aws-managed-key-cross-account'];
     return ['missing-allow-kms'];
   }
   if (layer === 'kms-key-state') return [];
@@ -100,13 +103,35 @@ export function layerCauseCodes(
     const code = `missing-allow-${layer}`;
     return isCause(code) ? [code] : [];
   }
-  if (layer === 'bucket-acl') return outcome === 'missing-allow' ? ['missing-allow-bucket-policy'] : [];
+  if (layer === 'bucket-acl' || layer === 'object-acl') {
+    // No ACL grant is a missing resource-side allow; an object ACL that blocks means another account owns the object.
+    if (outcome === 'missing-allow') return ['missing-allow-bucket-policy'];
+    return layer === 'object-acl' ? ['object-owned-by-other-account'] : [];
+  }
+  if (layer === 'object-ownership') {
+    // The same step refuses ACL headers under BucketOwnerEnforced and checks the object owner.
+    return [l.facts?.foreignOwner === true ? 'object-owned-by-other-account' : 'acl-not-supported'];
+  }
   if (layer === 'object-state') {
     const c = objectStateCause(l);
     return c ? [c] : [];
   }
   const c = S3_STEP_CAUSES[layer];
   return c ? [c] : [];
+}
+
+/**
+ * Within one account the identity side and the bucket policy are a union: when both lack an allow,
+ * the cause is the identity policy's (`missing-allow-bucket-policy` is for cross-account and
+ * anonymous callers). https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
+ */
+function sameAccountFilter(auth: AuthorizationResult, codes: CauseCode[]): CauseCode[] {
+  const p = auth.request.principal;
+  const account = 'accountId' in p ? p.accountId : undefined;
+  const owner = auth.request.resourceAccount;
+  if (account === undefined || owner === undefined || account !== owner) return codes;
+  if (!codes.includes('missing-allow-identity-policy')) return codes;
+  return codes.filter((c) => c !== 'missing-allow-bucket-policy');
 }
 
 /** Options of `causeCodesOf`. */
@@ -125,10 +150,12 @@ export interface CauseCodesOptions {
  * - `kms-key-policy` -> `explicit-deny-kms-key-policy` / `missing-allow-kms` (`kms-aws-managed-key-cross-account`
  *   when `facts.keyManager` is `AWS`); `kms-identity-policy` -> `explicit-deny-identity-policy` / `missing-allow-kms`;
  * - `authentication` -> by the request's error code (`ExpiredToken` -> `expired-credentials`, ...);
- * - `block-public-access`, `object-ownership` (`acl-not-supported`), `requester-pays`, `object-lock`,
- *   `object-acl` (`object-owned-by-other-account`), `bucket-acl` (missing allow -> `missing-allow-bucket-policy`),
+ * - `block-public-access`, `object-ownership` (`acl-not-supported`, or `object-owned-by-other-account` when
+ *   `facts.foreignOwner`), `requester-pays`, `object-lock`, `bucket-acl`/`object-acl` (missing allow ->
+ *   `missing-allow-bucket-policy`; an object ACL that blocks -> `object-owned-by-other-account`),
  *   `object-state` (archived / not found without ListBucket / disabled, from its facts);
- * - a layer whose `facts.cause` is a cause code maps to that code first.
+ * - a layer whose `facts.cause` is a cause code maps to that code first;
+ * - same account: `missing-allow-bucket-policy` is dropped when the identity policy lacks the allow too.
  */
 export function causeCodesOf(evaluation: Evaluation, opts: CauseCodesOptions = {}): CauseCode[] {
   const out: CauseCode[] = [];
@@ -136,8 +163,10 @@ export function causeCodesOf(evaluation: Evaluation, opts: CauseCodesOptions = {
   for (const auth of evaluation.authorizations) {
     if (auth.decision === 'Allowed') continue;
     if (auth.request.need === 'possible' && !opts.includePossible) continue;
+    const codes: CauseCode[] = [];
     for (const l of auth.layers)
-      for (const c of layerCauseCodes(l, auth, evaluation)) if (!out.includes(c)) out.push(c);
+      for (const c of layerCauseCodes(l, auth, evaluation)) if (!codes.includes(c)) codes.push(c);
+    for (const c of sameAccountFilter(auth, codes)) if (!out.includes(c)) out.push(c);
   }
   if (out.length === 0 && evaluation.decision === 'NotAuthenticated') {
     const code = evaluation.request.errorCode;

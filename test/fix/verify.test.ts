@@ -1,0 +1,318 @@
+// verifyFix re-evaluates with the real authorization engine: verified only when now Allowed, blast radius by probes.
+
+import { describe, expect, it } from 'vitest';
+import { evaluateRequest } from '../../src/authz/index.js';
+import { parseSnapshot } from '../../src/evidence/index.js';
+import {
+  addIdentityStatement,
+  addKeyPolicyStatement,
+  addResourceStatement,
+  applyPatchToEvidence,
+  causeCodesOf,
+  contactSupport,
+  exemptPrincipalFromDeny,
+  sendRequestPayer,
+  useHttps,
+  verifyFix,
+} from '../../src/fix/index.js';
+import type { Fix, PolicyPatch } from '../../src/model/cause.js';
+import type { Evidence } from '../../src/model/evidence.js';
+import type { PolicyDocument } from '../../src/model/policy.js';
+import { fixture, fixtureJson, s3Request, session } from './helpers.js';
+
+const OBJ = 'arn:aws:s3:::reports-bucket/2026/q3.csv';
+const PARTNER_OBJ = 'arn:aws:s3:::partner-data/exports/2026/11/data.parquet';
+const KEY = 'arn:aws:kms:eu-west-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const AP = 'arn:aws:s3:eu-west-1:444455556666:accesspoint/partners';
+const app = session('111122223333', 'app');
+
+const getReport = (context: Record<string, string> = {}) =>
+  s3Request(app, 'GetObject', 's3:GetObject', OBJ, 'reports-bucket', '2026/q3.csv', {
+    resourceAccount: '111122223333',
+    context,
+  });
+const getPartner = () =>
+  s3Request(app, 'GetObject', 's3:GetObject', PARTNER_OBJ, 'partner-data', 'exports/2026/11/data.parquet', {
+    resourceAccount: '444455556666',
+  });
+
+function blockingOf(req: ReturnType<typeof getReport>, ev: Evidence) {
+  return causeCodesOf(evaluateRequest(req, ev));
+}
+
+describe('fixtures', () => {
+  it.each(['same-account', 'scp-deny', 'bucket-deny', 'cross-account-kms', 'access-point'])(
+    '%s is a valid snapshot',
+    (name) => {
+      const r = parseSnapshot(fixtureJson(name), `${name}.json`);
+      expect(r.problems).toEqual([]);
+    },
+  );
+});
+
+describe('verifyFix: missing identity allow', () => {
+  const ev = fixture('same-account');
+  const req = getReport();
+
+  it('the scenario is an implicit deny by the identity policy', () => {
+    const e = evaluateRequest(req, ev);
+    expect(e.decision).toBe('ImplicitDeny');
+    expect(causeCodesOf(e)).toEqual(['missing-allow-identity-policy']);
+  });
+
+  it('the exact identity statement is verified, with an empty blast radius, a diff and the command', () => {
+    const fix = verifyFix(addIdentityStatement(ev, app, ['s3:GetObject'], [OBJ]), req, ev, [
+      'missing-allow-identity-policy',
+    ]);
+    expect(fix.verified).toBe(true);
+    expect(fix.remainingCauses).toBeUndefined();
+    expect(fix.blastRadius?.probes).toBeGreaterThan(100);
+    expect(fix.blastRadius?.newlyAllowed).toEqual([]);
+    expect(fix.diff).toContain('+++ b/s3doctor-patch-role-app-s3doctor-reports-bucket.json');
+    expect(fix.diff).toContain('+      "Action": "s3:GetObject",');
+    expect(fix.commands).toEqual([
+      'aws iam put-role-policy --role-name app --policy-name s3doctor-reports-bucket --policy-document file://s3doctor-patch-role-app-s3doctor-reports-bucket.json',
+    ]);
+  });
+
+  it('a deliberately broad patch (s3:Get* on bucket/*) is verified but shows what else it grants', () => {
+    const role = ev.principals['arn:aws:iam::111122223333:role/app'];
+    const before = role?.policies?.[0]?.document as PolicyDocument;
+    const broad: PolicyPatch = {
+      target: { type: 'identity-policy', id: 'arn:aws:iam::111122223333:role/app', name: 'ListReports' },
+      before,
+      after: {
+        ...before,
+        Statement: [
+          ...(before.Statement as unknown[]),
+          { Effect: 'Allow', Action: 's3:Get*', Resource: 'arn:aws:s3:::reports-bucket/*' },
+        ] as PolicyDocument['Statement'],
+      },
+    };
+    const fix = verifyFix({ kind: 'policy-patch', summary: 'broad', patch: broad }, req, ev, [
+      'missing-allow-identity-policy',
+    ]);
+    expect(fix.verified).toBe(true);
+    const newly = fix.blastRadius?.newlyAllowed ?? [];
+    expect(newly.length).toBeGreaterThan(3);
+    expect(newly).toContainEqual({ principal: app.arn, action: 's3:GetObjectTagging', resource: OBJ });
+    expect(newly).toContainEqual({
+      principal: app.arn,
+      action: 's3:GetObject',
+      resource: 'arn:aws:s3:::reports-bucket/2026/s3doctor-probe-sibling',
+    });
+    expect(newly.every((n) => n.principal === app.arn)).toBe(true);
+  });
+
+  it('a bucket policy naming * would show other principals and anonymous callers newly allowed', () => {
+    const patch: PolicyPatch = {
+      target: { type: 'bucket-policy', id: 'reports-bucket' },
+      before: null,
+      after: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+            Action: 's3:GetObject',
+            Resource: OBJ,
+          },
+        ],
+      },
+    };
+    const other = verifyFix(
+      { kind: 'policy-patch', summary: 'account-wide', patch },
+      req,
+      applyPatchToEvidence(ev, addIdentityStatement(ev, app, ['s3:GetObject'], [OBJ]).patch as PolicyPatch),
+      [],
+    );
+    // Naming the account delegates to IAM: nobody without an identity allow gets in.
+    expect(other.blastRadius?.newlyAllowed).toEqual([]);
+    const everyone = verifyFix(
+      {
+        kind: 'policy-patch',
+        summary: 'public',
+        patch: {
+          ...patch,
+          after: { Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: OBJ }] },
+        },
+      },
+      req,
+      ev,
+      [],
+    );
+    const who = (everyone.blastRadius?.newlyAllowed ?? []).map((n) => n.principal);
+    expect(who).toContain('arn:aws:sts::111122223333:assumed-role/s3doctor-probe-other-role/probe');
+  });
+});
+
+describe('verifyFix: another layer still blocks', () => {
+  it('SCP deny + missing identity allow: the identity patch is not verified and lists explicit-deny-scp', () => {
+    const ev = fixture('scp-deny');
+    const req = getReport();
+    const blocking = blockingOf(req, ev);
+    expect(blocking).toEqual(['explicit-deny-scp', 'missing-allow-identity-policy']);
+    const fix = verifyFix(addIdentityStatement(ev, app, ['s3:GetObject'], [OBJ]), req, ev, blocking);
+    expect(fix.verified).toBe(false);
+    expect(fix.remainingCauses).toEqual(['explicit-deny-scp']);
+  });
+
+  it('advice that changes nothing is not verified and keeps the blocking causes', () => {
+    const ev = fixture('same-account');
+    const fix = verifyFix(contactSupport('AllAccessDisabled'), getReport(), ev, ['bucket-access-disabled']);
+    expect(fix.verified).toBe(false);
+    expect(fix.remainingCauses).toEqual(['bucket-access-disabled']);
+  });
+
+  it('a patch built without the current document is never verified', () => {
+    const ev = fixture('same-account');
+    delete ev.principals['arn:aws:iam::111122223333:role/app']?.policies;
+    const fix = verifyFix(addIdentityStatement(ev, app, ['s3:GetObject'], [OBJ]), getReport(), ev, [
+      'missing-allow-identity-policy',
+    ]);
+    expect(fix.verified).toBe(false);
+    expect(fix.commands).toBeUndefined();
+  });
+});
+
+describe('verifyFix: cross account with SSE-KMS', () => {
+  const ev = fixture('cross-account-kms');
+  const req = getPartner();
+
+  it('needs the bucket policy and the key: each fix alone names what still blocks', () => {
+    const blocking = blockingOf(req, ev);
+    expect(blocking).toContain('missing-allow-bucket-policy');
+    const bucketFix = verifyFix(
+      addResourceStatement(ev, 'partner-data', app, ['s3:GetObject'], [PARTNER_OBJ]),
+      req,
+      ev,
+      blocking,
+    );
+    expect(bucketFix.verified).toBe(false);
+    expect(bucketFix.remainingCauses).toEqual(['missing-allow-kms']);
+    expect(bucketFix.blastRadius?.newlyAllowed).toEqual([]);
+  });
+
+  it('with the bucket grant in place, the key policy statement (and identity side) is verified', () => {
+    const withBucket = applyPatchToEvidence(
+      ev,
+      addResourceStatement(ev, 'partner-data', app, ['s3:GetObject'], [PARTNER_OBJ]).patch as PolicyPatch,
+    );
+    expect(blockingOf(req, withBucket)).toEqual(['missing-allow-kms']);
+    const keyFix = verifyFix(addKeyPolicyStatement(withBucket, KEY, app, ['kms:Decrypt']), req, withBucket, [
+      'missing-allow-kms',
+    ]);
+    expect(keyFix.verified).toBe(true);
+    expect(keyFix.blastRadius?.newlyAllowed).toEqual([]);
+    expect(keyFix.commands?.some((c) => c.startsWith('aws kms put-key-policy'))).toBe(true);
+    expect(keyFix.commands?.some((c) => c.startsWith('aws iam put-role-policy --role-name app'))).toBe(true);
+    expect(keyFix.diff).toContain('kms:ViaService');
+  });
+});
+
+describe('verifyFix: access point', () => {
+  it('the access point grant with bucket delegation is verified', () => {
+    const ev = fixture('access-point');
+    const res = `${AP}/object/exports/2026/11/data.parquet`;
+    const req = s3Request(
+      app,
+      'GetObject',
+      's3:GetObject',
+      res,
+      'partner-data',
+      'exports/2026/11/data.parquet',
+      {
+        resourceAccount: '444455556666',
+        accessPointArn: AP,
+        underlyingResource: PARTNER_OBJ,
+        context: {
+          's3:DataAccessPointArn': AP,
+          's3:DataAccessPointAccount': '444455556666',
+          's3:AccessPointNetworkOrigin': 'Internet',
+        },
+      },
+    );
+    expect(evaluateRequest(req, ev).decision).not.toBe('Allowed');
+    const fix = verifyFix(
+      addResourceStatement(ev, AP, app, ['s3:GetObject'], [res]),
+      req,
+      ev,
+      blockingOf(req, ev),
+    );
+    expect(fix.verified).toBe(true);
+    expect(fix.blastRadius?.newlyAllowed).toEqual([]);
+    expect(fix.commands?.some((c) => c.startsWith('aws s3control put-access-point-policy'))).toBe(true);
+    expect(fix.commands?.some((c) => c.startsWith('aws s3api put-bucket-policy --bucket partner-data'))).toBe(
+      true,
+    );
+  });
+});
+
+describe('verifyFix: denies', () => {
+  it('exempting the role from an unintended bucket-policy Deny is verified, and its blast radius shows the prefix it reopens', () => {
+    const ev = fixture('bucket-deny');
+    const req = getReport();
+    expect(blockingOf(req, ev)).toEqual(['explicit-deny-bucket-policy']);
+    const doc = ev.buckets['reports-bucket']?.policy as PolicyDocument;
+    const fix = verifyFix(
+      exemptPrincipalFromDeny(
+        { type: 'bucket-policy', id: 'reports-bucket' },
+        doc,
+        1,
+        'arn:aws:iam::111122223333:role/app',
+      ),
+      req,
+      ev,
+      ['explicit-deny-bucket-policy'],
+    );
+    expect(fix.verified).toBe(true);
+    expect(fix.blastRadius?.newlyAllowed).toContainEqual({
+      principal: app.arn,
+      action: 's3:GetObject',
+      resource: 'arn:aws:s3:::reports-bucket/2026/s3doctor-probe-sibling',
+    });
+  });
+
+  it('an HTTP request against a TLS deny: HTTPS advice, verified by re-evaluating the request over TLS', () => {
+    const ev = fixture('bucket-deny');
+    const doc = ev.buckets['reports-bucket']?.policy as PolicyDocument;
+    (doc.Statement as unknown[]).splice(1, 1);
+    const req = getReport({ 'aws:SecureTransport': 'false' });
+    expect(blockingOf(req, ev)).toEqual(['explicit-deny-bucket-policy']);
+    const advice = exemptPrincipalFromDeny(
+      { type: 'bucket-policy', id: 'reports-bucket' },
+      doc,
+      0,
+      'arn:aws:iam::111122223333:role/app',
+    );
+    expect(advice.kind).toBe('client-change');
+    const fix = verifyFix(advice, req, ev, ['explicit-deny-bucket-policy']);
+    expect(fix.verified).toBe(true);
+    expect(fix.blastRadius).toEqual({ probes: 0, newlyAllowed: [] });
+    expect(verifyFix(useHttps(req), req, ev, []).verified).toBe(true);
+  });
+});
+
+describe('verifyFix: client changes', () => {
+  it('Requester Pays: sending x-amz-request-payer is verified', () => {
+    const ev = fixture('cross-account-kms');
+    const b = ev.buckets['partner-data'];
+    if (!b) throw new Error('fixture');
+    b.requestPayer = 'Requester';
+    b.encryption = { SSEAlgorithm: 'AES256' };
+    const o = b.objects?.['exports/2026/11/data.parquet'];
+    if (o) {
+      o.serverSideEncryption = 'AES256';
+      delete o.kmsKeyId;
+    }
+    const withGrant = applyPatchToEvidence(
+      ev,
+      addResourceStatement(ev, 'partner-data', app, ['s3:GetObject'], [PARTNER_OBJ]).patch as PolicyPatch,
+    );
+    const req = getPartner();
+    expect(blockingOf(req, withGrant)).toEqual(['requester-pays-not-acknowledged']);
+    const fix: Fix = verifyFix(sendRequestPayer(req), req, withGrant, ['requester-pays-not-acknowledged']);
+    expect(fix.verified).toBe(true);
+    expect(fix.commands?.[0]).toContain('--request-payer requester');
+  });
+});

@@ -23,7 +23,7 @@ export function makeStyler(enabled: boolean): Styler {
   return (styles, text) => {
     const list = Array.isArray(styles) ? styles : [styles];
     let out = text;
-    for (const s of list) {
+    for (const s of [...list].reverse()) {
       const [open, close] = CODES[s];
       out = `\u001b[${open}m${out}\u001b[${close}m`;
     }

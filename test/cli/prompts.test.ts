@@ -1,0 +1,269 @@
+// Prompt flows of the assistant with injected answers: what it asks, when, and what it does with the answers.
+
+import { describe, expect, it } from 'vitest';
+import type { Ask, AssistantDeps, Choice } from '../../src/cli/prompts.js';
+import { runAssistantFlow } from '../../src/cli/prompts.js';
+import type { AnswerOptions } from '../../src/cli/options.js';
+import type { LogRecord, Result } from '../../src/model/index.js';
+import { denyResult, sampleEvidence, unexplainedResult } from './fixtures.js';
+
+/** A scripted Ask: each question takes the next answer; an unexpected question fails the test. */
+function scripted(answers: unknown[]) {
+  const asked: { kind: string; message: string; choices?: string[] }[] = [];
+  const said: string[] = [];
+  const next = (kind: string, message: string, choices?: Choice<unknown>[]) => {
+    asked.push({ kind, message, ...(choices ? { choices: choices.map((c) => c.name) } : {}) });
+    if (answers.length === 0) throw new Error(`unexpected ${kind}: ${message}`);
+    return answers.shift();
+  };
+  const ask: Ask = {
+    select: async <T>(q: { message: string; choices: Choice<T>[] }) => {
+      const a = next('select', q.message, q.choices as Choice<unknown>[]);
+      if (!q.choices.some((c) => c.value === a))
+        throw new Error(`"${String(a)}" is not a choice of: ${q.message}`);
+      return a as T;
+    },
+    input: async (q) => {
+      const a = String(next('input', q.message));
+      if (q.validate) {
+        const v = await q.validate(a);
+        if (v !== true) throw new Error(`invalid answer to ${q.message}: ${v}`);
+      }
+      return a;
+    },
+    confirm: async (q) => Boolean(next('confirm', q.message)),
+    paste: async (m) => String(next('paste', m)),
+    say: (t) => void said.push(t),
+  };
+  return { ask, asked, said, left: answers };
+}
+
+const record: LogRecord = {
+  input: { source: 'access.log', line: 1 },
+  format: 's3-access-log',
+  bucket: 'reports-bucket',
+  key: 'finance/q3.csv',
+};
+
+function fakeDeps(over: Partial<AssistantDeps> = {}) {
+  const calls: {
+    diagnose: AnswerOptions[];
+    saved: string[];
+    applied: string[];
+    collected: number;
+    wrote: string[];
+  } = {
+    diagnose: [],
+    saved: [],
+    applied: [],
+    collected: 0,
+    wrote: [],
+  };
+  let fixed = false;
+  const deps: AssistantDeps = {
+    readPasted: async (text) =>
+      text.includes('403') ? { records: [record], malformed: [] } : { records: [], malformed: [] },
+    readFile: async () => ({
+      records: [record, { ...record, input: { source: 'access.log', line: 2 } }],
+      malformed: [],
+    }),
+    described: (d) => ({
+      input: { source: '(described)' },
+      format: 'unknown',
+      requester: d.principal,
+      apiName: d.operation,
+      bucket: d.bucket,
+      key: d.key,
+    }),
+    listProfiles: async () => ['default', 'prod'],
+    loadSnapshot: async () => sampleEvidence(),
+    collectLive: async () => {
+      calls.collected += 1;
+      return sampleEvidence();
+    },
+    diagnose: async (records, _ev, answers): Promise<Result[]> => {
+      calls.diagnose.push({ ...answers });
+      if (fixed)
+        return records.map(() => ({ ...denyResult(), decision: 'Allowed', causes: [], unknowns: [] }));
+      return records.map(() => (answers.https === 'yes' ? denyResult() : unexplainedResult()));
+    },
+    renderText: (report) => `TEXT ${report.results.map((r) => r.decision).join(',')}`,
+    renderMarkdown: () => '# MD',
+    writeFile: async (p) => {
+      calls.wrote.push(p);
+      return `/abs/${p}`;
+    },
+    savePatch: async (_f, patch) => {
+      calls.saved.push(patch.target.id);
+      return `/abs/s3doctor-patch-${patch.target.id}.json`;
+    },
+    applicable: (results) =>
+      results.flatMap((r) =>
+        r.causes.flatMap((c) =>
+          c.fixes.filter((f) => f.patch && f.verified).map((f) => ({ fix: f, patch: f.patch! })),
+        ),
+      ),
+    patches: (results) =>
+      results.flatMap((r) =>
+        r.causes.flatMap((c) => c.fixes.filter((f) => f.patch).map((f) => ({ fix: f, patch: f.patch! }))),
+      ),
+    describeChange: (_f, p) => `CHANGE ${p.target.id}`,
+    apply: async (patch) => {
+      calls.applied.push(patch.target.id);
+      fixed = true;
+      return { backupPath: '/abs/backup.json' };
+    },
+    fileExists: async (p) => p !== 'missing.json',
+    ...over,
+  };
+  return { deps, calls };
+}
+
+describe('assistant flow', () => {
+  it('pastes a line, uses a snapshot, asks about HTTPS saying why, and saves the patch', async () => {
+    const s = scripted([
+      'paste',
+      '... 403 AccessDenied ...',
+      'snapshot',
+      'snap.json',
+      'yes',
+      'save-patch',
+      'done',
+    ]);
+    const { deps, calls } = fakeDeps();
+    const out = await runAssistantFlow(s.ask, deps);
+    expect(s.left).toEqual([]);
+    const https = s.asked.find((a) => a.message.startsWith('Was the request made over HTTPS?'));
+    expect(https?.message).toContain('asked because');
+    expect(https?.message).toContain('--https');
+    expect(https?.choices).toContain("I don't know");
+    // Diagnosed once without the answer and once with it.
+    expect(calls.diagnose).toEqual([{}, { https: 'yes' }]);
+    expect(calls.saved).toEqual(['reports-bucket']);
+    expect(out.saved).toEqual(['/abs/s3doctor-patch-reports-bucket.json']);
+    expect(s.said.some((t) => t.startsWith('TEXT ExplicitDeny'))).toBe(true);
+  });
+
+  it('"I don\'t know" leaves the request as is and asks nothing else', async () => {
+    const s = scripted(['paste', '403', 'none', 'unknown', 'done']);
+    const { deps, calls } = fakeDeps();
+    const out = await runAssistantFlow(s.ask, deps);
+    expect(calls.diagnose).toEqual([{}]);
+    expect(out.results[0]!.decision).toBe('ImplicitDeny');
+    // No patch to save or apply: only the Markdown report and Done are offered.
+    const last = s.asked.at(-1)!;
+    expect(last.choices).toEqual(['Save a Markdown report', 'Done']);
+  });
+
+  it('does not ask questions a flag already answered', async () => {
+    const s = scripted(['paste', '403', 'done']);
+    const { deps, calls } = fakeDeps();
+    await runAssistantFlow(s.ask, deps, { snapshot: ['snap.json'], https: 'yes' });
+    expect(s.asked.some((a) => a.message.includes('HTTPS'))).toBe(false);
+    expect(s.asked.some((a) => a.message.includes('evidence'))).toBe(false);
+    expect(calls.diagnose).toEqual([{ https: 'yes' }]);
+  });
+
+  it('asks again when the paste holds no denied request', async () => {
+    const s = scripted(['paste', 'hello', 'paste', '403', 'none', 'unknown', 'done']);
+    const { deps } = fakeDeps();
+    await runAssistantFlow(s.ask, deps);
+    expect(s.said).toContain('No denied request found in that input. Try again (or pick another way).');
+  });
+
+  it('picks a file and one of several requests, then live evidence with a profile from the config', async () => {
+    const s = scripted(['file', 'access.log', 1, 'live', 'prod', 'yes', 'done']);
+    const seen: string[] = [];
+    const { deps, calls } = fakeDeps({
+      collectLive: async (recs, profile) => {
+        seen.push(`${recs.length}:${profile}`);
+        return sampleEvidence();
+      },
+    });
+    await runAssistantFlow(s.ask, deps);
+    expect(s.asked.find((a) => a.message === 'Which AWS profile?')?.choices).toEqual([
+      'The default credential chain (AWS_PROFILE, environment, SSO, instance role)',
+      'default',
+      'prod',
+    ]);
+    expect(seen).toEqual(['1:prod']);
+    expect(calls.diagnose.length).toBe(2);
+  });
+
+  it('describes a request by its parts', async () => {
+    const s = scripted([
+      'describe',
+      'arn:aws:iam::111122223333:user/alice',
+      'GetObject',
+      'reports-bucket',
+      'a/b.txt',
+      'none',
+      'unknown',
+      'done',
+    ]);
+    let got: LogRecord[] = [];
+    const { deps } = fakeDeps({
+      diagnose: async (records) => {
+        got = records;
+        return [unexplainedResult()];
+      },
+    });
+    await runAssistantFlow(s.ask, deps);
+    expect(got[0]).toMatchObject({
+      requester: 'arn:aws:iam::111122223333:user/alice',
+      apiName: 'GetObject',
+      bucket: 'reports-bucket',
+      key: 'a/b.txt',
+    });
+  });
+
+  it('applies only after a confirmation that shows the exact change, then re-collects and re-diagnoses', async () => {
+    const s = scripted([
+      'paste',
+      '403',
+      'snapshot',
+      'snap.json',
+      'yes',
+      'apply',
+      false,
+      'apply',
+      true,
+      'done',
+    ]);
+    const { deps, calls } = fakeDeps();
+    const out = await runAssistantFlow(s.ask, deps);
+    expect(s.said).toContain('CHANGE reports-bucket'.replace(/^/, 'This is the exact change:\n'));
+    expect(s.said).toContain('Nothing was changed.');
+    expect(calls.applied).toEqual(['reports-bucket']);
+    expect(calls.collected).toBe(1);
+    expect(out.applied).toBe(true);
+    expect(out.results[0]!.decision).toBe('Allowed');
+    expect(s.said.at(-1)).toBe('TEXT Allowed');
+  });
+
+  it('shows the AWS CLI commands and saves a Markdown report', async () => {
+    const s = scripted([
+      'paste',
+      '403',
+      'snapshot',
+      'snap.json',
+      'yes',
+      'commands',
+      'markdown',
+      'missing.json',
+      'done',
+    ]);
+    const { deps, calls } = fakeDeps();
+    await runAssistantFlow(s.ask, deps);
+    expect(s.said).toContain(
+      'aws s3api put-bucket-policy --bucket reports-bucket --policy file://s3doctor-patch-bucket-reports-bucket.json',
+    );
+    expect(calls.wrote).toEqual(['missing.json']);
+  });
+
+  it('rejects a snapshot path that does not exist through validation', async () => {
+    const s = scripted(['paste', '403', 'snapshot', 'missing.json']);
+    const { deps } = fakeDeps();
+    await expect(runAssistantFlow(s.ask, deps)).rejects.toThrow(/No such file: missing.json/);
+  });
+});

@@ -1,0 +1,126 @@
+// Unit tests of the CLI's small modules: AWS profile names, TTY decisions, user errors, output files, patch files.
+
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { listAwsProfiles, profileNames } from '../../src/cli/aws-profiles.js';
+import { UsageError, isUserError, userErrorMessage } from '../../src/cli/errors.js';
+import { emitReport, writeNewFile } from '../../src/cli/output.js';
+import { patchFixes, savePatches } from '../../src/cli/patches.js';
+import { canPrompt, canShowProgress, canSpin, isCI } from '../../src/cli/tty.js';
+import { sameDocument, notApplicableReason, backupFileName } from '../../src/cli/apply.js';
+import { denyResult } from './fixtures.js';
+
+describe('AWS profile names', () => {
+  it('reads section names only', () => {
+    const config =
+      '[default]\nregion = us-east-1\n[profile dev]\nsso_session = x\n[sso-session x]\nsso_region=us-east-1\n[services s]\n[ profile  prod ] ; comment\n';
+    expect(profileNames(config, 'config')).toEqual(['default', 'dev', 'prod']);
+    expect(profileNames('[default]\naws_secret_access_key = SECRET\n[ci]\n', 'credentials')).toEqual([
+      'default',
+      'ci',
+    ]);
+  });
+  it('merges config and credentials, default first, never returning values', async () => {
+    const d = await mkdtemp(join(tmpdir(), 's3d-prof-'));
+    await writeFile(join(d, 'config'), '[profile zed]\n[default]\n');
+    await writeFile(join(d, 'credentials'), '[alpha]\naws_secret_access_key = wJalrXUtnFEMI\n[zed]\n');
+    const names = await listAwsProfiles(
+      { AWS_CONFIG_FILE: join(d, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(d, 'credentials') },
+      d,
+    );
+    expect(names).toEqual(['default', 'alpha', 'zed']);
+    expect(JSON.stringify(names)).not.toContain('wJalr');
+    expect(await listAwsProfiles({}, join(d, 'nowhere'))).toEqual([]);
+  });
+});
+
+describe('terminal decisions', () => {
+  const tty = { isTTY: true, columns: 80 };
+  it('prompts only with both ends a TTY, no CI, and not --no-interactive', () => {
+    expect(canPrompt({ stdin: tty, stdout: tty, stderr: tty, env: {} }, true)).toBe(true);
+    expect(canPrompt({ stdin: {}, stdout: tty, stderr: tty, env: {} }, true)).toBe(false);
+    expect(canPrompt({ stdin: tty, stdout: {}, stderr: tty, env: {} }, true)).toBe(false);
+    expect(canPrompt({ stdin: tty, stdout: tty, stderr: tty, env: { CI: 'true' } }, true)).toBe(false);
+    expect(canPrompt({ stdin: tty, stdout: tty, stderr: tty, env: {} }, false)).toBe(false);
+    expect(isCI({ CI: 'false' })).toBe(false);
+  });
+  it('spins only on a TTY with columns (ora loops at 0 columns)', () => {
+    expect(canSpin({ stdin: tty, stdout: tty, stderr: { isTTY: true, columns: 0 }, env: {} })).toBe(false);
+    expect(canSpin({ stdin: tty, stdout: tty, stderr: tty, env: {} })).toBe(true);
+    expect(canShowProgress({ stdin: tty, stdout: tty, stderr: {}, env: {} })).toBe(false);
+  });
+});
+
+describe('user errors', () => {
+  it("recognises other areas' errors by name and lists their problems", () => {
+    class SnapshotError extends Error {
+      override name = 'SnapshotError';
+      problems = [
+        { path: 'buckets.b.policy', message: 'not an object' },
+        { path: 'principals', message: 'bad ARN' },
+      ];
+    }
+    const e = new SnapshotError('snap.json is not a valid snapshot:');
+    expect(isUserError(e)).toBe(true);
+    expect(userErrorMessage(e)).toBe(
+      'snap.json is not a valid snapshot:\n  buckets.b.policy: not an object\n  principals: bad ARN',
+    );
+    expect(isUserError(new TypeError('x'))).toBe(false);
+    expect(isUserError(new UsageError('x'))).toBe(true);
+  });
+});
+
+describe('output files', () => {
+  it('never overwrites silently, and redacts secrets', async () => {
+    const d = await mkdtemp(join(tmpdir(), 's3d-out-'));
+    const f = join(d, 'r.txt');
+    await writeNewFile(f, 'key AKIAIOSFODNN7EXAMPLE\n');
+    expect(await readFile(f, 'utf8')).not.toContain('IOSFODNN7EXAMPLE');
+    await expect(writeNewFile(f, 'again')).rejects.toThrow(/already exists: pass --force/);
+    await writeNewFile(f, 'forced', true);
+    expect(await readFile(f, 'utf8')).toBe('forced');
+    const lines: string[] = [];
+    const target = {
+      stdout: { write: (s: string) => lines.push(`out:${s}`) },
+      stderr: { write: (s: string) => lines.push(`err:${s}`) },
+    };
+    await emitReport('report', { out: join(d, 'r2.txt') }, target);
+    expect(lines).toEqual([`err:Report written to ${join(d, 'r2.txt')}\n`]);
+    await emitReport('report', {}, target);
+    expect(lines[1]).toBe('out:report');
+  });
+});
+
+describe('patch files', () => {
+  it("saves each patch's after document under the name the AWS CLI commands use", async () => {
+    const d = await mkdtemp(join(tmpdir(), 's3d-patch-'));
+    const items = patchFixes([denyResult()]);
+    expect(items).toHaveLength(1);
+    const [p] = await savePatches(items, { dir: d });
+    expect(p).toBe(join(d, 's3doctor-patch-bucket-reports-bucket.json'));
+    expect(JSON.parse(await readFile(p!, 'utf8'))).toEqual(items[0]!.patch.after);
+    await expect(savePatches(items, { dir: d })).rejects.toThrow(/already exists/);
+  });
+});
+
+describe('apply helpers', () => {
+  it('compares documents regardless of key order, one-element lists and bool spelling', () => {
+    expect(sameDocument({ a: ['x'], b: true }, { b: 'true', a: 'x' })).toBe(true);
+    expect(sameDocument({ a: 1 }, { a: 2 })).toBe(false);
+    expect(sameDocument(null, undefined)).toBe(true);
+  });
+  it('refuses unverified, unknown-before and guard-rail targets', () => {
+    const fix = denyResult().causes[0]!.fixes[1]!;
+    expect(notApplicableReason(fix, fix.patch!)).toBeUndefined();
+    expect(notApplicableReason({ ...fix, verified: false }, fix.patch!)).toMatch(/not verified/);
+    expect(notApplicableReason(fix, { ...fix.patch!, beforeUnknown: true })).toMatch(/merged by hand/);
+    expect(notApplicableReason(fix, { ...fix.patch!, target: { type: 'scp', id: 'r-1/x' } })).toMatch(
+      /organization/,
+    );
+    expect(backupFileName(fix.patch!, new Date('2026-01-02T03:04:05.006Z'))).toBe(
+      's3doctor-backup-bucket-reports-bucket-2026-01-02T03-04-05-006Z.json',
+    );
+  });
+});

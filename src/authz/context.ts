@@ -1,0 +1,177 @@
+// Who the caller really is (role found by name when the log hides its path) and the request-context
+// keys the evidence can fill in (principal tags, org id, resource account, existing object tags).
+//
+// Keys: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+
+import type {
+  AuthzRequest,
+  ContextValue,
+  Evidence,
+  Principal,
+  PrincipalEvidence,
+  SessionEvidence,
+} from '../model/index.js';
+import { principalAccount, principalArn } from '../s3/index.js';
+import { evidencePath } from '../evidence/path.js';
+
+/** The caller, resolved against the evidence. */
+export interface ResolvedPrincipal {
+  principal: Principal;
+  account?: string;
+  /** `principals` key of the user or role whose policies apply. */
+  identityArn?: string;
+  /** Its evidence entry; `undefined`: unknown. */
+  identity?: PrincipalEvidence;
+  /** Assumed-role or federated session ARN (`sessions` key). */
+  sessionArn?: string;
+  session?: SessionEvidence;
+  /** The role ARN's path was unknown and the role was found by name within the account. */
+  roleMatchedByName?: string;
+  /** Several roles of that name exist with different paths: which one is unknown. */
+  roleAmbiguous?: string[];
+  /** Service-linked role: exempt from SCPs and RCPs. */
+  serviceLinked: boolean;
+}
+
+function roleNameOf(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+/** Resolves the principal's identity entry, session entry and role path against the evidence. */
+export function resolvePrincipal(p: Principal, ev: Evidence): ResolvedPrincipal {
+  const account = principalAccount(p);
+  const out: ResolvedPrincipal = { principal: p, serviceLinked: false };
+  if (account !== undefined) out.account = account;
+  if (p.kind === 'iam-user' || p.kind === 'iam-role') {
+    out.identityArn = p.arn;
+    out.identity = ev.principals[p.arn];
+  } else if (p.kind === 'role-session') {
+    out.sessionArn = p.arn;
+    out.session = ev.sessions[p.arn];
+    let roleArn = p.roleArn;
+    if (ev.principals[roleArn] === undefined && !p.rolePathKnown) {
+      const prefix = roleArn.slice(0, roleArn.indexOf(':role/') + ':role/'.length);
+      const candidates = Object.keys(ev.principals).filter(
+        (k) => k.startsWith(prefix) && roleNameOf(k) === p.roleName,
+      );
+      if (candidates.length === 1) {
+        roleArn = candidates[0] as string;
+        out.roleMatchedByName = roleArn;
+        out.principal = { ...p, roleArn, rolePathKnown: true };
+      } else if (candidates.length > 1) {
+        out.roleAmbiguous = candidates;
+      }
+    }
+    out.identityArn = roleArn;
+    out.identity = ev.principals[roleArn];
+  } else if (p.kind === 'federated-user') {
+    out.sessionArn = p.arn;
+    out.session = ev.sessions[p.arn];
+  }
+  const arn = out.identityArn;
+  out.serviceLinked =
+    out.identity?.serviceLinked === true || (arn !== undefined && /:role\/aws-service-role\//.test(arn));
+  return out;
+}
+
+/** The evidence path of the principal's identity entry (for `missingEvidence`). */
+export function identityPath(rp: ResolvedPrincipal, field: string): string {
+  return evidencePath('principals', rp.identityArn ?? '?', field);
+}
+
+function principalType(p: Principal): string | undefined {
+  switch (p.kind) {
+    case 'root':
+      return 'Account';
+    case 'iam-user':
+      return 'User';
+    case 'federated-user':
+      return 'FederatedUser';
+    case 'role-session':
+    case 'iam-role':
+      return 'AssumedRole';
+    case 'anonymous':
+      return 'Anonymous';
+    default:
+      return undefined;
+  }
+}
+
+/** Facts about the resource that fill `aws:ResourceAccount`, org keys and object tags. */
+export interface ResourceFacts {
+  account?: string;
+  objectTags?: Record<string, string> | undefined;
+  /** The object is known to exist, so `s3:ExistingObjectTag/*` applies. */
+  objectTagsApply?: boolean;
+}
+
+function lowerHas(obj: Record<string, ContextValue>, key: string): boolean {
+  const k = key.toLowerCase();
+  return Object.keys(obj).some((x) => x.toLowerCase() === k);
+}
+
+/**
+ * Returns a copy of the authorization with the context keys the principal and the evidence reveal
+ * added (never overriding a value the input gave, except `aws:PrincipalArn` when the role path
+ * was resolved), and keys the evidence leaves open moved to `unknownKeys`.
+ */
+export function enrichContext(
+  az: AuthzRequest,
+  rp: ResolvedPrincipal,
+  ev: Evidence,
+  res: ResourceFacts,
+): AuthzRequest {
+  const context: Record<string, ContextValue> = { ...az.context };
+  const unknown = new Set(az.unknownKeys);
+  const isUnknown = (k: string) => [...unknown].some((u) => u.toLowerCase() === k.toLowerCase());
+  const set = (k: string, v: ContextValue | undefined) => {
+    if (v === undefined || lowerHas(context, k)) return;
+    context[k] = v;
+    for (const u of [...unknown]) if (u.toLowerCase() === k.toLowerCase()) unknown.delete(u);
+  };
+  const p = rp.principal;
+  if (rp.roleMatchedByName) {
+    for (const k of Object.keys(context)) if (k.toLowerCase() === 'aws:principalarn') delete context[k];
+    context['aws:PrincipalArn'] = rp.roleMatchedByName;
+  }
+  if (p.kind !== 'anonymous' && p.kind !== 'service' && p.kind !== 'unknown') {
+    const arn = principalArn(rp.principal);
+    if (!isUnknown('aws:PrincipalArn')) set('aws:PrincipalArn', arn);
+    if (!isUnknown('aws:PrincipalAccount')) set('aws:PrincipalAccount', rp.account);
+    const t = principalType(p);
+    if (t) set('aws:PrincipalType', t);
+    if (p.kind === 'iam-user') set('aws:username', p.name);
+    if (p.kind === 'root' && rp.account) set('aws:userid', rp.account);
+    if (rp.identity?.uniqueId) {
+      if (p.kind === 'iam-user') set('aws:userid', rp.identity.uniqueId);
+      if (p.kind === 'role-session') set('aws:userid', `${rp.identity.uniqueId}:${p.sessionName}`);
+    }
+    set('aws:PrincipalIsAWSService', 'false');
+    // Principal tags: the user's or role's tags, session tags override (same key).
+    const tags = { ...(rp.identity?.tags ?? {}), ...(rp.session?.tags ?? {}) };
+    for (const [k, v] of Object.entries(tags)) set(`aws:PrincipalTag/${k}`, v);
+    if (rp.session?.sourceIdentity) set('aws:SourceIdentity', rp.session.sourceIdentity);
+    if (rp.account) {
+      const org = ev.accounts[rp.account]?.organizationId;
+      if (org) set('aws:PrincipalOrgID', org);
+      else if (org === undefined && !lowerHas(context, 'aws:PrincipalOrgID'))
+        unknown.add('aws:PrincipalOrgID');
+    }
+  } else if (p.kind === 'service') {
+    set('aws:PrincipalIsAWSService', 'true');
+    set('aws:PrincipalServiceName', p.service);
+  } else if (p.kind === 'anonymous') {
+    set('aws:PrincipalType', 'Anonymous');
+    set('aws:PrincipalIsAWSService', 'false');
+  }
+  if (res.account) {
+    set('aws:ResourceAccount', res.account);
+    if (az.action.toLowerCase().startsWith('s3:')) set('s3:ResourceAccount', res.account);
+    const rorg = ev.accounts[res.account]?.organizationId;
+    if (rorg) set('aws:ResourceOrgID', rorg);
+  }
+  if (res.objectTagsApply && res.objectTags) {
+    for (const [k, v] of Object.entries(res.objectTags)) set(`s3:ExistingObjectTag/${k}`, v);
+  }
+  return { ...az, context, unknownKeys: [...unknown] };
+}

@@ -1,0 +1,381 @@
+// The second authorization for SSE-KMS: which KMS calls S3 makes as the requester, and their chain
+// (key policy mandatory, IAM only through the key policy's root delegation, cross-account both sides,
+// the AWS managed aws/s3 key, key state).
+//
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
+// https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html
+// https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
+// https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html
+// https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
+
+import type {
+  AuthorizationResult,
+  AuthzRequest,
+  ContextValue,
+  Evidence,
+  KmsKeyEvidence,
+  PolicyDocument,
+  S3Request,
+  Tri,
+} from '../model/index.js';
+import { evidencePath } from '../evidence/path.js';
+import type { ResolvedPrincipal } from './context.js';
+import { enrichContext, resolvePrincipal } from './context.js';
+import { boundaryWork, evalOptions, identityWork, rcpWork, scpWork, sessionWork } from './iam-layers.js';
+import type { LayerWork } from './layers.js';
+import { finish, unknownWork, work } from './layers.js';
+import { evaluateSet, firstMatched, resourceAllows } from './policies.js';
+import { s3Target } from './s3-target.js';
+import type { Atom, Dnf } from './tri.js';
+import { F, T, U, dnfValue } from './tri.js';
+
+/** A KMS key as S3 will use it. */
+export interface KeyRef {
+  /** Key ARN (or the alias ARN when the key itself is not in the evidence). */
+  arn: string;
+  key?: KmsKeyEvidence;
+  awsManaged: Tri;
+  account?: string;
+  region?: string;
+}
+
+const KEY_ARN = /^arn:([^:]+):kms:([^:]+):(\d{12}):(key|alias)\/(.+)$/;
+
+/** Resolves a key id / alias / ARN (or the default `aws/s3` key when `id` is undefined). */
+export function resolveKey(
+  id: string | undefined,
+  ev: Evidence,
+  where: { region?: string; account?: string; partition?: string },
+): KeyRef {
+  const part = where.partition ?? 'aws';
+  const entries = Object.entries(ev.kmsKeys);
+  const managed = (k: KmsKeyEvidence | undefined, alias?: string): Tri =>
+    k?.keyManager === 'AWS' || alias === 'alias/aws/s3' || k?.aliases?.includes('alias/aws/s3')
+      ? T
+      : k?.keyManager === 'CUSTOMER'
+        ? F
+        : U;
+  const byAlias = (alias: string, region?: string, account?: string): KeyRef | undefined => {
+    const hit = entries.find(
+      ([arn, k]) =>
+        k.aliases?.includes(alias) &&
+        (account === undefined || (k.accountId ?? KEY_ARN.exec(arn)?.[3]) === account) &&
+        (region === undefined || KEY_ARN.exec(arn)?.[2] === region),
+    );
+    if (!hit) return undefined;
+    const m = KEY_ARN.exec(hit[0]);
+    const r: KeyRef = { arn: hit[0], key: hit[1], awsManaged: managed(hit[1], alias) };
+    if (hit[1].accountId ?? m?.[3]) r.account = (hit[1].accountId ?? m?.[3]) as string;
+    if (m?.[2]) r.region = m[2];
+    return r;
+  };
+  const aliasRef = (alias: string, region?: string, account?: string): KeyRef => {
+    const found = byAlias(alias, region, account);
+    if (found) return found;
+    const r: KeyRef = {
+      arn: region && account ? `arn:${part}:kms:${region}:${account}:${alias}` : alias,
+      awsManaged: alias === 'alias/aws/s3' ? T : U,
+    };
+    if (account) r.account = account;
+    if (region) r.region = region;
+    return r;
+  };
+  if (id === undefined) return aliasRef('alias/aws/s3', where.region, where.account);
+  const m = KEY_ARN.exec(id);
+  if (m) {
+    if (m[4] === 'alias') return aliasRef(`alias/${m[5]}`, m[2], m[3]);
+    const key = ev.kmsKeys[id];
+    const r: KeyRef = {
+      arn: id,
+      awsManaged: managed(key),
+      account: key?.accountId ?? (m[3] as string),
+      region: m[2] as string,
+    };
+    if (key) r.key = key;
+    return r;
+  }
+  if (id.startsWith('alias/')) return aliasRef(id, where.region, where.account);
+  const hit = entries.find(([arn]) => arn.endsWith(`:key/${id}`));
+  if (hit) return resolveKey(hit[0], ev, where);
+  const r: KeyRef = {
+    arn: where.region && where.account ? `arn:${part}:kms:${where.region}:${where.account}:key/${id}` : id,
+    awsManaged: U,
+  };
+  if (where.account) r.account = where.account;
+  if (where.region) r.region = where.region;
+  return r;
+}
+
+/** The fixed key policy AWS gives the `aws/s3` managed key (same account, through S3 only). */
+export function awsS3KeyPolicy(account: string, region: string | undefined): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'Allow access through S3 for all principals in the account that are authorized to use S3',
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+        Resource: '*',
+        Condition: {
+          StringEquals: {
+            'kms:CallerAccount': account,
+            ...(region ? { 'kms:ViaService': `s3.${region}.amazonaws.com` } : {}),
+          },
+        },
+      },
+      {
+        Sid: 'Allow direct access to key metadata to the account',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${account}:root` },
+        Action: ['kms:Describe*', 'kms:Get*', 'kms:List*'],
+        Resource: '*',
+      },
+    ],
+  };
+}
+
+const COPIED_KEYS =
+  /^(aws:Principal|aws:userid$|aws:username$|aws:CurrentTime$|aws:EpochTime$|aws:MultiFactorAuth|aws:TokenIssueTime$|aws:SourceIdentity$|aws:FederatedProvider$)/i;
+
+const MULTIPART = new Set([
+  'CreateMultipartUpload',
+  'UploadPart',
+  'CompleteMultipartUpload',
+  'UploadPartCopy',
+]);
+
+/** The KMS authorizations S3 needs for one S3 authorization (none when the data is not SSE-KMS). */
+export function kmsAuthorizationsFor(
+  az: AuthzRequest,
+  req: S3Request,
+  ev: Evidence,
+): { az: AuthzRequest; key: KeyRef }[] {
+  const action = az.action.toLowerCase();
+  const t = s3Target(az, ev);
+  if (!t || !t.isObject || t.bucket === undefined) return [];
+  const op = req.s3.operation;
+  const read =
+    (action === 's3:getobject' || action === 's3:getobjectversion') &&
+    op !== 'HeadObject' &&
+    op !== 'GetObjectAttributes';
+  const write = action === 's3:putobject';
+  if (!read && !write) return [];
+  const b = t.bucketEv;
+  const defaultKms = b?.encryption?.SSEAlgorithm?.startsWith('aws:kms') === true;
+  let keyId: string | undefined;
+  let need: 'required' | 'possible' = az.need;
+  let sse: Tri;
+  if (read) {
+    const o = t.objectEv;
+    const alg = o?.serverSideEncryption;
+    if (alg === undefined) {
+      if (!defaultKms) return [];
+      sse = U;
+      keyId = b?.encryption?.KMSMasterKeyID;
+    } else {
+      sse = alg !== null && alg.startsWith('aws:kms') ? T : F;
+      keyId = o?.kmsKeyId ?? (sse === T ? b?.encryption?.KMSMasterKeyID : undefined);
+    }
+  } else {
+    const hdr = req.s3.sseHeader;
+    if (hdr !== undefined && hdr !== null) {
+      sse = hdr.startsWith('aws:kms') ? T : F;
+      keyId = req.s3.sseKmsKeyId ?? (defaultKms ? b?.encryption?.KMSMasterKeyID : undefined);
+    } else if (b?.encryption === undefined) {
+      return [];
+    } else {
+      sse = defaultKms ? T : F;
+      keyId = b.encryption?.KMSMasterKeyID;
+    }
+  }
+  if (sse === F) return [];
+  if (sse === U) need = 'possible';
+  const region = b?.region;
+  const key = resolveKey(keyId, ev, {
+    ...(region ? { region } : {}),
+    ...(t.bucketAccount ? { account: t.bucketAccount } : {}),
+    partition: t.partition,
+  });
+  const kmsRegion = region ?? key.region;
+  const bucketKey = b?.encryption?.BucketKeyEnabled;
+  const context: Record<string, ContextValue> = {};
+  for (const [k, v] of Object.entries(az.context)) if (COPIED_KEYS.test(k)) context[k] = v;
+  const unknownKeys = az.unknownKeys.filter((k) => COPIED_KEYS.test(k));
+  context['aws:SecureTransport'] = 'true';
+  context['aws:ViaAWSService'] = 'true';
+  context['aws:CalledVia'] = ['s3.amazonaws.com'];
+  context['aws:CalledViaFirst'] = 's3.amazonaws.com';
+  context['aws:CalledViaLast'] = 's3.amazonaws.com';
+  if (kmsRegion) context['kms:ViaService'] = `s3.${kmsRegion}.amazonaws.com`;
+  else unknownKeys.push('kms:ViaService');
+  const p = az.principal;
+  if ('accountId' in p && p.accountId) context['kms:CallerAccount'] = p.accountId;
+  const objArn = `arn:${t.partition}:s3:::${t.bucket}/${t.key}`;
+  const bucketArn = `arn:${t.partition}:s3:::${t.bucket}`;
+  if (bucketKey === undefined && b?.encryption === undefined)
+    unknownKeys.push('kms:EncryptionContext:aws:s3:arn');
+  else context['kms:EncryptionContext:aws:s3:arn'] = bucketKey ? bucketArn : objArn;
+  context['kms:EncryptionContextKeys'] = ['aws:s3:arn'];
+  const actions: string[] = [];
+  if (read) actions.push('kms:Decrypt');
+  if (write) {
+    actions.push('kms:GenerateDataKey');
+    if (MULTIPART.has(op)) actions.push('kms:Decrypt');
+  }
+  return actions.map((kmsAction) => {
+    const out: AuthzRequest = {
+      principal: az.principal,
+      action: kmsAction,
+      resource: key.arn,
+      context: { ...context },
+      unknownKeys: [...new Set(unknownKeys)],
+      need,
+      purpose: `${kmsAction === 'kms:Decrypt' ? 'decrypt' : 'encrypt'} ${t.key} with its SSE-KMS key (${az.action} on ${az.resource})`,
+    };
+    if (key.account) out.resourceAccount = key.account;
+    return { az: out, key };
+  });
+}
+
+const BAD_STATES: Record<string, string> = {
+  Disabled: 'KMS.DisabledException',
+  PendingDeletion: 'KMS.KMSInvalidStateException',
+  PendingImport: 'KMS.KMSInvalidStateException',
+  Unavailable: 'KMS.KMSInvalidStateException',
+  PendingReplicaDeletion: 'KMS.KMSInvalidStateException',
+};
+
+/** Evaluates one KMS authorization: guardrails, identity side, the key policy and the key state. */
+export function evaluateKmsAuthorization(
+  az0: AuthzRequest,
+  ev: Evidence,
+  keyIn?: KeyRef,
+): AuthorizationResult {
+  const rp: ResolvedPrincipal = resolvePrincipal(az0.principal, ev);
+  const key = keyIn ?? resolveKey(az0.resource, ev, {});
+  const keyAccount = key.account ?? az0.resourceAccount;
+  const az = enrichContext(
+    { ...az0, principal: rp.principal },
+    rp,
+    ev,
+    keyAccount ? { account: keyAccount } : {},
+  );
+  const keyPath = evidencePath('kmsKeys', key.arn);
+  const works: LayerWork[] = [];
+  works.push(scpWork(rp, az, ev));
+  works.push(
+    rcpWork(rp, az, ev, keyAccount, {
+      awsManagedKey: key.awsManaged === T,
+      resourcePath: `${keyPath}.accountId`,
+    }),
+  );
+  const idw = identityWork(rp, az, 'kms-identity-policy');
+  const pbw = boundaryWork(rp, az);
+  const spw = sessionWork(rp, az);
+  works.push(idw.work, pbw.work, spw.work);
+
+  // Key policy (mandatory).
+  let doc: PolicyDocument | undefined = key.key?.policy;
+  let kpw: LayerWork;
+  let allows: { direct: Tri; role: Tri; account: Tri; directRef?: never } & Record<string, unknown> = {
+    direct: U,
+    role: U,
+    account: U,
+  };
+  const synthetic = doc === undefined && key.awsManaged === T && keyAccount !== undefined;
+  if (synthetic) doc = awsS3KeyPolicy(keyAccount as string, key.region);
+  if (doc === undefined) {
+    kpw = unknownWork('kms-key-policy', key.key ? `${keyPath}.policy` : keyPath);
+  } else {
+    const set = evaluateSet(
+      [{ document: doc, ref: { type: 'kms-key-policy', id: key.arn } }],
+      az,
+      evalOptions(rp, ev),
+    );
+    kpw = work('kms-key-policy', T);
+    kpw.policies = set.evaluations;
+    kpw.deny = set.deny;
+    const d = firstMatched(set.evaluations, 'Deny', T) ?? firstMatched(set.evaluations, 'Deny', U);
+    if (d) kpw.denyRef = d;
+    kpw.ownAllow = set.allow;
+    allows = resourceAllows(set.evaluations, [doc], rp.principal) as typeof allows;
+    if (synthetic) kpw.facts.syntheticPolicy = 'aws-managed-aws/s3';
+  }
+  kpw.facts.keyArn = key.arn;
+  kpw.facts.awsManagedKey = key.awsManaged;
+  const cross: Tri =
+    keyAccount === undefined || rp.account === undefined ? U : keyAccount !== rp.account ? T : F;
+  kpw.facts.crossAccount = cross;
+  if (key.awsManaged === T && cross === T) kpw.facts.check = 'aws-managed-key-cross-account';
+  if (rp.principal.kind === 'anonymous') {
+    // KMS cannot authorize an unsigned caller: anonymous reads of SSE-KMS objects always fail.
+    kpw.guard = { value: F, kind: 'block' };
+    kpw.facts.check = 'anonymous-sse-kms';
+  }
+  works.push(kpw);
+
+  // Key state.
+  const sw = work('kms-key-state', T);
+  const state = key.key?.keyState ?? (key.awsManaged === T ? 'Enabled' : undefined);
+  sw.facts.keyState = state;
+  if (state === undefined) {
+    sw.guard = { value: U, kind: 'block' };
+    sw.missing.push(key.key ? `${keyPath}.keyState` : keyPath);
+  } else if (BAD_STATES[state]) {
+    sw.guard = { value: F, kind: 'block' };
+    sw.facts.errorCode = BAD_STATES[state];
+  } else sw.guard = { value: T, kind: 'block' };
+  works.push(sw);
+
+  const kp = (v: Tri, ref?: unknown): Atom => {
+    const a: Atom = { layer: 'kms-key-policy', value: v, granting: true };
+    if (ref) a.statement = ref as Atom['statement'];
+    return a;
+  };
+  const id: Atom = {
+    layer: 'kms-identity-policy',
+    value: idw.allow,
+    granting: true,
+    ...(idw.allowRef ? { statement: idw.allowRef } : {}),
+  };
+  const pb: Atom = { layer: 'permissions-boundary', value: pbw.allow };
+  const sp: Atom = { layer: 'session-policy', value: spw.allow };
+  const a = allows as unknown as {
+    direct: Tri;
+    role: Tri;
+    account: Tri;
+    directRef?: unknown;
+    roleRef?: unknown;
+    accountRef?: unknown;
+  };
+  const dnfFor = (same: boolean): Dnf => {
+    const kind = rp.principal.kind;
+    if (kind === 'anonymous') return [];
+    if (kind === 'service' || (kind === 'root' && same)) return [[kp(a.direct, a.directRef)]];
+    if (same) {
+      return [
+        [kp(a.direct, a.directRef)],
+        [kp(a.role, a.roleRef), pb, sp],
+        // Root delegation ("Enable IAM User Permissions"): IAM policies in the key's account can grant.
+        [kp(a.account, a.accountRef), id, pb, sp],
+      ];
+    }
+    return [
+      [id, pb, sp, kp(a.direct, a.directRef)],
+      [id, pb, sp, kp(a.role, a.roleRef)],
+      [id, pb, sp, kp(a.account, a.accountRef)],
+    ];
+  };
+  let grant: Dnf;
+  if (cross === U) {
+    const s = dnfFor(true);
+    const c = dnfFor(false);
+    grant = dnfValue(s) === dnfValue(c) ? c : [[{ layer: 'kms-key-policy', value: U, granting: true }]];
+    if (dnfValue(s) !== dnfValue(c)) kpw.missing.push(`${keyPath}.accountId`);
+  } else grant = dnfFor(cross === F);
+  return finish(az, works, grant);
+}
+
+export { F };

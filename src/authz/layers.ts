@@ -1,0 +1,181 @@
+// Building blocks shared by the S3 and KMS chains: per-layer work records and their final LayerResults.
+
+import type {
+  AuthorizationResult,
+  AuthzRequest,
+  Decision,
+  LayerName,
+  LayerResult,
+  PolicyEvaluation,
+  PolicyRef,
+  Tri,
+} from '../model/index.js';
+import type { Dnf } from './tri.js';
+import { F, T, U, and, blame, dnfValue, or, termValue } from './tri.js';
+
+/** What one layer found, before the grant is combined. */
+export interface LayerWork {
+  layer: LayerName;
+  applies: Tri;
+  /** A Deny matched (three-valued). */
+  deny: Tri;
+  denyRef?: PolicyRef;
+  /** For guards (SCP, VPCE, S3 checks): must pass; `kind` says how a failure is reported. */
+  guard?: { value: Tri; kind: 'missing-allow' | 'block'; ref?: PolicyRef };
+  /** Whether the layer's own policies allow (for facts). */
+  ownAllow?: Tri;
+  policies: PolicyEvaluation[];
+  levels?: { target: string; allow: Tri; explicitDeny: Tri }[];
+  missing: string[];
+  facts: Record<string, unknown>;
+}
+
+/** A fresh work record. */
+export function work(layer: LayerName, applies: Tri = T): LayerWork {
+  return { layer, applies, deny: F, policies: [], missing: [], facts: {} };
+}
+
+/** A layer whose evidence is unknown: any outcome is possible. */
+export function unknownWork(layer: LayerName, path: string, guard?: 'missing-allow' | 'block'): LayerWork {
+  const w = work(layer, U);
+  w.deny = guard === 'block' ? F : U;
+  if (guard) w.guard = { value: U, kind: guard };
+  w.ownAllow = U;
+  w.missing.push(path);
+  return w;
+}
+
+/** The order in which a certain implicit deny names its deciding layer. */
+const IMPLICIT_PRIORITY: LayerName[] = [
+  'authentication',
+  'scp',
+  'rcp',
+  'vpc-endpoint-policy',
+  'access-point-network-origin',
+  'block-public-access',
+  'object-ownership',
+  'identity-policy',
+  'permissions-boundary',
+  'session-policy',
+  'access-point-policy',
+  'bucket-policy',
+  'bucket-acl',
+  'object-acl',
+  'requester-pays',
+  'object-lock',
+  'object-state',
+  'kms-key-state',
+  'kms-key-policy',
+  'kms-identity-policy',
+];
+
+/** The possible decisions from deny and allow values. */
+export function decisionsOf(deny: Tri, allowed: Tri): Decision[] {
+  const out: Decision[] = [];
+  if (deny !== F) out.push('ExplicitDeny');
+  if (deny !== T) {
+    if (allowed !== F) out.push('Allowed');
+    if (allowed !== T) out.push('ImplicitDeny');
+  }
+  return out;
+}
+
+/** One decision from the possible ones: certain deny, else certain missing allow, else Allowed. */
+export function pickDecision(possible: Decision[]): Decision {
+  if (possible.includes('NotAuthenticated')) return 'NotAuthenticated';
+  if (possible.length === 1) return possible[0] as Decision;
+  if (!possible.includes('Allowed')) return 'ImplicitDeny';
+  return 'Allowed';
+}
+
+/** Deciding layer and statement of an authorization, for rules and the conformance suite. */
+export interface Deciding {
+  layer: LayerName;
+  policy?: PolicyRef;
+}
+
+/**
+ * Combines layer work and the grant into the authorization's result: each layer's outcome says
+ * whether it blocks (`explicit-deny`, `missing-allow`, `block`), may block (`unknown`), or lets
+ * the request through (`allow`; `facts.ownAllow` tells whether its own policies allow).
+ */
+export function finish(
+  az: AuthzRequest,
+  works: LayerWork[],
+  grant: Dnf,
+): AuthorizationResult & { deciding?: Deciding } {
+  const grantValue = dnfValue(grant);
+  const guards = works.filter((w) => w.guard).map((w) => (w.guard as { value: Tri }).value);
+  const allowed = and(grantValue, ...guards);
+  const deny = or(...works.map((w) => w.deny));
+  const b = blame(grant);
+  const layers: LayerResult[] = works.map((w) => {
+    const r: LayerResult = { layer: w.layer, applies: w.applies, outcome: 'allow', policies: w.policies };
+    if (w.levels) r.levels = w.levels;
+    const facts: Record<string, unknown> = { ...w.facts, ...(b.facts.get(w.layer) ?? {}) };
+    if (w.ownAllow !== undefined) facts.ownAllow = w.ownAllow;
+    const blamed = b.blocked.get(w.layer);
+    const guardFail = w.guard?.value === F ? w.guard.kind : undefined;
+    const maybe = w.deny === U || w.guard?.value === U || b.unknown.has(w.layer);
+    if (w.deny === T) r.outcome = 'explicit-deny';
+    else if (guardFail ?? blamed) r.outcome = (guardFail ?? blamed) as 'missing-allow' | 'block';
+    else if (maybe) {
+      r.outcome = 'unknown';
+      const possible = new Set<'allow' | 'explicit-deny' | 'missing-allow' | 'block'>(['allow']);
+      if (w.deny === U) possible.add('explicit-deny');
+      if (w.guard?.value === U) possible.add(w.guard.kind);
+      if (b.unknown.has(w.layer))
+        possible.add(
+          w.layer === 'block-public-access' || w.layer === 'object-ownership' ? 'block' : 'missing-allow',
+        );
+      r.possible = [...possible];
+    } else if (w.applies === F) r.outcome = 'not-applicable';
+    if (r.outcome === 'unknown' && w.missing.length > 0) r.missingEvidence = [...new Set(w.missing)];
+    else if (r.outcome === 'unknown') r.missingEvidence = [];
+    if (Object.keys(facts).length > 0) r.facts = facts;
+    return r;
+  });
+  const possibleDecisions = decisionsOf(deny, allowed);
+  const decision = pickDecision(possibleDecisions);
+  const result: AuthorizationResult & { deciding?: Deciding } = {
+    request: az,
+    decision,
+    certain: possibleDecisions.length === 1,
+    possibleDecisions,
+    layers,
+  };
+  const deciding = decide(decision, works, layers, grant);
+  if (deciding) result.deciding = deciding;
+  return result;
+}
+
+function decide(
+  decision: Decision,
+  works: LayerWork[],
+  layers: LayerResult[],
+  grant: Dnf,
+): Deciding | undefined {
+  if (decision === 'ExplicitDeny') {
+    const w = works.find((x) => x.deny === T);
+    if (w) return w.denyRef ? { layer: w.layer, policy: w.denyRef } : { layer: w.layer };
+  }
+  if (decision === 'ImplicitDeny') {
+    for (const name of IMPLICIT_PRIORITY) {
+      const l = layers.find(
+        (x) => x.layer === name && (x.outcome === 'missing-allow' || x.outcome === 'block'),
+      );
+      if (l) {
+        const w = works.find((x) => x.layer === name);
+        return w?.guard?.ref ? { layer: name, policy: w.guard.ref } : { layer: name };
+      }
+    }
+  }
+  if (decision === 'Allowed') {
+    const term = grant.find((t) => termValue(t) === T) ?? grant.find((t) => termValue(t) === U);
+    const atom = term?.find((a) => a.granting && a.statement) ?? term?.find((a) => a.granting);
+    if (atom) return atom.statement ? { layer: atom.layer, policy: atom.statement } : { layer: atom.layer };
+  }
+  return undefined;
+}
+
+export { T, F, U };

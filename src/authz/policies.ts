@@ -1,0 +1,167 @@
+// Evaluating the policies of one layer for one authorization: identity policies, resource policies
+// (with who-was-named classification), and SCP/RCP levels.
+
+import type {
+  AuthzRequest,
+  OrgPolicyLevel,
+  PolicyDocument,
+  PolicyEvaluation,
+  PolicyRef,
+  PolicyStatement,
+  PolicyType,
+  Principal,
+  StatementTrace,
+  Tri,
+} from '../model/index.js';
+import { compilePolicy, evaluatePolicy } from '../iam/index.js';
+import type { EvaluateOptions } from '../iam/index.js';
+import { F, T, U, and, or } from './tri.js';
+
+/** A document and how to refer to it. */
+export interface PolicySource {
+  document: PolicyDocument;
+  ref: PolicyRef;
+}
+
+/** One layer's policies evaluated: explicit deny and allow, three-valued. */
+export interface PolicySetResult {
+  evaluations: PolicyEvaluation[];
+  deny: Tri;
+  allow: Tri;
+}
+
+/** Evaluates each document (compiled once per document object) and combines deny/allow with OR. */
+export function evaluateSet(
+  sources: PolicySource[],
+  az: AuthzRequest,
+  opts?: EvaluateOptions,
+): PolicySetResult {
+  const evaluations = sources.map((s) => evaluatePolicy(compilePolicy(s.document, s.ref), az, opts));
+  return {
+    evaluations,
+    deny: or(...evaluations.map((e) => e.explicitDeny)),
+    allow: or(...evaluations.map((e) => e.allow)),
+  };
+}
+
+/** The first statement with the given effect that matched (or might), for `deciding`. */
+export function firstMatched(
+  evals: PolicyEvaluation[],
+  effect: 'Allow' | 'Deny',
+  want: Tri = T,
+): PolicyRef | undefined {
+  for (const e of evals) {
+    for (const st of e.statements) if (st.effect === effect && st.matched === want) return st.policy;
+  }
+  return undefined;
+}
+
+function statementsOf(doc: PolicyDocument): PolicyStatement[] {
+  return Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+}
+
+function awsPrincipals(st: PolicyStatement | undefined): string[] {
+  const p = st?.Principal;
+  if (p === undefined) return [];
+  if (p === '*') return ['*'];
+  const aws = p.AWS;
+  return aws === undefined ? [] : Array.isArray(aws) ? aws : [aws];
+}
+
+/** How a resource policy's Allows reach the principal. */
+export interface ResourceAllows {
+  /** Names the principal itself (user, session, `*`, service): a direct grant. */
+  direct: Tri;
+  /** Names the role of a role session: a grant still filtered by boundary and session policy. */
+  role: Tri;
+  /** Names the principal's account: delegation to that account's IAM. */
+  account: Tri;
+  directRef?: PolicyRef;
+  roleRef?: PolicyRef;
+  accountRef?: PolicyRef;
+}
+
+function classify(
+  st: StatementTrace,
+  doc: PolicyDocument | undefined,
+  principal: Principal,
+): 'direct' | 'role' | 'account' {
+  const by = st.principal?.by;
+  const via = st.principal?.via;
+  if (st.principal?.matched === 'account' || via === 'account')
+    return principal.kind === 'root' ? 'direct' : 'account';
+  if (via === 'role') return 'role';
+  if (via !== undefined) return 'direct';
+  if (principal.kind !== 'role-session' && principal.kind !== 'iam-role') return 'direct';
+  if (by !== undefined) {
+    if ((principal.kind === 'role-session' && by === principal.arn) || by === '*') return 'direct';
+    if (/^arn:[^:]+:iam::\d{12}:role\//.test(by)) return 'role';
+  }
+  const stmt =
+    doc && st.policy.statementIndex !== undefined ? statementsOf(doc)[st.policy.statementIndex] : undefined;
+  const names = awsPrincipals(stmt);
+  if (
+    names.includes('*') ||
+    (principal.kind === 'role-session' && names.includes(principal.arn)) ||
+    stmt?.Principal === '*'
+  )
+    return 'direct';
+  if (names.some((n) => /^arn:[^:]+:iam::\d{12}:role\//.test(n) || /^AROA/.test(n))) return 'role';
+  return 'direct';
+}
+
+/** Splits a resource policy's matching Allows by what they named (§1.4 of DOMAIN-AUTHZ). */
+export function resourceAllows(
+  evals: PolicyEvaluation[],
+  docs: (PolicyDocument | undefined)[],
+  principal: Principal,
+): ResourceAllows {
+  const out: ResourceAllows = { direct: F, role: F, account: F };
+  evals.forEach((e, i) => {
+    for (const st of e.statements) {
+      if (st.effect !== 'Allow' || st.matched === F) continue;
+      const kind = classify(st, docs[i], principal);
+      const before = out[kind];
+      out[kind] = or(out[kind], st.matched);
+      const refKey = `${kind}Ref` as const;
+      if (out[refKey] === undefined || (before !== T && st.matched === T)) out[refKey] = st.policy;
+    }
+  });
+  return out;
+}
+
+/** One level of an SCP/RCP path, evaluated. */
+export interface LevelResult {
+  target: string;
+  allow: Tri;
+  explicitDeny: Tri;
+}
+
+/** SCPs or RCPs along the organization path: every level must allow; a deny anywhere denies. */
+export function evaluateLevels(
+  type: Extract<PolicyType, 'scp' | 'rcp'>,
+  levels: OrgPolicyLevel[],
+  az: AuthzRequest,
+  opts?: EvaluateOptions,
+): { evaluations: PolicyEvaluation[]; levels: LevelResult[]; deny: Tri; allow: Tri } {
+  const evaluations: PolicyEvaluation[] = [];
+  const out: LevelResult[] = [];
+  for (const level of levels) {
+    const set = evaluateSet(
+      level.policies.map((p) => ({
+        document: p.document,
+        ref: { type, id: `${level.target}/${p.name}`, name: p.name },
+      })),
+      az,
+      opts,
+    );
+    evaluations.push(...set.evaluations);
+    out.push({ target: level.target, allow: set.allow, explicitDeny: set.deny });
+  }
+  return {
+    evaluations,
+    levels: out,
+    deny: or(...out.map((l) => l.explicitDeny)),
+    allow: out.length === 0 ? U : and(...out.map((l) => l.allow)),
+  };
+}

@@ -1,0 +1,121 @@
+// Three-valued logic for the chain, and the OR-of-ANDs form a grant takes so that blame can be assigned.
+
+import type { LayerName, PolicyRef, Tri } from '../model/index.js';
+
+/** True, false, unknown. */
+export const T: Tri = 'true';
+export const F: Tri = 'false';
+export const U: Tri = 'unknown';
+
+/** Kleene AND: false wins, then unknown. */
+export function and(...xs: Tri[]): Tri {
+  if (xs.includes(F)) return F;
+  return xs.includes(U) ? U : T;
+}
+
+/** Kleene OR: true wins, then unknown. */
+export function or(...xs: Tri[]): Tri {
+  if (xs.includes(T)) return T;
+  return xs.includes(U) ? U : F;
+}
+
+/** Kleene NOT. */
+export function not(x: Tri): Tri {
+  return x === T ? F : x === F ? T : U;
+}
+
+/** `true`/`false` as Tri. */
+export function tri(b: boolean): Tri {
+  return b ? T : F;
+}
+
+/** Merge two scenario results: equal stays, different becomes unknown. */
+export function merge(a: Tri, b: Tri): Tri {
+  return a === b ? a : U;
+}
+
+/**
+ * One condition of a grant path: the layer it comes from and its value. `blame` names the layer to
+ * report when this atom is what fails (a neutraliser such as Block Public Access, or `object-ownership`).
+ * `granting` marks atoms that are grants themselves (identity allow, resource-policy allow, ACL grant),
+ * `statement` the policy statement that supplies the grant, for `deciding`.
+ */
+export interface Atom {
+  layer: LayerName;
+  value: Tri;
+  blame?: LayerName;
+  /** `block` for S3 checks (an S3 step refused), `missing-allow` for policies. */
+  kind?: 'missing-allow' | 'block';
+  granting?: boolean;
+  statement?: PolicyRef;
+  /** Facts the blamed layer reports when this atom is what fails (e.g. which BPA flag). */
+  facts?: Record<string, unknown>;
+}
+
+/** A grant in disjunctive normal form: any term (all of its atoms) is enough. */
+export type Dnf = Atom[][];
+
+/** The value of one term. */
+export function termValue(term: Atom[]): Tri {
+  return and(...term.map((a) => a.value));
+}
+
+/** The value of a DNF (`[]` is false, `[[]]` is true). */
+export function dnfValue(d: Dnf): Tri {
+  return or(...d.map(termValue));
+}
+
+/** AND of DNFs: the cartesian product of their terms. */
+export function andDnf(...ds: Dnf[]): Dnf {
+  let out: Dnf = [[]];
+  for (const d of ds) {
+    const next: Dnf = [];
+    for (const a of out) for (const b of d) next.push([...a, ...b]);
+    out = next;
+  }
+  return out;
+}
+
+/** Which layers block, or may block, a grant that is not certainly true. */
+export function blame(d: Dnf): {
+  blocked: Map<LayerName, 'missing-allow' | 'block'>;
+  unknown: Set<LayerName>;
+  facts: Map<LayerName, Record<string, unknown>>;
+} {
+  const blocked = new Map<LayerName, 'missing-allow' | 'block'>();
+  const unknown = new Set<LayerName>();
+  const facts = new Map<LayerName, Record<string, unknown>>();
+  const addFacts = (a: Atom) => {
+    if (a.facts) facts.set(a.blame ?? a.layer, { ...(facts.get(a.blame ?? a.layer) ?? {}), ...a.facts });
+  };
+  const v = dnfValue(d);
+  if (v === T) return { blocked, unknown, facts };
+  if (v === F) {
+    // The term closest to passing (fewest failing atoms; the first on ties) names what is missing.
+    let best: Atom[] | undefined;
+    let bestScore = Infinity;
+    for (const term of d) {
+      const score = term.filter((a) => a.value === F).length * 2 + term.filter((a) => a.value === U).length;
+      if (score < bestScore) {
+        best = term;
+        bestScore = score;
+      }
+    }
+    for (const a of best ?? []) {
+      if (a.value === F) {
+        blocked.set(a.blame ?? a.layer, a.kind ?? 'missing-allow');
+        addFacts(a);
+      } else if (a.value === U) unknown.add(a.blame ?? a.layer);
+    }
+    return { blocked, unknown, facts };
+  }
+  for (const term of d) {
+    if (termValue(term) !== U) continue;
+    for (const a of term) {
+      if (a.value !== U) continue;
+      unknown.add(a.blame ?? a.layer);
+      addFacts(a);
+    }
+  }
+  return { blocked, unknown, facts };
+}

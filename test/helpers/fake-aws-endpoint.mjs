@@ -88,6 +88,12 @@ function s3(world, ctx, req, url, res) {
   if (!b) return restError(res, [404, 'NoSuchBucket', 'The specified bucket does not exist']);
   const region = b.region ?? 'us-east-1';
   const regionHeader = { 'x-amz-bucket-region': region };
+  // `hideRegion`: HeadBucket answers without x-amz-bucket-region (to test region discovery failing).
+  if (op === 'HeadBucket' && b.hideRegion)
+    return restError(res, [
+      ctx.region === region ? 403 : 301,
+      ctx.region === region ? 'AccessDenied' : 'PermanentRedirect',
+    ]);
   if (op !== 'GetBucketLocation' && ctx.region !== region) {
     return restError(
       res,

@@ -75,6 +75,7 @@ export function bucketRegion(ctx: LiveContext, name: string, account: string | u
       account,
       command: new s3.GetBucketLocationCommand({ Bucket: name }),
       label: `bucket ${name}`,
+      followRedirect: false,
     });
     if (loc.ok) {
       // Empty LocationConstraint = us-east-1; the legacy `EU` = eu-west-1.
@@ -87,6 +88,8 @@ export function bucketRegion(ctx: LiveContext, name: string, account: string | u
       account,
       command: new s3.HeadBucketCommand({ Bucket: name }),
       label: `bucket ${name}`,
+      // A redirect's x-amz-bucket-region already is the answer.
+      followRedirect: false,
     });
     if (head.ok && head.value.BucketRegion) return { kind: 'ok', region: head.value.BucketRegion };
     if (head.ok) return { kind: 'ok', region: head.region };
@@ -190,6 +193,11 @@ async function collect(ctx: LiveContext, name: string, needs: BucketNeeds): Prom
   const tasks: Promise<unknown>[] = [];
   tasks.push(
     policyP.then((r) => {
+      if (r.ok && !ev.region) {
+        // The region was unknown; a redirect-followed call found it.
+        ev.region = r.region;
+        ctx.dropNotes(`${path}.region`);
+      }
       if (r.ok) {
         const doc = parsePolicyDocument(r.value.Policy);
         if (doc) ev.policy = doc;

@@ -181,6 +181,12 @@ export class LiveContext {
       this.evidence.notes.push({ path, reason });
   }
 
+  /** Removes the notes on `path` (the evidence was found after all). */
+  dropNotes(path: string): void {
+    const keep = this.evidence.notes.filter((n) => n.path !== path);
+    this.evidence.notes.splice(0, this.evidence.notes.length, ...keep);
+  }
+
   /** Notes a failed call: `AccessDenied on s3:GetBucketPolicy`. */
   noteFailure(path: string, r: { failure: Failure; action: string }, extra = ''): void {
     const f = r.failure;

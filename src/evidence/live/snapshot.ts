@@ -103,7 +103,15 @@ function sortedMap(m: unknown, f: (v: unknown) => unknown = (v) => v): unknown {
 
 const list = (f: (v: unknown) => unknown) => (v: unknown) => (Array.isArray(v) ? v.map(f) : v);
 const bpa = (v: unknown) => ordered(v, ORDER.bpa);
-const acl = (v: unknown) => ordered(v, ORDER.acl);
+const acl = (v: unknown) =>
+  ordered(v, ORDER.acl, {
+    Owner: (o) => ordered(o, ['ID', 'DisplayName']),
+    Grants: list((g) =>
+      ordered(g, ['Grantee', 'Permission'], {
+        Grantee: (x) => ordered(x, ['Type', 'ID', 'URI', 'EmailAddress']),
+      }),
+    ),
+  });
 const levels = list((l) => ordered(l, ORDER.level, { policies: list((p) => ordered(p, ORDER.orgPolicy)) }));
 
 /** The evidence in the snapshot's shape and key order (a plain object, ready for JSON). */

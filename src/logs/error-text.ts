@@ -74,7 +74,6 @@ const PATTERNS: readonly Pattern[] = [
     name: 'aws-cli',
     re: /An error occurred \(([^)\n]+)\) when calling the (\w+) operation(?: \(reached max retries: \d+\))?: ?([^\n]*)/g,
     extract: (m) => ({ ...codeOrStatus(m[1]), apiName: m[2], message: nonEmpty(m[3]) }),
-    window: true,
   },
   {
     // Very old AWS CLI.
@@ -148,7 +147,7 @@ const PATTERNS: readonly Pattern[] = [
   {
     // AWS SDK for .NET: `Amazon.S3.AmazonS3Exception: Access Denied`.
     name: 'dotnet',
-    re: /\bAmazon(?:\.[A-Za-z0-9]+)+\.(\w*Exception): ?([^\n]*)/g,
+    re: /^(?![ \t]*--->)[^\n]*?\bAmazon(?:\.[A-Za-z0-9]+)+\.(\w*Exception): ?([^\n]*)/gm,
     extract: (m) => ({ message: nonEmpty(m[2]) }),
     window: true,
   },
@@ -292,12 +291,15 @@ function s3Url(u: string): { bucket: string; key?: string } | undefined {
 
 /** `aws s3 cp/sync/mv/rm` prefixes on the line of the error: they name the bucket and key. */
 function fromCliPrefix(lineText: string, f: ErrFields): void {
-  const m = /\b(upload|download|copy|move|delete) failed: (\S+)(?: to (\S+))?/.exec(lineText);
+  const m = /\b(upload|download|copy|move|delete) failed: (.*?)(?: An error occurred| A client error|$)/.exec(
+    lineText,
+  );
   if (!m) return;
-  const src = m[2] ?? '';
-  const dst = m[3];
-  const s = s3Url(src);
-  const d = dst ? s3Url(dst) : undefined;
+  // Local paths may hold spaces; the S3 URLs are taken as the space-free tokens starting with s3://.
+  const rest = m[2] ?? '';
+  const urls = [...rest.matchAll(/s3:\/\/\S+/g)].map((u) => s3Url(u[0]));
+  const s = rest.startsWith('s3://') ? urls[0] : undefined;
+  const d = rest.startsWith('s3://') ? urls[1] : urls[0];
   const target = m[1] === 'upload' ? d : m[1] === 'download' || m[1] === 'delete' ? s : (d ?? s);
   if (target) {
     f.bucket ??= target.bucket;
@@ -368,17 +370,14 @@ function parseErrorTextUnsafe(text: string, source: string, opts: ErrorTextOptio
   for (const a of anchors) {
     const prev = merged[merged.length - 1];
     const isBare = Object.keys(a.fields).length === 0;
-    if (prev && isBare && prev.window && a.start - prev.start < WINDOW_CHARS) continue;
+    if (prev && isBare && prev.window && a.start < windowEndOf(text, prev, text.length)) continue;
     merged.push(a);
   }
   // Enhanced messages not inside any anchor's own text or window are errors of their own.
   const bounds = (i: number): [number, number] => {
     const a = merged[i] as Anchor;
     const next = merged[i + 1]?.start ?? text.length;
-    return [
-      a.start,
-      a.window ? Math.min(next, a.start + WINDOW_CHARS) : Math.max(a.end, lineEnd(text, a.start)),
-    ];
+    return [a.start, a.window ? windowEndOf(text, a, next) : Math.max(a.end, lineEnd(text, a.start))];
   };
   const covered = merged.map((_a, i) => bounds(i));
   ENHANCED_RE_GLOBAL.lastIndex = 0;
@@ -401,9 +400,7 @@ function parseErrorTextUnsafe(text: string, source: string, opts: ErrorTextOptio
     const f: ErrFields = { ...a.fields };
     const next = merged[i + 1]?.start ?? text.length;
     const lineStart = starts[lineOf(starts, a.start) - 1] ?? 0;
-    const windowEnd = a.window
-      ? Math.min(next, a.start + WINDOW_CHARS)
-      : Math.min(next, lineEnd(text, a.end));
+    const windowEnd = a.window ? windowEndOf(text, a, next) : Math.min(next, lineEnd(text, a.end));
     const w = text.slice(a.start, Math.max(windowEnd, a.end));
     fromCliPrefix(text.slice(lineStart, lineEnd(text, a.start)), f);
     fromWindow(w, f);
@@ -415,6 +412,14 @@ function parseErrorTextUnsafe(text: string, source: string, opts: ErrorTextOptio
     if (bare) records.push(toRecord(bare.fields, undefined, source, first + lineOf(starts, bare.index) - 1));
   }
   return dedupe(records);
+}
+
+/** A windowed anchor's text ends at the next anchor, a blank line, or {@link WINDOW_CHARS}. */
+function windowEndOf(text: string, a: Anchor, next: number): number {
+  const blank = /\n[ \t]*\r?\n/g;
+  blank.lastIndex = a.end;
+  const b = blank.exec(text);
+  return Math.min(next, a.start + WINDOW_CHARS, b ? b.index : text.length);
 }
 
 function lineEnd(text: string, pos: number): number {

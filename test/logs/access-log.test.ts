@@ -103,7 +103,11 @@ describe('S3 access log: DOMAIN-LOGS example lines', () => {
 
   it('reads the lifecycle line with its bare "-" fields and requester AmazonS3', () => {
     const r = parse(docLines[5] as string);
-    expect(r).toMatchObject({ bucket: 'flow-log-test', requester: 'AmazonS3', logOperation: 'S3.EXPIRE.OBJECT' });
+    expect(r).toMatchObject({
+      bucket: 'flow-log-test',
+      requester: 'AmazonS3',
+      logOperation: 'S3.EXPIRE.OBJECT',
+    });
     expect(r.httpStatus).toBeUndefined();
     expect(r.sourceIp).toBeUndefined();
     expect(r.requestUri).toBeUndefined();
@@ -170,7 +174,10 @@ describe('S3 access log: edge cases', () => {
 
   it('reports garbage and unterminated quotes as malformed with the reason', () => {
     const a = parseAccessLogLine(edge[9] as string, 'f.log', 10);
-    expect(a).toEqual({ kind: 'malformed', malformed: { source: 'f.log', line: 10, reason: expect.stringMatching(/fields/) } });
+    expect(a).toEqual({
+      kind: 'malformed',
+      malformed: { source: 'f.log', line: 10, reason: expect.stringMatching(/fields/) },
+    });
     const b = parseAccessLogLine(edge[10] as string, 'f.log', 11);
     expect(b.kind === 'malformed' && b.malformed.reason).toMatch(/unterminated quoted field 9/);
   });
@@ -207,7 +214,10 @@ describe('S3 access log: edge cases', () => {
 
   it('reads a 1 MB line', () => {
     const long = 'k'.repeat(1024 * 1024);
-    const line = (edge[0] as string).replace('photos/Screen+Shot+2019-09-09+at+9.08.44+AM.png "GET /photos/Screen%20Shot%202019-09-09%20at%209.08.44%20AM.png', `${long} "GET /${long}`);
+    const line = (edge[0] as string).replace(
+      'photos/Screen+Shot+2019-09-09+at+9.08.44+AM.png "GET /photos/Screen%20Shot%202019-09-09%20at%209.08.44%20AM.png',
+      `${long} "GET /${long}`,
+    );
     expect(parse(line).key).toBe(long);
   });
 });
@@ -225,6 +235,11 @@ describe('S3 access log files', () => {
 
   it('yields only denied records by default', async () => {
     const items = await collect(readInputs([fixture('access-doc-examples.log')]));
-    expect(records(items).map((r) => r.requestId)).toEqual(['1B2C3D4E5F6A7B8C', '7D2F1A0B9C8E7D6F', '2A3B4C5D6E7F8091', '5C6D7E8F9A0B1C2D']);
+    expect(records(items).map((r) => r.requestId)).toEqual([
+      '1B2C3D4E5F6A7B8C',
+      '7D2F1A0B9C8E7D6F',
+      '2A3B4C5D6E7F8091',
+      '5C6D7E8F9A0B1C2D',
+    ]);
   });
 });

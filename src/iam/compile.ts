@@ -2,7 +2,7 @@
 
 import type { PolicyDocument, PolicyRef, PolicyStatement, PolicyType } from '../model/policy.js';
 import { compileArnPattern, compileGlob, type Matcher, type PatternPart } from './wildcard.js';
-import { parseTemplate, type Template } from './variables.js';
+import { parseTemplate, type Resolved, type Template } from './variables.js';
 import { parseOperator, type ParsedOperator } from './operators.js';
 import { parsePrincipalElement, type PrincipalEntry } from './principals.js';
 import { parseCidr, type IpRange } from './ip.js';
@@ -26,6 +26,8 @@ export interface CompiledPattern {
   /** One-entry memo of the last resolved text and its matcher (templates only). */
   memoText?: string;
   memoMatcher?: Matcher;
+  memoPrep?: object;
+  memoResolved?: Resolved;
   /** Shared trace object for a match by this entry. */
   hit: { matched: boolean; by: string };
 }
@@ -39,6 +41,8 @@ export interface CompiledValue {
   tpl?: Template;
   memoText?: string;
   memoMatcher?: Matcher;
+  memoPrep?: object;
+  memoResolved?: Resolved;
   num?: number;
   range?: IpRange;
 }
@@ -77,6 +81,9 @@ export interface CompiledStatement {
   /** `null`: no Principal element. */
   principals: PrincipalEntry[] | null;
   conditions: CompiledCondition[];
+  /** One-entry memo of the last action looked up and the entry that matched it. */
+  memoAction?: string;
+  memoActionHit?: CompiledPattern | undefined;
 }
 
 /** The document-level part of a compiled policy, shared by every ref that uses the same document. */

@@ -15,7 +15,7 @@ import {
   type CompiledValue,
 } from './compile.js';
 import { matchNotPrincipal, matchPrincipal, type PrincipalMatch } from './principals.js';
-import { resolveTemplate, type Template } from './variables.js';
+import { resolveTemplate, type Resolved, type Template } from './variables.js';
 import { compileArnPattern, compileGlob, type Matcher } from './wildcard.js';
 import { ipInRange } from './ip.js';
 import { validatePolicy } from './validate.js';
@@ -47,15 +47,34 @@ const YES_ACTION = Object.freeze({ matched: true });
 const RESOURCE_IMPLIED = Object.freeze({ matched: true });
 const NO_RESOURCE = Object.freeze({ matched: false });
 const RESOURCE_UNCERTAIN = Object.freeze({ matched: false, uncertain: true });
+const NO_OPTS: EvaluateOptions = Object.freeze({});
 const NO_CONDITIONS: ConditionTrace[] = Object.freeze([]) as unknown as ConditionTrace[];
 
-/** Memoised matcher for a template's resolved text (one entry per template holder). */
+/** Anything holding a template, with memo slots for its resolution. */
+interface TemplateHolder {
+  tpl?: Template;
+  memoText?: string;
+  memoMatcher?: Matcher;
+  memoPrep?: object;
+  memoResolved?: Resolved;
+}
+
+/** Resolves a template once per prepared request. */
+function resolved(holder: TemplateHolder, prep: PreparedRequest): Resolved {
+  if (holder.memoPrep === prep) return holder.memoResolved!;
+  const r = resolveTemplate(holder.tpl!, prep.lookup);
+  holder.memoPrep = prep;
+  holder.memoResolved = r;
+  return r;
+}
+
+/** The matcher for a template's resolution, rebuilt only when the resolved text changes. */
 function templateMatcher(
-  holder: { tpl?: Template; memoText?: string; memoMatcher?: Matcher },
+  holder: TemplateHolder,
   prep: PreparedRequest,
   arn: boolean,
 ): Matcher | 'unresolved' | 'unknown' {
-  const r = resolveTemplate(holder.tpl!, prep.lookup);
+  const r = resolved(holder, prep);
   if (!r.ok) return r.state;
   if (holder.memoText === r.text && holder.memoMatcher) return holder.memoMatcher;
   const m = arn ? compileArnPattern(r.parts) : compileGlob(r.parts, false);
@@ -103,7 +122,7 @@ function matchValue(
     case 'string-ignore-case': {
       let text = v.text;
       if (text === undefined) {
-        const res = resolveTemplate(v.tpl!, prep.lookup);
+        const res = resolved(v, prep);
         if (!res.ok) return res.state === 'unknown' ? 2 : 3;
         text = op.family === 'string' ? res.text : res.text.toLowerCase();
       }
@@ -298,11 +317,16 @@ function evaluateStatement(
   let action: StatementTrace['action'] = NO_ACTION;
   if (s.actions) {
     let hit: CompiledPattern | undefined;
-    for (const a of s.actions) {
-      if (a.matcher!(prep.actionLower)) {
-        hit = a;
-        break;
+    if (s.memoAction === prep.actionLower) hit = s.memoActionHit;
+    else {
+      for (const a of s.actions) {
+        if (a.matcher!(prep.actionLower)) {
+          hit = a;
+          break;
+        }
       }
+      s.memoAction = prep.actionLower;
+      s.memoActionHit = hit;
     }
     if (s.actionNot) {
       actionT = hit ? 0 : 1;
@@ -340,8 +364,8 @@ function evaluateStatement(
       m =
         s.effect === 'Deny' && opts?.callerHasPermissionsBoundary
           ? { matched: 'true', via: 'not-principal' }
-          : matchNotPrincipal(s.principals, req.principal, opts ?? {});
-    } else m = matchPrincipal(s.principals, req.principal, opts ?? {});
+          : matchNotPrincipal(s.principals, req.principal, opts ?? NO_OPTS);
+    } else m = matchPrincipal(s.principals, req.principal, opts ?? NO_OPTS);
     principal = principalTrace(m);
     principalT = m.unresolved ? 2 : m.matched === 'false' ? 0 : 1;
     direct = m.matched === 'true';

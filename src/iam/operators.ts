@@ -64,8 +64,20 @@ export interface ParsedOperator extends OperatorInfo {
   ifExists: boolean;
 }
 
-/** Parses an operator name; returns an error message when IAM would reject it. */
+const parsedCache = new Map<string, { op: ParsedOperator } | { error: string }>();
+
+/** Parses an operator name; returns an error message when IAM would reject it. Results are shared: do not mutate. */
 export function parseOperator(name: string): { op: ParsedOperator } | { error: string } {
+  let r = parsedCache.get(name);
+  if (!r) {
+    r = parse(name);
+    if (parsedCache.size > 1000) parsedCache.clear();
+    parsedCache.set(name, r);
+  }
+  return r;
+}
+
+function parse(name: string): { op: ParsedOperator } | { error: string } {
   let rest = name;
   let set: ParsedOperator['set'] = 'none';
   if (rest.startsWith('ForAnyValue:')) {
@@ -95,5 +107,5 @@ export function parseOperator(name: string): { op: ParsedOperator } | { error: s
   if (info.family === 'null' && (ifExists || set !== 'none')) {
     return { error: `"${name}": Null cannot take IfExists or a ForAllValues/ForAnyValue qualifier` };
   }
-  return { op: { ...info, name, base: rest, set, ifExists } };
+  return { op: Object.freeze({ ...info, name, base: rest, set, ifExists }) };
 }

@@ -165,6 +165,9 @@ export function planProbes(req: S3Request, evidence: Evidence, patches: PolicyPa
   const bucketEv: BucketEvidence | undefined = bucket ? evidence.buckets[bucket] : undefined;
   const homeAccount = principalAccountId(original) ?? bucketEv?.accountId ?? '111111111111';
   const other = roleSession(homeAccount, `${PROBE}-other-role`, partition);
+  // A role in the caller's account whose own identity policies allow everything: shows grants that
+  // name the whole account (which delegate to IAM) on resources in other accounts.
+  const peer = roleSession(homeAccount, `${PROBE}-peer-role`, partition);
   const foreignAccount = pickForeignAccount(evidence, [homeAccount, bucketEv?.accountId]);
   const foreign = roleSession(foreignAccount, `${PROBE}-external-role`, partition);
   const anonymous: Principal = { kind: 'anonymous' };
@@ -207,6 +210,15 @@ export function planProbes(req: S3Request, evidence: Evidence, patches: PolicyPa
       need: 'required',
       purpose: 'blast-radius probe',
     };
+    if (parts?.kind === 'access-point-object' || parts?.kind === 'access-point') {
+      // The bucket policy is evaluated against the bucket/object behind the access point.
+      const apBucket = evidence.accessPoints[parts.arn]?.bucket;
+      if (apBucket)
+        authz.underlyingResource =
+          parts.kind === 'access-point-object'
+            ? objectArnOf(apBucket, parts.key, partition)
+            : bucketArnOf(apBucket, partition);
+    }
     if (kms && accountOfArn(resource)) authz.resourceAccount = accountOfArn(resource) as string;
     const s3 = kms
       ? { operation: action.split(':')[1] ?? action, dataAccess: 'none' as const }
@@ -279,7 +291,7 @@ export function planProbes(req: S3Request, evidence: Evidence, patches: PolicyPa
       for (const a of originals) add(original, a, bucketArnOf(otherBucket, partition), base);
     }
     // 4. Other principals on the same resource (and a sibling key).
-    for (const p of [other, foreign, anonymous]) {
+    for (const p of [other, peer, foreign, anonymous]) {
       for (const a of originals) {
         add(p, a, base.resource, base);
         if (parts.kind === 'object')
@@ -316,7 +328,7 @@ export function planProbes(req: S3Request, evidence: Evidence, patches: PolicyPa
       if (!granted.has(a.toLowerCase())) add(original, a, keyArn, base, 'through S3', via(original), true);
       add(original, a, keyArn, base, 'direct call, not through S3', direct(original), true);
     }
-    for (const p of [other, foreign])
+    for (const p of [other, peer, foreign])
       for (const a of KMS_NEIGHBOURS.slice(0, 2)) {
         add(p, a, keyArn, base, 'through S3', via(p), true);
         add(p, a, keyArn, base, 'direct call, not through S3', direct(p), true);
@@ -328,22 +340,24 @@ export function planProbes(req: S3Request, evidence: Evidence, patches: PolicyPa
     const otherRoleArn = resourcePrincipalArn(other) as string;
     ev.principals[otherRoleArn] ??= { policies: [], permissionsBoundary: null, tags: {} };
     ev.sessions[other.arn] ??= { sessionPolicy: null };
-    ev.principals[foreign.roleArn] ??= {
-      policies: [
-        {
-          name: `${PROBE}-worst-case`,
-          kind: 'inline',
-          // The other account's own identity side is not ours to know: assume it allows, so only our
-          // resource-side documents decide whether the probe gets in.
-          document: {
-            Version: '2012-10-17',
-            Statement: [{ Effect: 'Allow', Action: ['s3:*', 'kms:*'], Resource: '*' }],
+    for (const p of [foreign, peer]) {
+      ev.principals[p.roleArn] ??= {
+        policies: [
+          {
+            name: `${PROBE}-worst-case`,
+            kind: 'inline',
+            // Such a principal's own identity side is not ours to know: assume it allows, so only
+            // the resource-side documents decide whether the probe gets in.
+            document: {
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Action: ['s3:*', 'kms:*'], Resource: '*' }],
+            },
           },
-        },
-      ],
-      permissionsBoundary: null,
-    };
-    ev.sessions[foreign.arn] ??= { sessionPolicy: null };
+        ],
+        permissionsBoundary: null,
+      };
+      ev.sessions[p.arn] ??= { sessionPolicy: null };
+    }
     ev.accounts[foreignAccount] ??= {
       organizationId: null,
       serviceControlPolicies: null,

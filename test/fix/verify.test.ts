@@ -210,6 +210,59 @@ describe('verifyFix: cross account with SSE-KMS', () => {
   });
 });
 
+describe('verifyFix: KMS blast radius', () => {
+  const ev = fixture('cross-account-kms');
+  const req = getPartner();
+  const withBucket = applyPatchToEvidence(
+    ev,
+    addResourceStatement(ev, 'partner-data', app, ['s3:GetObject'], [PARTNER_OBJ]).patch as PolicyPatch,
+  );
+
+  it('without kms:ViaService the key grant also opens direct KMS calls, and the probes say so', () => {
+    const fix = verifyFix(
+      addKeyPolicyStatement(withBucket, KEY, app, ['kms:Decrypt'], { viaService: false }),
+      req,
+      withBucket,
+      ['missing-allow-kms'],
+    );
+    expect(fix.verified).toBe(true);
+    expect(fix.blastRadius?.newlyAllowed).toEqual([
+      { principal: app.arn, action: 'kms:Decrypt', resource: KEY, note: 'direct call, not through S3' },
+    ]);
+  });
+
+  it('a key policy grant to the whole caller account shows other roles of that account', () => {
+    const kp = withBucket.kmsKeys[KEY]?.policy as PolicyDocument;
+    const broad: PolicyPatch = {
+      target: { type: 'kms-key-policy', id: KEY },
+      before: kp,
+      after: {
+        ...kp,
+        Statement: [
+          ...(kp.Statement as unknown[]),
+          {
+            Effect: 'Allow',
+            Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+            Action: 'kms:Decrypt',
+            Resource: '*',
+          },
+        ] as PolicyDocument['Statement'],
+      },
+    };
+    const fix = verifyFix(
+      { kind: 'policy-patch', summary: 'account-wide', patch: broad },
+      req,
+      withBucket,
+      [],
+    );
+    expect(fix.verified).toBe(false);
+    expect(fix.remainingCauses).toEqual(['missing-allow-kms']);
+    expect(fix.blastRadius?.newlyAllowed.map((n) => n.principal)).toContain(
+      'arn:aws:sts::111122223333:assumed-role/s3doctor-probe-peer-role/probe',
+    );
+  });
+});
+
 describe('verifyFix: access point', () => {
   it('the access point grant with bucket delegation is verified', () => {
     const ev = fixture('access-point');

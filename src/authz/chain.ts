@@ -138,9 +138,11 @@ export function checkDnf(check: ResourceCheck, ids: IdentityAtoms, pc: Principal
   if (pc === 'root' && same) return [[atom('identity-policy', T)]];
   const idPath = [ids.id, ids.pb, ids.sp];
   if (same) {
+    // Order matters for blame on ties: the identity path first, then a role grant (filtered by the
+    // boundary and session policy), then a direct grant.
     terms.push(idPath);
-    terms.push(pol(a.direct, a.directRef));
     terms.push([...pol(a.role, a.roleRef), ids.pb, ids.sp]);
+    terms.push(pol(a.direct, a.directRef));
     if (aclPublic) terms.push(aclPublic);
     return terms;
   }

@@ -109,6 +109,7 @@ export function rcpWork(
     return w;
   };
   if (!RCP_SERVICES.has(service)) return exempt('service-not-covered');
+  if (az.resource === '*') return exempt('no-resource');
   if (rp.serviceLinked) return exempt('service-linked-role');
   if (opts.awsManagedKey) return exempt('aws-managed-key');
   if (resourceAccount === undefined)

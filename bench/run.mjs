@@ -10,15 +10,25 @@ import { benchEvaluation } from './iam-eval.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const work = path.join(root, '.bench');
 const cli = path.join(root, 'dist/src/cli/main.js');
-const env = { ...process.env, NO_COLOR: '1', CI: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+const env = {
+  ...process.env,
+  NO_COLOR: '1',
+  CI: '1',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
 const rows = [];
 
 /** Runs a shell command under /usr/bin/time; returns wall seconds and peak RSS in MB. */
 function timed(cmd) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', 'bash', '-c', `${cmd} > /dev/null`], { env, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', 'bash', '-c', `${cmd} > /dev/null`], {
+    env,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   const last = r.stderr.trim().split('\n').pop() ?? '';
   const [secs, kb] = last.split(' ').map(Number);
-  if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} failed (${r.status}): ${r.stderr.slice(-500)}`);
+  if (r.status !== 0 && r.status !== 1)
+    throw new Error(`${cmd} failed (${r.status}): ${r.stderr.slice(-500)}`);
   return { secs, rssMb: kb / 1024 };
 }
 function best(cmd, runs = 3) {
@@ -47,18 +57,31 @@ for (const workers of ['1', 'auto']) {
   const t = best(`node ${q(cli)} triage ${q(log)} --format json --no-interactive --workers ${workers}`);
   const ratio = grep.secs / t.secs;
   const goal = workers === '1' ? 0.6 : 0.75;
-  report(`triage ${mb} MiB access log, workers=${workers}: throughput vs grep -c (grep ${grep.secs}s, triage ${t.secs}s)`, ratio.toFixed(2), `>= ${goal}`, ratio >= goal);
+  report(
+    `triage ${mb} MiB access log, workers=${workers}: throughput vs grep -c (grep ${grep.secs}s, triage ${t.secs}s)`,
+    ratio.toFixed(2),
+    `>= ${goal}`,
+    ratio >= goal,
+  );
   report(`triage peak RSS, workers=${workers}`, `${t.rssMb.toFixed(0)} MB`, '<= 250 MB', t.rssMb <= 250);
 }
 
 // 2. CloudTrail .gz scanning vs zcat | jq extracting the denied events.
 const ctFiles = Number(process.env.BENCH_CT_FILES ?? 100);
 const ctDir = ensureCloudTrail(work, ctFiles, 2000);
-const gz = readdirSync(ctDir).filter((f) => f.endsWith('.gz')).map((f) => q(path.join(ctDir, f))).join(' ');
+const gz = readdirSync(ctDir)
+  .filter((f) => f.endsWith('.gz'))
+  .map((f) => q(path.join(ctDir, f)))
+  .join(' ');
 const jq = best(`zcat ${gz} | jq -c '.Records[] | select(.errorCode != null)'`, 2);
 const ct = best(`node ${q(cli)} triage ${q(ctDir)} --format json --no-interactive`, 2);
 const ctRatio = jq.secs / ct.secs;
-report(`CloudTrail ${ctFiles} .gz files: throughput vs zcat | jq (jq ${jq.secs}s, s3doctor ${ct.secs}s)`, ctRatio.toFixed(2), '>= 3', ctRatio >= 3);
+report(
+  `CloudTrail ${ctFiles} .gz files: throughput vs zcat | jq (jq ${jq.secs}s, s3doctor ${ct.secs}s)`,
+  ctRatio.toFixed(2),
+  '>= 3',
+  ctRatio >= 3,
+);
 
 // 3. --help cold start, median of 11, against `node -e 0`.
 function median(cmdArgs) {
@@ -72,10 +95,20 @@ function median(cmdArgs) {
 }
 const bare = median(['-e', '0']);
 const help = median([cli, '--help']);
-report(`s3doctor --help cold start (node -e 0: ${bare.toFixed(0)} ms)`, `${help.toFixed(0)} ms`, '< 150 ms', help < 150);
+report(
+  `s3doctor --help cold start (node -e 0: ${bare.toFixed(0)} ms)`,
+  `${help.toFixed(0)} ms`,
+  '< 150 ms',
+  help < 150,
+);
 
 // 4. Policy evaluation rate against a naive uncached evaluation of the same request.
 const ev = await benchEvaluation(root);
-report(`evaluations/s, one request, ${ev.policies} policies / ${ev.statements} statements (naive uncached: ${ev.naive.toFixed(0)}/s, ratio ${(ev.cached / ev.naive).toFixed(1)}x)`, ev.cached.toFixed(0), '>= 15000', ev.cached >= 15000);
+report(
+  `evaluations/s, one request, ${ev.policies} policies / ${ev.statements} statements (naive uncached: ${ev.naive.toFixed(0)}/s, ratio ${(ev.cached / ev.naive).toFixed(1)}x)`,
+  ev.cached.toFixed(0),
+  '>= 15000',
+  ev.cached >= 15000,
+);
 
 console.log(`\n${rows.filter((r) => r.ok).length} of ${rows.length} goals met`);

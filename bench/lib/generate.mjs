@@ -30,7 +30,14 @@ const AGENTS = [
   'Boto3/1.34.0 md/Botocore#1.34.0 ua/2.0 os/linux#6.1 lang/python#3.11.7',
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "quoted" Chrome/120.0',
 ];
-const DENY_CODES = ['AccessDenied', 'AccessDenied', 'AccessDenied', 'AccessDenied', 'SignatureDoesNotMatch', 'InvalidAccessKeyId'];
+const DENY_CODES = [
+  'AccessDenied',
+  'AccessDenied',
+  'AccessDenied',
+  'AccessDenied',
+  'SignatureDoesNotMatch',
+  'InvalidAccessKeyId',
+];
 
 function pick(r, list) {
   return list[Math.floor(r() * list.length)];
@@ -49,16 +56,27 @@ export function accessLogLine(r, i, denied) {
   const bucket = `bench-bucket-${Math.floor(r() * 10)}`;
   const p = Math.floor(r() * 21);
   const requester =
-    p === 20 ? '-' : p % 2 ? `arn:aws:iam::1111222233${two(p)}:user/user-${p}` : `arn:aws:sts::111122223333:assumed-role/app-${p}/i-0${hex(r, 8).toLowerCase()}`;
+    p === 20
+      ? '-'
+      : p % 2
+        ? `arn:aws:iam::1111222233${two(p)}:user/user-${p}`
+        : `arn:aws:sts::111122223333:assumed-role/app-${p}/i-0${hex(r, 8).toLowerCase()}`;
   const [op, method, hasKey] = pick(r, OPS);
-  const key = hasKey ? `${pick(r, ['finance', 'logs', 'public', 'exports', 'tmp'])}/2026/${two(1 + Math.floor(r() * 12))}/file-${Math.floor(r() * 5000)}.csv` : '-';
-  const day = 1 + Math.floor(i / 200000) % 28;
+  const key = hasKey
+    ? `${pick(r, ['finance', 'logs', 'public', 'exports', 'tmp'])}/2026/${two(1 + Math.floor(r() * 12))}/file-${Math.floor(r() * 5000)}.csv`
+    : '-';
+  const day = 1 + (Math.floor(i / 200000) % 28);
   const sec = i % 86400;
   const time = `[${two(day)}/${MONTHS[10]}/2026:${two(Math.floor(sec / 3600))}:${two(Math.floor(sec / 60) % 60)}:${two(sec % 60)} +0000]`;
-  const ip = r() < 0.1 ? `2001:db8::${Math.floor(r() * 65535).toString(16)}` : `198.51.${Math.floor(r() * 255)}.${Math.floor(r() * 255)}`;
+  const ip =
+    r() < 0.1
+      ? `2001:db8::${Math.floor(r() * 65535).toString(16)}`
+      : `198.51.${Math.floor(r() * 255)}.${Math.floor(r() * 255)}`;
   const status = denied ? '403' : pick(r, ['200', '200', '200', '200', '204', '206', '304', '404']);
   const err = denied ? pick(r, DENY_CODES) : status === '404' ? 'NoSuchKey' : '-';
-  const uri = hasKey ? `"${method} /${key}?x-id=GetObject HTTP/1.1"` : `"GET /?list-type=2&prefix=logs%2F HTTP/1.1"`;
+  const uri = hasKey
+    ? `"${method} /${key}?x-id=GetObject HTTP/1.1"`
+    : `"GET /?list-type=2&prefix=logs%2F HTTP/1.1"`;
   const tls = r() < 0.05;
   return `${OWNER} ${bucket} ${time} ${ip} ${requester} ${hex(r, 16)} ${op} ${key} ${uri} ${status} ${err} ${denied ? 243 : Math.floor(r() * 100000)} ${hasKey ? Math.floor(r() * 100000) : '-'} ${Math.floor(r() * 80)} ${Math.floor(r() * 40)} "-" "${pick(r, AGENTS)}" - ${hex(r, 40)}= SigV4 ${tls ? '-' : 'TLS_AES_128_GCM_SHA256'} AuthHeader ${bucket}.s3.us-east-1.amazonaws.com ${tls ? '-' : 'TLSv1.3'} - -\n`;
 }
@@ -101,7 +119,13 @@ export function cloudTrailEvent(r, i, denied) {
       accountId: '111122223333',
       accessKeyId: 'ASIAEXAMPLEKEY123456',
       sessionContext: {
-        sessionIssuer: { type: 'Role', principalId: 'AROAEXAMPLE', arn: `arn:aws:iam::111122223333:role/${role}`, accountId: '111122223333', userName: role },
+        sessionIssuer: {
+          type: 'Role',
+          principalId: 'AROAEXAMPLE',
+          arn: `arn:aws:iam::111122223333:role/${role}`,
+          accountId: '111122223333',
+          userName: role,
+        },
         attributes: { creationDate: '2026-11-24T08:00:00Z', mfaAuthenticated: 'false' },
       },
     },
@@ -113,7 +137,14 @@ export function cloudTrailEvent(r, i, denied) {
     userAgent: '[aws-cli/2.17.0 md/awscrt#0.20.11 ua/2.0 os/linux#6.1 command/s3.cp]',
     requestParameters: { bucketName: bucket, Host: `${bucket}.s3.us-east-1.amazonaws.com`, key },
     responseElements: null,
-    additionalEventData: { SignatureVersion: 'SigV4', CipherSuite: 'TLS_AES_128_GCM_SHA256', bytesTransferredIn: 0, AuthenticationMethod: 'AuthHeader', 'x-amz-id-2': hex(r, 40), bytesTransferredOut: 0 },
+    additionalEventData: {
+      SignatureVersion: 'SigV4',
+      CipherSuite: 'TLS_AES_128_GCM_SHA256',
+      bytesTransferredIn: 0,
+      AuthenticationMethod: 'AuthHeader',
+      'x-amz-id-2': hex(r, 40),
+      bytesTransferredOut: 0,
+    },
     requestID: hex(r, 16),
     eventID: `${hex(r, 8)}-1111-4a2b-9c3d-${hex(r, 12)}`.toLowerCase(),
     readOnly: true,
@@ -125,7 +156,11 @@ export function cloudTrailEvent(r, i, denied) {
     managementEvent: false,
     recipientAccountId: '111122223333',
     eventCategory: 'Data',
-    tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: `${bucket}.s3.us-east-1.amazonaws.com` },
+    tlsDetails: {
+      tlsVersion: 'TLSv1.3',
+      cipherSuite: 'TLS_AES_128_GCM_SHA256',
+      clientProvidedHostHeader: `${bucket}.s3.us-east-1.amazonaws.com`,
+    },
   };
   if (denied) {
     ev.errorCode = 'AccessDenied';

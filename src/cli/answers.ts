@@ -36,7 +36,7 @@ export const QUESTIONS: readonly QuestionSpec[] = [
     text: 'Did the client send x-amz-request-payer?',
     why: 'the bucket has Requester Pays on, and the input does not show whether the client acknowledged the charge',
     flag: '--request-payer yes|no|unknown',
-    settles: /request-?payer/i,
+    settles: /^(s3\.requestPayerSent|context\..*request-?payer.*)$/i,
   },
 ];
 

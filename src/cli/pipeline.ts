@@ -87,8 +87,8 @@ export async function diagnoseRecords(
   const change = answersToChange(answers, (id) => source.evidence?.vpcEndpoints[id]?.vpcId);
   return records.map((r) => {
     const req = change ? applyRequestChange(toS3Request(r, hints), change) : toS3Request(r, hints);
-    const result = engine.diagnoseRequest(req, source.evidence, opts);
-    return { ...result, input: r.input };
+    // The engine takes a changed request only without its record: the input is named explicitly.
+    return engine.diagnoseRequest(req, source.evidence, { ...opts, input: r.input });
   });
 }
 

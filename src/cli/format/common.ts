@@ -58,7 +58,7 @@ export function verificationLabel(f: Fix): string | undefined {
 /** Blast radius in one line. */
 export function blastRadiusLabel(f: Fix): string | undefined {
   const b = f.blastRadius;
-  if (!b) return undefined;
+  if (!b || b.probes === 0) return undefined;
   if (b.newlyAllowed.length === 0)
     return `grants nothing beyond the denied request (${b.probes} probes checked)`;
   return `also newly allows ${b.newlyAllowed.length} of ${b.probes} probes`;

@@ -19,8 +19,12 @@ export const COLLECT_HINTS: readonly CollectHint[] = [
     how: 'say whether the request came through a VPC endpoint: --via-vpce vpce-ID|no',
   },
   {
-    pattern: /request-?payer/i,
+    pattern: /^(s3\.requestPayerSent|context\..*request-?payer.*)$/i,
     how: 'say whether the client sent x-amz-request-payer: --request-payer yes|no',
+  },
+  {
+    pattern: /^buckets\.([^.]+)\.requestPayer$/,
+    how: 'collect whether bucket {{1}} has Requester Pays on: aws s3api get-bucket-request-payment --bucket {{1}}',
   },
   {
     pattern: /^context\.(.+)$/,
@@ -51,8 +55,8 @@ export const COLLECT_HINTS: readonly CollectHint[] = [
     how: 'the session policy of {{1}} is only known to whoever called AssumeRole: add it to the snapshot under sessions',
   },
   {
-    pattern: /^buckets\.([^.]+)\.objects\.(.+?)(\.[a-zA-Z]+)?$/,
-    how: 'collect the object metadata: aws s3api head-object --bucket {{1}} --key {{2}} (or s3doctor collect --bucket {{1}} --live)',
+    pattern: /^buckets\.([^.[]+)\.objects(?:\["(.+)"\]|\.(.+))$/,
+    how: 'collect the object metadata: aws s3api head-object --bucket {{1}} --key "{{2}}{{3}}" (or s3doctor collect --bucket {{1}} --live)',
   },
   {
     pattern: /^buckets\.([^.]+)/,

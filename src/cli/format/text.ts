@@ -36,6 +36,21 @@ export interface TextOptions {
 
 const INDENT = '    ';
 
+/** Joins items with ", " into lines of at most `width` characters (an item longer than that gets its own line). */
+export function wrapList(items: string[], width: number): string[] {
+  const lines: string[] = [];
+  let cur = '';
+  for (const it of items) {
+    const next = cur ? `${cur}, ${it}` : it;
+    if (cur && next.length > width) {
+      lines.push(`${cur},`);
+      cur = it;
+    } else cur = next;
+  }
+  if (cur) lines.push(cur);
+  return lines;
+}
+
 function indent(text: string, prefix = INDENT): string {
   return text
     .split('\n')
@@ -104,7 +119,7 @@ function renderFix(fix: Fix, n: number, s: Styler): string {
   return out.join('\n');
 }
 
-function renderCause(cause: Cause, n: number, evidence: Evidence | undefined, s: Styler): string {
+function renderCause(cause: Cause, n: number, r: Result, evidence: Evidence | undefined, s: Styler): string {
   const conf =
     cause.confidence === 'certain'
       ? s(['bold', 'red'], cause.confidence)
@@ -115,7 +130,13 @@ function renderCause(cause: Cause, n: number, evidence: Evidence | undefined, s:
     `${s('bold', `Cause ${n}`)}: ${s('bold', cause.code)} (${conf})  ${s('dim', `rule ${cause.rule}`)}`,
   ];
   out.push(indent(cause.explanation, '  '));
-  if (cause.action && cause.resource) out.push(indent(`blocks ${cause.action} on ${cause.resource}`, '  '));
+  if (
+    cause.action &&
+    cause.resource &&
+    (cause.action !== r.request.action || cause.resource !== r.request.resource)
+  ) {
+    out.push(indent(`blocks ${cause.action} on ${cause.resource}`, '  '));
+  }
   if (cause.policy) out.push(indent(`statement: ${policyLabel(cause.policy)}`, '  '));
   if (cause.condition) {
     const c = cause.condition;
@@ -149,7 +170,13 @@ export function renderResultText(r: Result, opts: TextOptions): string {
     for (const a of r.request.actions) out.push(`  needs      ${a.action} on ${a.resource} (${a.need})`);
   }
   const ctx = Object.entries(r.request.context);
-  if (ctx.length) out.push(`  context    ${ctx.map(([k, v]) => `${k}=${contextValue(v)}`).join(', ')}`);
+  if (ctx.length)
+    out.push(
+      ...wrapList(
+        ctx.map(([k, v]) => `${k}=${contextValue(v)}`),
+        100,
+      ).map((l, i) => `  ${i === 0 ? 'context   ' : '          '} ${l}`),
+    );
   const evidenceWord =
     r.evidence === 'snapshot' ? 'a snapshot' : r.evidence === 'live' ? 'live AWS' : undefined;
   const decisionColour = r.decision === 'Allowed' ? 'green' : 'red';
@@ -163,7 +190,7 @@ export function renderResultText(r: Result, opts: TextOptions): string {
   for (const why of r.notReproducedBecause ?? []) out.push(`  ${s('yellow', 'may have changed:')} ${why}`);
   if (r.causes.length === 0 && r.decision !== 'Allowed')
     out.push(`  ${s('yellow', 'No cause could be shown with the evidence at hand.')}`);
-  r.causes.forEach((c, i) => out.push(indent(renderCause(c, i + 1, opts.evidence, s), '  ')));
+  r.causes.forEach((c, i) => out.push(indent(renderCause(c, i + 1, r, opts.evidence, s), '  ')));
   if (r.unknowns.length) {
     out.push(`  ${s('bold', 'Unknown')} (evidence that could change the verdict):`);
     for (const u of r.unknowns) {

@@ -97,6 +97,8 @@ export function layerCauseCodes(
     return ['missing-allow-kms'];
   }
   if (layer === 'kms-key-state') return [];
+  // A VPC-only access point refusing a request from elsewhere: the access point's own restriction.
+  if (layer === 'access-point-network-origin') return ['missing-allow-access-point-policy'];
   if (POLICY_LAYERS.has(layer)) {
     if (outcome === 'explicit-deny') return [`explicit-deny-${layer}` as CauseCode];
     if (kms && layer === 'identity-policy') return ['missing-allow-kms'];
@@ -129,9 +131,16 @@ function sameAccountFilter(auth: AuthorizationResult, codes: CauseCode[]): Cause
   const p = auth.request.principal;
   const account = 'accountId' in p ? p.accountId : undefined;
   const owner = auth.request.resourceAccount;
-  if (account === undefined || owner === undefined || account !== owner) return codes;
-  if (!codes.includes('missing-allow-identity-policy')) return codes;
-  return codes.filter((c) => c !== 'missing-allow-bucket-policy');
+  const sameAccount = account !== undefined && owner !== undefined && account === owner;
+  // Another account owns the object: the bucket owner's grants cannot reach it (DOMAIN-AUTHZ §4.3), so
+  // the missing resource-side allow the engine reports for it is that owner's.
+  const foreign = auth.layers.some((l) => l.layer === 'object-ownership' && l.facts?.foreignOwner === true);
+  let out = codes;
+  if (foreign && !out.includes('object-owned-by-other-account'))
+    out = ['object-owned-by-other-account', ...out];
+  if (sameAccount && (foreign || out.includes('missing-allow-identity-policy')))
+    out = out.filter((c) => c !== 'missing-allow-bucket-policy');
+  return out;
 }
 
 /** Options of `causeCodesOf`. */
@@ -155,7 +164,9 @@ export interface CauseCodesOptions {
  *   `missing-allow-bucket-policy`; an object ACL that blocks -> `object-owned-by-other-account`),
  *   `object-state` (archived / not found without ListBucket / disabled, from its facts);
  * - a layer whose `facts.cause` is a cause code maps to that code first;
- * - same account: `missing-allow-bucket-policy` is dropped when the identity policy lacks the allow too.
+ * - an object another account owns (`object-ownership` `facts.foreignOwner`) adds `object-owned-by-other-account`;
+ * - same account: `missing-allow-bucket-policy` is dropped when the identity policy lacks the allow too,
+ *   or when the object belongs to another account.
  */
 export function causeCodesOf(evaluation: Evaluation, opts: CauseCodesOptions = {}): CauseCode[] {
   const out: CauseCode[] = [];

@@ -1,0 +1,199 @@
+// Advice fixes (client changes, credential refreshes, S3 configuration) verified by re-evaluating the changed request or evidence.
+
+import { describe, expect, it } from 'vitest';
+import { evaluateRequest } from '../../src/authz/index.js';
+import {
+  bucketPublicAccessBlockChange,
+  bypassGovernance,
+  causeCodesOf,
+  newPresignedUrl,
+  objectOwnershipChange,
+  refreshCredentials,
+  removeAclHeader,
+  restoreObject,
+  syncClock,
+  useBucketOwnerFullControl,
+  verifyFix,
+  waitForRetention,
+} from '../../src/fix/index.js';
+import type { Evidence } from '../../src/model/evidence.js';
+import type { PolicyStatement } from '../../src/model/policy.js';
+import type { S3Request } from '../../src/model/request.js';
+import { fixture, s3Request, session } from './helpers.js';
+
+const app = session('111122223333', 'app');
+const KEY = '2026/q3.csv';
+const OBJ = `arn:aws:s3:::reports-bucket/${KEY}`;
+
+/** The same-account fixture with the app role allowed `statements`. */
+function allowed(...statements: PolicyStatement[]): Evidence {
+  const ev = fixture('same-account');
+  const doc = ev.principals['arn:aws:iam::111122223333:role/app']?.policies?.[0]?.document;
+  if (!doc) throw new Error('fixture');
+  doc.Statement = [...(doc.Statement as PolicyStatement[]), ...statements];
+  return ev;
+}
+
+function codes(req: S3Request, ev: Evidence) {
+  return causeCodesOf(evaluateRequest(req, ev));
+}
+
+const get = (extra: Partial<S3Request> = {}) => ({
+  ...s3Request(app, 'GetObject', 's3:GetObject', OBJ, 'reports-bucket', KEY, {
+    resourceAccount: '111122223333',
+  }),
+  ...extra,
+});
+
+describe('credential and signing advice', () => {
+  const ev = allowed({ Effect: 'Allow', Action: 's3:GetObject', Resource: OBJ });
+
+  it('refreshCredentials: once authenticated again the request is allowed', () => {
+    const req = get({ errorCode: 'ExpiredToken', errorMessage: 'The provided token has expired.' });
+    expect(evaluateRequest(req, ev).decision).toBe('NotAuthenticated');
+    expect(codes(req, ev)).toEqual(['expired-credentials']);
+    const fix = verifyFix(refreshCredentials(app, { profile: 'data' }), req, ev, ['expired-credentials']);
+    expect(fix.kind).toBe('credential-refresh');
+    expect(fix.verified).toBe(true);
+    expect(fix.commands).toEqual([
+      'aws sso login --profile data',
+      'aws sts assume-role --role-arn arn:aws:iam::111122223333:role/app --role-session-name s1 --profile data',
+      'aws sts get-caller-identity --profile data',
+    ]);
+  });
+
+  it('refreshing does not help when the policies deny too', () => {
+    const req = get({ errorCode: 'ExpiredToken' });
+    const fix = verifyFix(refreshCredentials(app), req, fixture('same-account'), ['expired-credentials']);
+    expect(fix.verified).toBe(false);
+    expect(fix.remainingCauses).toEqual(['missing-allow-identity-policy']);
+  });
+
+  it('syncClock and a new presigned URL carry their commands', () => {
+    const skew = verifyFix(syncClock(), get({ errorCode: 'RequestTimeTooSkewed' }), ev, ['clock-skew']);
+    expect(skew.verified).toBe(true);
+    expect(skew.commands).toContain('sudo timedatectl set-ntp true');
+    const url = newPresignedUrl(get(), 10 ** 9);
+    expect(url.commands).toEqual([`aws s3 presign s3://reports-bucket/${KEY} --expires-in 604800`]);
+  });
+});
+
+describe('S3 step advice', () => {
+  it('restoreObject: an archived object becomes readable once restored', () => {
+    const ev = allowed({ Effect: 'Allow', Action: 's3:GetObject', Resource: OBJ });
+    const o = ev.buckets['reports-bucket']?.objects?.[KEY];
+    if (!o) throw new Error('fixture');
+    o.storageClass = 'DEEP_ARCHIVE';
+    const req = get();
+    expect(codes(req, ev)).toEqual(['archived-object']);
+    const fix = verifyFix(restoreObject(req, { days: 3, tier: 'Bulk' }), req, ev, ['archived-object']);
+    expect(fix.verified).toBe(true);
+    expect(fix.commands?.[0]).toBe(
+      `aws s3api restore-object --bucket reports-bucket --key ${KEY} --restore-request '{"Days":3,"GlacierJobParameters":{"Tier":"Bulk"}}'`,
+    );
+  });
+
+  it('object lock: waiting for the retention date works; bypassing governance needs s3:BypassGovernanceRetention', () => {
+    const ev = allowed({ Effect: 'Allow', Action: 's3:DeleteObjectVersion', Resource: OBJ });
+    const b = ev.buckets['reports-bucket'];
+    const o = b?.objects?.[KEY];
+    if (!b || !o) throw new Error('fixture');
+    b.objectLock = { enabled: true };
+    o.retention = { Mode: 'GOVERNANCE', RetainUntilDate: '2027-01-01T00:00:00Z' };
+    const base = s3Request(app, 'DeleteObject', 's3:DeleteObjectVersion', OBJ, 'reports-bucket', KEY, {
+      resourceAccount: '111122223333',
+    });
+    const req: S3Request = { ...base, time: '2026-11-24T10:00:00Z', s3: { ...base.s3, versionId: 'v1' } };
+    expect(codes(req, ev)).toEqual(['object-lock-protected']);
+    expect(
+      verifyFix(waitForRetention(req, '2027-01-01T00:00:00Z'), req, ev, ['object-lock-protected']).verified,
+    ).toBe(true);
+    const bypass = verifyFix(bypassGovernance(req), req, ev, ['object-lock-protected']);
+    expect(bypass.verified).toBe(false);
+    expect(bypass.remainingCauses).toEqual(['missing-allow-identity-policy']);
+    const ev2 = allowed(
+      { Effect: 'Allow', Action: 's3:DeleteObjectVersion', Resource: OBJ },
+      { Effect: 'Allow', Action: 's3:BypassGovernanceRetention', Resource: OBJ },
+    );
+    ev2.buckets['reports-bucket'] = structuredClone(b);
+    expect(verifyFix(bypassGovernance(req), req, ev2, ['object-lock-protected']).verified).toBe(true);
+  });
+
+  it('ACL headers under BucketOwnerEnforced: removing the header or sending bucket-owner-full-control is verified', () => {
+    const ev = allowed({ Effect: 'Allow', Action: 's3:PutObject', Resource: OBJ });
+    const req = s3Request(app, 'PutObject', 's3:PutObject', OBJ, 'reports-bucket', KEY, {
+      resourceAccount: '111122223333',
+      aclHeader: 'public-read',
+      context: { 's3:x-amz-acl': 'public-read' },
+      dataAccess: 'write',
+    });
+    expect(codes(req, ev)).toContain('acl-not-supported');
+    expect(verifyFix(removeAclHeader(req), req, ev, ['acl-not-supported']).verified).toBe(true);
+    const bofc = verifyFix(useBucketOwnerFullControl(req), req, ev, ['acl-not-supported']);
+    expect(bofc.verified).toBe(true);
+    expect(bofc.commands).toEqual([
+      `aws s3api put-object --bucket reports-bucket --key ${KEY} --body FILE --acl bucket-owner-full-control`,
+    ]);
+  });
+
+  it('an object owned by another account: BucketOwnerEnforced is verified', () => {
+    const ev = allowed({ Effect: 'Allow', Action: 's3:GetObject', Resource: OBJ });
+    const b = ev.buckets['reports-bucket'];
+    const o = b?.objects?.[KEY];
+    if (!b || !o) throw new Error('fixture');
+    b.objectOwnership = 'ObjectWriter';
+    o.ownerCanonicalId = 'f00dfeedf00dfeedf00dfeedf00dfeedf00dfeedf00dfeedf00dfeedf00dfeed';
+    o.acl = {
+      Owner: { ID: o.ownerCanonicalId },
+      Grants: [{ Grantee: { Type: 'CanonicalUser', ID: o.ownerCanonicalId }, Permission: 'FULL_CONTROL' }],
+    };
+    ev.canonicalIds[o.ownerCanonicalId] = '999988887777';
+    const req = get();
+    expect(codes(req, ev)).toEqual(['object-owned-by-other-account']);
+    const fix = verifyFix(objectOwnershipChange(ev, 'reports-bucket'), req, ev, [
+      'object-owned-by-other-account',
+    ]);
+    expect(fix.verified).toBe(true);
+    // Taking ownership also lets the bucket account's other principals with identity grants in.
+    expect(fix.blastRadius?.newlyAllowed).toContainEqual({
+      principal: 'arn:aws:sts::111122223333:assumed-role/s3doctor-probe-peer-role/probe',
+      action: 's3:GetObject',
+      resource: OBJ,
+    });
+    expect(fix.blastRadius?.newlyAllowed.some((n) => n.principal === 'anonymous')).toBe(false);
+  });
+
+  it('Block Public Access: the bucket-level change is not enough while the account blocks too', () => {
+    const ev = fixture('same-account');
+    const b = ev.buckets['reports-bucket'];
+    if (!b) throw new Error('fixture');
+    b.policy = {
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'Public', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: OBJ }],
+    };
+    const anon = { ...get(), principal: { kind: 'anonymous' as const } };
+    anon.authorizations = anon.authorizations.map((a) => ({
+      ...a,
+      principal: { kind: 'anonymous' as const },
+    }));
+    expect(codes(anon, ev)).toEqual(['block-public-access']);
+    const fix = verifyFix(
+      bucketPublicAccessBlockChange(ev, 'reports-bucket', { RestrictPublicBuckets: false }),
+      anon,
+      ev,
+      ['block-public-access'],
+    );
+    expect(fix.verified).toBe(false);
+    expect(fix.remainingCauses).toEqual(['block-public-access']);
+    const acct = ev.accounts['111122223333'];
+    if (acct) acct.publicAccessBlock = null;
+    const ok = verifyFix(
+      bucketPublicAccessBlockChange(ev, 'reports-bucket', { RestrictPublicBuckets: false }),
+      anon,
+      ev,
+      ['block-public-access'],
+    );
+    expect(ok.verified).toBe(true);
+    expect(ok.commands?.[0]).toContain('RestrictPublicBuckets=false');
+  });
+});

@@ -16,7 +16,11 @@ export function fixture(name: string): Evidence {
 }
 
 /** The role session `arn:aws:sts::<account>:assumed-role/<role>/<session>`. */
-export function session(account: string, role: string, name = 's1'): Principal {
+export function session(
+  account: string,
+  role: string,
+  name = 's1',
+): Extract<Principal, { kind: 'role-session' }> {
   return {
     kind: 'role-session',
     arn: `arn:aws:sts::${account}:assumed-role/${role}/${name}`,

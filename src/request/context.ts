@@ -36,11 +36,11 @@ export class ContextBuilder {
     return c;
   }
 
-  /** Candidates that are neither present nor absent: the unknown keys. */
-  unknownAmong(candidates: Iterable<string>): string[] {
-    const out = new Set<string>();
-    for (const k of candidates) if (!this.known(k)) out.add(k);
-    return [...out].sort();
+  /** Candidates (sorted, unique) that are neither present nor absent: the unknown keys, in order. */
+  unknownAmong(candidates: readonly string[]): string[] {
+    const out: string[] = [];
+    for (const k of candidates) if (!(k in this.present) && !this.absentKeys.has(k)) out.push(k);
+    return out;
   }
 }
 

@@ -502,7 +502,7 @@ export function toS3Request(record: LogRecord, hints: RequestHints = {}): S3Requ
   // The action the error message names must be evaluated even when the table did not predict it.
   if (enhanced && !kmsKeyArn) {
     const named = drafts.some((d) => d.action.toLowerCase() === enhanced.action.toLowerCase());
-    if (!named && parseArn(enhanced.resource)) {
+    if (!named && /^[\w-]+:[\w*]+$/.test(enhanced.action) && parseArn(enhanced.resource)) {
       const res = parseS3Arn(enhanced.resource);
       const acct =
         res?.kind === 'access-point' || res?.kind === 'access-point-object'
@@ -575,7 +575,7 @@ export function toS3Request(record: LogRecord, hints: RequestHints = {}): S3Requ
   }
 
   // ---- Assemble ----------------------------------------------------------------------------------------
-  const baseCandidates = [...GLOBAL_KEYS, ...COMMON_S3_KEYS, ...ACCESS_POINT_KEYS, ...keysForOp];
+  const baseCandidates = candidatesFor(spec);
   const allUnknown = new Set<string>();
   const authorizations: AuthzRequest[] = drafts.map((d) => {
     const c = ctx.clone();
@@ -584,7 +584,9 @@ export function toS3Request(record: LogRecord, hints: RequestHints = {}): S3Requ
       c.set('s3:ResourceAccount', d.resourceAccount);
     }
     d.extra?.(c);
-    const unknownKeys = c.unknownAmong([...baseCandidates, ...(d.keys ?? [])]);
+    const unknownKeys = c.unknownAmong(
+      d.keys ? sortedUnique([...baseCandidates, ...d.keys]) : baseCandidates,
+    );
     for (const k of unknownKeys) allUnknown.add(k);
     const a: AuthzRequest = {
       principal,
@@ -647,6 +649,24 @@ export function toS3Request(record: LogRecord, hints: RequestHints = {}): S3Requ
   if (record.errorMessage) out.errorMessage = record.errorMessage;
   if (missing.size > 0) out.missing = [...missing].sort();
   return out;
+}
+
+function sortedUnique(keys: readonly string[]): string[] {
+  return [...new Set(keys)].sort();
+}
+
+const NO_OP_CANDIDATES = sortedUnique([...GLOBAL_KEYS, ...COMMON_S3_KEYS, ...ACCESS_POINT_KEYS]);
+const candidateCache = new Map<string, string[]>();
+
+/** Every key a request for this operation may carry (sorted, unique), computed once per operation. */
+function candidatesFor(spec: OperationSpec | undefined): string[] {
+  if (!spec) return NO_OP_CANDIDATES;
+  let c = candidateCache.get(spec.id);
+  if (!c) {
+    c = sortedUnique([...NO_OP_CANDIDATES, ...spec.conditionKeys]);
+    candidateCache.set(spec.id, c);
+  }
+  return c;
 }
 
 function stripKey(ap: (AccessPointRef & { key?: string }) | undefined): AccessPointRef | undefined {

@@ -127,12 +127,21 @@ function byMethodAndQuery(q: OperationQuery, method: string): OperationSpec | un
   return best;
 }
 
+const matchCache = new Map<string, OperationMatch>();
+
+/** The (shared, frozen) match object for a spec and how it was found: lookups stay allocation-free. */
 function match(
   spec: OperationSpec,
   matchedBy: OperationMatch['matchedBy'],
   inferred: boolean,
 ): OperationMatch {
-  return { ...spec, matchedBy, inferred };
+  const k = `${spec.id}|${matchedBy}|${inferred}`;
+  let m = matchCache.get(k);
+  if (!m) {
+    m = Object.freeze({ ...spec, matchedBy, inferred });
+    matchCache.set(k, m);
+  }
+  return m;
 }
 
 /**
@@ -140,7 +149,7 @@ function match(
  * `ListObjects` + `list-type=2` -> ListObjectsV2), the SDK's `x-id` query parameter, HTTP method +
  * query (the method also comes from a `REST.<METHOD>.<X>` name the table does not know), then the
  * IAM action of an error message. Anything after the names sets `inferred: true`.
- * `undefined` only when nothing at all points to an operation.
+ * `undefined` only when nothing at all points to an operation. The result is shared and frozen.
  */
 export function lookupOperation(q: OperationQuery): OperationMatch | undefined {
   if (q.logOperation) {

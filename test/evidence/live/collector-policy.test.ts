@@ -63,7 +63,9 @@ describe('examples/collector-policy.json', () => {
   });
 
   test('the policy grants exactly the actions the table needs', () => {
-    const needed = new Set(Object.values(COMMAND_PERMISSIONS).flatMap((p) => (p.action ? [p.action] : [])));
+    const needed = new Set<string>(
+      Object.values(COMMAND_PERMISSIONS).flatMap((p) => (p.action ? [p.action] : [])),
+    );
     expect([...needed].filter((a) => !granted.has(a)).sort()).toEqual([]);
     expect([...granted].filter((a) => !needed.has(a)).sort()).toEqual([]);
   });

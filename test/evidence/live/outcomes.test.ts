@@ -113,7 +113,7 @@ const collect = (reqs = [read]) => collectEvidence(reqs, { region: 'us-east-1' }
 describe('bucket outcomes', () => {
   const cases: {
     name: string;
-    command: Parameters<typeof s3.on>[0];
+    command: 'policy' | 'ownership' | 'bpa' | 'acl';
     error: Error;
     field: string;
     value?: unknown;
@@ -121,49 +121,55 @@ describe('bucket outcomes', () => {
   }[] = [
     {
       name: 'NoSuchBucketPolicy',
-      command: GetBucketPolicyCommand,
+      command: 'policy',
       error: awsError('NoSuchBucketPolicy', 404),
       field: 'policy',
       value: null,
     },
     {
       name: 'OwnershipControlsNotFoundError',
-      command: GetBucketOwnershipControlsCommand,
+      command: 'ownership',
       error: awsError('OwnershipControlsNotFoundError', 404),
       field: 'objectOwnership',
       value: null,
     },
     {
       name: 'NoSuchPublicAccessBlockConfiguration',
-      command: GetPublicAccessBlockCommand,
+      command: 'bpa',
       error: awsError('NoSuchPublicAccessBlockConfiguration', 404),
       field: 'publicAccessBlock',
       value: null,
     },
     {
       name: 'AccessDenied on the ACL',
-      command: GetBucketAclCommand,
+      command: 'acl',
       error: awsError('AccessDenied', 403),
       field: 'acl',
       note: 'AccessDenied on s3:GetBucketAcl',
     },
     {
       name: 'AccessDenied on ownership',
-      command: GetBucketOwnershipControlsCommand,
+      command: 'ownership',
       error: awsError('AccessDenied', 403),
       field: 'objectOwnership',
       note: 'AccessDenied on s3:GetBucketOwnershipControls',
     },
     {
       name: 'AccessDenied on BPA',
-      command: GetPublicAccessBlockCommand,
+      command: 'bpa',
       error: awsError('AccessDenied', 403),
       field: 'publicAccessBlock',
       note: 'AccessDenied on s3:GetBucketPublicAccessBlock',
     },
   ];
   test.each(cases)('$name', async (c) => {
-    s3.on(c.command).rejects(c.error);
+    const reject = {
+      policy: () => s3.on(GetBucketPolicyCommand).rejects(c.error),
+      ownership: () => s3.on(GetBucketOwnershipControlsCommand).rejects(c.error),
+      bpa: () => s3.on(GetPublicAccessBlockCommand).rejects(c.error),
+      acl: () => s3.on(GetBucketAclCommand).rejects(c.error),
+    };
+    reject[c.command]();
     const ev = await collect();
     const b = ev.buckets.b as Record<string, unknown>;
     if (c.note) {

@@ -122,7 +122,7 @@ class HeaderView {
   }
 
   /**
-   * `true`: sent; `false`: known not sent (a SigV4 request must sign every `x-amz-*` header it sends,
+   * `true`: sent (shown, or listed as signed); `false`: known not sent (a SigV4 request must sign every `x-amz-*` header it sends,
    * so a presigned URL's `X-Amz-SignedHeaders` lists them all:
    * https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html ); `undefined`: unknown.
    */
@@ -134,7 +134,8 @@ class HeaderView {
         const q = p.toLowerCase();
         return q.endsWith('*') ? signed.some((s) => s.startsWith(q.slice(0, -1))) : this.signed!.has(q);
       });
-      return anySigned ? undefined : false;
+      // Signed means sent (the value is still not shown).
+      return anySigned;
     }
     return undefined;
   }

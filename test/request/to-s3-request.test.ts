@@ -279,6 +279,34 @@ describe('toS3Request: S3 server access logs', () => {
     expect(req.s3.sseHeader).toBeNull();
   });
 
+  it('a presigned upload that signed x-amz-acl needs s3:PutObjectAcl, value unknown', () => {
+    const req = toS3Request(
+      accessLog({
+        bucket: 'drop',
+        key: 'up.bin',
+        logOperation: 'REST.PUT.OBJECT',
+        requester: 'arn:aws:iam::111122223333:user/u',
+        requestUri: 'PUT /up.bin?X-Amz-Algorithm=AWS4-HMAC-SHA256 HTTP/1.1',
+        query: {
+          'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+          'X-Amz-Date': '20261124T090000Z',
+          'X-Amz-Expires': '3600',
+          'X-Amz-SignedHeaders': 'host;x-amz-acl',
+        },
+        authType: 'QueryString',
+      }),
+    );
+    expect(only(req, 's3:PutObjectAcl').need).toBe('required');
+    // Only host and x-amz-acl were signed: no tagging header, so no tagging authorization.
+    expect(req.authorizations.map((a) => a.action)).not.toContain('s3:PutObjectTagging');
+    const put = only(req, 's3:PutObject');
+    expect(put.unknownKeys).toContain('s3:x-amz-acl');
+    expect(put.unknownKeys).not.toContain('s3:x-amz-server-side-encryption');
+    expect(req.s3.aclHeader).toBeUndefined();
+    expect(req.s3.sseHeader).toBeNull();
+    expect(put.context['s3:signatureAge']).toBe(String(14 * 60 * 1000 + 2000));
+  });
+
   it('a SigV2 presigned URL exposes its Expires epoch', () => {
     const req = toS3Request(
       accessLog({

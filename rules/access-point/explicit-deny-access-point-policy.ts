@@ -1,5 +1,11 @@
 // Rule: the access point policy denies the request, or the access point's VPC network origin refuses it.
-import { clientFix, defineRule, denyFixes, explicitDenyFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
+import {
+  clientFix,
+  defineRule,
+  denyFixes,
+  explicitDenyFindings,
+  traceOrMessage,
+} from '../../src/engine/rule-kit.js';
 import type { Finding } from '../../src/engine/rule-kit.js';
 
 type Id = 'deny' | 'denyCondition' | 'denyUnknown' | 'networkOrigin' | 'enhanced' | 'fixVpc';
@@ -20,8 +26,10 @@ export default defineRule<Id>({
       'Statement {{statement}} of the policy of access point {{policyId}} denies {{action}} on {{resource}} if {{operator}} {{key}} = {{policyValues}} matches, and the input does not show {{key}}.',
     networkOrigin:
       'Access point {{accessPoint}} only accepts requests from VPC {{vpcId}}, and this request did not come through an endpoint in that VPC; S3 reports this as an explicit deny.',
-    fixVpc: 'Send the request from inside VPC {{vpcId}} (through its S3 gateway or interface endpoint), or use an access point with Internet origin.',
-    enhanced: 'AWS reported an explicit deny in a resource-based policy for {{action}} on access point {{resource}}.',
+    fixVpc:
+      'Send the request from inside VPC {{vpcId}} (through its S3 gateway or interface endpoint), or use an access point with Internet origin.',
+    enhanced:
+      'AWS reported an explicit deny in a resource-based policy for {{action}} on access point {{resource}}.',
   },
   match(ctx) {
     const found: Finding<Id>[] = explicitDenyFindings<Id>(ctx, 'access-point-policy', {
@@ -31,7 +39,8 @@ export default defineRule<Id>({
     });
     for (const hit of ctx.blockingLayers('access-point-network-origin', 'block')) {
       const ap = ctx.request.s3.accessPointArn ?? hit.auth.request.resource;
-      const vpcId = (ctx.evidence?.accessPoints[ap]?.vpcId ?? String(hit.layer.facts?.['vpcId'] ?? '?')) || '?';
+      const vpcId =
+        (ctx.evidence?.accessPoints[ap]?.vpcId ?? String(hit.layer.facts?.['vpcId'] ?? '?')) || '?';
       found.push({
         confidence: hit.confidence,
         messageId: 'networkOrigin',

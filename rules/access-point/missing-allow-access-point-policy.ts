@@ -1,5 +1,11 @@
 // Rule: the request came through an access point whose policy does not allow it.
-import { authOf, defineRule, fixes, missingAllowFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
+import {
+  authOf,
+  defineRule,
+  fixes,
+  missingAllowFindings,
+  traceOrMessage,
+} from '../../src/engine/rule-kit.js';
 
 export default defineRule({
   id: 'access-point/missing-allow-access-point-policy',
@@ -10,14 +16,18 @@ export default defineRule({
     'https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-delegating-access.html',
   ],
   messages: {
-    missing: 'The policy of access point {{accessPoint}} does not allow {{principal}} to perform {{action}} on {{resource}}.',
+    missing:
+      'The policy of access point {{accessPoint}} does not allow {{principal}} to perform {{action}} on {{resource}}.',
     nearMiss:
       'The policy of access point {{accessPoint}} does not allow {{principal}} to perform {{action}} on {{resource}}: statement {{statement}} names the action but fails on {{failedOn}}.',
     enhanced: 'AWS reported that no resource-based policy of access point {{resource}} allows {{action}}.',
   },
   match(ctx) {
     const accessPoint = ctx.request.s3.accessPointArn ?? '?';
-    const found = missingAllowFindings(ctx, 'access-point-policy', { plain: 'missing', nearMiss: 'nearMiss' }).map((f) => ({
+    const found = missingAllowFindings(ctx, 'access-point-policy', {
+      plain: 'missing',
+      nearMiss: 'nearMiss',
+    }).map((f) => ({
       ...f,
       data: { ...f.data, accessPoint },
     }));

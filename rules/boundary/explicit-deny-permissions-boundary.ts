@@ -12,7 +12,8 @@ export default defineRule({
       'Statement {{statement}} of the permissions boundary {{policyName}} denies {{action}} on {{resource}}: its condition {{operator}} {{key}} = {{policyValues}} matched the request value {{requestValue}}.',
     denyUnknown:
       'Statement {{statement}} of the permissions boundary {{policyName}} denies {{action}} on {{resource}} if {{operator}} {{key}} = {{policyValues}} matches, and the input does not show {{key}}.',
-    enhanced: 'AWS reported an explicit deny in the permissions boundary of {{principal}} for {{action}} on {{resource}}.',
+    enhanced:
+      'AWS reported an explicit deny in the permissions boundary of {{principal}} for {{action}} on {{resource}}.',
   },
   match(ctx) {
     const found = explicitDenyFindings(ctx, 'permissions-boundary', {

@@ -1,5 +1,11 @@
 // Rule: the principal's permissions boundary does not allow the action.
-import { authOf, defineRule, fixes, missingAllowFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
+import {
+  authOf,
+  defineRule,
+  fixes,
+  missingAllowFindings,
+  traceOrMessage,
+} from '../../src/engine/rule-kit.js';
 
 export default defineRule({
   id: 'boundary/missing-allow-permissions-boundary',
@@ -14,10 +20,14 @@ export default defineRule({
       'The permissions boundary {{policyName}} of {{principal}} does not allow {{action}} on {{resource}}; a boundary caps what identity policies can grant.',
     nearMiss:
       'The permissions boundary {{policyName}} of {{principal}} does not allow {{action}} on {{resource}}: statement {{statement}} names the action but fails on {{failedOn}}.',
-    enhanced: 'AWS reported that no permissions boundary allows {{action}} on {{resource}} for {{principal}}.',
+    enhanced:
+      'AWS reported that no permissions boundary allows {{action}} on {{resource}} for {{principal}}.',
   },
   match(ctx) {
-    const found = missingAllowFindings(ctx, 'permissions-boundary', { plain: 'missing', nearMiss: 'nearMiss' });
+    const found = missingAllowFindings(ctx, 'permissions-boundary', {
+      plain: 'missing',
+      nearMiss: 'nearMiss',
+    });
     return traceOrMessage(ctx, 'missing-allow-permissions-boundary', found, 'enhanced');
   },
   suggest(f, ctx) {

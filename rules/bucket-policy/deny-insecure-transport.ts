@@ -21,7 +21,8 @@ export default defineRule({
       ctx,
       'bucket-policy',
       { plain: 'http', condition: 'http', unknown: 'maybeHttp' },
-      (_hit, stmt) => !!stmt?.conditions.some((c) => c.key.toLowerCase() === 'aws:securetransport' && c.result !== 'false'),
+      (_hit, stmt) =>
+        !!stmt?.conditions.some((c) => c.key.toLowerCase() === 'aws:securetransport' && c.result !== 'false'),
     ).map((f) => ({ ...f, condition: f.condition ?? undefined }));
   },
   suggest(_f, ctx) {

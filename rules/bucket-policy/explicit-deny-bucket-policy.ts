@@ -15,7 +15,8 @@ export default defineRule({
       'Statement {{statement}} of the bucket policy on {{policyId}} denies {{action}} on {{resource}}: its condition {{operator}} {{key}} = {{policyValues}} matched the request value {{requestValue}}.',
     denyUnknown:
       'Statement {{statement}} of the bucket policy on {{policyId}} denies {{action}} on {{resource}} if {{operator}} {{key}} = {{policyValues}} matches, and the input does not show {{key}}.',
-    enhanced: 'AWS reported an explicit deny in a resource-based policy (the bucket policy) for {{action}} on {{resource}}.',
+    enhanced:
+      'AWS reported an explicit deny in a resource-based policy (the bucket policy) for {{action}} on {{resource}}.',
   },
   match(ctx) {
     const found = explicitDenyFindings(ctx, 'bucket-policy', {

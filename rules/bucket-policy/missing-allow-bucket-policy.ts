@@ -1,5 +1,11 @@
 // Rule: a cross-account or anonymous request needs a bucket-policy (or ACL) grant, and there is none.
-import { authOf, defineRule, fixes, missingAllowFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
+import {
+  authOf,
+  defineRule,
+  fixes,
+  missingAllowFindings,
+  traceOrMessage,
+} from '../../src/engine/rule-kit.js';
 
 export default defineRule({
   id: 'bucket-policy/missing-allow-bucket-policy',
@@ -18,10 +24,12 @@ export default defineRule({
   },
   match(ctx) {
     const bucket = ctx.request.s3.bucket ?? '?';
-    const found = missingAllowFindings(ctx, 'bucket-policy', { plain: 'missing', nearMiss: 'nearMiss' }).map((f) => ({
-      ...f,
-      data: { ...f.data, bucket },
-    }));
+    const found = missingAllowFindings(ctx, 'bucket-policy', { plain: 'missing', nearMiss: 'nearMiss' }).map(
+      (f) => ({
+        ...f,
+        data: { ...f.data, bucket },
+      }),
+    );
     return traceOrMessage(ctx, 'missing-allow-bucket-policy', found, 'enhanced');
   },
   suggest(f, ctx) {
@@ -31,6 +39,10 @@ export default defineRule({
     if (!ctx.evidence || !auth || !bucket || ctx.request.principal.kind === 'anonymous') return [];
     const resource = auth.underlyingResource ?? auth.resource;
     const conditions = ap ? { StringEquals: { 's3:DataAccessPointArn': ap } } : undefined;
-    return [fixes.addResourceStatement(ctx.evidence, bucket, auth.principal, [auth.action], [resource], { conditions })];
+    return [
+      fixes.addResourceStatement(ctx.evidence, bucket, auth.principal, [auth.action], [resource], {
+        conditions,
+      }),
+    ];
   },
 });

@@ -20,7 +20,8 @@ export default defineRule({
   },
   match(ctx) {
     const code = ctx.errorCode();
-    if (code && EXPIRED.includes(code)) return [{ confidence: 'certain', messageId: 'expired', data: { errorCode: code } }];
+    if (code && EXPIRED.includes(code))
+      return [{ confidence: 'certain', messageId: 'expired', data: { errorCode: code } }];
     if (code === 'InvalidToken') return [{ confidence: 'likely', messageId: 'invalidToken' }];
     return [];
   },

@@ -14,7 +14,9 @@ export default defineRule({
       'S3 answered InvalidAccessKeyId: the access key id that signed the request does not exist in AWS (deleted, deactivated, mistyped, or from another partition), so no policy was evaluated.',
   },
   match(ctx) {
-    return ctx.errorCode() === 'InvalidAccessKeyId' ? [{ confidence: 'certain', messageId: 'invalidKey' }] : [];
+    return ctx.errorCode() === 'InvalidAccessKeyId'
+      ? [{ confidence: 'certain', messageId: 'invalidKey' }]
+      : [];
   },
   suggest() {
     return [fixes.checkAccessKey()];

@@ -66,7 +66,8 @@ export default defineRule({
         return [{ confidence: 'certain', messageId: 'expiredAt', data }];
       }
     }
-    if (/request has expired/i.test(ctx.errorMessage() ?? '')) return [{ confidence: 'certain', messageId: 'expiredMessage' }];
+    if (/request has expired/i.test(ctx.errorMessage() ?? ''))
+      return [{ confidence: 'certain', messageId: 'expiredMessage' }];
     return [];
   },
   suggest(_f, ctx) {

@@ -1,5 +1,11 @@
 // Rule: no identity policy of the principal allows the action, and the request needs one.
-import { authOf, defineRule, fixes, missingAllowFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
+import {
+  authOf,
+  defineRule,
+  fixes,
+  missingAllowFindings,
+  traceOrMessage,
+} from '../../src/engine/rule-kit.js';
 
 export default defineRule({
   id: 'identity/missing-allow-identity-policy',
@@ -14,7 +20,8 @@ export default defineRule({
       'No identity policy of {{principal}} allows {{action}} on {{resource}}, and nothing else grants it (an Allow is needed on the identity side).',
     nearMiss:
       'No identity policy of {{principal}} allows {{action}} on {{resource}}: statement {{statement}} of {{policyName}} names the action but does not match (it fails on {{failedOn}}).',
-    enhanced: 'AWS reported that no identity-based policy of {{principal}} allows {{action}} on {{resource}}.',
+    enhanced:
+      'AWS reported that no identity-based policy of {{principal}} allows {{action}} on {{resource}}.',
   },
   match(ctx) {
     const found = missingAllowFindings(
@@ -33,6 +40,10 @@ export default defineRule({
       auth.action === 's3:ListBucket' && typeof prefix === 'string' && prefix !== ''
         ? { StringLike: { 's3:prefix': `${prefix}*` } }
         : undefined;
-    return [fixes.addIdentityStatement(ctx.evidence, auth.principal, [auth.action], [auth.resource], { conditions })];
+    return [
+      fixes.addIdentityStatement(ctx.evidence, auth.principal, [auth.action], [auth.resource], {
+        conditions,
+      }),
+    ];
   },
 });

@@ -18,7 +18,11 @@ export default defineRule({
     enhanced: 'AWS reported an explicit deny in the key policy of {{resource}} for {{action}}.',
   },
   match(ctx) {
-    const found = explicitDenyFindings(ctx, 'kms-key-policy', { plain: 'deny', condition: 'denyCondition', unknown: 'denyUnknown' });
+    const found = explicitDenyFindings(ctx, 'kms-key-policy', {
+      plain: 'deny',
+      condition: 'denyCondition',
+      unknown: 'denyUnknown',
+    });
     return traceOrMessage(ctx, 'explicit-deny-kms-key-policy', found, 'enhanced');
   },
   suggest(f, ctx) {

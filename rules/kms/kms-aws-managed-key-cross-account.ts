@@ -2,7 +2,7 @@
 import { awsManagedCrossAccount, clientFix, configFix, defineRule } from '../../src/engine/rule-kit.js';
 import type { Finding } from '../../src/engine/rule-kit.js';
 
-type Id = 'managedKey' | 'managedKeyEvidence' | 'invalidKeyId' | 'fixReencrypt' | 'fixDefaultKey';
+type Id = 'managedKey' | 'invalidKeyId' | 'fixReencrypt' | 'fixDefaultKey';
 
 export default defineRule<Id>({
   id: 'kms/kms-aws-managed-key-cross-account',
@@ -15,13 +15,12 @@ export default defineRule<Id>({
   messages: {
     managedKey:
       'The object is encrypted with the AWS managed key {{resource}} of account {{keyAccount}}; its fixed key policy only lets principals of that account use it through S3, so {{principal}} can never decrypt it.',
-    managedKeyEvidence:
-      'Object {{object}} is encrypted with the AWS managed key {{resource}} of account {{keyAccount}}, which cannot be shared with {{principal}}.',
     invalidKeyId:
       'S3 answered {{errorCode}} naming the AWS managed key aws/s3: a principal from another account cannot use that key.',
     fixReencrypt:
-      'Re-encrypt the objects with a customer managed key (CopyObject in place with --sse aws:kms --sse-kms-key-id <key>) and grant {{principal}} in that key\'s policy; the aws/s3 key policy cannot be edited.',
-    fixDefaultKey: 'Make a customer managed key the default encryption of bucket {{bucket}} so new objects can be shared.',
+      "Re-encrypt the objects with a customer managed key (CopyObject in place with --sse aws:kms --sse-kms-key-id <key>) and grant {{principal}} in that key's policy; the aws/s3 key policy cannot be edited.",
+    fixDefaultKey:
+      'Make a customer managed key the default encryption of bucket {{bucket}} so new objects can be shared.',
   },
   match(ctx) {
     const out: Finding<Id>[] = [];
@@ -43,21 +42,10 @@ export default defineRule<Id>({
         });
       }
     }
-    if (out.length > 0) return out.filter((f, i) => out.findIndex((g) => g.resource === f.resource && g.action === f.action) === i);
-    // No KMS step in the trace: the object's own metadata may still name the key.
-    const { bucket, key: objectKey } = ctx.request.s3;
-    const obj = bucket && objectKey ? ctx.evidence?.buckets[bucket]?.objects?.[objectKey] : undefined;
-    if (obj?.kmsKeyId && awsManagedCrossAccount(ctx, obj.kmsKeyId)) {
-      const keyAccount = ctx.evidence?.kmsKeys[obj.kmsKeyId]?.accountId ?? obj.kmsKeyId.split(':')[4] ?? '?';
-      return [
-        {
-          confidence: 'likely',
-          messageId: 'managedKeyEvidence',
-          data: { object: `${bucket}/${objectKey}`, resource: obj.kmsKeyId, keyAccount, principal },
-          resource: obj.kmsKeyId,
-        },
-      ];
-    }
+    if (out.length > 0)
+      return out.filter(
+        (f, i) => out.findIndex((g) => g.resource === f.resource && g.action === f.action) === i,
+      );
     const code = ctx.errorCode();
     if (code === 'KMS.NotFoundException' && /aws\/s3/.test(ctx.errorMessage() ?? ''))
       return [{ confidence: 'likely', messageId: 'invalidKeyId', data: { errorCode: code } }];
@@ -65,6 +53,9 @@ export default defineRule<Id>({
   },
   suggest(_f, ctx, msg) {
     const bucket = ctx.request.s3.bucket ?? '<bucket>';
-    return [clientFix(msg('fixReencrypt', { principal: ctx.principalLabel() })), configFix(msg('fixDefaultKey', { bucket }))];
+    return [
+      clientFix(msg('fixReencrypt', { principal: ctx.principalLabel() })),
+      configFix(msg('fixDefaultKey', { bucket })),
+    ];
   },
 });

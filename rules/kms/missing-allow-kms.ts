@@ -1,5 +1,12 @@
 // Rule: the KMS key policy or the identity policy lacks the KMS action S3 needs (Decrypt / GenerateDataKey).
-import { authOf, awsManagedCrossAccount, defineRule, fixes, missingAllowFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
+import {
+  authOf,
+  awsManagedCrossAccount,
+  defineRule,
+  fixes,
+  missingAllowFindings,
+  traceOrMessage,
+} from '../../src/engine/rule-kit.js';
 import type { Finding } from '../../src/engine/rule-kit.js';
 
 type Id = 'keyPolicy' | 'identity' | 'enhanced';
@@ -17,13 +24,16 @@ export default defineRule<Id>({
     keyPolicy:
       'The object uses KMS key {{resource}}, and its key policy does not allow {{principal}} to call {{action}} (a key policy must allow, or delegate to the account, before any IAM policy counts).',
     identity:
-      'The object uses KMS key {{resource}}, and no identity policy of {{principal}} allows {{action}} on that key; S3 calls KMS with the requester\'s permissions.',
-    enhanced: 'AWS reported that {{principal}} may not call {{action}} on {{resource}}, which S3 needs to read or write the encrypted object.',
+      "The object uses KMS key {{resource}}, and no identity policy of {{principal}} allows {{action}} on that key; S3 calls KMS with the requester's permissions.",
+    enhanced:
+      'AWS reported that {{principal}} may not call {{action}} on {{resource}}, which S3 needs to read or write the encrypted object.',
   },
   match(ctx) {
     const skipManaged = (r: string) => !awsManagedCrossAccount(ctx, r);
     const found: Finding<Id>[] = [
-      ...missingAllowFindings<Id>(ctx, 'kms-key-policy', { plain: 'keyPolicy' }, (h) => skipManaged(h.auth.request.resource)),
+      ...missingAllowFindings<Id>(ctx, 'kms-key-policy', { plain: 'keyPolicy' }, (h) =>
+        skipManaged(h.auth.request.resource),
+      ),
       ...missingAllowFindings<Id>(ctx, 'kms-identity-policy', { plain: 'identity' }),
       ...missingAllowFindings<Id>(ctx, 'identity-policy', { plain: 'identity' }, (h) =>
         h.auth.request.action.toLowerCase().startsWith('kms:'),
@@ -34,8 +44,10 @@ export default defineRule<Id>({
   suggest(f, ctx) {
     const auth = authOf(f, ctx);
     if (!ctx.evidence || !auth) return [];
-    if (f.messageId === 'keyPolicy') return [fixes.addKeyPolicyStatement(ctx.evidence, auth.resource, auth.principal, [auth.action])];
-    if (f.messageId === 'identity') return [fixes.addIdentityStatement(ctx.evidence, auth.principal, [auth.action], [auth.resource])];
+    if (f.messageId === 'keyPolicy')
+      return [fixes.addKeyPolicyStatement(ctx.evidence, auth.resource, auth.principal, [auth.action])];
+    if (f.messageId === 'identity')
+      return [fixes.addIdentityStatement(ctx.evidence, auth.principal, [auth.action], [auth.resource])];
     return [];
   },
 });

@@ -18,7 +18,11 @@ export default defineRule({
     enhanced: 'AWS reported an explicit deny in a resource control policy for {{action}} on {{resource}}.',
   },
   match(ctx) {
-    const found = explicitDenyFindings(ctx, 'rcp', { plain: 'deny', condition: 'denyCondition', unknown: 'denyUnknown' });
+    const found = explicitDenyFindings(ctx, 'rcp', {
+      plain: 'deny',
+      condition: 'denyCondition',
+      unknown: 'denyUnknown',
+    });
     return traceOrMessage(ctx, 'explicit-deny-rcp', found, 'enhanced');
   },
   suggest(f, ctx) {

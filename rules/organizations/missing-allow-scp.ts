@@ -17,13 +17,16 @@ export default defineRule({
   match(ctx) {
     const found = missingAllowFindings(ctx, 'scp', { plain: 'missing' }).map((f) => {
       const hit = ctx.authorizations()[f.authorizationIndex ?? -1]?.layers.find((l) => l.layer === 'scp');
-      const level = hit?.levels?.find((l) => l.allow === 'false') ?? hit?.levels?.find((l) => l.allow === 'unknown');
+      const level =
+        hit?.levels?.find((l) => l.allow === 'false') ?? hit?.levels?.find((l) => l.allow === 'unknown');
       return { ...f, data: { ...f.data, level: level?.target ?? 'one level' } };
     });
     return traceOrMessage(ctx, 'missing-allow-scp', found, 'enhanced');
   },
   suggest(f) {
     const level = String(f.data?.['level'] ?? 'scp');
-    return [fixes.orgAdminAdvice(f.policy ?? { type: 'scp', id: level, name: `the SCPs attached at ${level}` })];
+    return [
+      fixes.orgAdminAdvice(f.policy ?? { type: 'scp', id: level, name: `the SCPs attached at ${level}` }),
+    ];
   },
 });

@@ -23,7 +23,14 @@ export default defineRule({
     const acl = ctx.request.s3.aclHeader;
     if (ownership === 'BucketOwnerEnforced' && acl && acl !== 'bucket-owner-full-control') {
       const hit = ctx.blockingLayers('object-ownership')[0];
-      return [{ confidence: hit ? hit.confidence : 'likely', messageId: 'enforced', data: { bucket, acl }, layer: 'object-ownership' }];
+      return [
+        {
+          confidence: hit ? hit.confidence : 'likely',
+          messageId: 'enforced',
+          data: { bucket, acl },
+          layer: 'object-ownership',
+        },
+      ];
     }
     return [];
   },

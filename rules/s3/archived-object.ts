@@ -12,23 +12,34 @@ export default defineRule({
   messages: {
     invalidState:
       'S3 answered InvalidObjectState: the object is in an archive storage class and has not been restored, so it cannot be read.',
-    archived: 'Object {{object}} is in storage class {{storageClass}} and is not restored ({{restore}}), so GetObject is refused.',
+    archived:
+      'Object {{object}} is in storage class {{storageClass}} and is not restored ({{restore}}), so GetObject is refused.',
   },
   match(ctx) {
     const { bucket, key } = ctx.request.s3;
     const obj = bucket && key ? ctx.evidence?.buckets[bucket]?.objects?.[key] : undefined;
     const hit = ctx.blockingLayers('object-state')[0];
-    if (obj?.storageClass && ARCHIVE_CLASSES.includes(obj.storageClass) && obj.restoreStatus !== 'restored' && (hit || ctx.errorCode() === 'InvalidObjectState'))
+    if (
+      obj?.storageClass &&
+      ARCHIVE_CLASSES.includes(obj.storageClass) &&
+      obj.restoreStatus !== 'restored' &&
+      (hit || ctx.errorCode() === 'InvalidObjectState')
+    )
       return [
         {
           confidence: hit?.confidence ?? 'certain',
           messageId: 'archived',
-          data: { object: `${bucket}/${key}`, storageClass: obj.storageClass, restore: obj.restoreStatus ?? 'no restore requested' },
+          data: {
+            object: `${bucket}/${key}`,
+            storageClass: obj.storageClass,
+            restore: obj.restoreStatus ?? 'no restore requested',
+          },
           layer: 'object-state',
           resource: ctx.primary()?.resource,
         },
       ];
-    if (ctx.errorCode() === 'InvalidObjectState') return [{ confidence: 'certain', messageId: 'invalidState' }];
+    if (ctx.errorCode() === 'InvalidObjectState')
+      return [{ confidence: 'certain', messageId: 'invalidState' }];
     return [];
   },
   suggest(_f, ctx) {

@@ -17,7 +17,8 @@ export default defineRule({
       'Block Public Access may stop {{action}} on {{resource}}: the grant is public, and the {{level}} BPA settings are not known.',
     fixNamed:
       'Keep Block Public Access on and make the grant non-public: name the consuming principals or accounts (or add an aws:SourceVpce / aws:PrincipalOrgID condition); for a website use CloudFront with origin access control.',
-    fixWrite: 'Do not send a public ACL or policy; grant named principals instead (BPA {{flag}} rejects public grants by design).',
+    fixWrite:
+      'Do not send a public ACL or policy; grant named principals instead (BPA {{flag}} rejects public grants by design).',
   },
   match(ctx) {
     return ctx.blockingLayers('block-public-access').map((hit) => {
@@ -27,7 +28,13 @@ export default defineRule({
       return {
         confidence: hit.confidence,
         messageId: hit.layer.outcome === 'unknown' ? 'maybe' : write ? 'blocked' : 'restrict',
-        data: { flag, level, action: hit.auth.request.action, resource: hit.auth.request.resource, principal: ctx.principalLabel() },
+        data: {
+          flag,
+          level,
+          action: hit.auth.request.action,
+          resource: hit.auth.request.resource,
+          principal: ctx.principalLabel(),
+        },
         action: hit.auth.request.action,
         resource: hit.auth.request.resource,
         layer: hit.layer.layer,

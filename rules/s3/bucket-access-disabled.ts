@@ -10,11 +10,14 @@ export default defineRule({
   code: 'bucket-access-disabled',
   docs: ['https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html'],
   messages: {
-    disabled: 'S3 answered {{errorCode}}: all access to this resource has been disabled by AWS, whatever the policies say.',
+    disabled:
+      'S3 answered {{errorCode}}: all access to this resource has been disabled by AWS, whatever the policies say.',
   },
   match(ctx) {
     const code = ctx.errorCode();
-    return code && DISABLED.includes(code) ? [{ confidence: 'certain', messageId: 'disabled', data: { errorCode: code } }] : [];
+    return code && DISABLED.includes(code)
+      ? [{ confidence: 'certain', messageId: 'disabled', data: { errorCode: code } }]
+      : [];
   },
   suggest(_f, ctx) {
     return [fixes.contactSupport(ctx.errorCode())];

@@ -13,10 +13,14 @@ export default defineRule<Id>({
     'https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html',
   ],
   messages: {
-    lockMessage: 'S3 answered "Access Denied because object protected by object lock": the version is under retention or a legal hold.',
-    retention: 'Object {{object}} is under {{mode}} retention until {{until}}; deleting the version or shortening retention is refused until then.',
-    legalHold: 'Object {{object}} has a legal hold (ON), which blocks deleting the version until the hold is removed.',
-    fixLegalHold: 'If authorised, remove the legal hold first (s3:PutObjectLegalHold, status OFF), then retry.',
+    lockMessage:
+      'S3 answered "Access Denied because object protected by object lock": the version is under retention or a legal hold.',
+    retention:
+      'Object {{object}} is under {{mode}} retention until {{until}}; deleting the version or shortening retention is refused until then.',
+    legalHold:
+      'Object {{object}} has a legal hold (ON), which blocks deleting the version until the hold is removed.',
+    fixLegalHold:
+      'If authorised, remove the legal hold first (s3:PutObjectLegalHold, status OFF), then retry.',
   },
   match(ctx) {
     const { bucket, key } = ctx.request.s3;
@@ -24,15 +28,35 @@ export default defineRule<Id>({
     const hit = ctx.blockingLayers('object-lock')[0];
     const object = `${bucket ?? '?'}/${key ?? '?'}`;
     const out: Finding<Id>[] = [];
-    const base = { layer: 'object-lock' as const, action: hit?.auth.request.action ?? ctx.primary()?.action, resource: hit?.auth.request.resource ?? ctx.primary()?.resource };
+    const base = {
+      layer: 'object-lock' as const,
+      action: hit?.auth.request.action ?? ctx.primary()?.action,
+      resource: hit?.auth.request.resource ?? ctx.primary()?.resource,
+    };
     const byMessage = /protected by object lock/i.test(ctx.errorMessage() ?? '');
     if (obj?.retention && (hit || byMessage)) {
-      out.push({ ...base, confidence: hit?.confidence ?? 'certain', messageId: 'retention', data: { object, mode: obj.retention.Mode, until: obj.retention.RetainUntilDate } });
+      out.push({
+        ...base,
+        confidence: hit?.confidence ?? 'certain',
+        messageId: 'retention',
+        data: { object, mode: obj.retention.Mode, until: obj.retention.RetainUntilDate },
+      });
     }
     if (obj?.legalHold === 'ON' && (hit || byMessage)) {
-      out.push({ ...base, confidence: hit?.confidence ?? 'certain', messageId: 'legalHold', data: { object } });
+      out.push({
+        ...base,
+        confidence: hit?.confidence ?? 'certain',
+        messageId: 'legalHold',
+        data: { object },
+      });
     }
-    if (out.length === 0 && (byMessage || hit)) out.push({ ...base, confidence: hit?.confidence ?? 'certain', messageId: 'lockMessage', data: { object } });
+    if (out.length === 0 && (byMessage || hit))
+      out.push({
+        ...base,
+        confidence: hit?.confidence ?? 'certain',
+        messageId: 'lockMessage',
+        data: { object },
+      });
     return out;
   },
   suggest(f, ctx, msg) {

@@ -24,7 +24,15 @@ export default defineRule({
     const hit = ctx.blockingLayers('object-state')[0];
     const status = ctx.record?.httpStatus ?? ctx.request.httpStatus;
     const confidence = hit ? hit.confidence : status === 404 ? 'possible' : 'likely';
-    return [{ confidence, messageId: 'missingKey', data: { bucket, key }, layer: 'object-state', resource: ctx.primary()?.resource }];
+    return [
+      {
+        confidence,
+        messageId: 'missingKey',
+        data: { bucket, key },
+        layer: 'object-state',
+        resource: ctx.primary()?.resource,
+      },
+    ];
   },
   suggest(_f, ctx) {
     return [fixes.checkObjectKey(ctx.request)];

@@ -11,7 +11,7 @@ export default defineRule({
   ],
   messages: {
     foreignOwner:
-      'Object {{object}} is owned by {{owner}}, not by the bucket owner {{bucketOwner}} (Object Ownership is {{ownership}}); only the object owner\'s ACL can grant {{action}} on it, whatever the bucket policy says.',
+      "Object {{object}} is owned by {{owner}}, not by the bucket owner {{bucketOwner}} (Object Ownership is {{ownership}}); only the object owner's ACL can grant {{action}} on it, whatever the bucket policy says.",
     fixWriter:
       'Have the writer copy or re-upload {{object}} with the bucket-owner-full-control ACL, and require that ACL for cross-account PutObject in the bucket policy.',
   },
@@ -26,14 +26,27 @@ export default defineRule({
     // The evaluation saw the request allowed everywhere: then ownership is not what blocked it.
     if (!hit && ctx.evaluation?.decision === 'Allowed' && ctx.evaluation.certain) return [];
     const canon = ctx.evidence?.canonicalIds ?? {};
-    const owner = canon[obj.ownerCanonicalId] ? `account ${canon[obj.ownerCanonicalId]}` : obj.ownerCanonicalId;
+    const owner = canon[obj.ownerCanonicalId]
+      ? `account ${canon[obj.ownerCanonicalId]}`
+      : obj.ownerCanonicalId;
     const bucketOwner = b.accountId ? `account ${b.accountId}` : b.ownerCanonicalId;
     const action = hit?.auth.request.action ?? ctx.primary()?.action ?? '?';
     return [
       {
-        confidence: hit ? hit.confidence : 'likely',
+        // Ownership is a fact of the evidence: when the evaluation denies, it is the certain reason.
+        confidence: hit
+          ? hit.confidence
+          : ctx.evaluation && ctx.evaluation.decision !== 'Allowed'
+            ? 'certain'
+            : 'likely',
         messageId: 'foreignOwner',
-        data: { object: `${bucket}/${key}`, owner, bucketOwner, ownership: b.objectOwnership ?? 'ObjectWriter (no ownership controls)', action },
+        data: {
+          object: `${bucket}/${key}`,
+          owner,
+          bucketOwner,
+          ownership: b.objectOwnership ?? 'ObjectWriter (no ownership controls)',
+          action,
+        },
         action,
         resource: hit?.auth.request.resource ?? ctx.primary()?.resource,
         layer: hit?.layer.layer ?? 'object-acl',

@@ -25,7 +25,17 @@ export default defineRule({
     const data = { bucket, bucketAccount: b.accountId ?? '?', principal: ctx.principalLabel() };
     const sent = ctx.request.s3.requestPayerSent;
     const confidence = hit ? hit.confidence : sent === false ? 'likely' : 'possible';
-    return [{ confidence, messageId: sent === undefined && !hit ? 'maybeNotSent' : 'notSent', data, layer: 'requester-pays', action: ctx.primary()?.action, resource: ctx.primary()?.resource }];
+    const known = sent === false || hit?.layer.outcome === 'block';
+    return [
+      {
+        confidence,
+        messageId: known ? 'notSent' : 'maybeNotSent',
+        data,
+        layer: 'requester-pays',
+        action: ctx.primary()?.action,
+        resource: ctx.primary()?.resource,
+      },
+    ];
   },
   suggest(_f, ctx) {
     return [fixes.sendRequestPayer(ctx.request)];

@@ -12,10 +12,15 @@ export default defineRule({
       'Statement {{statement}} of the session policy of {{principal}} denies {{action}} on {{resource}}: its condition {{operator}} {{key}} = {{policyValues}} matched the request value {{requestValue}}.',
     denyUnknown:
       'Statement {{statement}} of the session policy of {{principal}} denies {{action}} on {{resource}} if {{operator}} {{key}} = {{policyValues}} matches, and the input does not show {{key}}.',
-    enhanced: 'AWS reported an explicit deny in a session policy of {{principal}} for {{action}} on {{resource}}.',
+    enhanced:
+      'AWS reported an explicit deny in a session policy of {{principal}} for {{action}} on {{resource}}.',
   },
   match(ctx) {
-    const found = explicitDenyFindings(ctx, 'session-policy', { plain: 'deny', condition: 'denyCondition', unknown: 'denyUnknown' });
+    const found = explicitDenyFindings(ctx, 'session-policy', {
+      plain: 'deny',
+      condition: 'denyCondition',
+      unknown: 'denyUnknown',
+    });
     return traceOrMessage(ctx, 'explicit-deny-session-policy', found, 'enhanced');
   },
   suggest(f, ctx) {

@@ -1,5 +1,11 @@
 // Rule: the session was created with a session policy that does not allow the action.
-import { authOf, defineRule, fixes, missingAllowFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
+import {
+  authOf,
+  defineRule,
+  fixes,
+  missingAllowFindings,
+  traceOrMessage,
+} from '../../src/engine/rule-kit.js';
 
 export default defineRule({
   id: 'session/missing-allow-session-policy',

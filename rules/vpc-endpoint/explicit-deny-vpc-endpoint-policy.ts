@@ -18,7 +18,11 @@ export default defineRule({
     enhanced: 'AWS reported an explicit deny in a VPC endpoint policy for {{action}} on {{resource}}.',
   },
   match(ctx) {
-    const found = explicitDenyFindings(ctx, 'vpc-endpoint-policy', { plain: 'deny', condition: 'denyCondition', unknown: 'denyUnknown' });
+    const found = explicitDenyFindings(ctx, 'vpc-endpoint-policy', {
+      plain: 'deny',
+      condition: 'denyCondition',
+      unknown: 'denyUnknown',
+    });
     return traceOrMessage(ctx, 'explicit-deny-vpc-endpoint-policy', found, 'enhanced');
   },
   suggest(f, ctx) {

@@ -1,5 +1,11 @@
 // Rule: the request went through a VPC endpoint whose policy does not allow it.
-import { authOf, defineRule, fixes, missingAllowFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
+import {
+  authOf,
+  defineRule,
+  fixes,
+  missingAllowFindings,
+  traceOrMessage,
+} from '../../src/engine/rule-kit.js';
 
 export default defineRule({
   id: 'vpc-endpoint/missing-allow-vpc-endpoint-policy',
@@ -10,13 +16,17 @@ export default defineRule({
     'https://docs.aws.amazon.com/AmazonS3/latest/userguide/privatelink-interface-endpoints.html',
   ],
   messages: {
-    missing: 'The policy of VPC endpoint {{policyId}} does not allow {{action}} on {{resource}}, and every request through the endpoint needs its Allow.',
+    missing:
+      'The policy of VPC endpoint {{policyId}} does not allow {{action}} on {{resource}}, and every request through the endpoint needs its Allow.',
     nearMiss:
       'The policy of VPC endpoint {{policyId}} does not allow {{action}} on {{resource}}: statement {{statement}} names the action but fails on {{failedOn}} (often a list of allowed buckets without this one).',
     enhanced: 'AWS reported that no VPC endpoint policy allows {{action}} on {{resource}}.',
   },
   match(ctx) {
-    const found = missingAllowFindings(ctx, 'vpc-endpoint-policy', { plain: 'missing', nearMiss: 'nearMiss' });
+    const found = missingAllowFindings(ctx, 'vpc-endpoint-policy', {
+      plain: 'missing',
+      nearMiss: 'nearMiss',
+    });
     return traceOrMessage(ctx, 'missing-allow-vpc-endpoint-policy', found, 'enhanced');
   },
   suggest(f, ctx) {

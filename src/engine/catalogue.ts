@@ -35,9 +35,12 @@ export function renderRuleDoc(rule: Rule, body = ruleDocBody(rule)): string {
   const lines = [ruleDocHeader(rule)];
   if (body) lines.push(body, '');
   lines.push('## Messages', '');
-  for (const [id, text] of Object.entries(rule.messages as Record<string, string>)) lines.push(`- \`${id}\`: ${text}`);
-  lines.push('', '## AWS documentation', '');
-  for (const url of rule.docs) lines.push(`- ${url}`);
+  for (const [id, text] of Object.entries(rule.messages as Record<string, string>))
+    lines.push(`- \`${id}\`: ${text}`);
+  if (!body.includes('## AWS documentation')) {
+    lines.push('', '## AWS documentation', '');
+    for (const url of rule.docs) lines.push(`- ${url}`);
+  }
   return lines.join('\n') + '\n';
 }
 
@@ -47,7 +50,7 @@ export function renderCatalogue(rules: readonly Rule[]): string {
   const out: string[] = [
     '# Rule catalogue',
     '',
-    '<!-- Generated from the rules\' metadata by renderCatalogue() (src/engine/catalogue.ts).',
+    "<!-- Generated from the rules' metadata by renderCatalogue() (src/engine/catalogue.ts).",
     '     Do not edit: run `UPDATE_RULE_DOCS=1 npx vitest run test/engine/catalogue.test.ts`. -->',
     '',
     `s3doctor has ${sorted.length} rules covering ${new Set(sorted.map((r) => r.code)).size} cause codes. ` +
@@ -59,9 +62,15 @@ export function renderCatalogue(rules: readonly Rule[]): string {
     '',
   ];
   for (const r of sorted) {
-    out.push(`## ${r.id}`, '', `**${r.title}** (cause code \`${r.code}\`; [documentation](../rules/${r.id}.md))`, '');
+    out.push(
+      `## ${r.id}`,
+      '',
+      `**${r.title}** (cause code \`${r.code}\`; [documentation](../rules/${r.id}.md))`,
+      '',
+    );
     out.push('Messages:', '');
-    for (const [id, text] of Object.entries(r.messages as Record<string, string>)) out.push(`- \`${id}\`: ${text}`);
+    for (const [id, text] of Object.entries(r.messages as Record<string, string>))
+      out.push(`- \`${id}\`: ${text}`);
     out.push('', 'AWS documentation:', '');
     for (const url of r.docs) out.push(`- ${url}`);
     out.push('');

@@ -37,7 +37,8 @@ export interface DiagnoseOptions extends RunOptions {
 /** Hints the evidence gives the request builder: canonical ids and bucket owners. */
 function hintsFrom(evidence: Evidence | undefined, extra: RequestHints | undefined): RequestHints {
   const bucketAccounts: Record<string, string> = {};
-  for (const [name, b] of Object.entries(evidence?.buckets ?? {})) if (b.accountId) bucketAccounts[name] = b.accountId;
+  for (const [name, b] of Object.entries(evidence?.buckets ?? {}))
+    if (b.accountId) bucketAccounts[name] = b.accountId;
   return {
     canonicalIds: { ...(evidence?.canonicalIds ?? {}), ...(extra?.canonicalIds ?? {}) },
     bucketAccounts: { ...bucketAccounts, ...(extra?.bucketAccounts ?? {}) },
@@ -49,7 +50,11 @@ function hintsFrom(evidence: Evidence | undefined, extra: RequestHints | undefin
  * credential and signing errors (`certain`), the layer an enhanced AccessDenied message names
  * (`likely`), S3 errors that name their cause; plus the evidence paths that would decide.
  */
-export function diagnose(record: LogRecord, evidence: Evidence | undefined, opts: DiagnoseOptions = {}): Result {
+export function diagnose(
+  record: LogRecord,
+  evidence: Evidence | undefined,
+  opts: DiagnoseOptions = {},
+): Result {
   const request = toS3Request(record, hintsFrom(evidence, opts.hints));
   return build(record, request, evidence, opts);
 }
@@ -59,14 +64,29 @@ export function diagnoseRequest(req: S3Request, evidence?: Evidence, opts: Diagn
   return build(undefined, req, evidence, opts);
 }
 
-function build(record: LogRecord | undefined, request: S3Request, evidence: Evidence | undefined, opts: DiagnoseOptions): Result {
+function build(
+  record: LogRecord | undefined,
+  request: S3Request,
+  evidence: Evidence | undefined,
+  opts: DiagnoseOptions,
+): Result {
   const evaluation: Evaluation | undefined = evidence ? evaluateRequest(request, evidence) : undefined;
-  const ctx = makeContext({ record, request, evidence, evaluation, principalLabel: principalLabel(request.principal) });
+  const ctx = makeContext({
+    record,
+    request,
+    evidence,
+    evaluation,
+    principalLabel: principalLabel(request.principal),
+  });
   const causes = runRules(ctx, opts.rules ?? allRules(), opts);
   const named = record ? enhancedCauseCode(record) : undefined;
   const decision = decide(causes, evaluation, record);
   const authFailed = causes.some((c) => AUTH_CODES.includes(c.code) && c.confidence === 'certain');
-  const unknowns: Unknown[] = authFailed ? [] : evaluation ? evaluation.unknowns : logsOnlyUnknowns(request, named);
+  const unknowns: Unknown[] = authFailed
+    ? []
+    : evaluation
+      ? evaluation.unknowns
+      : logsOnlyUnknowns(request, named);
   const provedByError = causes.some((c) => c.confidence === 'certain' && !c.policy);
   const reproduced = evaluation
     ? evaluation.decision !== 'Allowed' || provedByError
@@ -80,12 +100,17 @@ function build(record: LogRecord | undefined, request: S3Request, evidence: Evid
     unknowns,
     evidence: evidence ? (opts.evidenceKind ?? 'snapshot') : 'none',
   };
-  if (!reproduced) result.notReproducedBecause = notReproducedReasons({ record, request, evidence, evaluation, named });
+  if (!reproduced)
+    result.notReproducedBecause = notReproducedReasons({ record, request, evidence, evaluation, named });
   return result;
 }
 
 /** The contract decision. */
-function decide(causes: Cause[], evaluation: Evaluation | undefined, record: LogRecord | undefined): Decision {
+function decide(
+  causes: Cause[],
+  evaluation: Evaluation | undefined,
+  record: LogRecord | undefined,
+): Decision {
   const top = causes.find((c) => c.confidence !== 'possible');
   if (top && AUTH_CODES.includes(top.code)) return 'NotAuthenticated';
   if (evaluation) {
@@ -96,7 +121,8 @@ function decide(causes: Cause[], evaluation: Evaluation | undefined, record: Log
     return 'Allowed';
   }
   if (record?.enhanced?.kind === 'explicit-deny') return 'ExplicitDeny';
-  if (causes.some((c) => c.code.startsWith('explicit-deny-') && c.confidence !== 'possible')) return 'ExplicitDeny';
+  if (causes.some((c) => c.code.startsWith('explicit-deny-') && c.confidence !== 'possible'))
+    return 'ExplicitDeny';
   return 'ImplicitDeny';
 }
 
@@ -127,7 +153,10 @@ function resultRequest(req: S3Request, record: LogRecord | undefined): ResultReq
  * `certain` or `likely`, or the request is allowed.
  */
 export function explains(result: Result): boolean {
-  return result.decision === 'Allowed' || result.causes.some((c) => c.confidence === 'certain' || c.confidence === 'likely');
+  return (
+    result.decision === 'Allowed' ||
+    result.causes.some((c) => c.confidence === 'certain' || c.confidence === 'likely')
+  );
 }
 
 /** The cause codes of a result, in rank order (for summaries and tests). */

@@ -23,7 +23,9 @@ function resourceBased(resource: string, kind: Kind): CauseCode {
   if (resource.startsWith('arn:aws:kms:') || /^arn:aws[\w-]*:kms:/.test(resource))
     return kind === 'explicit-deny' ? 'explicit-deny-kms-key-policy' : 'missing-allow-kms';
   if (/:accesspoint\//.test(resource))
-    return kind === 'explicit-deny' ? 'explicit-deny-access-point-policy' : 'missing-allow-access-point-policy';
+    return kind === 'explicit-deny'
+      ? 'explicit-deny-access-point-policy'
+      : 'missing-allow-access-point-policy';
   return kind === 'explicit-deny' ? 'explicit-deny-bucket-policy' : 'missing-allow-bucket-policy';
 }
 
@@ -38,6 +40,7 @@ export function enhancedCauseCode(record: LogRecord): CauseCode | undefined {
   if (!entry) return undefined;
   if (entry === 'resource-based') return resourceBased(e.resource, e.kind);
   const isKms = e.action.toLowerCase().startsWith('kms:');
-  if (isKms && e.kind === 'missing-allow' && entry[1] === 'missing-allow-identity-policy') return 'missing-allow-kms';
+  if (isKms && e.kind === 'missing-allow' && entry[1] === 'missing-allow-identity-policy')
+    return 'missing-allow-kms';
   return e.kind === 'explicit-deny' ? entry[0] : entry[1];
 }

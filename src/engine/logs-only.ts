@@ -27,8 +27,15 @@ export function logsOnlyUnknowns(req: S3Request, named?: CauseCode): Unknown[] {
   const crossOrUnknown = p.kind === 'anonymous' || !account || !bucketAccount || account !== bucketAccount;
 
   if (id) {
-    add(`principals.${id}.policies`, ['explicit-deny-identity-policy', 'missing-allow-identity-policy', 'missing-allow-kms']);
-    add(`principals.${id}.permissionsBoundary`, ['explicit-deny-permissions-boundary', 'missing-allow-permissions-boundary']);
+    add(`principals.${id}.policies`, [
+      'explicit-deny-identity-policy',
+      'missing-allow-identity-policy',
+      'missing-allow-kms',
+    ]);
+    add(`principals.${id}.permissionsBoundary`, [
+      'explicit-deny-permissions-boundary',
+      'missing-allow-permissions-boundary',
+    ]);
   }
   if (p.kind === 'role-session' || p.kind === 'federated-user')
     add(`sessions.${p.arn}.sessionPolicy`, ['explicit-deny-session-policy', 'missing-allow-session-policy']);
@@ -36,9 +43,16 @@ export function logsOnlyUnknowns(req: S3Request, named?: CauseCode): Unknown[] {
     add(`accounts.${account}.serviceControlPolicies`, ['explicit-deny-scp', 'missing-allow-scp']);
   if (bucketAccount) add(`accounts.${bucketAccount}.resourceControlPolicies`, ['explicit-deny-rcp']);
   const vpce = primary?.context['aws:SourceVpce'];
-  if (typeof vpce === 'string') add(`vpcEndpoints.${vpce}.policy`, ['explicit-deny-vpc-endpoint-policy', 'missing-allow-vpc-endpoint-policy']);
+  if (typeof vpce === 'string')
+    add(`vpcEndpoints.${vpce}.policy`, [
+      'explicit-deny-vpc-endpoint-policy',
+      'missing-allow-vpc-endpoint-policy',
+    ]);
   if (accessPointArn)
-    add(`accessPoints.${accessPointArn}.policy`, ['explicit-deny-access-point-policy', 'missing-allow-access-point-policy']);
+    add(`accessPoints.${accessPointArn}.policy`, [
+      'explicit-deny-access-point-policy',
+      'missing-allow-access-point-policy',
+    ]);
   if (bucket) {
     add(`buckets.${bucket}.policy`, ['explicit-deny-bucket-policy', 'missing-allow-bucket-policy']);
     if (crossOrUnknown) {

@@ -18,7 +18,9 @@ export function allRules(): readonly Rule[] {
 
 /** The catalogue: id, code and title of each rule, ordered by id. */
 export function listRules(): RuleSummary[] {
-  return [...RULES].sort((a, b) => a.id.localeCompare(b.id)).map((r) => ({ id: r.id, code: r.code, title: r.title }));
+  return [...RULES]
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map((r) => ({ id: r.id, code: r.code, title: r.title }));
 }
 
 /** One rule by id (undefined when there is none). */

@@ -280,7 +280,10 @@ export function statementLabel(ref: PolicyRef | undefined): string {
 }
 
 /** The condition that decided a statement: the first that matched (Deny) or failed (Allow). */
-export function decidingCondition(stmt: StatementTrace | undefined, want: 'true' | 'false'): ConditionRef | undefined {
+export function decidingCondition(
+  stmt: StatementTrace | undefined,
+  want: 'true' | 'false' | 'unknown',
+): ConditionRef | undefined {
   if (!stmt) return undefined;
   const c: ConditionTrace | undefined =
     stmt.conditions.find((x) => x.result === want) ?? stmt.conditions.find((x) => x.result === 'unknown');
@@ -300,7 +303,9 @@ export function showValue(v: ContextValue | undefined): string {
 export function nearMiss(layer: LayerResult): StatementTrace | undefined {
   return layer.policies
     .flatMap((p) => p.statements)
-    .find((s) => s.effect === 'Allow' && s.matched === 'false' && s.action.matched && s.failedOn !== 'action');
+    .find(
+      (s) => s.effect === 'Allow' && s.matched === 'false' && s.action.matched && s.failedOn !== 'action',
+    );
 }
 
 /**
@@ -318,7 +323,8 @@ export function explicitDenyFindings<M extends string>(
     const stmt = ctx.firstMatchingStatement(hit.layer, 'Deny');
     if (filter && !filter(hit, stmt)) continue;
     const certainMatch = stmt?.matched === 'true';
-    const cond = decidingCondition(stmt, 'true');
+    // A statement that only may match is decided by its unknown condition.
+    const cond = decidingCondition(stmt, certainMatch ? 'true' : 'unknown');
     const confidence = certainMatch ? hit.confidence : lower(hit.confidence, 'possible');
     const messageId = !certainMatch && cond ? ids.unknown : cond ? ids.condition : ids.plain;
     out.push({
@@ -423,7 +429,11 @@ export function accountOf(p: Principal): string | undefined {
 }
 
 /** A finding from an enhanced AccessDenied message (no evidence needed): `likely`. */
-export function enhancedFinding<M extends string>(ctx: RuleContext, code: CauseCode, messageId: M): Finding<M>[] {
+export function enhancedFinding<M extends string>(
+  ctx: RuleContext,
+  code: CauseCode,
+  messageId: M,
+): Finding<M>[] {
   const e = ctx.record?.enhanced;
   if (!e || ctx.enhancedCode() !== code) return [];
   return [
@@ -466,7 +476,8 @@ export function traceOrMessage<M extends string>(
  */
 export function awsManagedCrossAccount(ctx: RuleContext, keyArn: string): boolean {
   const key = ctx.evidence?.kmsKeys[keyArn];
-  const managed = key?.keyManager === 'AWS' || !!key?.aliases?.includes('alias/aws/s3') || /alias\/aws\/s3$/.test(keyArn);
+  const managed =
+    key?.keyManager === 'AWS' || !!key?.aliases?.includes('alias/aws/s3') || /alias\/aws\/s3$/.test(keyArn);
   if (!managed) return false;
   const keyAccount = key?.accountId ?? keyArn.split(':')[4];
   const caller = accountOf(ctx.request.principal);
@@ -495,5 +506,7 @@ export function denyFixes(f: Finding, ctx: RuleContext): Fix[] {
   if (!doc) return [];
   const auth = authOf(f, ctx);
   const arn = auth ? fixes.resourcePrincipalArn(auth.principal, ctx.evidence) : undefined;
-  return [fixes.exemptPrincipalFromDeny(ref, doc, ref.statementIndex, arn ?? principalText(ctx.request.principal))];
+  return [
+    fixes.exemptPrincipalFromDeny(ref, doc, ref.statementIndex, arn ?? principalText(ctx.request.principal)),
+  ];
 }

@@ -26,7 +26,15 @@ export interface RunOptions {
 /** Same statement, same authorization, same code: one cause. */
 function dedupeKey(r: Ranked): string {
   const p = r.finding.policy;
-  return [r.code, p?.type, p?.id, p?.statementIndex, r.finding.action, r.finding.resource, r.finding.layer].join('|');
+  return [
+    r.code,
+    p?.type,
+    p?.id,
+    p?.statementIndex,
+    r.finding.action,
+    r.finding.resource,
+    r.finding.layer,
+  ].join('|');
 }
 
 /** Keeps the more specialised rule, then the more certain finding. */
@@ -66,9 +74,7 @@ export function collectFindings(ctx: RuleContext, rules: readonly Rule[]): Ranke
   // A request that failed authentication was never authorized: other causes do not apply.
   const authFailed = all.some((r) => AUTH_CODES.includes(r.code) && r.finding.confidence === 'certain');
   if (authFailed) all = all.filter((r) => AUTH_CODES.includes(r.code));
-  return all.sort((a, b) =>
-    compareCauses({ code: a.code, ...a.finding }, { code: b.code, ...b.finding }),
-  );
+  return all.sort((a, b) => compareCauses({ code: a.code, ...a.finding }, { code: b.code, ...b.finding }));
 }
 
 /** Runs the rules and returns the causes, most likely first, each with its fixes. */
@@ -97,7 +103,8 @@ export function runRules(ctx: RuleContext, rules: readonly Rule[], opts: RunOpti
 /** The rule's fix drafts, verified against the evidence where they change something. */
 function fixesFor(r: Ranked, ctx: RuleContext, blocking: CauseCode[], opts: RunOptions): Fix[] {
   if (!r.rule.suggest) return [];
-  const msg = (id: string, data?: Finding['data']) => fillMessage((r.rule.messages as Record<string, string>)[id] ?? id, data);
+  const msg = (id: string, data?: Finding['data']) =>
+    fillMessage((r.rule.messages as Record<string, string>)[id] ?? id, data);
   let drafts: Fix[];
   try {
     drafts = r.rule.suggest(r.finding, ctx, msg);
@@ -108,7 +115,8 @@ function fixesFor(r: Ranked, ctx: RuleContext, blocking: CauseCode[], opts: RunO
   }
   const { evidence } = ctx;
   return drafts.map((fix) => {
-    const changes = fix.patch !== undefined || (fix.additionalPatches?.length ?? 0) > 0 || fix.requestChange !== undefined;
+    const changes =
+      fix.patch !== undefined || (fix.additionalPatches?.length ?? 0) > 0 || fix.requestChange !== undefined;
     if (!evidence || !changes) return fix;
     return verifyFix(fix, ctx.request, evidence, blocking, { skipBlastRadius: opts.skipBlastRadius });
   });

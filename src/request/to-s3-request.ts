@@ -310,6 +310,7 @@ export function toS3Request(record: LogRecord, hints: RequestHints = {}): S3Requ
     (host && host.partition !== 'aws' ? host.partition : undefined) ??
     (region ? partitionForRegion(region) : undefined) ??
     arnPartition(enhanced?.resource) ??
+    arnPartition(rawRequester) ??
     'aws';
 
   // ---- Operation ------------------------------------------------------------------------------------
@@ -429,11 +430,14 @@ export function toS3Request(record: LogRecord, hints: RequestHints = {}): S3Requ
       const raw = hv.get('x-amz-copy-source');
       const src = raw ? parseCopySource(raw) : undefined;
       if (src) {
-        copySource = {
-          bucket: src.bucket,
-          key: src.key,
-          ...(src.versionId ? { versionId: src.versionId } : {}),
-        };
+        // Through an access point the source bucket is not named: no bucket facts to give then.
+        if (!src.accessPoint) {
+          copySource = {
+            bucket: src.bucket,
+            key: src.key,
+            ...(src.versionId ? { versionId: src.versionId } : {}),
+          };
+        }
         const srcArn = src.accessPoint
           ? accessPointObjectArn(src.accessPoint, src.key)
           : objectArn(src.bucket, src.key, partition);

@@ -531,6 +531,18 @@ describe('toS3Request: S3 server access logs', () => {
     expect(req.s3.region).toBe('cn-north-1');
   });
 
+  it('without host or region, the requester ARN gives the partition', () => {
+    const req = toS3Request({
+      input: { source: 'old.log' },
+      format: 's3-access-log',
+      bucket: 'b',
+      key: 'k',
+      logOperation: 'REST.GET.OBJECT',
+      requester: 'arn:aws-us-gov:iam::111122223333:user/u',
+    });
+    expect(only(req, 's3:GetObject').resource).toBe('arn:aws-us-gov:s3:::b/k');
+  });
+
   it('an interface endpoint host reveals aws:SourceVpce', () => {
     const req = toS3Request(
       accessLog({
@@ -718,6 +730,28 @@ describe('toS3Request: CloudTrail', () => {
       key: 'reports/2026 q3.csv',
       versionId: 'abc123',
     });
+  });
+
+  it('CopyObject from an access point source authorizes the access-point object ARN', () => {
+    const req = toS3Request(
+      cloudTrail({
+        apiName: 'CopyObject',
+        requester: 'arn:aws:iam::111122223333:user/alice',
+        bucket: 'dest',
+        key: 'k2',
+        headers: {
+          'x-amz-copy-source':
+            'arn%3Aaws%3As3%3Aus-east-1%3A999988887777%3Aaccesspoint%2Fsrc-ap%2Fobject%2Fk1',
+          'x-amz-tagging-directive': 'REPLACE',
+        },
+      }),
+    );
+    const src = only(req, 's3:GetObject');
+    expect(src.resource).toBe('arn:aws:s3:us-east-1:999988887777:accesspoint/src-ap/object/k1');
+    expect(src.resourceAccount).toBe('999988887777');
+    expect(req.s3.copySource).toBeUndefined();
+    // REPLACE: tags are not copied from the source.
+    expect(req.authorizations.map((a) => a.action)).not.toContain('s3:GetObjectTagging');
   });
 
   it('DeleteObjects with listed keys: one authorization per key', () => {

@@ -20,8 +20,16 @@ function applyIdentity(ev: Evidence, patch: PolicyPatch): void {
   if (principal) {
     // Unknown identity policies stay unknown: one added document does not make the rest known.
     if (!principal.policies) return;
-    const existing = principal.policies.find((p) => p.kind === 'inline' && p.name === name);
-    if (existing) existing.document = doc;
+    const existing =
+      principal.policies.find((p) => p.kind === 'inline' && p.name === name) ??
+      principal.policies.find((p) => p.kind === 'group-inline' && p.name === name);
+    if (existing?.kind === 'group-inline') {
+      // A group's inline policy applies to every member: replace it wherever that group appears.
+      for (const other of Object.values(ev.principals))
+        for (const pol of other.policies ?? [])
+          if (pol.kind === 'group-inline' && pol.group === existing.group && pol.name === name)
+            pol.document = structuredClone(doc);
+    } else if (existing) existing.document = doc;
     else
       principal.policies.push({
         name: name ?? 's3doctor',

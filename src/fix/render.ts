@@ -43,7 +43,8 @@ export function patchFileName(patch: PolicyPatch): string {
   switch (type) {
     case 'identity-policy': {
       const kind = /:role\//.test(id) ? 'role' : /:user\//.test(id) ? 'user' : 'policy';
-      target = `${kind}-${iamName(id)}${name ? `-${name}` : ''}`;
+      target =
+        kind === 'policy' ? `policy-${iamName(id)}` : `${kind}-${iamName(id)}${name ? `-${name}` : ''}`;
       break;
     }
     case 'bucket-policy':

@@ -326,6 +326,46 @@ describe('verifyFix: denies', () => {
     });
   });
 
+  it('exempting the role from a shared managed policy Deny, using the reference the engine reports', () => {
+    const ev = fixture('same-account');
+    const role = ev.principals['arn:aws:iam::111122223333:role/app'];
+    role?.policies?.push({
+      name: 'DataGuard',
+      arn: 'arn:aws:iam::111122223333:policy/DataGuard',
+      kind: 'managed',
+      document: {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports-bucket/2026/*' },
+          { Sid: 'NoQ3', Effect: 'Deny', Action: 's3:GetObject', Resource: OBJ },
+        ],
+      },
+    });
+    const req = getReport();
+    const e = evaluateRequest(req, ev);
+    expect(causeCodesOf(e)).toEqual(['explicit-deny-identity-policy']);
+    const layer = e.authorizations[0]?.layers.find((l) => l.layer === 'identity-policy');
+    const denying = layer?.policies.find((p) => p.explicitDeny === 'true');
+    const idx = denying?.statements.findIndex((st) => st.effect === 'Deny' && st.matched === 'true') ?? -1;
+    expect(denying?.policy.id).toBe('arn:aws:iam::111122223333:policy/DataGuard');
+    const doc = role?.policies?.[1]?.document as PolicyDocument;
+    const fix = verifyFix(
+      exemptPrincipalFromDeny(
+        denying?.policy ?? { type: 'identity-policy', id: '' },
+        doc,
+        idx,
+        'arn:aws:iam::111122223333:role/app',
+      ),
+      req,
+      ev,
+      ['explicit-deny-identity-policy'],
+    );
+    expect(fix.verified).toBe(true);
+    expect(fix.commands).toEqual([
+      'aws iam create-policy-version --policy-arn arn:aws:iam::111122223333:policy/DataGuard --policy-document file://s3doctor-patch-policy-DataGuard.json --set-as-default',
+    ]);
+  });
+
   it('an HTTP request against a TLS deny: HTTPS advice, verified by re-evaluating the request over TLS', () => {
     const ev = fixture('bucket-deny');
     const doc = ev.buckets['reports-bucket']?.policy as PolicyDocument;

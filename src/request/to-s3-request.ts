@@ -326,6 +326,9 @@ export function toS3Request(record: LogRecord, hints: RequestHints = {}): S3Requ
     ...(iamAction ? { iamAction } : {}),
   });
   if (!spec) missing.add('operation');
+  // S3 Control access point calls name the access point by name + account.
+  if (spec?.resource === 'access-point' && !accessPoint)
+    accessPoint = controlAccessPoint(record, q, region, partition);
 
   // ---- Version, owner accounts -------------------------------------------------------------------
   const versionId = record.versionId ?? record.query?.['versionId'];
@@ -343,8 +346,7 @@ export function toS3Request(record: LogRecord, hints: RequestHints = {}): S3Requ
   ): { resource: string; underlying?: string; account?: string } | undefined => {
     if (form === '*') return { resource: '*' };
     if (form === 'access-point') {
-      const ap = accessPoint ?? controlAccessPoint(record, q, region, partition);
-      return ap ? { resource: ap.arn, account: ap.account } : undefined;
+      return accessPoint ? { resource: accessPoint.arn, account: accessPoint.account } : undefined;
     }
     if (form === 'object') {
       if (k === undefined || k === '') return undefined;

@@ -754,6 +754,23 @@ describe('toS3Request: CloudTrail', () => {
     expect(req.authorizations.map((a) => a.action)).not.toContain('s3:GetObjectTagging');
   });
 
+  it('an S3 Control access point call is authorized on the access point ARN', () => {
+    const req = toS3Request(
+      cloudTrail({
+        apiName: 'GetAccessPointPolicy',
+        requester: 'arn:aws:iam::111122223333:user/alice',
+        hostHeader: '111122223333.s3-control.us-east-1.amazonaws.com',
+        query: { name: 'reports-ap' },
+      }),
+    );
+    const a = only(req, 's3:GetAccessPointPolicy');
+    expect(a.resource).toBe('arn:aws:s3:us-east-1:111122223333:accesspoint/reports-ap');
+    expect(a.resourceAccount).toBe('111122223333');
+    expect(a.context['s3:DataAccessPointArn']).toBe(
+      'arn:aws:s3:us-east-1:111122223333:accesspoint/reports-ap',
+    );
+  });
+
   it('DeleteObjects with listed keys: one authorization per key', () => {
     const req = toS3Request(
       cloudTrail({

@@ -89,6 +89,8 @@ export interface ResourceCheck {
   allows: ResourceAllows;
   /** Atoms every grant from this policy also needs (Block Public Access, object ownership). */
   policyExtra: Atom[];
+  /** The policy cannot grant here (object owned by another account): only the ACL can. */
+  noPolicy?: boolean;
   acl?: {
     layer: Extract<LayerName, 'bucket-acl' | 'object-acl'>;
     grant: AclGrant;
@@ -130,6 +132,17 @@ export function checkDnf(check: ResourceCheck, ids: IdentityAtoms, pc: Principal
       ]
     : undefined;
   const terms: Dnf = [];
+  if (check.noPolicy) {
+    // Only the ACL can grant (an object owned by another account).
+    if (pc === 'anonymous' || pc === 'service') return aclPublic ? [aclPublic] : [];
+    if (pc === 'root' && same) return [[atom('identity-policy', T)]];
+    const idOnly = [ids.id, ids.pb, ids.sp];
+    if (same) return [idOnly, ...(aclPublic ? [aclPublic] : [])];
+    return [
+      ...(aclAccount ? [[...idOnly, ...aclAccount]] : []),
+      ...(aclPublic ? [[...idOnly, ...aclPublic]] : []),
+    ];
+  }
   if (pc === 'anonymous' || pc === 'service') {
     terms.push(pol(a.direct, a.directRef));
     if (aclPublic) terms.push(aclPublic);
@@ -234,6 +247,15 @@ export function evaluateAuthorization(az0: AuthzRequest, opts: ChainOptions): Au
       : {}),
     objectTags: target?.objectEv?.tags,
     objectTagsApply: target?.objectEv?.exists === true,
+    ...(target?.apArn
+      ? {
+          accessPoint: {
+            arn: target.apArn,
+            account: target.apAccount,
+            networkOrigin: target.ap?.networkOrigin,
+          },
+        }
+      : {}),
   });
   const pc = classOf(rp);
   const works: LayerWork[] = [];
@@ -471,6 +493,7 @@ function s3Chain(
         ownerPath: `${t.objectPath}.ownerCanonicalId`,
         allows: { direct: F, role: F, account: F },
         policyExtra: [],
+        noPolicy: true,
       };
       const objGrant = bucketCheck.acl?.grant ?? { public: F, account: F, grantees: [] };
       foreign.acl = {

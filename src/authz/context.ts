@@ -103,6 +103,8 @@ export interface ResourceFacts {
   objectTags?: Record<string, string> | undefined;
   /** The object is known to exist, so `s3:ExistingObjectTag/*` applies. */
   objectTagsApply?: boolean;
+  /** The request goes through this access point (fills `s3:DataAccessPoint*`). */
+  accessPoint?: { arn: string; account?: string | undefined; networkOrigin?: string | undefined };
 }
 
 function lowerHas(obj: Record<string, ContextValue>, key: string): boolean {
@@ -169,6 +171,12 @@ export function enrichContext(
     if (az.action.toLowerCase().startsWith('s3:')) set('s3:ResourceAccount', res.account);
     const rorg = ev.accounts[res.account]?.organizationId;
     if (rorg) set('aws:ResourceOrgID', rorg);
+  }
+  if (res.accessPoint) {
+    set('s3:DataAccessPointArn', res.accessPoint.arn);
+    set('s3:DataAccessPointAccount', res.accessPoint.account);
+    if (res.accessPoint.networkOrigin) set('s3:AccessPointNetworkOrigin', res.accessPoint.networkOrigin);
+    else if (!lowerHas(context, 's3:AccessPointNetworkOrigin')) unknown.add('s3:AccessPointNetworkOrigin');
   }
   if (res.objectTagsApply && res.objectTags) {
     for (const [k, v] of Object.entries(res.objectTags)) set(`s3:ExistingObjectTag/${k}`, v);

@@ -356,10 +356,10 @@ export function evaluateKmsAuthorization(
     if (kind === 'service' || (kind === 'root' && same)) return [[kp(a.direct, a.directRef)]];
     if (same) {
       return [
-        [kp(a.direct, a.directRef)],
-        [kp(a.role, a.roleRef), pb, sp],
         // Root delegation ("Enable IAM User Permissions"): IAM policies in the key's account can grant.
-        [kp(a.account, a.accountRef), id, pb, sp],
+        [id, pb, sp, kp(a.account, a.accountRef)],
+        [kp(a.role, a.roleRef), pb, sp],
+        [kp(a.direct, a.directRef)],
       ];
     }
     return [

@@ -130,8 +130,16 @@ export function finish(
         );
       r.possible = [...possible];
     } else if (w.applies === F) r.outcome = 'not-applicable';
-    if (r.outcome === 'unknown' && w.missing.length > 0) r.missingEvidence = [...new Set(w.missing)];
-    else if (r.outcome === 'unknown') r.missingEvidence = [];
+    if (r.outcome === 'unknown') {
+      // Unknown context keys that left a statement undecided count as missing evidence too.
+      const keys: string[] = [];
+      for (const pe of w.policies)
+        for (const st of pe.statements)
+          if (st.matched === U)
+            for (const cond of st.conditions)
+              if (cond.keyState === 'unknown') keys.push(`context.${cond.key}`);
+      r.missingEvidence = [...new Set([...w.missing, ...keys])];
+    }
     if (Object.keys(facts).length > 0) r.facts = facts;
     return r;
   });

@@ -95,7 +95,13 @@ export function blame(d: Dnf): {
     let best: Atom[] | undefined;
     let bestScore = Infinity;
     for (const term of d) {
-      const score = term.filter((a) => a.value === F).length * 2 + term.filter((a) => a.value === U).length;
+      // A failing grant weighs more than a failing filter (boundary, Block Public Access, ownership):
+      // a term whose grants hold and only a filter fails is the closer explanation.
+      let score = 0;
+      for (const a of term) {
+        if (a.value === F) score += a.granting ? 2 : 1.5;
+        else if (a.value === U) score += a.granting ? 1 : 0.75;
+      }
       if (score < bestScore) {
         best = term;
         bestScore = score;

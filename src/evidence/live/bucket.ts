@@ -59,9 +59,17 @@ export function emptyBucketNeeds(): BucketNeeds {
   };
 }
 
-/** Collects one bucket (once per run). */
-export function collectBucket(ctx: LiveContext, name: string, needs: BucketNeeds): Promise<BucketInfo> {
-  return ctx.once(`bucket:${name}`, () => collect(ctx, name, needs));
+/**
+ * Collects one bucket (once per run). `onAccount` hears the owner account as soon as it is known
+ * (so its RCPs are read alongside, not after, the bucket).
+ */
+export function collectBucket(
+  ctx: LiveContext,
+  name: string,
+  needs: BucketNeeds,
+  onAccount?: (account: string) => void,
+): Promise<BucketInfo> {
+  return ctx.once(`bucket:${name}`, () => collect(ctx, name, needs, onAccount));
 }
 
 type Region = { kind: 'ok'; region: string } | { kind: 'missing' } | { kind: 'unknown' };
@@ -106,7 +114,12 @@ function bucket(ctx: LiveContext, name: string): BucketEvidence {
   return b;
 }
 
-async function collect(ctx: LiveContext, name: string, needs: BucketNeeds): Promise<BucketInfo> {
+async function collect(
+  ctx: LiveContext,
+  name: string,
+  needs: BucketNeeds,
+  onAccount: ((account: string) => void) | undefined,
+): Promise<BucketInfo> {
   const s3 = await ctx.module<typeof S3>('s3');
   const path = `buckets.${name}`;
   let account = needs.accountHint;
@@ -144,7 +157,10 @@ async function collect(ctx: LiveContext, name: string, needs: BucketNeeds): Prom
       if (account) policy = undefined;
     }
   }
-  if (account) ev.accountId = account;
+  if (account) {
+    ev.accountId = account;
+    onAccount?.(account);
+  }
 
   const policyP = policy ? Promise.resolve(policy) : getPolicy(account);
   const aclP = send<S3.GetBucketAclCommandOutput>(new s3.GetBucketAclCommand({ Bucket: name }));

@@ -134,9 +134,11 @@ async function run(plan: CollectionPlan, opts: LiveOptions): Promise<Evidence> {
     }
     const buckets = new Map<string, Promise<BucketInfo>>();
     for (const [name, needs] of plan.buckets) {
-      const p = collectBucket(ctx, name, needs);
+      const p = collectBucket(ctx, name, needs, (account) =>
+        work.push(collectOrgPolicies(ctx, account, 'rcp')),
+      );
       buckets.set(name, p);
-      work.push(p.then((info) => (info.account ? collectOrgPolicies(ctx, info.account, 'rcp') : undefined)));
+      work.push(p);
     }
     for (const [id, v] of plan.vpcEndpoints) {
       const bucketP = v.bucket ? buckets.get(v.bucket) : undefined;
@@ -146,7 +148,12 @@ async function run(plan: CollectionPlan, opts: LiveOptions): Promise<Evidence> {
         ),
       );
     }
-    await Promise.all(work);
+    // Work keeps arriving (a bucket's owner account starts its RCPs): wait until none is pending.
+    for (let done = 0; done < work.length;) {
+      const batch = work.slice(done);
+      done = work.length;
+      await Promise.all(batch);
+    }
   } finally {
     await ctx.close();
   }

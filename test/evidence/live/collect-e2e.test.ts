@@ -702,3 +702,37 @@ describe('endpoint settings', () => {
     }
   });
 });
+
+describe('collectFor and progress', () => {
+  test('collect --bucket --principal: every bucket setting, the principal, and the org policies', async () => {
+    const { collectFor } = await import('../../../src/evidence/live/index.js');
+    fake = await startFake(world());
+    const progress: string[] = [];
+    const ev = await collectFor(
+      { buckets: ['local-bucket'], principals: [`arn:aws:iam::${CALLER}:user/alice`, 'not-an-arn'] },
+      { region: 'us-east-1', clientOptions: fake.clientOptions(), onProgress: (m) => progress.push(m) },
+    );
+    expect(ev.buckets['local-bucket']).toMatchObject({
+      accountId: CALLER,
+      region: 'us-east-1',
+      policy: null,
+      encryption: null,
+      objectLock: null,
+      requestPayer: 'BucketOwner',
+    });
+    expect(ev.principals[`arn:aws:iam::${CALLER}:user/alice`]?.policies).toHaveLength(3);
+    expect(ev.notes).toContainEqual({
+      path: 'principals.not-an-arn',
+      reason: 'not an IAM user, role or assumed-role ARN',
+    });
+    expect(progress).toContain('s3:GetBucketPolicy bucket local-bucket');
+    expect(progress).toContain('iam:GetUser user alice');
+    expect(progress.length).toBe(fake.calls.length);
+  });
+
+  test('a role ARN that is not one is refused up front', async () => {
+    await expect(collectEvidence([], { roleArns: ['arn:aws:iam::444455556666:user/x'] })).rejects.toThrow(
+      /--role-arn/,
+    );
+  });
+});

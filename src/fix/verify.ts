@@ -8,6 +8,7 @@ import { applyPatchesToEvidence, applyRequestChange } from './apply.js';
 import { causeCodesOf } from './cause-codes.js';
 import { planProbes, measureBlastRadius } from './probes.js';
 import { cliCommands, patchFileName, renderDiff } from './render.js';
+import { FixError } from './resources.js';
 
 /** Every patch of a fix, primary first. */
 export function patchesOf(fix: Fix): PolicyPatch[] {
@@ -41,7 +42,19 @@ export function verifyFix(
   const out: Fix = structuredClone(fix);
   const patches = patchesOf(fix);
   const changesSomething = patches.some((p) => !p.beforeUnknown) || fix.requestChange !== undefined;
-  const after = applyPatchesToEvidence(evidence, patches);
+  let after: Evidence;
+  try {
+    after = applyPatchesToEvidence(evidence, patches);
+  } catch (e) {
+    // A patch that does not fit the evidence (e.g. an access point it does not know) proves nothing.
+    if (!(e instanceof FixError)) throw e;
+    return {
+      ...out,
+      verified: false,
+      remainingCauses: [...blocking],
+      blastRadius: { probes: 0, newlyAllowed: [] },
+    };
+  }
   const changedReq = fix.requestChange ? applyRequestChange(req, fix.requestChange) : req;
   if (!changesSomething) {
     out.verified = false;

@@ -409,3 +409,25 @@ describe('verifyFix: client changes', () => {
     expect(fix.commands?.[0]).toContain('--request-payer requester');
   });
 });
+
+describe('verifyFix: a patch that does not fit the evidence', () => {
+  it('is not verified and keeps the blocking causes', () => {
+    const ev = fixture('same-account');
+    const fix = verifyFix(
+      {
+        kind: 'policy-patch',
+        summary: 'unknown access point',
+        patch: {
+          target: { type: 'access-point-policy', id: 'arn:aws:s3:us-east-1:111122223333:accesspoint/nope' },
+          before: null,
+          after: { Statement: [] },
+        },
+      },
+      getReport(),
+      ev,
+      ['missing-allow-access-point-policy'],
+    );
+    expect(fix.verified).toBe(false);
+    expect(fix.remainingCauses).toEqual(['missing-allow-access-point-policy']);
+  });
+});

@@ -385,11 +385,12 @@ export function toS3Request(record: LogRecord, hints: RequestHints = {}): S3Requ
 
   if (spec && spec.actions.length > 0) {
     const opResourceMissing = () => {
-      if (spec.resource === 'object') {
-        if (!accessPoint && !bucket) missing.add('bucket');
-        if (key === undefined || key === '') missing.add('key');
-      } else if (spec.resource === 'bucket' && !accessPoint && !bucket) missing.add('bucket');
-      else if (spec.resource === 'access-point') missing.add('access-point');
+      // An access point alias names neither the bucket nor the access point ARN.
+      if (viaAlias && !accessPoint) missing.add('access-point');
+      else if ((spec.resource === 'object' || spec.resource === 'bucket') && !accessPoint && !bucket)
+        missing.add('bucket');
+      if (spec.resource === 'object' && (key === undefined || key === '')) missing.add('key');
+      if (spec.resource === 'access-point') missing.add('access-point');
     };
     // Targets: DeleteObjects authorizes every key; everything else its one resource.
     let targets: { key: string | undefined; versionId?: string }[] = [

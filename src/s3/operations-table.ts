@@ -101,6 +101,8 @@ function config(
     getName?: string;
     putName?: string;
     logPut?: string;
+    /** What about the PUT row could not be confirmed. */
+    putUncertain?: string;
   } = {},
 ): OperationSpec[] {
   const rows: OperationSpec[] = [
@@ -117,6 +119,7 @@ function config(
       http: put('bucket', sub),
       actions: [putAction],
       resource: 'bucket',
+      ...(opts.putUncertain ? { uncertain: opts.putUncertain } : {}),
     }),
   ];
   if (opts.deleteName !== '') {
@@ -696,6 +699,7 @@ export const OPERATIONS: readonly OperationSpec[] = [
       getName: 'GetBucketLifecycleConfiguration',
       putName: 'PutBucketLifecycleConfiguration',
       deleteName: 'DeleteBucketLifecycle',
+      putUncertain: 'access-log name REST.PUT.LIFECYCLE',
     },
   ),
   ...config(

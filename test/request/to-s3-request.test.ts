@@ -771,6 +771,23 @@ describe('toS3Request: CloudTrail', () => {
     );
   });
 
+  it('an access point alias as the bucket: the access point is missing, its keys unknown', () => {
+    const req = toS3Request(
+      cloudTrail({
+        apiName: 'GetObject',
+        requester: 'arn:aws:iam::111122223333:user/alice',
+        bucket: 'reports-ap-hvjx8shxxaq2o1bqv7pkjyfsuse1a-s3alias',
+        key: 'k',
+        hostHeader: 'reports-ap-hvjx8shxxaq2o1bqv7pkjyfsuse1a-s3alias.s3.us-east-1.amazonaws.com',
+      }),
+    );
+    expect(req.authorizations).toEqual([]);
+    expect(req.missing).toEqual(['access-point']);
+    expect(req.unknownKeys).toEqual(
+      expect.arrayContaining(['s3:DataAccessPointArn', 's3:DataAccessPointAccount']),
+    );
+  });
+
   it('DeleteObjects with listed keys: one authorization per key', () => {
     const req = toS3Request(
       cloudTrail({

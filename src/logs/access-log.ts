@@ -126,9 +126,12 @@ function v(s: string | undefined): string | undefined {
 }
 
 function num(s: string | undefined): number | undefined {
-  const x = v(s);
-  if (x === undefined || !/^\d+$/.test(x)) return undefined;
-  return Number(x);
+  if (s === undefined || s.length === 0 || s.length > 15) return undefined;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  return Number(s);
 }
 
 /** Result of mapping fields to a record. */
@@ -161,39 +164,40 @@ export function accessLogFieldsToRecord(
     };
   }
   const r: LogRecord = { input, format, time };
-  set(r, 'bucketOwnerCanonicalId', v(f[0]));
-  set(r, 'bucket', v(f[1]));
-  set(r, 'sourceIp', v(f[3]));
-  set(r, 'requester', v(f[4]));
-  set(r, 'requestId', v(f[5]));
-  set(r, 'logOperation', v(f[6]));
-  const keyField = v(f[7]);
-  if (keyField !== undefined) r.key = urlDecode(keyField);
-  set(r, 'httpStatus', num(statusRaw));
-  set(r, 'errorCode', v(f[10]));
-  set(r, 'bytesSent', num(f[11]));
-  set(r, 'objectSize', num(f[12]));
-  set(r, 'totalTimeMs', num(f[13]));
-  set(r, 'turnAroundTimeMs', num(f[14]));
-  const ref = v(f[15]);
-  if (ref !== undefined) r.referer = redactSecrets(ref);
-  set(r, 'userAgent', v(f[16]));
-  set(r, 'versionId', v(f[17]));
-  set(r, 'hostId', v(f[18]));
-  set(r, 'signatureVersion', v(f[19]));
-  set(r, 'cipherSuite', v(f[20]));
-  set(r, 'authType', v(f[21]));
-  set(r, 'hostHeader', v(f[22]));
-  set(r, 'tlsVersion', v(f[23]));
-  set(r, 'accessPointArn', v(f[24]));
+  // Plain property stores (not a generic setter): this runs for every candidate line of a triage scan.
+  let x: string | undefined;
+  let n: number | undefined;
+  if ((x = v(f[0])) !== undefined) r.bucketOwnerCanonicalId = x;
+  if ((x = v(f[1])) !== undefined) r.bucket = x;
+  if ((x = v(f[3])) !== undefined) r.sourceIp = x;
+  if ((x = v(f[4])) !== undefined) r.requester = x;
+  if ((x = v(f[5])) !== undefined) r.requestId = x;
+  if ((x = v(f[6])) !== undefined) r.logOperation = x;
+  if ((x = v(f[7])) !== undefined) r.key = urlDecode(x);
+  if ((n = num(statusRaw)) !== undefined) r.httpStatus = n;
+  if ((x = v(f[10])) !== undefined) r.errorCode = x;
+  if ((n = num(f[11])) !== undefined) r.bytesSent = n;
+  if ((n = num(f[12])) !== undefined) r.objectSize = n;
+  if ((n = num(f[13])) !== undefined) r.totalTimeMs = n;
+  if ((n = num(f[14])) !== undefined) r.turnAroundTimeMs = n;
+  if ((x = v(f[15])) !== undefined) r.referer = redactSecrets(x);
+  if ((x = v(f[16])) !== undefined) r.userAgent = x;
+  if ((x = v(f[17])) !== undefined) r.versionId = x;
+  if ((x = v(f[18])) !== undefined) r.hostId = x;
+  if ((x = v(f[19])) !== undefined) r.signatureVersion = x;
+  if ((x = v(f[20])) !== undefined) r.cipherSuite = x;
+  if ((x = v(f[21])) !== undefined) r.authType = x;
+  if ((x = v(f[22])) !== undefined) r.hostHeader = x;
+  if ((x = v(f[23])) !== undefined) r.tlsVersion = x;
+  if ((x = v(f[24])) !== undefined) r.accessPointArn = x;
   if (f.length >= 26) r.aclRequired = f[25] === 'Yes';
   if (f.length > ACCESS_LOG_FIELDS) r.extra = f.slice(ACCESS_LOG_FIELDS);
 
   const uriField = v(f[8]);
   if (uriField !== undefined) {
     const rl = splitRequestLine(uriField);
-    set(r, 'httpMethod', rl.method);
-    set(r, 'requestUri', rl.uri);
+    if (rl.method !== undefined) r.httpMethod = rl.method;
+    if (rl.uri !== undefined) r.requestUri = rl.uri;
     if (rl.query && Object.keys(rl.query).length > 0) r.query = rl.query;
     const fromUri = keyFromPath(rl.path, r.bucket, r.hostHeader);
     // The docs' key field is URL-encoded by an encoder that is not documented; prefer the URI's key when both exist.
@@ -218,10 +222,6 @@ function keyFromPath(
     if (host === undefined) return undefined;
   }
   return path.slice(1);
-}
-
-function set<K extends keyof LogRecord>(r: LogRecord, k: K, value: LogRecord[K] | undefined): void {
-  if (value !== undefined) r[k] = value;
 }
 
 function clip(s: string | undefined, n = 40): string {

@@ -38,8 +38,8 @@ export class JsonSplitter {
   private line = 1;
   private depth = 0;
   private inStr = false;
-  /** Consecutive backslashes at the end of the previous chunk while inside a string. */
-  private bsRun = 0;
+  /** Inside a string, the previous byte was an unconsumed backslash (it may end a chunk). */
+  private esc = false;
   private failed = false;
   private started = false;
 
@@ -88,30 +88,59 @@ export class JsonSplitter {
     this.elemStart = 0;
     this.keyStart = 0;
     while (i < n) {
-      if (this.inStr) {
-        const q = chunk.indexOf(QUOTE, i);
-        if (q < 0) {
-          let j = n - 1;
-          let b = 0;
-          while (j >= i && chunk[j] === BACKSLASH) {
-            b++;
-            j--;
-          }
-          this.bsRun = j < i ? this.bsRun + b : b;
+      if (
+        this.elemActive &&
+        !this.elemScalar &&
+        !this.elemString &&
+        !this.inStr &&
+        this.depth > this.streamDepth
+      ) {
+        // Inside an object/array element: only nesting, strings and newlines matter until it closes.
+        const target = this.streamDepth;
+        let d = this.depth;
+        let line = this.line;
+        let inStr = false;
+        let esc = false;
+        let j = i;
+        for (; j < n; j++) {
+          const b = chunk[j];
+          if (inStr) {
+            if (esc) esc = false;
+            else if (b === BACKSLASH) esc = true;
+            else if (b === QUOTE) inStr = false;
+          } else if (b === QUOTE) inStr = true;
+          else if (b === 123 || b === 91) d++;
+          else if (b === 125 || b === 93) {
+            d--;
+            if (d === target) break;
+          } else if (b === 10) line++;
+        }
+        this.depth = d;
+        this.line = line;
+        if (j >= n) {
+          this.inStr = inStr;
+          this.esc = esc;
           i = n;
           break;
         }
-        let j = q - 1;
-        let b = 0;
-        while (j >= i && chunk[j] === BACKSLASH) {
-          b++;
-          j--;
+        i = j + 1;
+        if (!this.finishElement(chunk, i, out)) return out;
+        continue;
+      }
+      if (this.inStr) {
+        // Tight byte loop: CloudTrail strings are short, so this beats one indexOf call per string.
+        let esc = this.esc;
+        let q = i;
+        for (; q < n; q++) {
+          const b = chunk[q];
+          if (esc) esc = false;
+          else if (b === BACKSLASH) esc = true;
+          else if (b === QUOTE) break;
         }
-        if (j < i) b += this.bsRun;
-        this.bsRun = 0;
-        if (b % 2 === 1) {
-          i = q + 1;
-          continue;
+        this.esc = esc;
+        if (q >= n) {
+          i = n;
+          break;
         }
         this.inStr = false;
         if (this.keyActive) {
@@ -138,7 +167,7 @@ export class JsonSplitter {
       if (c === QUOTE) {
         if (this.depth === 0) return this.fail(out, `unexpected string at top level`);
         this.inStr = true;
-        this.bsRun = 0;
+        this.esc = false;
         if (this.depth === 1 && this.rootType === 'object' && this.expectKey) {
           this.keyActive = true;
           this.keyStart = i + 1;

@@ -278,13 +278,22 @@ async function* readAccessLog(
   }
 }
 
-const P403 = Buffer.from(' 403 ');
-const P400 = Buffer.from(' 400 ');
+/** Every denial has HTTP status 400 or 403: a candidate line holds ` 400 ` or ` 403 `, found with one search for ` 40`. */
+const P40 = Buffer.from(' 40');
+
+/** Whether `b` holds ` 400 ` or ` 403 `. */
+function hasCandidate(b: Buffer): boolean {
+  for (let p = b.indexOf(P40); p >= 0; p = b.indexOf(P40, p + 1)) {
+    const c = b[p + 3];
+    if ((c === 48 || c === 51) && b[p + 4] === 32) return true;
+  }
+  return false;
+}
 
 /**
- * The triage hot path: splits 1 MiB chunks with `indexOf(10)`, tests the candidate patterns with
- * one forward search per chunk (positions are reused until passed), and only decodes and parses
- * the lines that hold one.
+ * The triage hot path: splits 1 MiB chunks with `indexOf(10)`, finds candidate lines with one
+ * forward search per chunk for ` 40` (the position is reused until passed), and only decodes and
+ * parses the lines that hold ` 400 ` or ` 403 `.
  */
 async function* scanAccessLog(
   chunks: AsyncIterable<Buffer>,
@@ -294,6 +303,7 @@ async function* scanAccessLog(
   let carry: Buffer | undefined;
   let lineNo = 0;
   const stats = ctx.stats;
+  const baseLines = stats.lines;
   const out: ReadItem[] = [];
   const consider = (line: Buffer, no: number): void => {
     const item = parseAccessLogLine(line.toString('utf8'), file, no);
@@ -303,7 +313,6 @@ async function* scanAccessLog(
     }
     out.push(item);
   };
-  const isCandidate = (b: Buffer): boolean => b.includes(P403) || b.includes(P400);
   for await (const chunk of chunks) {
     let pos = 0;
     if (carry !== undefined) {
@@ -318,25 +327,34 @@ async function* scanAccessLog(
       const line = Buffer.concat([carry, chunk.subarray(0, nl)]);
       carry = undefined;
       lineNo++;
-      stats.lines++;
-      if (isCandidate(line)) consider(line, lineNo);
+      if (hasCandidate(line)) consider(line, lineNo);
       pos = nl + 1;
     }
-    let n403 = chunk.indexOf(P403, pos);
-    let n400 = chunk.indexOf(P400, pos);
-    let seenAny = false;
+    const len = chunk.length;
+    // Next ` 40` at or after pos that might start a candidate (-1: none in the chunk).
+    let next = chunk.indexOf(P40, pos);
     for (let nl = chunk.indexOf(10, pos); nl >= 0; nl = chunk.indexOf(10, pos)) {
       lineNo++;
-      if (n403 >= 0 && n403 < pos) n403 = chunk.indexOf(P403, pos);
-      if (n400 >= 0 && n400 < pos) n400 = chunk.indexOf(P400, pos);
-      if ((n403 >= 0 && n403 < nl) || (n400 >= 0 && n400 < nl)) consider(chunk.subarray(pos, nl), lineNo);
+      if (next >= 0 && next < nl) {
+        if (next < pos) next = chunk.indexOf(P40, pos);
+        let hit = false;
+        while (next >= 0 && next < nl) {
+          const c = chunk[next + 3];
+          if ((c === 48 || c === 51) && chunk[next + 4] === 32) {
+            hit = true;
+            break;
+          }
+          next = chunk.indexOf(P40, next + 1);
+        }
+        if (hit) {
+          consider(chunk.subarray(pos, nl), lineNo);
+          next = chunk.indexOf(P40, nl + 1);
+        }
+      }
       pos = nl + 1;
-      seenAny = true;
     }
-    if (!seenAny && pos === 0) carry = chunk;
-    else if (pos < chunk.length) carry = chunk.subarray(pos);
-    // Lines are counted per chunk: the number of newlines passed.
-    stats.lines = lineNo;
+    if (pos < len) carry = pos === 0 ? chunk : chunk.subarray(pos);
+    stats.lines = baseLines + lineNo;
     if (out.length > 0) {
       for (const item of out) yield item;
       out.length = 0;
@@ -344,16 +362,16 @@ async function* scanAccessLog(
   }
   if (carry !== undefined && carry.length > 0) {
     lineNo++;
-    stats.lines = lineNo;
-    if (isCandidate(carry)) consider(carry, lineNo);
+    if (hasCandidate(carry)) consider(carry, lineNo);
   }
+  stats.lines = baseLines + lineNo;
   for (const item of out) yield item;
 }
 
 async function* readJson(chunks: AsyncIterable<Buffer>, file: string, ctx: Ctx): AsyncGenerator<ReadItem> {
   const splitter = new JsonSplitter(
     ctx.scan
-      ? { filter: (b) => b.includes('errorCode') || b.includes('ErrorCode') || b.includes('$metadata') }
+      ? { filter: (b) => b.includes('rrorCode') } // errorCode (CloudTrail), ErrorCode, \"errorCode\" in lookup-events
       : {},
   );
   const out: Classified = { items: [], understood: false, otherServices: 0 };

@@ -110,6 +110,7 @@ export function redactSecrets(s: string): string {
  * as {@link redactQueryValue} does, then {@link redactSecrets} runs over the whole.
  */
 export function redactUri(uri: string): string {
+  if (!MAY_HOLD_SECRET.test(uri)) return uri;
   const q = uri.indexOf('?');
   if (q < 0) return redactSecrets(uri);
   const path = uri.slice(0, q);

@@ -553,7 +553,12 @@ export function toS3Request(record: LogRecord, hints: RequestHints = {}): S3Requ
   }
 
   // Operation keys the request line / requestParameters / headers reveal.
-  const queryKnown = record.requestUri !== undefined || isCloudTrail;
+  // The request's parameters are shown by a request URI, or by CloudTrail requestParameters (the
+  // console's CSV export has none: it only shows them when it carries the full record).
+  const queryKnown =
+    record.requestUri !== undefined ||
+    record.query !== undefined ||
+    (isCloudTrail && format !== 'cloudtrail-console-csv' && record.hostHeader !== undefined);
   for (const k of keysForOp) {
     if ((LIST_KEYS as readonly string[]).includes(k)) {
       const name = k.slice(3);
@@ -858,7 +863,7 @@ function fillPrincipal(
       'aws:SourceOrgID',
       'aws:SourceOrgPaths',
     );
-    if (isCloudTrail) ctx.set('aws:ViaAWSService', 'false');
+    if (isCloudTrail && id) ctx.set('aws:ViaAWSService', 'false');
     return;
   }
   if (p.kind === 'service') {
@@ -934,7 +939,7 @@ function fillPrincipal(
   }
 
   // Calls a service made with the principal's credentials (forward access sessions).
-  if (isCloudTrail) {
+  if (isCloudTrail && id) {
     const by = id?.invokedBy;
     if (by) {
       ctx.set('aws:ViaAWSService', 'true');

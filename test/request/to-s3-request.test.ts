@@ -788,6 +788,21 @@ describe('toS3Request: CloudTrail', () => {
     );
   });
 
+  it('a console CSV row (no requestParameters, no identity details) leaves those keys unknown', () => {
+    const req = toS3Request(
+      cloudTrail({
+        format: 'cloudtrail-console-csv',
+        apiName: 'ListObjects',
+        requester: 'arn:aws:iam::111122223333:user/alice',
+        bucket: 'b',
+      }),
+    );
+    const a = only(req, 's3:ListBucket');
+    expect(a.unknownKeys).toEqual(
+      expect.arrayContaining(['s3:prefix', 'aws:ViaAWSService', 'aws:SecureTransport']),
+    );
+  });
+
   it('DeleteObjects with listed keys: one authorization per key', () => {
     const req = toS3Request(
       cloudTrail({

@@ -52,6 +52,13 @@ function readTextUnsafe(text: string, source: string, opts: ReadTextOptions): Re
     const json = readJsonText(body, source, first);
     if (json) return json;
   }
+  // A CloudTrail event pasted after some words ("here is the event: {...}").
+  const embedded = /\{\s*"(?:eventVersion|eventSource|eventName|Records|Events)"\s*:/.exec(body);
+  if (embedded && embedded.index > 0) {
+    const before = body.slice(0, embedded.index);
+    const json = readJsonText(body.slice(embedded.index), source, first + (before.match(/\n/g)?.length ?? 0));
+    if (json && json.some((i) => i.kind === 'record')) return json;
+  }
   const lines = body.split('\n');
   const firstNonEmpty = lines.findIndex((l) => l.trim() !== '');
   const header = parseCsvHeader((lines[firstNonEmpty] ?? '').replace(/\r$/, ''));

@@ -67,4 +67,16 @@ describe('readText', () => {
     );
     expect(malformed(readText('   '))[0]?.reason).toBe('empty input');
   });
+
+  it('reads a CloudTrail event pasted after some words, and JSON Lines', () => {
+    const ev = readFileSync(fixture('cloudtrail-event-putbucketpolicy.json'), 'utf8').trim();
+    const [r] = records(readText(`the trail shows\nthis: ${ev}\nthanks`));
+    expect(r).toMatchObject({ apiName: 'PutBucketPolicy', input: { line: 2 } });
+    const get = readFileSync(fixture('cloudtrail-records.json'), 'utf8');
+    const events = (JSON.parse(get) as { Records: unknown[] }).Records.map((e) => JSON.stringify(e));
+    expect(records(readText(events.join('\n'))).map((x) => [x.apiName, x.input.line])).toEqual([
+      ['GetObject', 1],
+      ['PutBucketPolicy', 2],
+    ]);
+  });
 });

@@ -103,11 +103,15 @@ function config(
     logPut?: string;
     /** What about the PUT row could not be confirmed. */
     putUncertain?: string;
+    /** Older API / CloudTrail names (`PutBucketLifecycle`). */
+    getAliases?: string[];
+    putAliases?: string[];
   } = {},
 ): OperationSpec[] {
   const rows: OperationSpec[] = [
     op({
       apiName: opts.getName ?? `GetBucket${name}`,
+      ...(opts.getAliases ? { aliases: opts.getAliases } : {}),
       logOperations: [`REST.GET.${log}`],
       http: get('bucket', sub),
       actions: [getAction],
@@ -115,6 +119,7 @@ function config(
     }),
     op({
       apiName: opts.putName ?? `PutBucket${name}`,
+      ...(opts.putAliases ? { aliases: opts.putAliases } : {}),
       logOperations: [opts.logPut ?? `REST.PUT.${log}`],
       http: put('bucket', sub),
       actions: [putAction],
@@ -700,6 +705,9 @@ export const OPERATIONS: readonly OperationSpec[] = [
       putName: 'PutBucketLifecycleConfiguration',
       deleteName: 'DeleteBucketLifecycle',
       putUncertain: 'access-log name REST.PUT.LIFECYCLE',
+      // The older API names, still accepted (and seen as CloudTrail event names).
+      getAliases: ['GetBucketLifecycle'],
+      putAliases: ['PutBucketLifecycle'],
     },
   ),
   ...config(
@@ -712,6 +720,8 @@ export const OPERATIONS: readonly OperationSpec[] = [
       getName: 'GetBucketNotificationConfiguration',
       putName: 'PutBucketNotificationConfiguration',
       deleteName: '',
+      getAliases: ['GetBucketNotification'],
+      putAliases: ['PutBucketNotification'],
     },
   ),
   ...config(

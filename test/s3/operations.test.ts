@@ -258,6 +258,15 @@ describe('lookupOperation row classes', () => {
     ]);
   });
 
+  it('older API names still resolve (lifecycle, notification)', () => {
+    expect(lookupOperation({ apiName: 'PutBucketLifecycle' })!.actions).toEqual([
+      's3:PutLifecycleConfiguration',
+    ]);
+    expect(lookupOperation({ apiName: 'GetBucketNotification' })!.apiName).toBe(
+      'GetBucketNotificationConfiguration',
+    );
+  });
+
   it('account and access point (S3 Control) rows use * and the access point resource', () => {
     expect(lookupOperation({ apiName: 'GetAccountPublicAccessBlock' })!.resource).toBe('*');
     expect(lookupOperation({ apiName: 'ListBuckets' })!.actions).toEqual(['s3:ListAllMyBuckets']);

@@ -7,8 +7,10 @@
 // and callers on the key, through S3 and directly.
 
 import { evaluateRequest } from '../authz/index.js';
+import { actionMatches, resourceMatches } from '../iam/index.js';
 import type { BlastRadius, PolicyPatch } from '../model/cause.js';
 import type { BucketEvidence, Evidence } from '../model/evidence.js';
+import type { PolicyDocument, PolicyStatement } from '../model/policy.js';
 import type { AuthzRequest, ContextValue, Principal, S3Request } from '../model/request.js';
 import {
   accountOfArn,
@@ -22,7 +24,7 @@ import {
   s3ArnParts,
 } from './resources.js';
 import { s3ActionsFor } from './s3-actions.js';
-import { statementsOf, toList } from './statements.js';
+import { canonicalJson, statementsOf, toList } from './statements.js';
 
 /** One probe: a single-authorization request and how to label it. */
 export interface Probe {
@@ -380,17 +382,80 @@ export function planProbes(req: S3Request, evidence: Evidence, patches: PolicyPa
   return { probes, withFixtures };
 }
 
+const POLICY_TARGETS = new Set([
+  'identity-policy',
+  'permissions-boundary',
+  'session-policy',
+  'bucket-policy',
+  'access-point-policy',
+  'kms-key-policy',
+  'vpc-endpoint-policy',
+]);
+
+/**
+ * The statements a set of patches adds, changes or removes, or `undefined` when a patch is not a
+ * policy document (configuration changes can affect any probe).
+ */
+function changedStatements(patches: PolicyPatch[]): PolicyStatement[] | undefined {
+  const out: PolicyStatement[] = [];
+  for (const p of patches) {
+    if (!POLICY_TARGETS.has(p.target.type)) return undefined;
+    const before = p.before && 'Statement' in p.before ? statementsOf(p.before as PolicyDocument) : [];
+    const after = 'Statement' in p.after ? statementsOf(p.after as PolicyDocument) : [];
+    // A change outside the statements (Version decides policy variables) can reach any probe.
+    const version = (d: unknown) =>
+      d && typeof d === 'object' ? (d as { Version?: string }).Version : undefined;
+    if (p.before && version(p.before) !== version(p.after)) return undefined;
+    const b = new Set(before.map(canonicalJson));
+    const a = new Set(after.map(canonicalJson));
+    out.push(
+      ...after.filter((st) => !b.has(canonicalJson(st))),
+      ...before.filter((st) => !a.has(canonicalJson(st))),
+    );
+  }
+  return out;
+}
+
+/**
+ * Whether any changed statement could apply to the probe (by action and resource). A probe no changed
+ * statement can reach evaluates the same before and after, so it need not be evaluated twice.
+ */
+function reachable(probe: Probe, changed: PolicyStatement[]): boolean {
+  const az = probe.request.authorizations[0];
+  if (!az) return false;
+  const targets = [az.resource, ...(az.underlyingResource ? [az.underlyingResource] : [])];
+  return changed.some((st) => {
+    const actionOk = st.NotAction !== undefined || toList(st.Action).some((p) => actionMatches(p, az.action));
+    if (!actionOk) return false;
+    if (st.NotResource !== undefined || st.Resource === undefined) return true;
+    return toList(st.Resource).some(
+      (p) => p === '*' || p.includes('${') || targets.some((r) => resourceMatches(p, r)),
+    );
+  });
+}
+
 /**
  * Evaluates the probe set against the evidence before and after the patches and lists what the
  * patches newly allow (denied before, `Allowed` after). `after` must already contain the patches;
- * both get the probe fixtures here.
+ * both get the probe fixtures here. With `patches` given, probes no changed statement can reach are
+ * counted without being evaluated (their decision cannot change).
  */
-export function measureBlastRadius(plan: ProbePlan, before: Evidence, after: Evidence): BlastRadius {
+export function measureBlastRadius(
+  plan: ProbePlan,
+  before: Evidence,
+  after: Evidence,
+  patches?: PolicyPatch[],
+): BlastRadius {
   const b = plan.withFixtures(before);
   const a = plan.withFixtures(after);
   const newlyAllowed: BlastRadius['newlyAllowed'] = [];
+  const changed = patches ? changedStatements(patches) : undefined;
   let probes = 0;
   for (const probe of plan.probes) {
+    if (changed && !reachable(probe, changed)) {
+      probes++;
+      continue;
+    }
     let was: string;
     let now: string;
     try {

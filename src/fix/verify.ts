@@ -73,7 +73,7 @@ export function verifyFix(
     }
   }
   if (patches.length > 0 && !opts.skipBlastRadius) {
-    out.blastRadius = measureBlastRadius(planProbes(req, evidence, patches), evidence, after);
+    out.blastRadius = measureBlastRadius(planProbes(req, evidence, patches), evidence, after, patches);
   } else {
     out.blastRadius = { probes: 0, newlyAllowed: [] };
   }

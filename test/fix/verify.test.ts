@@ -11,6 +11,9 @@ import {
   causeCodesOf,
   contactSupport,
   exemptPrincipalFromDeny,
+  measureBlastRadius,
+  patchesOf,
+  planProbes,
   sendRequestPayer,
   useHttps,
   verifyFix,
@@ -429,5 +432,31 @@ describe('verifyFix: a patch that does not fit the evidence', () => {
     );
     expect(fix.verified).toBe(false);
     expect(fix.remainingCauses).toEqual(['missing-allow-access-point-policy']);
+  });
+});
+
+describe('blast radius pruning', () => {
+  it('skipping probes no changed statement can reach gives the same answer as evaluating all of them', () => {
+    const ev = fixture('bucket-deny');
+    const req = getReport();
+    const doc = ev.buckets['reports-bucket']?.policy as PolicyDocument;
+    const fixes = [
+      exemptPrincipalFromDeny(
+        { type: 'bucket-policy', id: 'reports-bucket' },
+        doc,
+        1,
+        'arn:aws:iam::111122223333:role/app',
+      ),
+      addIdentityStatement(ev, app, ['s3:PutObject'], [OBJ]),
+      addResourceStatement(ev, 'reports-bucket', session('111122223333', 'other'), ['s3:GetObject'], [OBJ]),
+    ];
+    for (const fix of fixes) {
+      const patches = patchesOf(fix);
+      const after = patches.reduce((e, p) => applyPatchToEvidence(e, p), ev);
+      const plan = planProbes(req, ev, patches);
+      const pruned = measureBlastRadius(plan, ev, after, patches);
+      const full = measureBlastRadius(plan, ev, after);
+      expect(pruned).toEqual(full);
+    }
   });
 });

@@ -44,9 +44,10 @@ const post = (path: HttpShape['path'], ...query: string[]): HttpShape => ({ meth
 const del = (path: HttpShape['path'], ...query: string[]): HttpShape => ({ method: 'DELETE', path, query });
 const head = (path: HttpShape['path'], ...query: string[]): HttpShape => ({ method: 'HEAD', path, query });
 
-// Header extras on object-creating calls. PutObject page: "To successfully change the objects acl of
-// your PutObject request, you must have the s3:PutObjectAcl. To successfully set the tag-set with your
-// PutObject request, you must have the s3:PutObjectTagging." (API_PutObject.html, Permissions).
+// Header extras on object-creating calls (DOMAIN-AUTHZ §6 row 4): an ACL header also needs
+// s3:PutObjectAcl, an x-amz-tagging header s3:PutObjectTagging (PutObject, Permissions section:
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html ; tags:
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/tagging-and-policies.html).
 const ACL_HEADER_ACTION: HeaderAction = {
   headers: ['x-amz-acl', 'x-amz-grant-*'],
   action: 's3:PutObjectAcl',

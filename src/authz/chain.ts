@@ -373,6 +373,25 @@ function s3Chain(
     bpw.work.deny = F;
     delete bpw.work.denyRef;
   }
+  if (OWNER_ROOT_ESCAPE.has(action) && pc !== 'service') {
+    // Bucket-policy APIs only work for identities of the bucket owner's account: others get
+    // 405 MethodNotAllowed whatever the policies say.
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketPolicy.html
+    const sameOwner: Tri =
+      pc === 'anonymous'
+        ? F
+        : t.bucketAccount === undefined || principalAccount === undefined
+          ? U
+          : tri(t.bucketAccount === principalAccount);
+    bpw.work.guard = { value: sameOwner, kind: 'block' };
+    if (sameOwner === F)
+      Object.assign(bpw.work.facts, {
+        check: 'method-not-allowed',
+        httpStatus: 405,
+        errorCode: 'MethodNotAllowed',
+      });
+    if (sameOwner === U) bpw.work.missing.push(`${t.bucketPath}.accountId`);
+  }
   works.push(bpw.work);
   const bucketPublic: Tri =
     bucketDoc === undefined ? U : bucketDoc === null ? F : tri(isPublicPolicy(bucketDoc));

@@ -1,4 +1,5 @@
 // Tests for ARN parsing/formatting, access point ARNs, partitions and S3 host names.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   accessPointArn,
@@ -189,5 +190,35 @@ describe('parseS3Host', () => {
     expect(parseS3Host('localhost:9000')).toBeUndefined();
     expect(parseS3Host('example.com')).toBeUndefined();
     expect(parseS3Host('ec2.us-east-1.amazonaws.com')).toBeUndefined();
+  });
+});
+
+describe('round trips (property)', () => {
+  it('formatArn(parseArn(a)) === a, and object ARNs keep any key', () => {
+    const part = fc.constantFrom('aws', 'aws-cn', 'aws-us-gov');
+    fc.assert(
+      fc.property(
+        part,
+        fc.constantFrom('s3', 'iam', 'kms'),
+        fc.stringMatching(/^[a-z0-9-]{0,12}$/),
+        fc.stringMatching(/^\d{12}$|^$/),
+        fc.string({ minLength: 1, maxLength: 30 }),
+        (p, svc, region, account, resource) => {
+          const arn = `arn:${p}:${svc}:${region}:${account}:${resource}`;
+          const a = parseArn(arn)!;
+          expect(formatArn(a)).toBe(arn);
+        },
+      ),
+    );
+    fc.assert(
+      fc.property(
+        part,
+        fc.stringMatching(/^[a-z0-9.-]{3,20}$/),
+        fc.string({ minLength: 1, maxLength: 40 }),
+        (p, b, k) => {
+          expect(parseS3Arn(objectArn(b, k, p))).toEqual({ kind: 'object', partition: p, bucket: b, key: k });
+        },
+      ),
+    );
   });
 });

@@ -116,6 +116,7 @@ export function addIdentityStatement(
     };
   }
   const kind = /:role\//.test(owner) ? 'role' : 'user';
+  const sizeNote = inlineSizeNote(policies, patch, kind);
   const verb = how === 'extended' ? 'Extend' : how === 'new-document' ? 'Create' : 'Add to';
   return checked({
     kind: 'policy-patch',
@@ -123,9 +124,32 @@ export function addIdentityStatement(
       `${verb} inline policy ${patch.target.name} of ${kind} ${owner}: allow ${list(actions)} on ${list(resources)}` +
       (patch.beforeUnknown
         ? ' (its current identity policies are not in the evidence: merge by hand).'
-        : '.'),
+        : '.') +
+      sizeNote,
     patch,
   });
+}
+
+/**
+ * IAM's limits on the aggregate size of a principal's inline policies, whitespace not counted.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+ */
+const INLINE_LIMIT = { role: 10240, user: 2048 } as const;
+
+/** A warning when the principal's inline policies would exceed IAM's size limit after the patch. */
+function inlineSizeNote(
+  policies: AttachedPolicy[] | undefined,
+  patch: PolicyPatch,
+  kind: 'role' | 'user',
+): string {
+  if (!policies) return '';
+  const size = (d: unknown) => JSON.stringify(d).replace(/\s+/g, '').length;
+  const others = policies.filter((p) => p.kind === 'inline' && p.name !== patch.target.name);
+  const total = others.reduce((n, p) => n + size(p.document), 0) + size(patch.after);
+  const limit = INLINE_LIMIT[kind];
+  return total > limit
+    ? ` Note: the ${kind}'s inline policies would total ${total} characters, over IAM's ${limit}; put this statement in a customer managed policy instead.`
+    : '';
 }
 
 function sameResourceSet(s: PolicyStatement, resources: string[]): boolean {

@@ -511,3 +511,19 @@ describe('configuration builders', () => {
     });
   });
 });
+
+describe('inline policy size', () => {
+  it("warns when a user's inline policies would pass IAM's 2,048-character limit", () => {
+    const ev = fixture('same-account');
+    const many = Array.from({ length: 40 }, (_, i) => `arn:aws:s3:::reports-bucket/2026/report-${i}.csv`);
+    const fix = addIdentityStatement(ev, user('111122223333', 'alice'), ['s3:GetObject'], many);
+    expect(fix.summary).toMatch(/over IAM's 2048; put this statement in a customer managed policy/);
+    const small = addIdentityStatement(
+      ev,
+      user('111122223333', 'alice'),
+      ['s3:GetObject'],
+      [many[0] as string],
+    );
+    expect(small.summary).not.toMatch(/IAM's/);
+  });
+});

@@ -9,6 +9,7 @@ import { parseAccessPointArn } from '../../s3/index.js';
 import type { LiveContext } from './context.js';
 import { parsePolicyDocument } from './documents.js';
 import { toPublicAccessBlock } from './shapes.js';
+import { evidencePath } from '../index.js';
 
 /** What an access point tells about its bucket. */
 export interface AccessPointInfo {
@@ -31,7 +32,7 @@ async function collect(
   fallbackBucket: string | undefined,
 ): Promise<AccessPointInfo> {
   const ref = parseAccessPointArn(arn);
-  const path = `accessPoints.${arn}`;
+  const path = evidencePath('accessPoints', arn);
   if (!ref) {
     ctx.note(path, 'not an access point ARN');
     return {};

@@ -14,6 +14,7 @@ import type { LiveContext, SendResult } from './context.js';
 import { parsePolicyDocument } from './documents.js';
 import { collectKey } from './kms.js';
 import { toAcl, toPublicAccessBlock, toRestoreStatus } from './shapes.js';
+import { evidencePath } from '../index.js';
 
 /** What one object's requests need. */
 export interface ObjectNeeds {
@@ -103,7 +104,7 @@ export function bucketRegion(ctx: LiveContext, name: string, account: string | u
     if (head.ok) return { kind: 'ok', region: head.region };
     if (head.failure.region) return { kind: 'ok', region: head.failure.region };
     if (head.failure.code === 'NotFound' || head.failure.code === 'NoSuchBucket') return { kind: 'missing' };
-    ctx.noteFailure(`buckets.${name}.region`, loc);
+    ctx.noteFailure(evidencePath('buckets', name, 'region'), loc);
     return { kind: 'unknown' };
   });
 }
@@ -121,7 +122,7 @@ async function collect(
   onAccount: ((account: string) => void) | undefined,
 ): Promise<BucketInfo> {
   const s3 = await ctx.module<typeof S3>('s3');
-  const path = `buckets.${name}`;
+  const path = evidencePath('buckets', name);
   let account = needs.accountHint;
   const where = await bucketRegion(ctx, name, account);
   if (where.kind === 'missing') {
@@ -351,7 +352,7 @@ async function findOwner(
 /** The account-level Block Public Access (S3 Control), once per account. */
 export function collectAccountPublicAccessBlock(ctx: LiveContext, account: string): Promise<void> {
   return ctx.once(`account-bpa:${account}`, async () => {
-    const path = `accounts.${account}.publicAccessBlock`;
+    const path = evidencePath('accounts', account, 'publicAccessBlock');
     if (!(await ctx.hasAccount(account))) {
       ctx.note(
         path,
@@ -392,7 +393,7 @@ async function collectObject(
   key: string,
   need: ObjectNeeds,
 ): Promise<void> {
-  const path = `buckets.${b.name}.objects.${key}`;
+  const path = evidencePath('buckets', b.name, 'objects', key);
   const o: ObjectEvidence = {};
   const objects = bucket(ctx, b.name).objects ?? {};
   bucket(ctx, b.name).objects = objects;

@@ -6,6 +6,7 @@ import type * as STS from '@aws-sdk/client-sts';
 import type { Evidence } from '../../model/evidence.js';
 import { classifyError, isCredentialsError, LiveCredentialsError, type Failure } from './errors.js';
 import { actionName, commandPermission, type LiveService } from './permissions.js';
+import { evidencePath } from '../index.js';
 
 /** Extra client configuration per service (tests point clients at a fake endpoint with it). */
 export type ClientOptionsByService = Partial<Record<LiveService | 'all', Record<string, unknown>>>;
@@ -233,7 +234,7 @@ export class LiveContext {
     });
     if (!r.ok) {
       this.noteFailure(
-        `accounts.${account}`,
+        evidencePath('accounts', account),
         r,
         `cannot read evidence in account ${account} through ${roleArn}`,
       );
@@ -290,6 +291,7 @@ export class LiveContext {
       requestHandler: { connectionTimeout: Math.min(5_000, this.timeoutMs), requestTimeout: this.timeoutMs },
       // We follow S3 region redirects ourselves, so the bucket's region is learnt once per run.
       ...(service === 's3' ? { followRegionRedirects: false } : {}),
+      ...(service === 's3control' ? localS3ControlEndpoint() : {}),
       ...(o.clientOptions?.all ?? {}),
       ...(o.clientOptions?.[service] ?? {}),
       ...(region ? { region } : {}),
@@ -377,6 +379,27 @@ export class LiveContext {
     const all = await Promise.allSettled([...this.clients.values()]);
     for (const c of all) if (c.status === 'fulfilled') c.value.destroy();
   }
+}
+
+/**
+ * S3 Control puts the account id in front of the endpoint's host (`111122223333.s3-control...`).
+ * When the user's endpoint setting (AWS_ENDPOINT_URL_S3_CONTROL, else AWS_ENDPOINT_URL;
+ * https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html) names an IP address
+ * or localhost, that prefixed name cannot resolve, so the configured URL is used as it is.
+ */
+function localS3ControlEndpoint(): Record<string, unknown> {
+  if (process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true') return {};
+  const raw = process.env.AWS_ENDPOINT_URL_S3_CONTROL ?? process.env.AWS_ENDPOINT_URL;
+  if (!raw) return {};
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return {};
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const local = host === 'localhost' || /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':');
+  return local ? { endpointProvider: () => ({ url: new URL(raw) }) } : {};
 }
 
 function toIdentity(c: STS.Credentials | undefined): AwsCredentialIdentity {

@@ -9,6 +9,7 @@ import type { PolicyDocument } from '../../model/policy.js';
 import type { LiveContext, SendResult } from './context.js';
 import { parsePolicyDocument } from './documents.js';
 import type { Failure } from './errors.js';
+import { evidencePath } from '../index.js';
 
 /** The IAM identity a request's principal resolves to. */
 export interface IdentityTarget {
@@ -48,7 +49,7 @@ export function collectIdentity(ctx: LiveContext, t: IdentityTarget): Promise<vo
 }
 
 async function collect(ctx: LiveContext, t: IdentityTarget): Promise<void> {
-  const path = `principals.${t.arn}`;
+  const path = evidencePath('principals', t.arn);
   if (!(await ctx.hasAccount(t.account))) {
     ctx.note(
       path,

@@ -23,6 +23,7 @@ import {
   type CollectionPlan,
 } from './plan.js';
 import { collectVpcEndpoint } from './vpc-endpoint.js';
+import { evidencePath } from '../index.js';
 
 export type { LiveOptions, LiveCall, ClientOptionsByService } from './context.js';
 export { LiveCredentialsError } from './errors.js';
@@ -55,7 +56,10 @@ export async function collectFor(
   for (const raw of targets.principals ?? []) {
     const p = principalFromString(raw);
     if (p.kind === 'unknown' || p.kind === 'anonymous') {
-      plan.skipped.push({ path: `principals.${raw}`, reason: 'not an IAM user, role or assumed-role ARN' });
+      plan.skipped.push({
+        path: evidencePath('principals', raw),
+        reason: 'not an IAM user, role or assumed-role ARN',
+      });
       continue;
     }
     planPrincipal(plan, p);
@@ -117,8 +121,14 @@ async function run(plan: CollectionPlan, opts: LiveOptions): Promise<Evidence> {
     for (const s of plan.skipped) ctx.note(s.path, s.reason);
 
     const work: Promise<unknown>[] = [];
-    for (const t of plan.principals.values()) work.push(collectIdentity(ctx, t));
-    for (const a of plan.principalAccounts) work.push(collectOrgPolicies(ctx, a, 'scp'));
+    // Every piece is awaited below; when one fails (expired credentials end the run), the
+    // others' later failures must not surface as unhandled rejections.
+    const track = (p: Promise<unknown>) => {
+      p.catch(() => undefined);
+      work.push(p);
+    };
+    for (const t of plan.principals.values()) track(collectIdentity(ctx, t));
+    for (const a of plan.principalAccounts) track(collectOrgPolicies(ctx, a, 'scp'));
 
     // Access points name their bucket: resolve them, then merge their needs into the bucket's.
     const apBuckets = await Promise.all(
@@ -134,15 +144,13 @@ async function run(plan: CollectionPlan, opts: LiveOptions): Promise<Evidence> {
     }
     const buckets = new Map<string, Promise<BucketInfo>>();
     for (const [name, needs] of plan.buckets) {
-      const p = collectBucket(ctx, name, needs, (account) =>
-        work.push(collectOrgPolicies(ctx, account, 'rcp')),
-      );
+      const p = collectBucket(ctx, name, needs, (account) => track(collectOrgPolicies(ctx, account, 'rcp')));
       buckets.set(name, p);
-      work.push(p);
+      track(p);
     }
     for (const [id, v] of plan.vpcEndpoints) {
       const bucketP = v.bucket ? buckets.get(v.bucket) : undefined;
-      work.push(
+      track(
         (bucketP ?? Promise.resolve(undefined)).then((info) =>
           collectVpcEndpoint(ctx, id, v.account, info?.region ?? ctx.defaultRegion),
         ),

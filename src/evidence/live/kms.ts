@@ -8,6 +8,7 @@ import type * as KMS from '@aws-sdk/client-kms';
 import type { KmsKeyEvidence } from '../../model/evidence.js';
 import type { LiveContext } from './context.js';
 import { parsePolicyDocument } from './documents.js';
+import { evidencePath } from '../index.js';
 
 const KEY_ARN = /^arn:(aws[\w-]*):kms:([a-z0-9-]+):(\d{12}):key\/(.+)$/;
 const ALIAS_ARN = /^arn:(aws[\w-]*):kms:([a-z0-9-]+):(\d{12}):(alias\/.+)$/;
@@ -48,17 +49,18 @@ async function collect(
       send<KMS.ListAliasesCommandOutput>(new kms.ListAliasesCommand({ KeyId: arn })),
     ]);
   const early = knownArn && native ? policyAndAliases(knownArn) : undefined;
+  early?.catch(() => undefined); // awaited below; a credentials error may end the run first
   const described = await send<KMS.DescribeKeyCommandOutput>(new kms.DescribeKeyCommand({ KeyId: keyRef }));
   const arn = described.ok ? (described.value.KeyMetadata?.Arn ?? knownArn) : knownArn;
   if (!arn) {
-    if (!described.ok) ctx.noteFailure(`kmsKeys.${keyRef}`, described);
+    if (!described.ok) ctx.noteFailure(evidencePath('kmsKeys', keyRef), described);
     return undefined;
   }
   const keyAccount = KEY_ARN.exec(arn)?.[3] ?? account;
   const ev: KmsKeyEvidence = ctx.evidence.kmsKeys[arn] ?? {};
   ctx.evidence.kmsKeys[arn] = ev;
   if (keyAccount) ev.accountId = keyAccount;
-  const path = `kmsKeys.${arn}`;
+  const path = evidencePath('kmsKeys', arn);
   if (described.ok) {
     const md = described.value.KeyMetadata;
     if (md?.KeyManager === 'AWS' || md?.KeyManager === 'CUSTOMER') ev.keyManager = md.KeyManager;

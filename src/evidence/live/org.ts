@@ -12,6 +12,7 @@ import type { PolicyDocument } from '../../model/policy.js';
 import type { LiveContext, SendResult } from './context.js';
 import { parsePolicyDocument } from './documents.js';
 import type { Failure } from './errors.js';
+import { evidencePath } from '../index.js';
 
 /** Which organization policies to collect for an account. */
 export type OrgPolicyKind = 'scp' | 'rcp';
@@ -43,7 +44,7 @@ export function collectOrgPolicies(ctx: LiveContext, accountId: string, kind: Or
       return;
     }
     if (where.kind === 'unknown') {
-      ctx.note(`accounts.${accountId}.${field}`, where.reason);
+      ctx.note(evidencePath('accounts', accountId, field), where.reason);
       return;
     }
     const levels: OrgPolicyLevel[] = [];
@@ -58,7 +59,7 @@ export function collectOrgPolicies(ctx: LiveContext, accountId: string, kind: Or
         return;
       }
       if ('failure' in r) {
-        ctx.noteFailure(`accounts.${accountId}.${field}`, r);
+        ctx.noteFailure(evidencePath('accounts', accountId, field), r);
         return;
       }
       levels.push({ target, policies: r });
@@ -90,7 +91,7 @@ function placement(ctx: LiveContext, accountId: string): Promise<Placement> {
           reason: `account ${accountId} is not s3doctor's and no --role-arn reaches it`,
         };
       }
-      ctx.noteFailure(`accounts.${accountId}.organizationId`, org);
+      ctx.noteFailure(evidencePath('accounts', accountId, 'organizationId'), org);
       return { kind: 'unknown', reason: `${org.failure.code} on ${org.action}` };
     }
     const o = org.value.Organization;

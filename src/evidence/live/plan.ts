@@ -5,6 +5,7 @@ import type { Principal, S3Request } from '../../model/request.js';
 import { principalAccount } from '../../s3/index.js';
 import { emptyBucketNeeds, type BucketNeeds, type ObjectNeeds } from './bucket.js';
 import type { IdentityTarget } from './identity.js';
+import { evidencePath } from '../index.js';
 
 /** Everything to collect, deduplicated. */
 export interface CollectionPlan {
@@ -73,7 +74,7 @@ export function planPrincipal(plan: CollectionPlan, p: Principal): void {
   if (t) plan.principals.set(t.arn, t);
   if (p.kind === 'federated-user') {
     plan.skipped.push({
-      path: `principals.${p.arn}`,
+      path: evidencePath('principals', p.arn),
       reason:
         'a federated user session: its policies are the session policy and the issuing IAM user, which the log does not name',
     });

@@ -5,6 +5,7 @@
 import type * as EC2 from '@aws-sdk/client-ec2';
 import type { LiveContext } from './context.js';
 import { parsePolicyDocument } from './documents.js';
+import { evidencePath } from '../index.js';
 
 /** Collects `vpce-...` as seen from `account` (the requester's, usually) in `region`. */
 export function collectVpcEndpoint(
@@ -15,7 +16,7 @@ export function collectVpcEndpoint(
 ): Promise<void> {
   return ctx.once(`vpce:${id}`, async () => {
     const ec2 = await ctx.module<typeof EC2>('ec2');
-    const path = `vpcEndpoints.${id}`;
+    const path = evidencePath('vpcEndpoints', id);
     const r = await ctx.send<EC2.DescribeVpcEndpointsCommandOutput>({
       service: 'ec2',
       account,

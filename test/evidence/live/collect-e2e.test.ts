@@ -350,7 +350,7 @@ describe('recording outcomes (DOMAIN-AUTHZ §7.2)', () => {
           path: 'buckets.local-bucket.publicAccessBlock',
           reason: 'AccessDenied on s3:GetBucketPublicAccessBlock',
         },
-        { path: 'buckets.local-bucket.objects.a.txt.tags', reason: 'AccessDenied on s3:GetObjectTagging' },
+        { path: 'buckets.local-bucket.objects["a.txt"].tags', reason: 'AccessDenied on s3:GetObjectTagging' },
         {
           path: `principals.arn:aws:iam::${CALLER}:role/app.policies`,
           reason: 'AccessDenied on iam:ListAttachedRolePolicies',
@@ -660,6 +660,34 @@ describe('regions, throttling, slow answers, credentials', () => {
     expect(fake.calls).toHaveLength(1);
   });
 
+  test('credentials expiring mid-run end it with LiveCredentialsError (and nothing left dangling)', async () => {
+    const w = world();
+    const expired = [400, 'ExpiredTokenException', 'The security token included in the request is expired'];
+    w.faults = ['DescribeKey', 'GetKeyPolicy', 'ListAliases'].map((op) => ({ op, error: expired, times: 1 }));
+    fake = await startFake(w);
+    const err = await collectEvidence([crossAccount], {
+      region: 'us-east-1',
+      clientOptions: fake.clientOptions(),
+      roles: { [OTHER]: ROLE },
+    }).catch((e: unknown) => e);
+    // The assumed role's session expired: that is noted per call, not fatal. The caller's own is fatal:
+    expect(err).not.toBeInstanceOf(Error);
+    expect((err as Awaited<ReturnType<typeof collectEvidence>>).notes).toContainEqual({
+      path: `kmsKeys.${KEY_ARN}.policy`,
+      reason: 'ExpiredTokenException on kms:GetKeyPolicy',
+    });
+    const w2 = world();
+    w2.faults = [{ op: 'GetBucketAcl', error: [400, 'ExpiredToken', 'expired'], times: 1 }];
+    await fake.close();
+    fake = await startFake(w2);
+    const err2 = await collectEvidence([objectRequest(user('alice'), 'local-bucket', 'a.txt')], {
+      region: 'us-east-1',
+      clientOptions: fake.clientOptions(),
+    }).catch((e: unknown) => e);
+    expect(err2).toBeInstanceOf(LiveCredentialsError);
+    await new Promise((ok) => setTimeout(ok, 200)); // let the other calls settle: no unhandled rejection
+  });
+
   test('missing credentials (the provider chain finds none) give the same clear error', async () => {
     fake = await startFake(world());
     const noCreds = async () => {
@@ -686,14 +714,13 @@ describe('endpoint settings', () => {
     process.env.AWS_SECRET_ACCESS_KEY = 'test';
     delete process.env.AWS_PROFILE;
     try {
-      const opts = fake.clientOptions();
-      // Only S3 Control's account-id host prefix needs the injected endpointProvider.
+      // No client options at all (S3 Control's account-id host prefix is skipped for an IP endpoint).
       const ev = await collectEvidence([objectRequest(user('alice'), 'local-bucket', 'a.txt')], {
         region: 'us-east-1',
-        clientOptions: { all: { maxAttempts: 1 }, s3control: opts.s3control ?? {} },
       });
       expect(ev.buckets['local-bucket']?.policy).toBeNull();
       expect(ev.principals[`arn:aws:iam::${CALLER}:user/alice`]?.policies).toHaveLength(3);
+      expect(ev.accounts[CALLER]?.publicAccessBlock).toBeDefined();
       expect(new Set(fake.calls.map((c) => c.service))).toEqual(
         new Set(['sts', 'iam', 's3', 's3control', 'organizations']),
       );

@@ -4,7 +4,8 @@ import type { PolicyDocument, PolicyRef, PolicyStatement, PolicyType } from '../
 import { compileArnPattern, compileGlob, type Matcher, type PatternPart } from './wildcard.js';
 import { parseTemplate, type Resolved, type Template } from './variables.js';
 import { parseOperator, type ParsedOperator } from './operators.js';
-import { parsePrincipalElement, type PrincipalEntry } from './principals.js';
+import { parsePrincipalElement, type PrincipalEntry, type PrincipalMatch } from './principals.js';
+import type { StatementTrace } from '../model/evaluation.js';
 import { parseCidr, type IpRange } from './ip.js';
 import { parseDate } from './context.js';
 import type { PolicyProblem } from './validate.js';
@@ -84,6 +85,16 @@ export interface CompiledStatement {
   /** One-entry memo of the last action looked up and the entry that matched it. */
   memoAction?: string;
   memoActionHit?: CompiledPattern | undefined;
+  /** No Resource entry has a policy variable. */
+  staticResources?: boolean;
+  memoResource?: string;
+  memoResourceResult?: { hit?: CompiledPattern; uncertain: boolean };
+  /** One-entry memo of the last caller matched against the Principal element. */
+  memoPrincipal?: object;
+  memoCanon?: object | undefined;
+  memoBoundary?: boolean;
+  memoMatch?: PrincipalMatch;
+  memoPrincipalTrace?: NonNullable<StatementTrace['principal']>;
 }
 
 /** The document-level part of a compiled policy, shared by every ref that uses the same document. */
@@ -94,7 +105,8 @@ export interface CompiledBody {
   statements: CompiledStatement[];
   /** What the compiler could not understand (never silently allowed or denied: such parts are `unknown`). */
   problems: PolicyProblem[];
-  byRef: Map<string, CompiledPolicy>;
+  /** Compiled policies by ref type, id and name. */
+  byRef: Map<string, Map<string, Map<string, CompiledPolicy>>>;
 }
 
 /** A policy compiled for evaluation: matchers, principal entries and the refs used in traces. */
@@ -253,6 +265,7 @@ function compileStatement(
     out.resources = toList(resources)
       .filter((r): r is string => typeof r === 'string')
       .map((r) => compilePattern(r, variables, true));
+    out.staticResources = out.resources.every((r) => r.matcher !== undefined);
   }
   const principal = out.principalNot ? st.NotPrincipal : st.Principal;
   if (principal !== undefined) out.principals = parsePrincipalElement(principal);
@@ -305,11 +318,16 @@ export function compilePolicy(doc: PolicyDocument, ref: PolicyRef): CompiledPoli
     body = compileBody(doc);
     bodies.set(doc, body);
   }
-  const key = `${ref.type}\u0000${ref.id}\u0000${ref.name ?? ''}`;
-  let compiled = body.byRef.get(key);
+  // Nested maps (type, id, name): no key string to build on the hot path.
+  let byId = body.byRef.get(ref.type);
+  if (!byId) body.byRef.set(ref.type, (byId = new Map()));
+  let byName = byId.get(ref.id);
+  if (!byName) byId.set(ref.id, (byName = new Map()));
+  const name = ref.name ?? '';
+  let compiled = byName.get(name);
   if (!compiled) {
     compiled = withRef(body, ref);
-    body.byRef.set(key, compiled);
+    byName.set(name, compiled);
   }
   return compiled;
 }

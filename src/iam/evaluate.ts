@@ -48,6 +48,7 @@ const RESOURCE_IMPLIED = Object.freeze({ matched: true });
 const NO_RESOURCE = Object.freeze({ matched: false });
 const RESOURCE_UNCERTAIN = Object.freeze({ matched: false, uncertain: true });
 const NO_OPTS: EvaluateOptions = Object.freeze({});
+const NO_PRINCIPAL: PrincipalMatch = Object.freeze({ matched: 'false' });
 const NO_CONDITIONS: ConditionTrace[] = Object.freeze([]) as unknown as ConditionTrace[];
 
 /** Anything holding a template, with memo slots for its resolution. */
@@ -239,27 +240,34 @@ function presentResult(
   prep: PreparedRequest,
 ): { r: T; error?: string } {
   const op = c.op!;
+  // An empty set counts as a missing key (DOMAIN-AUTHZ.md §2.7).
+  if (typeof value !== 'string' && value.length === 0) return { r: absentResult(c) };
   if (op.family === 'null') return { r: c.compiled.some((v) => v.text === 'false') ? 1 : 0 };
-  if (typeof value === 'string') {
-    return { r: matchElement(c, value, prep) };
-  }
-  if (value.length === 0) return { r: absentResult(c) };
+  if (typeof value === 'string') return { r: matchElement(c, value, prep) };
   if (op.set === 'none') {
     if (value.length === 1) return { r: matchElement(c, value[0]!, prep) };
-    // AWS documents a plain operator on a multi-valued key as unsupported: the outcome is not knowable.
+    // AWS documents a plain operator on a multi-valued key as unsupported. When reading it as "any value"
+    // and as "every value" agree (StringLike "*"), that is the answer; otherwise it is not knowable.
     // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+    const any = overSet(c, value, 'any', prep);
+    if (any !== 2 && any === overSet(c, value, 'all', prep)) return { r: any };
     return {
       r: 2,
       error: `plain operator ${c.operator} on a multi-valued key: use ForAnyValue: or ForAllValues:`,
     };
   }
-  let acc: T = op.set === 'any' ? 0 : 1;
+  return { r: overSet(c, value, op.set, prep) };
+}
+
+/** ForAnyValue (OR) or ForAllValues (AND) over the request values. */
+function overSet(c: CompiledCondition, value: string[], set: 'any' | 'all', prep: PreparedRequest): T {
+  let acc: T = set === 'any' ? 0 : 1;
   for (const r of value) {
     const e = matchElement(c, r, prep);
-    acc = op.set === 'any' ? or(acc, e) : and(acc, e);
-    if ((op.set === 'any' && acc === 1) || (op.set === 'all' && acc === 0)) break;
+    acc = set === 'any' ? or(acc, e) : and(acc, e);
+    if ((set === 'any' && acc === 1) || (set === 'all' && acc === 0)) break;
   }
-  return { r: acc };
+  return acc;
 }
 
 function evaluateCondition(c: CompiledCondition, prep: PreparedRequest): { t: T; trace: ConditionTrace } {
@@ -342,7 +350,15 @@ function evaluateStatement(
   let resourceT: T = 1;
   let resource: StatementTrace['resource'] = RESOURCE_IMPLIED;
   if (s.resources) {
-    const r = matchResource(s.resources, req.resource, prep);
+    let r: { hit?: CompiledPattern; uncertain: boolean };
+    if (s.staticResources) {
+      // Static patterns: the result depends on the resource string only.
+      if (s.memoResource !== req.resource) {
+        s.memoResource = req.resource;
+        s.memoResourceResult = matchResource(s.resources, req.resource, prep);
+      }
+      r = s.memoResourceResult!;
+    } else r = matchResource(s.resources, req.resource, prep);
     if (s.resourceNot) {
       resourceT = r.hit ? 0 : r.uncertain ? 2 : 1;
       resource = r.hit ? { matched: false, by: r.hit.raw } : r.uncertain ? RESOURCE_UNCERTAIN : YES_ACTION;
@@ -359,14 +375,32 @@ function evaluateStatement(
   let principal: StatementTrace['principal'];
   if (p.resourcePolicy) {
     let m: PrincipalMatch;
-    if (!s.principals) m = { matched: 'false' };
-    else if (s.principalNot) {
-      m =
-        s.effect === 'Deny' && opts?.callerHasPermissionsBoundary
-          ? { matched: 'true', via: 'not-principal' }
-          : matchNotPrincipal(s.principals, req.principal, opts ?? NO_OPTS);
-    } else m = matchPrincipal(s.principals, req.principal, opts ?? NO_OPTS);
-    principal = principalTrace(m);
+    const boundary = opts?.callerHasPermissionsBoundary === true;
+    const canon = opts?.canonicalIds;
+    // One-entry memo: the same caller (object) under the same options gives the same match.
+    if (
+      s.memoPrincipal === req.principal &&
+      s.memoCanon === canon &&
+      s.memoBoundary === boundary &&
+      s.memoMatch
+    ) {
+      m = s.memoMatch;
+      principal = s.memoPrincipalTrace;
+    } else {
+      if (!s.principals) m = NO_PRINCIPAL;
+      else if (s.principalNot) {
+        m =
+          s.effect === 'Deny' && boundary
+            ? { matched: 'true', via: 'not-principal' }
+            : matchNotPrincipal(s.principals, req.principal, opts ?? NO_OPTS);
+      } else m = matchPrincipal(s.principals, req.principal, opts ?? NO_OPTS);
+      principal = Object.freeze(principalTrace(m));
+      s.memoPrincipal = req.principal;
+      s.memoCanon = canon;
+      s.memoBoundary = boundary;
+      s.memoMatch = m;
+      s.memoPrincipalTrace = principal;
+    }
     principalT = m.unresolved ? 2 : m.matched === 'false' ? 0 : 1;
     direct = m.matched === 'true';
     if (principalT === 0 && !failedOn) failedOn = 'principal';

@@ -23,43 +23,71 @@ export function hasWildcard(s: string): boolean {
   return s.includes('*') || s.includes('?');
 }
 
+// Tokens: literal text, or a wildcard: 0 `*` spanning anything, 1 `?` any one character, 2 `*` within an
+// ARN component (no `:`), 3 `?` within an ARN component.
+type Token = string | 0 | 1 | 2 | 3;
+
+function push(tokens: Token[], t: Token): void {
+  const last = tokens[tokens.length - 1];
+  if (typeof t === 'string' && typeof last === 'string') tokens[tokens.length - 1] = last + t;
+  else tokens.push(t);
+}
+
+/** Builds a matcher from tokens: exact, prefix, suffix and prefix+suffix tests before falling back to a RegExp. */
+function fromTokens(tokens: Token[], ignoreCase: boolean): Matcher {
+  const norm = (t: string): string => (ignoreCase ? t.toLowerCase() : t);
+  const n = tokens.length;
+  if (n === 0) return (s) => s === '';
+  const t0 = tokens[0]!;
+  if (n === 1 && typeof t0 === 'string') {
+    const exact = norm(t0);
+    return ignoreCase ? (s) => s.toLowerCase() === exact : (s) => s === exact;
+  }
+  if (!ignoreCase) {
+    if (n === 1 && t0 === 0) return matchAll;
+    if (n === 2 && typeof t0 === 'string' && tokens[1] === 0) return (s) => s.startsWith(t0);
+    if (n === 2 && t0 === 0 && typeof tokens[1] === 'string') {
+      const suffix = tokens[1];
+      return (s) => s.endsWith(suffix);
+    }
+    if (n === 3 && typeof t0 === 'string' && tokens[1] === 0 && typeof tokens[2] === 'string') {
+      const suffix = tokens[2];
+      const min = t0.length + suffix.length;
+      return (s) => s.length >= min && s.startsWith(t0) && s.endsWith(suffix);
+    }
+  }
+  let src = '^';
+  for (const t of tokens) {
+    if (typeof t === 'string') src += escapeRegex(t);
+    else src += t === 0 ? '.*' : t === 1 ? '.' : t === 2 ? '[^:]*' : '[^:]';
+  }
+  const re = new RegExp(src + '$', ignoreCase ? 'is' : 's');
+  return (s) => re.test(s);
+}
+
 /**
  * Compiles a plain glob (`*` any run including none, `?` exactly one character) over the whole string.
  * Used for actions (with `ignoreCase`) and StringLike values.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
  */
 export function compileGlob(parts: readonly PatternPart[], ignoreCase: boolean): Matcher {
-  let hasWild = false;
-  for (const p of parts) if (p.t === 'text' && hasWildcard(p.s)) hasWild = true;
-  const norm = (s: string): string => (ignoreCase ? s.toLowerCase() : s);
-  if (!hasWild) {
-    const exact = norm(parts.map((p) => p.s).join(''));
-    return ignoreCase ? (s) => s.toLowerCase() === exact : (s) => s === exact;
-  }
-  if (parts.length === 1 && parts[0]!.t === 'text') {
-    const text = parts[0]!.s;
-    if (text === '*') return matchAll;
-    const star = text.indexOf('*');
-    // `prefix*` with no other wildcard: a startsWith test.
-    if (star === text.length - 1 && !text.includes('?')) {
-      const prefix = norm(text.slice(0, -1));
-      return ignoreCase ? (s) => s.toLowerCase().startsWith(prefix) : (s) => s.startsWith(prefix);
-    }
-  }
-  let src = '^';
+  const tokens: Token[] = [];
   for (const p of parts) {
     if (p.t === 'literal') {
-      src += escapeRegex(p.s);
+      push(tokens, p.s);
       continue;
     }
+    let run = '';
     for (const ch of p.s) {
-      if (ch === '*') src += '.*';
-      else if (ch === '?') src += '.';
-      else src += escapeRegex(ch);
+      if (ch === '*' || ch === '?') {
+        if (run) push(tokens, run);
+        run = '';
+        push(tokens, ch === '*' ? 0 : 1);
+      } else run += ch;
     }
+    if (run) push(tokens, run);
   }
-  const re = new RegExp(src + '$', ignoreCase ? 'is' : 's');
-  return (s) => re.test(s);
+  return fromTokens(tokens, ignoreCase);
 }
 
 /**
@@ -70,49 +98,33 @@ export function compileGlob(parts: readonly PatternPart[], ignoreCase: boolean):
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN
  */
 export function compileArnPattern(parts: readonly PatternPart[]): Matcher {
-  let hasWild = false;
   let colons = 0;
-  for (const p of parts) {
-    if (p.t !== 'text') continue;
-    if (hasWildcard(p.s)) hasWild = true;
-    for (const ch of p.s) if (ch === ':') colons++;
-  }
-  if (!hasWild) {
-    const exact = parts.map((p) => p.s).join('');
-    return (s) => s === exact;
-  }
+  for (const p of parts) if (p.t === 'text') for (const ch of p.s) if (ch === ':') colons++;
   if (parts.length === 1 && parts[0]!.t === 'text' && parts[0]!.s === '*') return matchAll;
   // Fewer than five separators: a malformed pattern (validation reports it); let the last component span.
   const spanFrom = Math.min(colons, 5);
-  if (parts.length === 1 && parts[0]!.t === 'text') {
-    const text = parts[0]!.s;
-    const first = text.search(/[*?]/);
-    let before = 0;
-    for (let i = 0; i < first; i++) if (text[i] === ':') before++;
-    // `arn:aws:s3:::bucket/*`: one trailing star in the resource part is a prefix test.
-    if (first === text.length - 1 && text[first] === '*' && before >= spanFrom) {
-      const prefix = text.slice(0, -1);
-      return (s) => s.startsWith(prefix);
-    }
-  }
-  let src = '^';
+  const tokens: Token[] = [];
   let seen = 0;
   for (const p of parts) {
     if (p.t === 'literal') {
-      src += escapeRegex(p.s);
+      push(tokens, p.s);
       continue;
     }
+    let run = '';
     for (const ch of p.s) {
-      if (ch === ':') {
-        seen++;
-        src += ':';
-      } else if (ch === '*') src += seen >= spanFrom ? '.*' : '[^:]*';
-      else if (ch === '?') src += seen >= spanFrom ? '.' : '[^:]';
-      else src += escapeRegex(ch);
+      if (ch === '*' || ch === '?') {
+        if (run) push(tokens, run);
+        run = '';
+        const spans = seen >= spanFrom;
+        push(tokens, ch === '*' ? (spans ? 0 : 2) : spans ? 1 : 3);
+      } else {
+        if (ch === ':') seen++;
+        run += ch;
+      }
     }
+    if (run) push(tokens, run);
   }
-  const re = new RegExp(src + '$', 's');
-  return (s) => re.test(s);
+  return fromTokens(tokens, false);
 }
 
 const actionCache = new Map<string, Matcher>();

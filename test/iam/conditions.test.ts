@@ -291,6 +291,11 @@ describe('set operators (multi-valued keys)', () => {
     // A plain operator on a multi-valued value is unsupported by AWS: unknown, never guessed.
     ['StringEquals', 'aws:TagKeys', 'a', { 'aws:TagKeys': ['a', 'b'] }, 'unknown'],
     ['StringEquals', 'aws:TagKeys', 'a', { 'aws:TagKeys': ['a'] }, 'true'],
+    // ...unless "any value" and "every value" agree.
+    ['StringLike', 'aws:TagKeys', '*', { 'aws:TagKeys': ['a', 'b'] }, 'true'],
+    ['StringEquals', 'aws:TagKeys', ['a', 'b'], { 'aws:TagKeys': ['a', 'b'] }, 'true'],
+    ['StringEquals', 'aws:TagKeys', ['c'], { 'aws:TagKeys': ['a', 'b'] }, 'false'],
+    ['Null', 'aws:TagKeys', 'true', { 'aws:TagKeys': [] }, 'true'],
   ]);
 });
 

@@ -106,6 +106,12 @@ export interface S3CallFacts {
   viaVpcEndpoint?: boolean;
   /** Tags the request set on the object (`x-amz-tagging`), when the input shows them. */
   requestTags?: Record<string, string>;
+  /**
+   * `x-amz-expected-bucket-owner` / `x-amz-source-expected-bucket-owner` the request sent, when shown:
+   * a mismatch with the real owner is a 403 that no policy explains (DOMAIN-AUTHZ §4.8).
+   */
+  expectedBucketOwner?: string;
+  expectedSourceBucketOwner?: string;
 }
 
 /** A denied S3 request turned into what S3 evaluated. */

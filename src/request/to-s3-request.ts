@@ -652,6 +652,10 @@ export function toS3Request(record: LogRecord, hints: RequestHints = {}): S3Requ
   const bypass = hv.get('x-amz-bypass-governance-retention');
   if (bypass !== undefined) s3.bypassGovernance = bypass.toLowerCase() === 'true';
   else if (hv.sent(['x-amz-bypass-governance-retention']) === false) s3.bypassGovernance = false;
+  const expectedOwner = hv.get('x-amz-expected-bucket-owner');
+  if (expectedOwner !== undefined) s3.expectedBucketOwner = expectedOwner;
+  const expectedSourceOwner = hv.get('x-amz-source-expected-bucket-owner');
+  if (expectedSourceOwner !== undefined) s3.expectedSourceBucketOwner = expectedSourceOwner;
   const lock = hv.sent(['x-amz-object-lock-*']);
   if (lock !== undefined) s3.objectLockHeaders = lock;
 

@@ -658,7 +658,11 @@ describe('toS3Request: CloudTrail', () => {
         signatureVersion: 'SigV4',
         authType: 'AuthHeader',
         tlsVersion: 'TLSv1.2',
-        headers: { 'x-amz-acl': 'bucket-owner-full-control', 'x-amz-server-side-encryption': 'aws:kms' },
+        headers: {
+          'x-amz-acl': 'bucket-owner-full-control',
+          'x-amz-server-side-encryption': 'aws:kms',
+          'x-amz-expected-bucket-owner': '999988887777',
+        },
       }),
     );
     expectConsistent(req);
@@ -672,6 +676,7 @@ describe('toS3Request: CloudTrail', () => {
     // The ACL header was shown: the ACL authorization is required, not possible.
     expect(only(req, 's3:PutObjectAcl').need).toBe('required');
     expect(req.s3.aclHeader).toBe('bucket-owner-full-control');
+    expect(req.s3.expectedBucketOwner).toBe('999988887777');
     expect(req.s3.sseHeader).toBe('aws:kms');
     expect(req.s3.viaVpcEndpoint).toBe(true);
   });

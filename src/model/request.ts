@@ -128,7 +128,7 @@ export interface S3Request {
   unknownKeys: string[];
   /**
    * Facts the input lacked that the request needs (`bucket`, `key`, `principal`, `operation`,
-   * `copy-source`, `delete-keys`, `time`): ask the user or gather evidence. Absent = nothing missing.
+   * `access-point`, `copy-source`, `delete-keys`, `time`): ask the user or gather evidence. Absent = nothing missing.
    */
   missing?: string[];
 }

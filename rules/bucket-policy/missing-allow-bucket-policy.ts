@@ -27,7 +27,8 @@ export default defineRule({
     const found = missingAllowFindings(ctx, 'bucket-policy', { plain: 'missing', nearMiss: 'nearMiss' }).map(
       (f) => ({
         ...f,
-        data: { ...f.data, bucket },
+        // Through an access point the bucket policy is evaluated against the bucket's own ARN.
+        data: { ...f.data, bucket, resource: authOf(f, ctx)?.underlyingResource ?? f.resource },
       }),
     );
     return traceOrMessage(ctx, 'missing-allow-bucket-policy', found, 'enhanced');

@@ -1,5 +1,11 @@
 // Rule: the object (or bucket default) uses the AWS managed key aws/s3, which no other account can use.
-import { awsManagedCrossAccount, clientFix, configFix, defineRule } from '../../src/engine/rule-kit.js';
+import {
+  awsManagedCrossAccount,
+  clientFix,
+  configFix,
+  defineRule,
+  fixes,
+} from '../../src/engine/rule-kit.js';
 import type { Finding } from '../../src/engine/rule-kit.js';
 
 type Id = 'managedKey' | 'invalidKeyId' | 'fixReencrypt' | 'fixDefaultKey';
@@ -53,8 +59,9 @@ export default defineRule<Id>({
   },
   suggest(_f, ctx, msg) {
     const bucket = ctx.request.s3.bucket ?? '<bucket>';
+    const grantee = fixes.resourcePrincipalArn(ctx.request.principal, ctx.evidence) ?? ctx.principalLabel();
     return [
-      clientFix(msg('fixReencrypt', { principal: ctx.principalLabel() })),
+      clientFix(msg('fixReencrypt', { principal: grantee })),
       configFix(msg('fixDefaultKey', { bucket })),
     ];
   },

@@ -78,7 +78,7 @@ function build(
     evaluation,
     principalLabel: principalLabel(request.principal),
   });
-  const causes = runRules(ctx, opts.rules ?? allRules(), opts);
+  const causes = onlyExplanation(runRules(ctx, opts.rules ?? allRules(), opts), evaluation, record);
   const named = record ? enhancedCauseCode(record) : undefined;
   const decision = decide(causes, evaluation, record);
   const authFailed = causes.some((c) => AUTH_CODES.includes(c.code) && c.confidence === 'certain');
@@ -89,7 +89,7 @@ function build(
       : logsOnlyUnknowns(request, named);
   const provedByError = causes.some((c) => c.confidence === 'certain' && !c.policy);
   const reproduced = evaluation
-    ? evaluation.decision !== 'Allowed' || provedByError
+    ? decision !== 'Allowed' || provedByError
     : causes.some((c) => c.confidence !== 'possible');
   const result: Result = {
     input: record?.input ?? opts.input ?? { source: 'request' },
@@ -105,6 +105,25 @@ function build(
   return result;
 }
 
+/**
+ * The request was denied (the log says so). When the evidence leaves exactly one cause code
+ * possible, and nothing else unknown could explain the denial, that code is the likely cause.
+ */
+function onlyExplanation(
+  causes: Cause[],
+  evaluation: Evaluation | undefined,
+  record: LogRecord | undefined,
+): Cause[] {
+  if (!record || !evaluation || causes.length === 0) return causes;
+  const denied = (record.httpStatus ?? 403) >= 400 || record.errorCode !== undefined;
+  if (!denied || causes.some((c) => c.confidence !== 'possible')) return causes;
+  const codes = new Set(causes.map((c) => c.code));
+  if (codes.size !== 1) return causes;
+  const others = evaluation.unknowns.flatMap((u) => u.couldExplain).filter((c) => !codes.has(c));
+  if (others.length > 0) return causes;
+  return causes.map((c) => ({ ...c, confidence: 'likely' }));
+}
+
 /** The contract decision. */
 function decide(
   causes: Cause[],
@@ -115,6 +134,9 @@ function decide(
   if (top && AUTH_CODES.includes(top.code)) return 'NotAuthenticated';
   if (evaluation) {
     if (evaluation.decision !== 'Allowed') return evaluation.decision;
+    // Allowed only if unknown evidence falls one way, and a cause explains the refusal: that refusal.
+    const refused = evaluation.possibleDecisions.find((d) => d !== 'Allowed');
+    if (refused && top) return refused;
     // The evidence allows, but the error itself proves the refusal (object lock, archive, disabled...).
     const proved = causes.find((c) => c.confidence === 'certain');
     if (proved) return proved.code.startsWith('explicit-deny-') ? 'ExplicitDeny' : 'ImplicitDeny';

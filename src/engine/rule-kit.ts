@@ -355,7 +355,8 @@ export function missingAllowFindings<M extends string>(
   const out: Finding<M>[] = [];
   for (const hit of ctx.blockingLayers(layerName, 'missing-allow')) {
     if (filter && !filter(hit)) continue;
-    const near = nearMiss(hit.layer);
+    // Without a near-miss message the finding names the policy, not a statement it does not cite.
+    const near = ids.nearMiss ? nearMiss(hit.layer) : undefined;
     const cond = near?.failedOn === 'condition' ? decidingCondition(near, 'false') : undefined;
     const messageId = near && ids.nearMiss ? ids.nearMiss : ids.plain;
     out.push({

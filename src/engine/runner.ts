@@ -71,6 +71,14 @@ export function collectFindings(ctx: RuleContext, rules: readonly Rule[]): Ranke
           o.finding.action === r.finding.action,
       ),
   );
+  // Authorizations S3 only possibly needs (headers the input cannot show) matter only while the
+  // required ones explain nothing (as the fix module's causeCodesOf counts them).
+  const needOf = (r: Ranked) =>
+    r.finding.authorizationIndex === undefined
+      ? 'required'
+      : ctx.authorizations()[r.finding.authorizationIndex]?.request.need;
+  if (all.some((r) => needOf(r) !== 'possible' && r.finding.confidence !== 'possible'))
+    all = all.filter((r) => needOf(r) !== 'possible');
   // A request that failed authentication was never authorized: other causes do not apply.
   const authFailed = all.some((r) => AUTH_CODES.includes(r.code) && r.finding.confidence === 'certain');
   if (authFailed) all = all.filter((r) => AUTH_CODES.includes(r.code));

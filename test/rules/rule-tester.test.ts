@@ -154,9 +154,12 @@ describe.each(allRules().map((r) => [r.id, r] as const))('%s', (_id, rule) => {
         if (patches.length > 0) {
           const verified = verifyFix(fix, request, evidence, [rule.code]);
           const newly = verified.blastRadius?.newlyAllowed ?? [];
-          expect(newly, `${fix.summary}: newly allows ${JSON.stringify(newly)}`).toEqual(
-            c.fixes?.newlyAllowed ?? [],
-          );
+          // Only what the case lists (reviewed: re-enabled existing grants) may become newly allowed.
+          const key = (n: { principal: string; action: string; resource: string }) =>
+            JSON.stringify([n.principal, n.action, n.resource]);
+          const allowed = new Set((c.fixes?.newlyAllowed ?? []).map(key));
+          const unexpected = newly.filter((n) => !allowed.has(key(n)));
+          expect(unexpected, `${fix.summary}: newly allows ${JSON.stringify(newly)}`).toEqual([]);
         }
       }
     });

@@ -220,6 +220,10 @@ function s3(world, ctx, req, url, res) {
   }[sub];
   if (isErr(field)) return restError(res, field.error);
   if (!canRead) return restError(res, [403, 'AccessDenied', 'Access Denied']);
+  // Requester Pays: other accounts must acknowledge the charges on object requests.
+  if (b.requestPayment === 'Requester' && !isOwner && req.headers['x-amz-request-payer'] !== 'requester') {
+    return restError(res, [403, 'AccessDenied', 'Access Denied']);
+  }
   if (!o) return restError(res, [404, 'NoSuchKey', 'The specified key does not exist.']);
   if (head) {
     const h = o.head ?? {};

@@ -308,10 +308,16 @@ async function collect(
       "the owner account is unknown (not s3doctor's account, and no --role-arn matched it)",
     );
 
+  // Reading objects of someone else's Requester Pays bucket needs x-amz-request-payer.
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/ObjectsinRequesterPaysBuckets.html
+  const foreign = !(await ctx.hasAccount(account));
+  const requesterPays =
+    foreign && payP ? payP.then((r) => r.ok && r.value.Payer === 'Requester') : Promise.resolve(false);
   const shared: ObjectContext = {
     name,
     region,
     account,
+    requesterPays,
     ownership: ownershipValue,
     lock: lockValue,
     ownerId: ownerIdP,
@@ -379,6 +385,8 @@ export function collectAccountPublicAccessBlock(ctx: LiveContext, account: strin
 interface ObjectContext {
   name: string;
   region: string | undefined;
+  /** Object reads must send `RequestPayer: 'requester'` (someone else's Requester Pays bucket). */
+  requesterPays: Promise<boolean>;
   account: string | undefined;
   ownership: Promise<BucketEvidence['objectOwnership']>;
   lock: Promise<BucketEvidence['objectLock']>;
@@ -407,7 +415,10 @@ async function collectObject(
       label: `object ${key}`,
       ...(absent ? { absent } : {}),
     });
-  const version = need.versionId ? { VersionId: need.versionId } : {};
+  const version = {
+    ...(need.versionId ? { VersionId: need.versionId } : {}),
+    ...((await b.requesterPays) ? { RequestPayer: 'requester' as const } : {}),
+  };
   const head = await send<S3.HeadObjectCommandOutput>(
     new s3.HeadObjectCommand({ Bucket: b.name, Key: key, ...version }),
   );

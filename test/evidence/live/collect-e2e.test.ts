@@ -371,6 +371,19 @@ describe('recording outcomes (DOMAIN-AUTHZ §7.2)', () => {
     });
   });
 
+  test("someone else's Requester Pays bucket: object reads acknowledge the charges", async () => {
+    const w = world();
+    const b = (w.buckets as Record<string, Record<string, unknown>>)['reports-bucket']!;
+    b.readers = [CALLER];
+    b.requestPayment = 'Requester';
+    const { evidence: ev } = await run(w, [crossAccount]);
+    expect(ev.buckets['reports-bucket']?.requestPayer).toBe('Requester');
+    expect(ev.buckets['reports-bucket']?.objects?.['2026/q3.csv']).toMatchObject({
+      exists: true,
+      tags: { classification: 'internal' },
+    });
+  });
+
   test('GetKeyPolicy denied: policy unknown with a note, the rest recorded', async () => {
     const w = world();
     (w.kmsKeys as Record<string, Record<string, unknown>>)[KEY_ARN]!.GetKeyPolicy = {

@@ -107,11 +107,6 @@ export interface ResourceFacts {
   accessPoint?: { arn: string; account?: string | undefined; networkOrigin?: string | undefined };
 }
 
-function lowerHas(obj: Record<string, ContextValue>, key: string): boolean {
-  const k = key.toLowerCase();
-  return Object.keys(obj).some((x) => x.toLowerCase() === k);
-}
-
 /**
  * Returns a copy of the authorization with the context keys the principal and the evidence reveal
  * added (never overriding a value the input gave, except `aws:PrincipalArn` when the role path
@@ -124,17 +119,22 @@ export function enrichContext(
   res: ResourceFacts,
 ): AuthzRequest {
   const context: Record<string, ContextValue> = { ...az.context };
-  const unknown = new Set(az.unknownKeys);
-  const isUnknown = (k: string) => [...unknown].some((u) => u.toLowerCase() === k.toLowerCase());
+  const present = new Set(Object.keys(context).map((k) => k.toLowerCase()));
+  // lower-case name -> name as given
+  const unknown = new Map(az.unknownKeys.map((u) => [u.toLowerCase(), u] as const));
+  const isUnknown = (k: string) => unknown.has(k.toLowerCase());
   const set = (k: string, v: ContextValue | undefined) => {
-    if (v === undefined || lowerHas(context, k)) return;
+    const lk = k.toLowerCase();
+    if (v === undefined || present.has(lk)) return;
     context[k] = v;
-    for (const u of [...unknown]) if (u.toLowerCase() === k.toLowerCase()) unknown.delete(u);
+    present.add(lk);
+    unknown.delete(lk);
   };
   const p = rp.principal;
   if (rp.roleMatchedByName) {
     for (const k of Object.keys(context)) if (k.toLowerCase() === 'aws:principalarn') delete context[k];
     context['aws:PrincipalArn'] = rp.roleMatchedByName;
+    present.add('aws:principalarn');
   }
   if (p.kind !== 'anonymous' && p.kind !== 'service' && p.kind !== 'unknown') {
     const arn = principalArn(rp.principal);
@@ -156,8 +156,8 @@ export function enrichContext(
     if (rp.account) {
       const org = ev.accounts[rp.account]?.organizationId;
       if (org) set('aws:PrincipalOrgID', org);
-      else if (org === undefined && !lowerHas(context, 'aws:PrincipalOrgID'))
-        unknown.add('aws:PrincipalOrgID');
+      else if (org === undefined && !present.has('aws:principalorgid') && !isUnknown('aws:PrincipalOrgID'))
+        unknown.set('aws:principalorgid', 'aws:PrincipalOrgID');
     }
   } else if (p.kind === 'service') {
     set('aws:PrincipalIsAWSService', 'true');
@@ -176,10 +176,11 @@ export function enrichContext(
     set('s3:DataAccessPointArn', res.accessPoint.arn);
     set('s3:DataAccessPointAccount', res.accessPoint.account);
     if (res.accessPoint.networkOrigin) set('s3:AccessPointNetworkOrigin', res.accessPoint.networkOrigin);
-    else if (!lowerHas(context, 's3:AccessPointNetworkOrigin')) unknown.add('s3:AccessPointNetworkOrigin');
+    else if (!present.has('s3:accesspointnetworkorigin') && !isUnknown('s3:AccessPointNetworkOrigin'))
+      unknown.set('s3:accesspointnetworkorigin', 's3:AccessPointNetworkOrigin');
   }
   if (res.objectTagsApply && res.objectTags) {
     for (const [k, v] of Object.entries(res.objectTags)) set(`s3:ExistingObjectTag/${k}`, v);
   }
-  return { ...az, context, unknownKeys: [...unknown] };
+  return { ...az, context, unknownKeys: [...unknown.values()] };
 }

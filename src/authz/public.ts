@@ -114,9 +114,17 @@ export function isPublicPolicy(
   opts: { accessPoint?: boolean; networkOrigin?: 'Internet' | 'VPC' } = {},
 ): boolean {
   if (opts.accessPoint && opts.networkOrigin === 'VPC') return false;
+  const cache = opts.accessPoint ? apCache : bucketCache;
+  const hit = cache.get(doc);
+  if (hit !== undefined) return hit;
   const sts = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
-  return sts.some((st) => st !== undefined && isPublicStatement(st, opts));
+  const v = sts.some((st) => st !== undefined && isPublicStatement(st, opts));
+  cache.set(doc, v);
+  return v;
 }
+
+const bucketCache = new WeakMap<PolicyDocument, boolean>();
+const apCache = new WeakMap<PolicyDocument, boolean>();
 
 /** Whether an ACL grants anything to `AllUsers` or `AuthenticatedUsers` (AWS's "public ACL"). */
 export function isPublicAcl(acl: AccessControlList): boolean {

@@ -227,9 +227,9 @@ export function addResourceStatement(
       const callerAccount = principalAccountId(principal);
       const needed =
         opts.delegate ??
-        (bucketEv?.policy !== undefined &&
-          !bucketDelegates(bucketEv.policy, ap.arn, ap.account) &&
-          (callerAccount === undefined || callerAccount !== (bucketEv.accountId ?? ap.account)));
+        // Unknown bucket policy: whether it delegates is unknown too, so the statement is offered to merge.
+        (!bucketDelegates(bucketEv?.policy, ap.arn, ap.account) &&
+          (callerAccount === undefined || callerAccount !== (bucketEv?.accountId ?? ap.account)));
       if (needed) {
         const partition = partitionOf(ap.arn);
         const bucketPatch = policyPatch('bucket-policy', bucket, bucketEv?.policy, {

@@ -527,3 +527,19 @@ describe('inline policy size', () => {
     expect(small.summary).not.toMatch(/IAM's/);
   });
 });
+
+describe('access point delegation with an unknown bucket policy', () => {
+  it('offers the delegation statement to merge by hand', () => {
+    const ev = fixture('access-point');
+    delete ev.buckets['partner-data']?.policy;
+    const fix = addResourceStatement(
+      ev,
+      AP,
+      session('111122223333', 'app'),
+      ['s3:GetObject'],
+      [`${AP}/object/k`],
+    );
+    expect(fix.additionalPatches?.[0]?.beforeUnknown).toBe(true);
+    expect(fix.additionalPatches?.[0]?.target).toEqual({ type: 'bucket-policy', id: 'partner-data' });
+  });
+});

@@ -17,8 +17,7 @@ export async function defaultExample(examplesDir = join(root, 'examples')): Prom
   for (const n of names) {
     try {
       const readme = await readFile(join(examplesDir, n, 'README.md'), 'utf8');
-      if (/\bthe (bundled )?default\b|\bdefault example\b|npm start/i.test(readme))
-        return join(examplesDir, n);
+      if (/\b(bundled )?default example\b|\bthis is the default\b/i.test(readme)) return join(examplesDir, n);
     } catch {
       // Not a scenario folder.
     }

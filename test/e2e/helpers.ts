@@ -111,9 +111,7 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 export async function startFake(world: Record<string, unknown>): Promise<FakeAws> {
   const modUrl = pathToFileURL(resolve(ROOT, '..', 'shared', 'examples', 'fake-aws-endpoint.mjs')).href;
   const { startFakeAws } = (await import(modUrl)) as {
-    startFakeAws(
-      w: unknown,
-    ): Promise<{
+    startFakeAws(w: unknown): Promise<{
       url: string;
       calls: { service: string; op: string }[];
       server: Server;

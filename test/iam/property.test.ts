@@ -127,6 +127,40 @@ describe('evaluatePolicy properties', () => {
     );
   });
 
+  it('memoised compiled policies give the uncached answer for any sequence of requests', () => {
+    fc.assert(
+      fc.property(
+        documentArb,
+        refArb,
+        fc.array(
+          fc.record({
+            principal: principalArb,
+            context,
+            action: fc.constantFrom('s3:GetObject', 's3:PutObject', 's3:ListBucket'),
+            resource: fc.constantFrom(
+              'arn:aws:s3:::b/k',
+              'arn:aws:s3:::b',
+              'arn:aws:s3:::b/alice/x',
+              'arn:aws:s3:::c/k',
+            ),
+            unknownKeys: fc.subarray(KEYS, { maxLength: 2 }),
+          }),
+          { minLength: 2, maxLength: 6 },
+        ),
+        (raw, ref, reqs) => {
+          const v = validatePolicy(raw, 'p');
+          if (!v.document) return;
+          const compiled = compilePolicy(v.document as PolicyDocument, ref);
+          for (const r of reqs) {
+            const req = request({ ...r, unknownKeys: r.unknownKeys.filter((k) => !(k in r.context)) });
+            expect(evaluatePolicy(compiled, req)).toEqual(evaluatePolicyUncached(raw, req, ref));
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('a definite result with unknown keys holds for every concrete value of those keys', () => {
     fc.assert(
       fc.property(

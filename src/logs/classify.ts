@@ -9,7 +9,7 @@ import {
   isRelevantSource,
   lookupEventToRecord,
 } from './cloudtrail.js';
-import { parseErrorText } from './error-text.js';
+import { mayHoldAwsError, parseErrorText } from './error-text.js';
 import type { JsonItem } from './json-scanner.js';
 
 /** Items plus whether the value was something s3doctor understood (even if it held no records). */
@@ -83,7 +83,31 @@ function classifyValue(
       return;
     }
   }
+  // Structured application logs (`{"level":"error","msg":"An error occurred (AccessDenied) ..."}`): search the strings.
+  const strings = stringLeaves(v, 0, []);
+  const text2 = strings.filter(mayHoldAwsError).join('\n');
+  if (text2 !== '') {
+    const recs = parseErrorText(text2, source, { firstLine: line }).map((r) => ({
+      ...r,
+      input: { source, line },
+    }));
+    if (recs.length > 0) {
+      out.understood = true;
+      for (const r of recs) out.items.push(rec(r));
+      return;
+    }
+  }
   out.items.push(malformed(source, line, describeUnknown(v)));
+}
+
+/** String values of a JSON value (depth-limited), for error messages nested in structured logs. */
+function stringLeaves(v: unknown, depth: number, acc: string[]): string[] {
+  if (depth > 6 || acc.length > 200) return acc;
+  if (typeof v === 'string') acc.push(v);
+  else if (Array.isArray(v)) for (const x of v) stringLeaves(x, depth + 1, acc);
+  else if (typeof v === 'object' && v !== null)
+    for (const x of Object.values(v)) stringLeaves(x, depth + 1, acc);
+  return acc;
 }
 
 function describeUnknown(v: unknown): string {

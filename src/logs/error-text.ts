@@ -352,18 +352,25 @@ export function parseErrorText(text: string, source: string, opts: ErrorTextOpti
 }
 
 function parseErrorTextUnsafe(text: string, source: string, opts: ErrorTextOptions): LogRecord[] {
-  const anchors: Anchor[] = [];
-  const overlaps = (s: number, e: number): boolean => anchors.some((a) => s < a.end && e > a.start);
+  // Spans already taken, sorted by start and non-overlapping. Each pattern's matches come in order,
+  // so one walk checks them and one merge adds them: linear in the number of errors.
+  let taken: Anchor[] = [];
   for (const p of PATTERNS) {
     p.re.lastIndex = 0;
+    const added: Anchor[] = [];
+    let j = 0;
     for (const m of text.matchAll(p.re)) {
       const start = m.index;
       const end = start + m[0].length;
-      if (overlaps(start, end)) continue;
+      while (j < taken.length && (taken[j] as Anchor).end <= start) j++;
+      const t = taken[j];
+      if (t !== undefined && t.start < end) continue;
       if (p.accept && !p.accept(m, text)) continue;
-      anchors.push({ start, end, window: p.window === true, fields: p.extract(m) });
+      added.push({ start, end, window: p.window === true, fields: p.extract(m) });
     }
+    if (added.length > 0) taken = mergeByStart(taken, added);
   }
+  const anchors = taken;
   anchors.sort((a, b) => a.start - b.start);
   // Secondary anchors (bare $metadata objects, boto3 dicts) inside an earlier anchor's window are part of it.
   const merged: Anchor[] = [];
@@ -382,7 +389,7 @@ function parseErrorTextUnsafe(text: string, source: string, opts: ErrorTextOptio
   const covered = merged.map((_a, i) => bounds(i));
   ENHANCED_RE_GLOBAL.lastIndex = 0;
   for (const m of text.matchAll(ENHANCED_RE_GLOBAL)) {
-    if (covered.some(([s, e]) => m.index >= s && m.index < e)) continue;
+    if (isCovered(covered, m.index)) continue;
     merged.push({
       start: m.index,
       end: m.index + m[0].length,
@@ -416,10 +423,50 @@ function parseErrorTextUnsafe(text: string, source: string, opts: ErrorTextOptio
 
 /** A windowed anchor's text ends at the next anchor, a blank line, or {@link WINDOW_CHARS}. */
 function windowEndOf(text: string, a: Anchor, next: number): number {
-  const blank = /\n[ \t]*\r?\n/g;
-  blank.lastIndex = a.end;
-  const b = blank.exec(text);
-  return Math.min(next, a.start + WINDOW_CHARS, b ? b.index : text.length);
+  const limit = Math.min(next, a.start + WINDOW_CHARS, text.length);
+  for (let nl = text.indexOf('\n', a.end); nl >= 0 && nl < limit; nl = text.indexOf('\n', nl + 1)) {
+    let j = nl + 1;
+    while (j < limit && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9 || text.charCodeAt(j) === 13))
+      j++;
+    if (j < text.length && text.charCodeAt(j) === 10) return nl;
+  }
+  return limit;
+}
+
+/** Merges two lists sorted by start. */
+function mergeByStart(a: Anchor[], b: Anchor[]): Anchor[] {
+  const out: Anchor[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (y === undefined || (x !== undefined && x.start <= y.start)) {
+      out.push(x as Anchor);
+      i++;
+    } else {
+      out.push(y);
+      j++;
+    }
+  }
+  return out;
+}
+
+/** Whether `pos` lies in one of the spans (sorted by start; spans may overlap). */
+function isCovered(spans: readonly [number, number][], pos: number): boolean {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((spans[mid] as [number, number])[0] <= pos) lo = mid + 1;
+    else hi = mid;
+  }
+  // Spans starting at or before pos: the window of one of the last few may reach it.
+  for (let i = lo - 1; i >= 0 && i >= lo - 4; i--) {
+    const [s, e] = spans[i] as [number, number];
+    if (pos >= s && pos < e) return true;
+  }
+  return false;
 }
 
 function lineEnd(text: string, pos: number): number {
@@ -478,10 +525,12 @@ function toRecord(
 /** Merges records that are the same error printed twice (same request id), e.g. a CLI `--debug` XML body and its summary line. */
 function dedupe(records: LogRecord[]): LogRecord[] {
   const out: LogRecord[] = [];
+  const byId = new Map<string, LogRecord>();
   for (const r of records) {
-    const prev = out.find((p) => p.requestId !== undefined && p.requestId === r.requestId);
+    const prev = r.requestId === undefined ? undefined : byId.get(r.requestId);
     if (!prev) {
       out.push(r);
+      if (r.requestId !== undefined) byId.set(r.requestId, r);
       continue;
     }
     for (const [k, val] of Object.entries(r) as [keyof LogRecord, unknown][]) {

@@ -132,12 +132,21 @@ async function* readOne(file: string, ctx: Ctx): AsyncGenerator<ReadItem> {
   });
   const it = gunzipIfNeeded(raw)[Symbol.asyncIterator]();
   let records = 0;
+  let inFlight = false;
   try {
     const head: Buffer[] = [];
     let size = 0;
     let ended = false;
+    let pending: Promise<IteratorResult<Buffer>> | undefined;
     while (size < SNIFF_BYTES) {
-      const r = await it.next();
+      const nextChunk = it.next();
+      // A slow pipe (a paste, `tail -f`): once a whole line is in, do not wait long for more to sniff.
+      const r = hasWholeLine(head) ? await withTimeout(nextChunk, SNIFF_WAIT_MS) : await nextChunk;
+      if (r === undefined) {
+        pending = nextChunk;
+        pending.catch(() => undefined); // handled by replay, or dropped with the iterator below
+        break;
+      }
       if (r.done) {
         ended = true;
         break;
@@ -147,7 +156,8 @@ async function* readOne(file: string, ctx: Ctx): AsyncGenerator<ReadItem> {
     }
     const sniff = Buffer.concat(head).subarray(0, SNIFF_BYTES);
     const det = detect(sniff);
-    const chunks = replay(head, it, ended, ctx, file);
+    inFlight = pending !== undefined && (det.kind === 'empty' || det.kind === 'binary');
+    const chunks = replay(head, it, ended, pending, ctx, file);
     let gen: AsyncGenerator<ReadItem>;
     switch (det.kind) {
       case 'empty':
@@ -186,6 +196,31 @@ async function* readOne(file: string, ctx: Ctx): AsyncGenerator<ReadItem> {
       ctx.problems.push(`${label(file)}: ${err.code ?? err.message}`);
       yield bad(file, `cannot read: ${err.message}`);
     }
+  } finally {
+    // Close the file (and gunzip) when the input was not read to its end (binary, empty, consumer stopped).
+    // A chunk request still in flight (slow pipe, input skipped after sniffing) must not be awaited.
+    const closing = it.return?.(undefined).catch(() => undefined);
+    if (!inFlight) await closing;
+  }
+}
+
+/** How long the sniffer waits for more data once it has a whole line. */
+const SNIFF_WAIT_MS = 200;
+
+function hasWholeLine(head: readonly Buffer[]): boolean {
+  return head.some((b) => b.includes(10));
+}
+
+/** The promise's value, or undefined after `ms` (the promise is left running for the caller). */
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -194,6 +229,7 @@ async function* replay(
   head: Buffer[],
   it: AsyncIterator<Buffer>,
   ended: boolean,
+  pending: Promise<IteratorResult<Buffer>> | undefined,
   ctx: Ctx,
   file: string,
 ): AsyncGenerator<Buffer> {
@@ -202,7 +238,7 @@ async function* replay(
     ctx.onProgress?.(ctx.stats, file);
   }
   if (ended) return;
-  for (let r = await it.next(); !r.done; r = await it.next()) {
+  for (let r = await (pending ?? it.next()); !r.done; r = await it.next()) {
     yield r.value;
     ctx.onProgress?.(ctx.stats, file);
   }

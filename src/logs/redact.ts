@@ -23,6 +23,9 @@ const SECRET_QUERY_PARAMS = new Set([
   'signature',
   'x-amz-security-token',
   'x-amz-s3session-token',
+  // SSE-C keys (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html).
+  'x-amz-server-side-encryption-customer-key',
+  'x-amz-copy-source-server-side-encryption-customer-key',
 ]);
 
 /** Query parameters that name an access key: masked to the prefix, the rest kept. */

@@ -222,4 +222,56 @@ describe('scanDenied', () => {
     expect(recs.map((r) => r.input.eventId)).toEqual(['denied']);
     expect(stats).toMatchObject({ lines: 3, denied: 1 });
   });
+
+  it('stops cleanly when the consumer stops early (plain and gzip)', async () => {
+    const big = Buffer.concat(Array.from({ length: 5000 }, () => docLog));
+    const plain = write('early.log', big);
+    const gz = write('early.log.gz', gzipSync(big));
+    for (const p of [plain, gz]) {
+      let n = 0;
+      for await (const item of scanDenied([p])) {
+        if (item.kind === 'record' && ++n === 3) break;
+      }
+      expect(n).toBe(3);
+    }
+  });
+
+  it('reports a truncated gzipped CloudTrail file and keeps its complete events', async () => {
+    const recs = Array.from({ length: 3000 }, (_v, i) => ({
+      eventVersion: '1.08',
+      eventSource: 's3.amazonaws.com',
+      eventName: 'GetObject',
+      errorCode: 'AccessDenied',
+      eventID: `e${i}`,
+      requestParameters: { bucketName: 'b', key: `k/${i}/${'x'.repeat(i % 50)}` },
+    }));
+    const gz = gzipSync(JSON.stringify({ Records: recs }));
+    const p = write('cut-trail.json.gz', gz.subarray(0, Math.floor(gz.length / 2)));
+    const items = await collect(readInputs([p]));
+    const got = records(items);
+    expect(got.length).toBeGreaterThan(100);
+    expect(got.length).toBeLessThan(3000);
+    expect(got.map((r) => r.input.eventId).slice(0, 3)).toEqual(['e0', 'e1', 'e2']);
+    expect(malformed(items).map((m) => m.reason)).toEqual([expect.stringMatching(/truncated gzip data/)]);
+  });
+
+  it('yields CloudTrail records while the Records array is still arriving (streaming, not whole-file)', async () => {
+    const { PassThrough } = await import('node:stream');
+    const stdin = new PassThrough();
+    const ev = (id: string): string =>
+      JSON.stringify({
+        eventVersion: '1.08',
+        eventSource: 's3.amazonaws.com',
+        eventName: 'GetObject',
+        errorCode: 'AccessDenied',
+        eventID: id,
+      });
+    stdin.write(`{"Records": [\n${ev('first')},\n`);
+    const gen = readInputs(['-'], { stdin });
+    const first = await gen.next();
+    expect(first.value).toMatchObject({ kind: 'record', record: { input: { eventId: 'first', line: 2 } } });
+    stdin.end(`${ev('second')}]}`);
+    const rest = await collect(gen);
+    expect(records(rest).map((r) => r.input.eventId)).toEqual(['second']);
+  });
 });

@@ -79,4 +79,38 @@ describe('readText', () => {
       ['PutBucketPolicy', 2],
     ]);
   });
+
+  it('finds AWS errors inside structured (JSON Lines) application logs', () => {
+    const text = [
+      JSON.stringify({ level: 'info', msg: 'started' }),
+      JSON.stringify({
+        level: 'error',
+        err: {
+          message: 'An error occurred (AccessDenied) when calling the PutObject operation: Access Denied',
+        },
+      }),
+    ].join('\n');
+    const items = readText(text, 'app.jsonl');
+    expect(records(items)).toMatchObject([
+      { errorCode: 'AccessDenied', apiName: 'PutObject', input: { source: 'app.jsonl', line: 2 } },
+    ]);
+    expect(malformed(items)).toMatchObject([{ line: 1, reason: expect.stringMatching(/keys: level, msg/) }]);
+  });
+
+  it('reads CloudTrail Lake CSV with dotted camelCase columns', () => {
+    const csv = [
+      'eventTime,eventName,eventSource,errorCode,errorMessage,userIdentity.arn,userIdentity.type,requestParameters',
+      '2026-11-24 09:14:02.000,GetObject,s3.amazonaws.com,AccessDenied,Access Denied,arn:aws:iam::111122223333:user/alice,IAMUser,"{""bucketName"":""b"",""key"":""k""}"',
+    ].join('\n');
+    expect(records(readText(csv))).toMatchObject([
+      {
+        format: 'cloudtrail-athena-csv',
+        time: '2026-11-24T09:14:02Z',
+        requester: 'arn:aws:iam::111122223333:user/alice',
+        identity: { type: 'IAMUser' },
+        bucket: 'b',
+        key: 'k',
+      },
+    ]);
+  });
 });

@@ -1,0 +1,73 @@
+// Three-valued logic and grant blame: which layer is reported when a grant fails or is unknown.
+
+import { describe, expect, it } from 'vitest';
+import type { Atom } from '../../src/authz/tri.js';
+import { F, T, U, and, andDnf, blame, dnfValue, not, or } from '../../src/authz/tri.js';
+
+const a = (layer: Atom['layer'], value: Atom['value'], granting = true, extra: Partial<Atom> = {}): Atom => ({
+  layer,
+  value,
+  granting,
+  ...extra,
+});
+
+describe('Kleene logic', () => {
+  it('and/or/not', () => {
+    expect(and(T, U)).toBe(U);
+    expect(and(U, F)).toBe(F);
+    expect(or(F, U)).toBe(U);
+    expect(or(U, T)).toBe(T);
+    expect(not(U)).toBe(U);
+    expect(and()).toBe(T);
+    expect(or()).toBe(F);
+  });
+  it('DNF values and products', () => {
+    expect(dnfValue([])).toBe(F);
+    expect(dnfValue([[]])).toBe(T);
+    const d = andDnf(
+      [[a('identity-policy', T)], [a('bucket-policy', U)]],
+      [[a('access-point-policy', F)], [a('bucket-acl', T)]],
+    );
+    expect(d).toHaveLength(4);
+    expect(dnfValue(d)).toBe(T);
+  });
+});
+
+describe('blame', () => {
+  it('names the missing identity allow first when nothing grants (same account)', () => {
+    const b = blame([
+      [a('identity-policy', F), a('permissions-boundary', T, false), a('session-policy', T, false)],
+      [a('bucket-policy', F), a('permissions-boundary', T, false), a('session-policy', T, false)],
+      [a('bucket-policy', F)],
+    ]);
+    expect([...b.blocked.keys()]).toEqual(['identity-policy']);
+  });
+  it('prefers the term where only a filter fails (boundary behind a role grant)', () => {
+    const b = blame([
+      [a('identity-policy', F), a('permissions-boundary', F, false), a('session-policy', T, false)],
+      [a('bucket-policy', T), a('permissions-boundary', F, false), a('session-policy', T, false)],
+      [a('bucket-policy', F)],
+    ]);
+    expect([...b.blocked.keys()]).toEqual(['permissions-boundary']);
+  });
+  it('reports a neutraliser through its blame layer, with its facts', () => {
+    const b = blame([
+      [a('bucket-policy', F)],
+      [
+        a('object-acl', T),
+        a('block-public-access', F, false, { kind: 'block', facts: { flag: 'IgnorePublicAcls' } }),
+      ],
+    ]);
+    expect(b.blocked.get('block-public-access')).toBe('block');
+    expect(b.facts.get('block-public-access')).toEqual({ flag: 'IgnorePublicAcls' });
+  });
+  it('unknown grants mark the unknown atoms of undecided terms', () => {
+    const b = blame([[a('identity-policy', F)], [a('bucket-policy', U), a('block-public-access', U, false)]]);
+    expect(b.blocked.size).toBe(0);
+    expect([...b.unknown].sort()).toEqual(['block-public-access', 'bucket-policy']);
+  });
+  it('a true grant blames nothing', () => {
+    const b = blame([[a('identity-policy', T)], [a('bucket-policy', F)]]);
+    expect(b.blocked.size + b.unknown.size).toBe(0);
+  });
+});

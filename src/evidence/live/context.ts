@@ -4,7 +4,13 @@
 
 import type * as STS from '@aws-sdk/client-sts';
 import type { Evidence } from '../../model/evidence.js';
-import { classifyError, isCredentialsError, LiveCredentialsError, type Failure } from './errors.js';
+import {
+  classifyError,
+  isCredentialsError,
+  LiveCollectError,
+  LiveCredentialsError,
+  type Failure,
+} from './errors.js';
 import { actionName, commandPermission, type LiveService } from './permissions.js';
 import { evidencePath } from '../index.js';
 
@@ -151,7 +157,9 @@ export class LiveContext {
     for (const arn of opts.roleArns ?? []) {
       const account = /^arn:aws[\w-]*:iam::(\d{12}):role\//.exec(arn)?.[1];
       if (!account)
-        throw new Error(`--role-arn ${arn} is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)`);
+        throw new LiveCollectError(
+          `--role-arn ${arn} is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)`,
+        );
       this.roles[account] = arn;
     }
   }

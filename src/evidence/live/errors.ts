@@ -92,7 +92,10 @@ interface SdkErrorShape {
 export function errorCode(err: unknown): string {
   const e = (err ?? {}) as SdkErrorShape;
   const status = e.$metadata?.httpStatusCode;
-  const code = e.Code ?? e.name ?? 'Error';
+  // Network failures carry a Node error code (ECONNREFUSED, ENOTFOUND) under a generic name.
+  const nodeCode = (err as { code?: unknown } | null)?.code;
+  const generic = !e.Code && (e.name === undefined || e.name === 'Error' || e.name === 'TypeError');
+  const code = generic && typeof nodeCode === 'string' ? nodeCode : (e.Code ?? e.name ?? 'Error');
   // HEAD replies carry no body: the SDK names them 'Unknown', 'NotFound' or 'Forbidden'.
   if (code === 'Unknown' || code === 'UnknownError' || code === '403' || code === '404' || code === '301') {
     if (status === 403) return 'AccessDenied';
@@ -136,6 +139,14 @@ export function redact(s: string): string {
       /((?:aws_)?(?:secret_access_key|session_token|secretAccessKey|sessionToken)["'\s:=]+)[^\s"',}]+/gi,
       '$1****',
     );
+}
+
+/**
+ * The live collectors cannot start: AWS STS cannot be reached, or a `--role-arn` / role config is
+ * malformed. The message names the problem; the CLI treats it as a user error (exit 2).
+ */
+export class LiveCollectError extends Error {
+  override readonly name = 'LiveCollectError';
 }
 
 /**

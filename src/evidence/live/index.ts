@@ -11,7 +11,7 @@ import { principalFromString } from '../../s3/index.js';
 import { collectBucket, type BucketInfo } from './bucket.js';
 import { collectAccessPoint } from './access-point.js';
 import { LiveContext, type LiveOptions } from './context.js';
-import { LiveCredentialsError, redact } from './errors.js';
+import { LiveCollectError, LiveCredentialsError, redact } from './errors.js';
 import { collectIdentity } from './identity.js';
 import { collectOrgPolicies } from './org.js';
 import {
@@ -26,15 +26,10 @@ import { collectVpcEndpoint } from './vpc-endpoint.js';
 import { evidencePath } from '../index.js';
 
 export type { LiveOptions, LiveCall, ClientOptionsByService } from './context.js';
-export { LiveCredentialsError } from './errors.js';
+export { LiveCollectError, LiveCredentialsError } from './errors.js';
 export { COMMAND_PERMISSIONS } from './permissions.js';
 export type { CommandName, CommandPermission, LiveService } from './permissions.js';
 export { toSnapshot, toSnapshotJson } from './snapshot.js';
-
-/** The live collectors could not start (no STS answer that is not a credentials problem). */
-export class LiveCollectError extends Error {
-  override readonly name = 'LiveCollectError';
-}
 
 /** Gathers, from AWS, the evidence the requests need. Throws LiveCredentialsError on expired/missing credentials. */
 export async function collectEvidence(requests: S3Request[], opts: LiveOptions = {}): Promise<Evidence> {
@@ -76,11 +71,13 @@ export async function loadRoleConfig(path: string): Promise<Record<string, strin
   try {
     parsed = JSON.parse(await readFile(path, 'utf8'));
   } catch (e) {
-    throw new Error(`${path}: cannot read the role config (${(e as Error).message})`);
+    throw new LiveCollectError(`${path}: cannot read the role config (${(e as Error).message})`);
   }
   const roles = (parsed as { roles?: unknown } | null)?.roles;
   if (!roles || typeof roles !== 'object' || Array.isArray(roles)) {
-    throw new Error(`${path}: expected { "roles": { "ACCOUNT_ID": "arn:aws:iam::ACCOUNT_ID:role/NAME" } }`);
+    throw new LiveCollectError(
+      `${path}: expected { "roles": { "ACCOUNT_ID": "arn:aws:iam::ACCOUNT_ID:role/NAME" } }`,
+    );
   }
   const out: Record<string, string> = {};
   for (const [account, arn] of Object.entries(roles)) {
@@ -89,7 +86,7 @@ export async function loadRoleConfig(path: string): Promise<Record<string, strin
       typeof arn !== 'string' ||
       !new RegExp(`^arn:aws[\\w-]*:iam::${account}:role/`).test(arn)
     ) {
-      throw new Error(`${path}: roles.${account} must be a role ARN in account ${account}`);
+      throw new LiveCollectError(`${path}: roles.${account} must be a role ARN in account ${account}`);
     }
     out[account] = arn;
   }

@@ -776,3 +776,20 @@ describe('collectFor and progress', () => {
     );
   });
 });
+
+test('an unreachable STS endpoint stops the run with LiveCollectError naming the problem', async () => {
+  const { LiveCollectError } = await import('../../../src/evidence/live/index.js');
+  const err = await collectEvidence([crossAccount], {
+    region: 'us-east-1',
+    timeoutMs: 2000,
+    clientOptions: {
+      all: {
+        endpoint: 'http://127.0.0.1:9',
+        credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' },
+        maxAttempts: 1,
+      },
+    },
+  }).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(LiveCollectError);
+  expect((err as Error).message).toMatch(/cannot reach AWS STS.*ECONNREFUSED/);
+});

@@ -99,3 +99,8 @@ describe('credentials', () => {
     ).toBe('AKIA**** X-Amz-Signature=****&X-Amz-Security-Token=**** aws_secret_access_key = ****');
   });
 });
+
+test('network failures keep their Node code (ECONNREFUSED) for notes', () => {
+  const e = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+  expect(classifyError(e)).toMatchObject({ kind: 'error', code: 'ECONNREFUSED' });
+});

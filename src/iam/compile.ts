@@ -259,6 +259,8 @@ function compileStatement(
     out.actions = toList(actions)
       .filter((a): a is string => typeof a === 'string')
       .map((a) => compilePattern(a, false, false));
+  } else {
+    problems.push({ path, message: 'no Action or NotAction: the statement evaluates to unknown' });
   }
   const resources = out.resourceNot ? st.NotResource : st.Resource;
   if (resources !== undefined) {
@@ -269,9 +271,18 @@ function compileStatement(
   }
   const principal = out.principalNot ? st.NotPrincipal : st.Principal;
   if (principal !== undefined) out.principals = parsePrincipalElement(principal);
-  if (st.Condition && typeof st.Condition === 'object') {
+  const bad = (operator: string, message: string): void => {
+    problems.push({ path: `${path}.Condition${operator ? `.${operator}` : ''}`, message });
+    out.conditions.push({ operator, key: '', keyLower: '', values: [], compiled: [], error: message });
+  };
+  if (st.Condition !== undefined && (typeof st.Condition !== 'object' || st.Condition === null)) {
+    bad('', 'Condition is not an object: the statement evaluates to unknown');
+  } else if (st.Condition) {
     for (const [operator, block] of Object.entries(st.Condition)) {
-      if (typeof block !== 'object' || block === null) continue;
+      if (typeof block !== 'object' || block === null) {
+        bad(operator, 'the operator has no key -> value(s) object: the statement evaluates to unknown');
+        continue;
+      }
       for (const [key, values] of Object.entries(block)) {
         const c = compileCondition(operator, key, values, variables);
         if (c.error) problems.push({ path: `${path}.Condition.${operator}.${key}`, message: c.error });

@@ -343,6 +343,9 @@ function evaluateStatement(
       actionT = hit ? 1 : 0;
       action = hit ? hit.hit : NO_ACTION;
     }
+  } else {
+    // No Action or NotAction (an invalid statement): never a silent match or no-match.
+    actionT = 2;
   }
   if (actionT === 0) failedOn = 'action';
 

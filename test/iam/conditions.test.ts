@@ -1,5 +1,6 @@
 // Every condition operator: exact semantics, IfExists, set operators, missing keys and three-valued results.
 import { describe, expect, it } from 'vitest';
+import type { PolicyDocument } from '../../src/model/policy.js';
 import { cond, evaluate, request } from './helpers.js';
 
 type Row = [
@@ -404,6 +405,27 @@ describe('unknown keys (three-valued)', () => {
 });
 
 describe('unknown operators are never a silent allow or deny', () => {
+  it('treats statements without Action and malformed Condition blocks as unknown', async () => {
+    const { compilePolicy, evaluatePolicy } = await import('../../src/iam/index.js');
+    const doc = {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Deny', Resource: '*' },
+        { Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringEquals: 'x' } },
+        { Effect: 'Deny', Action: '*', Resource: '*', Condition: 'x' },
+      ],
+    } as unknown as PolicyDocument;
+    const p = compilePolicy(doc, { type: 'identity-policy', id: 'bad' });
+    expect(p.body.problems.map((x) => x.path)).toEqual([
+      'Statement[0]',
+      'Statement[1].Condition.StringEquals',
+      'Statement[2].Condition',
+    ]);
+    const ev = evaluatePolicy(p, request());
+    expect(ev.explicitDeny).toBe('unknown');
+    expect(ev.statements.map((s) => s.matched)).toEqual(['unknown', 'unknown', 'unknown']);
+  });
+
   it('evaluates an unvalidated document with an unknown operator to unknown, with the error in the trace', async () => {
     const { compilePolicy, evaluatePolicy } = await import('../../src/iam/index.js');
     const doc = {

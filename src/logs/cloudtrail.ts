@@ -186,7 +186,8 @@ function identity(r: LogRecord, ui: Obj): void {
   const userName = str(ui.userName);
   if (userName) id.userName = userName;
   const akid = str(ui.accessKeyId);
-  if (akid) id.accessKeyIdPrefix = maskAccessKeyId(akid).replace('****', '');
+  const prefix = akid ? maskAccessKeyId(akid).replace('****', '') : '';
+  if (prefix) id.accessKeyIdPrefix = prefix;
   const sc = maybeJson(ui.sessionContext);
   if (isObj(sc)) {
     const issuer = maybeJson(sc.sessionIssuer);

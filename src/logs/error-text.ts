@@ -33,6 +33,8 @@ interface Anchor {
   /** Whether extraction may look at the lines that follow (stack traces, printed objects). */
   window: boolean;
   fields: ErrFields;
+  /** The client format's name (`xml`, `aws-cli`, ...). */
+  kind: string;
 }
 
 type Extract = (m: RegExpExecArray) => ErrFields;
@@ -366,7 +368,7 @@ function parseErrorTextUnsafe(text: string, source: string, opts: ErrorTextOptio
       const t = taken[j];
       if (t !== undefined && t.start < end) continue;
       if (p.accept && !p.accept(m, text)) continue;
-      added.push({ start, end, window: p.window === true, fields: p.extract(m) });
+      added.push({ start, end, window: p.window === true, fields: p.extract(m), kind: p.name });
     }
     if (added.length > 0) taken = mergeByStart(taken, added);
   }
@@ -395,6 +397,7 @@ function parseErrorTextUnsafe(text: string, source: string, opts: ErrorTextOptio
       end: m.index + m[0].length,
       window: false,
       fields: { errorCode: 'AccessDenied', message: m[0] },
+      kind: 'enhanced',
     });
   }
   merged.sort((a, b) => a.start - b.start);
@@ -402,6 +405,7 @@ function parseErrorTextUnsafe(text: string, source: string, opts: ErrorTextOptio
   const starts = lineStarts(text);
   const first = opts.firstLine ?? 1;
   const records: LogRecord[] = [];
+  const kinds: string[] = [];
   for (let i = 0; i < merged.length; i++) {
     const a = merged[i] as Anchor;
     const f: ErrFields = { ...a.fields };
@@ -413,12 +417,13 @@ function parseErrorTextUnsafe(text: string, source: string, opts: ErrorTextOptio
     fromWindow(w, f);
     const enhanced = parseEnhancedMessage(f.message) ?? parseEnhancedMessage(w);
     records.push(toRecord(f, enhanced, source, first + lineOf(starts, a.start) - 1));
+    kinds.push(a.kind);
   }
   if (records.length === 0 && opts.bareMessages !== false) {
     const bare = bareMessage(text);
     if (bare) records.push(toRecord(bare.fields, undefined, source, first + lineOf(starts, bare.index) - 1));
   }
-  return dedupe(records);
+  return dedupe(records, kinds);
 }
 
 /** A windowed anchor's text ends at the next anchor, a blank line, or {@link WINDOW_CHARS}. */
@@ -523,18 +528,35 @@ function toRecord(
 }
 
 /** Merges records that are the same error printed twice (same request id), e.g. a CLI `--debug` XML body and its summary line. */
-function dedupe(records: LogRecord[]): LogRecord[] {
+function dedupe(records: LogRecord[], kinds: readonly string[]): LogRecord[] {
   const out: LogRecord[] = [];
   const byId = new Map<string, LogRecord>();
-  for (const r of records) {
-    const prev = r.requestId === undefined ? undefined : byId.get(r.requestId);
+  let lastXml: LogRecord | undefined;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i] as LogRecord;
+    let prev = r.requestId === undefined ? undefined : byId.get(r.requestId);
+    // `aws --debug` / boto3 debug output: the XML body first, the client's one-line summary later.
+    if (
+      !prev &&
+      lastXml &&
+      kinds[i] !== 'xml' &&
+      r.requestId === undefined &&
+      r.errorCode !== undefined &&
+      r.errorCode === lastXml.errorCode &&
+      (r.input.line ?? 0) - (lastXml.input.line ?? 0) <= 200
+    ) {
+      prev = lastXml;
+      lastXml = undefined;
+    }
     if (!prev) {
       out.push(r);
       if (r.requestId !== undefined) byId.set(r.requestId, r);
+      if (kinds[i] === 'xml') lastXml = r;
       continue;
     }
+    // The client's summary names the operation and the line users look at; the XML body adds ids and details.
     for (const [k, val] of Object.entries(r) as [keyof LogRecord, unknown][]) {
-      if (prev[k] === undefined) (prev as unknown as Record<string, unknown>)[k] = val;
+      if (prev[k] === undefined || k === 'apiName') (prev as unknown as Record<string, unknown>)[k] = val;
     }
   }
   return out;

@@ -292,4 +292,25 @@ describe('error text: enhanced messages and several errors', () => {
     expect(recs).toHaveLength(3);
     expect(recs[1]?.input).toEqual({ source: fixture('errors/several.txt'), line: 5 });
   });
+
+  it('merges the XML body and the summary line of aws --debug output into one record', () => {
+    const text = [
+      '2026-11-24 10:00:00,000 - MainThread - botocore.parsers - DEBUG - Response body:',
+      'b\'<?xml version="1.0" encoding="UTF-8"?>\\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>DEBUGREQ00000001</RequestId><HostId>ZGVidWc=</HostId></Error>\'',
+      '2026-11-24 10:00:00,001 - MainThread - botocore.hooks - DEBUG - Event needs-retry.s3.GetObject',
+      '',
+      'An error occurred (AccessDenied) when calling the GetObject operation: Access Denied',
+    ].join('\n');
+    expect(parseErrorText(text, 'debug.txt')).toEqual([
+      {
+        input: { source: 'debug.txt', line: 2 },
+        format: 'error-message',
+        errorCode: 'AccessDenied',
+        errorMessage: 'Access Denied',
+        requestId: 'DEBUGREQ00000001',
+        hostId: 'ZGVidWc=',
+        apiName: 'GetObject',
+      },
+    ]);
+  });
 });

@@ -160,7 +160,10 @@ describe('helpers', () => {
   it('counts a result as explained when allowed or with a certain/likely cause', () => {
     expect(isExplained(denyResult())).toBe(true);
     expect(isExplained(unexplainedResult())).toBe(false);
-    expect(isExplained({ ...unexplainedResult(), decision: 'Allowed' })).toBe(true);
+    expect(isExplained({ ...unexplainedResult(), decision: 'Allowed' })).toBe(false);
+    expect(isExplained({ ...unexplainedResult(), decision: 'Allowed', causes: [], unknowns: [] })).toBe(true);
+    // Allowed, but an unknown could still explain a denial: not explained.
+    expect(isExplained({ ...unexplainedResult(), decision: 'Allowed', causes: [] })).toBe(false);
   });
   it('finds the statement a cause points at', () => {
     expect(

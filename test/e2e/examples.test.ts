@@ -46,8 +46,11 @@ describe('examples', () => {
     const expected = JSON.parse(await readFile(expectedPath, 'utf8'));
     expect(actual).toMatchObject(expected);
     const explained = actual.results.every(
-      (x: { decision: string; causes: { confidence: string }[] }) =>
-        x.decision === 'Allowed' || x.causes.some((c) => c.confidence !== 'possible'),
+      (x: { decision: string; causes: { confidence: string }[]; unknowns: { couldExplain: string[] }[] }) =>
+        x.causes.some((c) => c.confidence !== 'possible') ||
+        (x.decision === 'Allowed' &&
+          x.causes.length === 0 &&
+          x.unknowns.every((u) => u.couldExplain.length === 0)),
     );
     expect(r.code).toBe(explained ? 0 : 1);
   });

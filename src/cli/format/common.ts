@@ -80,10 +80,18 @@ export function decisionLabel(r: Result): string {
   }
 }
 
-/** Whether a result counts as explained (CONTRACT exit codes): allowed, or a certain/likely cause. */
+/**
+ * Whether a result counts as explained (CONTRACT exit codes): a certain or likely cause, or the
+ * request is allowed with nothing left open. An "Allowed" that unknown evidence could still turn
+ * into a denial (a possible cause, or an unknown that could explain one) is not explained: exit 1,
+ * and the report lists the missing evidence.
+ */
 export function isExplained(r: Result): boolean {
+  if (r.causes.some((c) => c.confidence === 'certain' || c.confidence === 'likely')) return true;
   return (
-    r.decision === 'Allowed' || r.causes.some((c) => c.confidence === 'certain' || c.confidence === 'likely')
+    r.decision === 'Allowed' &&
+    !r.causes.some((c) => c.confidence === 'possible') &&
+    r.unknowns.every((u) => u.couldExplain.length === 0)
   );
 }
 

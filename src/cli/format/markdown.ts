@@ -208,7 +208,16 @@ export function renderResultMarkdown(r: Result, n: number, opts: MarkdownOptions
       meta.push(`  - ${code(na.principal)} ${code(na.action)} ${code(na.resource)}`);
     if (f.patch) meta.push(`- Changes: ${f.patch.target.type} ${code(f.patch.target.id)}`);
     out.push(meta.join('\n'));
-    if (f.diff) out.push(fence('diff', f.diff));
+    if (f.diff)
+      out.push(
+        fence(
+          'diff',
+          f.diff
+            .split('\n')
+            .filter((l) => !/^=+$/.test(l))
+            .join('\n'),
+        ),
+      );
     else if (f.patch) out.push(fence('json', JSON.stringify(f.patch.after, null, 2)));
     if (f.commands?.length) out.push(fence('sh', f.commands.join('\n')));
   }

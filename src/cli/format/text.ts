@@ -62,6 +62,7 @@ function indent(text: string, prefix = INDENT): string {
 export function colourDiff(diff: string, s: Styler): string {
   return diff
     .split('\n')
+    .filter((l) => !/^=+$/.test(l))
     .map((l) => {
       if (l.startsWith('+++') || l.startsWith('---')) return s('bold', l);
       if (l.startsWith('+')) return s('green', l);
@@ -363,5 +364,9 @@ export function renderRulesText(
 ): string {
   const s = makeStyler(opts.colour);
   const w = Math.max(0, ...rules.map((r) => r.id.length));
-  return rules.map((r) => `${s('bold', pad(r.id, w))}  ${s('cyan', r.code)}  ${r.title}`).join('\n') + '\n';
+  const cw = Math.max(0, ...rules.map((r) => r.code.length));
+  return (
+    rules.map((r) => `${s('bold', pad(r.id, w))}  ${s('cyan', pad(r.code, cw))}  ${r.title}`).join('\n') +
+    '\n'
+  );
 }

@@ -118,23 +118,28 @@ export function enrichContext(
   ev: Evidence,
   res: ResourceFacts,
 ): AuthzRequest {
-  const context: Record<string, ContextValue> = { ...az.context };
-  const present = new Set(Object.keys(context).map((k) => k.toLowerCase()));
+  const given = Object.keys(az.context);
+  const present = new Set<string>();
+  for (const k of given) present.add(k.toLowerCase());
   // lower-case name -> name as given
-  const unknown = new Map(az.unknownKeys.map((u) => [u.toLowerCase(), u] as const));
-  const isUnknown = (k: string) => unknown.has(k.toLowerCase());
+  const unknown = new Map<string, string>();
+  for (const u of az.unknownKeys) unknown.set(u.toLowerCase(), u);
+  const isUnknown = (k: string) => unknown.size > 0 && unknown.has(k.toLowerCase());
+  const added: [string, ContextValue][] = [];
   const set = (k: string, v: ContextValue | undefined) => {
+    if (v === undefined) return;
     const lk = k.toLowerCase();
-    if (v === undefined || present.has(lk)) return;
-    context[k] = v;
+    if (present.has(lk)) return;
+    added.push([k, v]);
     present.add(lk);
-    unknown.delete(lk);
+    if (unknown.size > 0) unknown.delete(lk);
   };
   const p = rp.principal;
+  let dropPrincipalArn = false;
   if (rp.roleMatchedByName) {
-    for (const k of Object.keys(context)) if (k.toLowerCase() === 'aws:principalarn') delete context[k];
-    context['aws:PrincipalArn'] = rp.roleMatchedByName;
-    present.add('aws:principalarn');
+    dropPrincipalArn = present.has('aws:principalarn');
+    present.delete('aws:principalarn');
+    set('aws:PrincipalArn', rp.roleMatchedByName);
   }
   if (p.kind !== 'anonymous' && p.kind !== 'service' && p.kind !== 'unknown') {
     const arn = principalArn(rp.principal);
@@ -182,5 +187,16 @@ export function enrichContext(
   if (res.objectTagsApply && res.objectTags) {
     for (const [k, v] of Object.entries(res.objectTags)) set(`s3:ExistingObjectTag/${k}`, v);
   }
-  return { ...az, context, unknownKeys: [...unknown.values()] };
+  if (added.length === 0 && unknown.size === az.unknownKeys.length) return az;
+  const context: Record<string, ContextValue> = {};
+  for (const k of given) {
+    if (dropPrincipalArn && k.toLowerCase() === 'aws:principalarn') continue;
+    context[k] = az.context[k] as ContextValue;
+  }
+  for (const [k, v] of added) context[k] = v;
+  return {
+    ...az,
+    context,
+    unknownKeys: unknown.size === az.unknownKeys.length ? az.unknownKeys : [...unknown.values()],
+  };
 }

@@ -9,10 +9,19 @@ export function evidencePath(...segments: (string | number)[]): string {
   let out = '';
   for (const seg of segments) {
     if (typeof seg === 'number') out += `[${seg}]`;
-    else if (/[.[\]"\s]/.test(seg) || seg === '') out += `[${JSON.stringify(seg)}]`;
+    else if (seg === '' || needsQuotes(seg)) out += `[${JSON.stringify(seg)}]`;
     else out += out === '' ? seg : `.${seg}`;
   }
   return out;
+}
+
+function needsQuotes(seg: string): boolean {
+  for (let i = 0; i < seg.length; i++) {
+    const c = seg.charCodeAt(i);
+    // . [ ] " and whitespace
+    if (c === 46 || c === 91 || c === 93 || c === 34 || c <= 32) return true;
+  }
+  return false;
 }
 
 /** Appends segments to an existing path produced by {@link evidencePath}. */

@@ -195,7 +195,19 @@ function compileCondition(
         else cv.num = d;
         break;
       }
-      case 'bool':
+      case 'bool': {
+        // Bool values may hold policy variables (the operators page lists them as supported for Bool).
+        const tpl = parseTemplate(raw, variables);
+        if (tpl.vars) {
+          cv.tpl = tpl;
+          break;
+        }
+        cv.text = raw.toLowerCase();
+        if (cv.text !== 'true' && cv.text !== 'false' && !raw.includes('${')) {
+          cond.error = `"${raw}" is not "true" or "false"`;
+        }
+        break;
+      }
       case 'null':
         cv.text = raw.toLowerCase();
         if (cv.text !== 'true' && cv.text !== 'false') cond.error = `"${raw}" is not "true" or "false"`;

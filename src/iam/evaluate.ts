@@ -157,8 +157,15 @@ function matchValue(
       }
       return 0;
     }
-    case 'bool':
-      return rl === v.text ? 1 : 0;
+    case 'bool': {
+      let text = v.text;
+      if (text === undefined) {
+        const res = resolved(v, prep);
+        if (!res.ok) return res.state === 'unknown' ? 2 : 3;
+        text = res.text.toLowerCase();
+      }
+      return rl === text ? 1 : 0;
+    }
     case 'binary':
       return r === v.text ? 1 : 0;
     case 'ip': {

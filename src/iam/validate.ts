@@ -174,6 +174,7 @@ class Checker {
         break;
       case 'bool':
       case 'null':
+        if (family === 'bool' && value.includes('${')) break; // a policy variable
         if (value.toLowerCase() !== 'true' && value.toLowerCase() !== 'false') {
           this.add(path, `"${value}" must be "true" or "false"`);
         }

@@ -143,6 +143,20 @@ describe('policy variables', () => {
     ).toBe('true');
   });
 
+  it('substitutes in Bool values', () => {
+    const ctx = { 'aws:SecureTransport': 'true', 'aws:PrincipalTag/tls': 'true' };
+    expect(cond('Bool', 'aws:SecureTransport', '${aws:PrincipalTag/tls}', ctx)).toBe('true');
+    expect(
+      cond('Bool', 'aws:SecureTransport', '${aws:PrincipalTag/tls}', {
+        ...ctx,
+        'aws:PrincipalTag/tls': 'false',
+      }),
+    ).toBe('false');
+    expect(
+      cond('Bool', 'aws:SecureTransport', '${aws:PrincipalTag/tls}', { 'aws:SecureTransport': 'true' }),
+    ).toBe('false');
+  });
+
   it('does not substitute in Numeric values (not a string or ARN operator)', async () => {
     const { validatePolicy } = await import('../../src/iam/index.js');
     const v = validatePolicy(

@@ -210,7 +210,7 @@ class Checker {
       const keys: Record<string, string[]> = {};
       for (const [key, raw] of Object.entries(block)) {
         const kp = `${p}.${key}`;
-        if (!/^[^:\s]+:\S+$/.test(key)) {
+        if (!/^[^:\s]+:\S.*$/.test(key)) {
           this.add(kp, `"${key}" is not a condition key (service:name)`);
           ok = false;
         }

@@ -258,6 +258,21 @@ describe('validatePolicy problems', () => {
     expect(v.problems).toContainEqual({ path, message: expect.stringMatching(message) });
   });
 
+  it('accepts tag keys with spaces in condition key names', () => {
+    const doc = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: '*',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:PrincipalTag/cost center': 'x' } },
+        },
+      ],
+    };
+    expect(validatePolicy(doc, 'p').problems).toEqual([]);
+  });
+
   it('accepts both versions and a missing Version', () => {
     for (const Version of ['2012-10-17', '2008-10-17', undefined]) {
       expect(

@@ -32,6 +32,12 @@ export interface DiagnoseOptions extends RunOptions {
   rules?: readonly Rule[];
   /** For `diagnoseRequest`: the input to name in the result. */
   input?: InputSource;
+  /**
+   * For `diagnose`: the request to evaluate instead of the one built from the record (e.g. the
+   * record's request changed by the user's answers); the record still names the input and feeds
+   * the record-based rules (error codes, enhanced messages).
+   */
+  request?: S3Request;
 }
 
 /** Hints the evidence gives the request builder: canonical ids and bucket owners. */
@@ -55,7 +61,7 @@ export function diagnose(
   evidence: Evidence | undefined,
   opts: DiagnoseOptions = {},
 ): Result {
-  const request = toS3Request(record, hintsFrom(evidence, opts.hints));
+  const request = opts.request ?? toS3Request(record, hintsFrom(evidence, opts.hints));
   return build(record, request, evidence, opts);
 }
 
@@ -172,12 +178,15 @@ function resultRequest(req: S3Request, record: LogRecord | undefined): ResultReq
 
 /**
  * Whether a result counts as explained for the exit code (CONTRACT): a cause with confidence
- * `certain` or `likely`, or the request is allowed.
+ * `certain` or `likely`, or the request is allowed with nothing left open (no possible cause, no
+ * unknown evidence that could explain a denial).
  */
 export function explains(result: Result): boolean {
+  if (result.causes.some((c) => c.confidence === 'certain' || c.confidence === 'likely')) return true;
   return (
-    result.decision === 'Allowed' ||
-    result.causes.some((c) => c.confidence === 'certain' || c.confidence === 'likely')
+    result.decision === 'Allowed' &&
+    !result.causes.some((c) => c.confidence === 'possible') &&
+    result.unknowns.every((u) => u.couldExplain.length === 0)
   );
 }
 

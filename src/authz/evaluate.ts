@@ -131,6 +131,17 @@ export function evaluateRequest(req: S3Request, evidence: Evidence): Evaluation 
       unknowns: [],
     };
   }
+  if (req.authorizations.length === 0) {
+    // Nothing says which actions the call needed (an operation the tables do not know): no decision.
+    return {
+      request: req,
+      decision: 'Allowed',
+      certain: false,
+      possibleDecisions: ['ExplicitDeny', 'Allowed', 'ImplicitDeny'],
+      authorizations: [],
+      unknowns: [{ path: 'request.action', couldExplain: [] }],
+    };
+  }
   const time = requestTime(req);
   const results: AuthorizationResult[] = [];
   for (const az of req.authorizations) {
@@ -147,7 +158,7 @@ export function evaluateRequest(req: S3Request, evidence: Evidence): Evaluation 
       ? [...new Set<Decision>([...r.possibleDecisions, 'Allowed'])]
       : r.possibleDecisions,
   );
-  const possibleDecisions = results.length === 0 ? (['Allowed'] as Decision[]) : combine(sets);
+  const possibleDecisions = combine(sets);
   const decision = pickDecision(possibleDecisions);
   return {
     request: req,

@@ -290,3 +290,15 @@ describe('parseSimulateRequest', () => {
     );
   });
 });
+
+describe('a request with no known authorization', () => {
+  it('is never certain', () => {
+    const ev = evaluateRequest(
+      { principal: alice, authorizations: [], s3: { operation: 'Mystery' }, unknownKeys: [] },
+      evidence(),
+    );
+    expect(ev.certain).toBe(false);
+    expect(ev.possibleDecisions).toContain('ImplicitDeny');
+    expect(ev.unknowns[0]?.path).toBe('request.action');
+  });
+});

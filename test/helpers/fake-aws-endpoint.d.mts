@@ -1,2 +1,5 @@
 // Types for the fake AWS endpoint test helper (test/helpers/fake-aws-endpoint.mjs).
-export declare function startFakeAws(world: unknown, opts?: { port?: number; latencyMs?: number }): Promise<unknown>;
+export declare function startFakeAws(
+  world: unknown,
+  opts?: { port?: number; latencyMs?: number },
+): Promise<unknown>;

@@ -387,14 +387,32 @@ const boundaryXml = (arn) =>
   arn
     ? `<PermissionsBoundary><PermissionsBoundaryType>Policy</PermissionsBoundaryType><PermissionsBoundaryArn>${arn}</PermissionsBoundaryArn></PermissionsBoundary>`
     : '';
-const attachedXml = (arns = []) =>
-  `<AttachedPolicies>${member(arns, (arn) => tags({ PolicyName: arn.split('/').pop(), PolicyArn: arn }))}</AttachedPolicies><IsTruncated>false</IsTruncated>`;
-const namesXml = (obj = {}) =>
-  `<PolicyNames>${member(Object.keys(obj), esc)}</PolicyNames><IsTruncated>false</IsTruncated>`;
+// `world.pageSize` makes IAM list calls paginate (Marker / IsTruncated), one page per call.
+let pageSize = Infinity;
+const page = (items, p) => {
+  const start = Number(p.get('Marker') ?? 0);
+  const slice = items.slice(start, start + pageSize);
+  const more = start + pageSize < items.length;
+  return {
+    slice,
+    tail: more
+      ? `<IsTruncated>true</IsTruncated><Marker>${start + pageSize}</Marker>`
+      : '<IsTruncated>false</IsTruncated>',
+  };
+};
+const attachedXml = (arns = [], p) => {
+  const { slice, tail } = page(arns, p);
+  return `<AttachedPolicies>${member(slice, (arn) => tags({ PolicyName: arn.split('/').pop(), PolicyArn: arn }))}</AttachedPolicies>${tail}`;
+};
+const namesXml = (obj = {}, p) => {
+  const { slice, tail } = page(Object.keys(obj), p);
+  return `<PolicyNames>${member(slice, esc)}</PolicyNames>${tail}`;
+};
 
 /** IAM, STS and EC2 Query protocol. */
 function query(world, ctx, svc, p, res) {
   const action = p.get('Action');
+  pageSize = world.pageSize ?? Infinity;
   ctx.op = action;
   const ok = (inner) =>
     reply(
@@ -513,11 +531,11 @@ function query(world, ctx, svc, p, res) {
     case 'ListAttachedRolePolicies':
     case 'ListAttachedUserPolicies':
     case 'ListAttachedGroupPolicies':
-      return ok(attachedXml(entity.attached));
+      return ok(attachedXml(entity.attached, p));
     case 'ListRolePolicies':
     case 'ListUserPolicies':
     case 'ListGroupPolicies':
-      return ok(namesXml(entity.inline));
+      return ok(namesXml(entity.inline, p));
     case 'GetRolePolicy':
     case 'GetUserPolicy':
     case 'GetGroupPolicy': {

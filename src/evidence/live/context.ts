@@ -51,7 +51,7 @@ export interface LiveOptions {
   concurrency?: number;
   /** Timeout per call, retries included (default 15 000 ms). */
   timeoutMs?: number;
-  /** Attempts per call for the SDK's adaptive retry mode (default 4). */
+  /** Attempts per call for the SDK's adaptive retry mode (default AWS_MAX_ATTEMPTS, else 4). */
   maxAttempts?: number;
 }
 
@@ -294,8 +294,11 @@ export class LiveContext {
     const o = this.opts;
     return {
       ...(o.profile ? { profile: o.profile } : {}),
-      retryMode: 'adaptive',
-      maxAttempts: o.maxAttempts ?? 4,
+      // The user's AWS_RETRY_MODE / AWS_MAX_ATTEMPTS win over our defaults.
+      ...(process.env.AWS_RETRY_MODE ? {} : { retryMode: 'adaptive' }),
+      ...(o.maxAttempts !== undefined || !process.env.AWS_MAX_ATTEMPTS
+        ? { maxAttempts: o.maxAttempts ?? 4 }
+        : {}),
       requestHandler: { connectionTimeout: Math.min(5_000, this.timeoutMs), requestTimeout: this.timeoutMs },
       // We follow S3 region redirects ourselves, so the bucket's region is learnt once per run.
       ...(service === 's3' ? { followRegionRedirects: false } : {}),

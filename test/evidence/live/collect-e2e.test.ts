@@ -311,6 +311,32 @@ describe('recording outcomes (DOMAIN-AUTHZ §7.2)', () => {
     );
   });
 
+  test('IAM lists are followed page by page (Marker / IsTruncated)', async () => {
+    const w = world();
+    w.pageSize = 1;
+    const roles = (w.accounts as Record<string, { roles: Record<string, Record<string, unknown>> }>)[CALLER]!
+      .roles;
+    roles.app!.inline = {
+      A: { Version: '2012-10-17', Statement: [] },
+      B: { Version: '2012-10-17', Statement: [] },
+      C: { Version: '2012-10-17', Statement: [] },
+    };
+    roles.app!.attached = [
+      `arn:aws:iam::${CALLER}:policy/AppBase`,
+      'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
+    ];
+    const { evidence: ev, fake } = await run(w, [objectRequest(appSession, 'local-bucket', 'a.txt')]);
+    expect(ev.principals[`arn:aws:iam::${CALLER}:role/app`]?.policies?.map((p) => p.name)).toEqual([
+      'A',
+      'B',
+      'C',
+      'AppBase',
+      'AmazonS3ReadOnlyAccess',
+    ]);
+    expect(fake.calls.filter((c) => c.op === 'ListRolePolicies')).toHaveLength(3);
+    expect(fake.calls.filter((c) => c.op === 'ListAttachedRolePolicies')).toHaveLength(2);
+  });
+
   test('a missing object is exists: false; a deleted principal is deleted: true with a note', async () => {
     const { evidence: ev, fake } = await run(world(), [
       objectRequest(session('gone'), 'local-bucket', 'nope.txt'),
@@ -630,6 +656,16 @@ describe('regions, throttling, slow answers, credentials', () => {
     const cfg = ctx.clientConfig('s3', 'eu-west-1');
     expect(cfg).toMatchObject({ retryMode: 'adaptive', profile: 'dev', region: 'eu-west-1' });
     expect(cfg).not.toHaveProperty('endpoint');
+    // The user's own retry settings win.
+    process.env.AWS_MAX_ATTEMPTS = '2';
+    process.env.AWS_RETRY_MODE = 'standard';
+    try {
+      expect(ctx.clientConfig('s3', 'eu-west-1')).not.toHaveProperty('maxAttempts');
+      expect(ctx.clientConfig('s3', 'eu-west-1')).not.toHaveProperty('retryMode');
+    } finally {
+      delete process.env.AWS_MAX_ATTEMPTS;
+      delete process.env.AWS_RETRY_MODE;
+    }
     const { S3Client } = await import('@aws-sdk/client-s3');
     const client = new S3Client(cfg);
     const strategy = await client.config.retryStrategy();

@@ -76,20 +76,27 @@ export function andDnf(...ds: Dnf[]): Dnf {
   return out;
 }
 
+/** The blame of a grant that holds (shared, never modified). */
+const NOTHING_BLAMED = {
+  blocked: new Map<LayerName, 'missing-allow' | 'block'>(),
+  unknown: new Set<LayerName>(),
+  facts: new Map<LayerName, Record<string, unknown>>(),
+};
+
 /** Which layers block, or may block, a grant that is not certainly true. */
 export function blame(d: Dnf): {
   blocked: Map<LayerName, 'missing-allow' | 'block'>;
   unknown: Set<LayerName>;
   facts: Map<LayerName, Record<string, unknown>>;
 } {
+  const v = dnfValue(d);
+  if (v === T) return NOTHING_BLAMED;
   const blocked = new Map<LayerName, 'missing-allow' | 'block'>();
   const unknown = new Set<LayerName>();
   const facts = new Map<LayerName, Record<string, unknown>>();
   const addFacts = (a: Atom) => {
     if (a.facts) facts.set(a.blame ?? a.layer, { ...(facts.get(a.blame ?? a.layer) ?? {}), ...a.facts });
   };
-  const v = dnfValue(d);
-  if (v === T) return { blocked, unknown, facts };
   if (v === F) {
     // The term closest to passing (fewest failing atoms; the first on ties) names what is missing.
     let best: Atom[] | undefined;

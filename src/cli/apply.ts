@@ -2,7 +2,7 @@
 // The SDK loads lazily; clients take no endpoint of their own, so AWS_ENDPOINT_URL(_<SERVICE>) is honoured.
 
 import type { ExitCode } from './program.js';
-import type { Fix, LogRecord, PolicyPatch, Result } from '../model/index.js';
+import type { Evidence, Fix, LogRecord, PolicyPatch, Result } from '../model/index.js';
 import type { EvidenceSource } from './evidence-source.js';
 import type { DiagnoseOptions } from './options.js';
 import { notice, writeNewFile } from './output.js';
@@ -42,6 +42,21 @@ export function notApplicableReason(fix: Fix, patch: PolicyPatch): string | unde
 export interface AwsOptions {
   profile?: string;
   region?: string;
+  /** The evidence the patch was made from: gives the bucket's region. */
+  evidence?: Evidence;
+}
+
+/** The region to write a target in: the flag, the bucket's or the key ARN's region, the SDK's default. */
+export function targetRegion(patch: PolicyPatch, aws: AwsOptions): string {
+  if (aws.region) return aws.region;
+  const { type, id } = patch.target;
+  if (type.startsWith('bucket-')) {
+    const r = aws.evidence?.buckets[id]?.region;
+    if (r) return r;
+  }
+  const arnRegion = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(id)?.[1];
+  if (arnRegion) return arnRegion;
+  return process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
 }
 
 /** The document or configuration the target holds in AWS now (`null`: none). */
@@ -87,7 +102,7 @@ interface TargetIo {
 
 async function targetIo(patch: PolicyPatch, aws: AwsOptions): Promise<TargetIo> {
   const config = {
-    region: aws.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    region: targetRegion(patch, aws),
     ...(aws.profile ? { profile: aws.profile } : {}),
     maxAttempts: 2,
   };
@@ -313,7 +328,7 @@ export function applicablePatches(results: Result[]): { fix: Fix; patch: PolicyP
  */
 export async function applyFromFlags(
   results: Result[],
-  _ev: EvidenceSource,
+  ev: EvidenceSource,
   opts: DiagnoseOptions,
   records: LogRecord[],
 ): Promise<ExitCode | undefined> {
@@ -339,6 +354,7 @@ export async function applyFromFlags(
     ...(opts.profile ? { profile: opts.profile } : {}),
     ...(opts.region ? { region: opts.region } : {}),
     ...(opts.backupDir ? { backupDir: opts.backupDir } : {}),
+    ...(ev.evidence ? { evidence: ev.evidence } : {}),
   };
   for (const { patch } of items) {
     const out = await applyPatch(patch, aws);

@@ -38,6 +38,7 @@ export interface Ask {
 /** The inquirer-backed `Ask` for a real terminal (inquirer loads here, lazily). */
 export async function createTerminalAsk(): Promise<Ask> {
   const inq = await import('@inquirer/prompts');
+  const { redactSecrets } = await import('../logs/index.js');
   return {
     select: <T>(q: { message: string; choices: Choice<T>[]; default?: T }) =>
       inq.select<T>({
@@ -68,7 +69,7 @@ export async function createTerminalAsk(): Promise<Ask> {
       }
       return lines.join('\n');
     },
-    say: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    say: (text) => void process.stdout.write(redactSecrets(text.endsWith('\n') ? text : `${text}\n`)),
   };
 }
 
@@ -103,7 +104,11 @@ export interface AssistantDeps {
   applicable(results: Result[]): { fix: Fix; patch: PolicyPatch }[];
   patches(results: Result[]): { fix: Fix; patch: PolicyPatch }[];
   describeChange(fix: Fix, patch: PolicyPatch): string;
-  apply(patch: PolicyPatch, profile: string | undefined): Promise<{ backupPath: string }>;
+  apply(
+    patch: PolicyPatch,
+    profile: string | undefined,
+    evidence?: Evidence,
+  ): Promise<{ backupPath: string }>;
   fileExists(path: string): Promise<boolean>;
 }
 
@@ -401,7 +406,7 @@ export async function runAssistantFlow(
         ask.say('Nothing was changed.');
         continue;
       }
-      const out = await deps.apply(item.patch, ev.profile);
+      const out = await deps.apply(item.patch, ev.profile, ev.evidence);
       saved.push(out.backupPath);
       applied = true;
       ask.say(

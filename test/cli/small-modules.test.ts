@@ -9,8 +9,8 @@ import { UsageError, isUserError, userErrorMessage } from '../../src/cli/errors.
 import { emitReport, writeNewFile } from '../../src/cli/output.js';
 import { patchFixes, savePatches } from '../../src/cli/patches.js';
 import { canPrompt, canShowProgress, canSpin, isCI } from '../../src/cli/tty.js';
-import { sameDocument, notApplicableReason, backupFileName } from '../../src/cli/apply.js';
-import { denyResult } from './fixtures.js';
+import { sameDocument, notApplicableReason, backupFileName, targetRegion } from '../../src/cli/apply.js';
+import { denyResult, sampleEvidence } from './fixtures.js';
 
 describe('AWS profile names', () => {
   it('reads section names only', () => {
@@ -122,5 +122,18 @@ describe('apply helpers', () => {
     expect(backupFileName(fix.patch!, new Date('2026-01-02T03:04:05.006Z'))).toBe(
       's3doctor-backup-bucket-reports-bucket-2026-01-02T03-04-05-006Z.json',
     );
+  });
+  it("writes in the bucket's region, the key ARN's region, or the flag's", () => {
+    const bucketPatch = { target: { type: 'bucket-policy', id: 'reports-bucket' }, before: null, after: {} };
+    const ev = sampleEvidence();
+    ev.buckets['reports-bucket']!.region = 'eu-west-1';
+    expect(targetRegion(bucketPatch, { evidence: ev })).toBe('eu-west-1');
+    expect(targetRegion(bucketPatch, { evidence: ev, region: 'us-west-2' })).toBe('us-west-2');
+    const keyPatch = {
+      target: { type: 'kms-key-policy', id: 'arn:aws:kms:ap-south-1:111122223333:key/k' },
+      before: null,
+      after: {},
+    };
+    expect(targetRegion(keyPatch, {})).toBe('ap-south-1');
   });
 });

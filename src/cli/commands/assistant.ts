@@ -56,7 +56,8 @@ export async function realAssistantDeps(colour: boolean): Promise<AssistantDeps>
     applicable: (results) => apply.applicablePatches(results),
     patches: (results) => patches.patchFixes(results),
     describeChange: (fix, patch) => apply.describeChange(fix, patch),
-    apply: (patch, profile) => apply.applyPatch(patch, profile ? { profile } : {}),
+    apply: (patch, profile, evidence) =>
+      apply.applyPatch(patch, { ...(profile ? { profile } : {}), ...(evidence ? { evidence } : {}) }),
     fileExists: async (path) => {
       try {
         await access(path);

@@ -16,7 +16,8 @@ export function rulesDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   for (const up of ['../..', '../../..']) {
     const dir = join(here, up, 'rules');
-    if (existsSync(join(dir, 'index.ts')) || existsSync(join(dir, 'credentials'))) return dir;
+    // The source folder (with the .md files), not dist/rules (compiled rules only).
+    if (existsSync(join(dir, 'index.ts'))) return dir;
   }
   return join(here, '../../rules');
 }

@@ -14,6 +14,7 @@ import {
   renderRuleDoc,
   ruleDocHeader,
   ruleDocBody,
+  rulesDir,
 } from '../../src/engine/index.js';
 import type { Rule } from '../../src/engine/index.js';
 
@@ -95,6 +96,15 @@ describe('rule catalogue', () => {
       for (const url of rule.docs) expect(url).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
     },
   );
+
+  it('the rule docs are found from src/ and from the built dist/ alike', async () => {
+    expect(rulesDir()).toBe(RULES_DIR);
+    const built = join(ROOT, 'dist/src/engine/catalogue.js');
+    if (existsSync(built)) {
+      const mod = (await import(built)) as { rulesDir(): string };
+      expect(mod.rulesDir()).toBe(RULES_DIR);
+    }
+  });
 
   it('rules show: header, the .md body, every message', () => {
     const rule = getRule('bucket-policy/deny-insecure-transport')!;

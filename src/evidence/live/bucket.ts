@@ -413,6 +413,7 @@ async function collectObject(
       region: b.region,
       command,
       label: `object ${key}`,
+      ...(need.versionId ? { versioned: true } : {}),
       ...(absent ? { absent } : {}),
     });
   const version = {

@@ -71,6 +71,8 @@ export interface SendSpec {
   label: string;
   /** Error codes meaning "not configured" for this call. */
   absent?: readonly string[];
+  /** The command names a VersionId (object reads then need the version actions). */
+  versioned?: boolean;
   /** Follow one S3 region redirect (default true for s3). */
   followRedirect?: boolean;
 }
@@ -338,7 +340,7 @@ export class LiveContext {
     const commandName = spec.command.constructor.name;
     const perm = commandPermission(spec.service, commandName);
     if (!perm) throw new Error(`${commandName} is missing from COMMAND_PERMISSIONS`);
-    const action = actionName(spec.service, commandName);
+    const action = actionName(spec.service, commandName, spec.versioned);
     const creds = spec.account
       ? await this.credentialsFor(spec.account)
       : { account: this.callerAccount, native: true };
@@ -361,7 +363,7 @@ export class LiveContext {
       const call: LiveCall = {
         service: spec.service,
         command: commandName,
-        action: perm.action,
+        action: spec.versioned ? action : perm.action,
         account: creds.account,
         region,
         outcome: outcome.ok ? 'ok' : outcome.failure.kind,

@@ -68,6 +68,16 @@ export const COMMAND_PERMISSIONS = {
   DescribeVpcEndpointsCommand: { service: 'ec2', action: 'ec2:DescribeVpcEndpoints' },
 } as const satisfies Record<string, CommandPermission>;
 
+/**
+ * Object reads that name a `VersionId` are authorized by the version actions instead.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html ("s3:GetObjectVersion")
+ */
+export const VERSIONED_ACTIONS = {
+  HeadObjectCommand: 's3:GetObjectVersion',
+  GetObjectAclCommand: 's3:GetObjectVersionAcl',
+  GetObjectTaggingCommand: 's3:GetObjectVersionTagging',
+} as const satisfies Partial<Record<keyof typeof COMMAND_PERMISSIONS, string>>;
+
 /** A command name the collectors may send. */
 export type CommandName = keyof typeof COMMAND_PERMISSIONS;
 
@@ -80,8 +90,13 @@ export function commandPermission(service: LiveService, commandName: string): Co
   return (COMMAND_PERMISSIONS as Record<string, CommandPermission>)[key];
 }
 
-/** The IAM action, or `<service>:<Operation>` when the command needs none (for messages). */
-export function actionName(service: LiveService, commandName: string): string {
+/**
+ * The IAM action, or `<service>:<Operation>` when the command needs none (for messages);
+ * `versioned`: the request names a VersionId.
+ */
+export function actionName(service: LiveService, commandName: string, versioned = false): string {
+  const v = versioned ? (VERSIONED_ACTIONS as Record<string, string>)[commandName] : undefined;
+  if (v) return v;
   const p = commandPermission(service, commandName);
   return p?.action ?? `${service}:${commandName.replace(/Command$/, '')}`;
 }

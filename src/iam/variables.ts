@@ -88,3 +88,28 @@ export function resolveTemplate(tpl: Template, lookup: KeyLookup): Resolved {
   }
   return { ok: true, parts, text };
 }
+
+/**
+ * The resolved text only (no parts allocated): a string, or why the value is unusable. Same rules as
+ * {@link resolveTemplate}.
+ */
+export function resolveText(
+  tpl: Template,
+  lookup: KeyLookup,
+): string | { state: 'unresolved' | 'unknown'; key: string } {
+  let text = '';
+  for (const p of tpl.pieces) {
+    if (p.t !== 'var') {
+      text += p.s;
+      continue;
+    }
+    const st = lookup(p.keyLower);
+    if (st.state === 'present') {
+      if (typeof st.value !== 'string') return { state: 'unresolved', key: p.key };
+      text += st.value;
+    } else if (st.state === 'unknown') return { state: 'unknown', key: p.key };
+    else if (p.def !== undefined) text += p.def;
+    else return { state: 'unresolved', key: p.key };
+  }
+  return text;
+}

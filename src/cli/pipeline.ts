@@ -86,9 +86,12 @@ export async function diagnoseRecords(
   const { applyRequestChange } = await import('../fix/index.js');
   const change = answersToChange(answers, (id) => source.evidence?.vpcEndpoints[id]?.vpcId);
   return records.map((r) => {
-    const req = change ? applyRequestChange(toS3Request(r, hints), change) : toS3Request(r, hints);
-    // The engine takes a changed request only without its record: the input is named explicitly.
-    return engine.diagnoseRequest(req, source.evidence, { ...opts, input: r.input });
+    const base = toS3Request(r, hints);
+    // The record still names the input and feeds the record-based rules; the request carries the answers.
+    return engine.diagnose(r, source.evidence, {
+      ...opts,
+      request: change ? applyRequestChange(base, change) : base,
+    });
   });
 }
 

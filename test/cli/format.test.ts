@@ -165,6 +165,17 @@ describe('helpers', () => {
     // Allowed, but an unknown could still explain a denial: not explained.
     expect(isExplained({ ...unexplainedResult(), decision: 'Allowed', causes: [] })).toBe(false);
   });
+  it('counts explained exactly as the engine does', async () => {
+    const { explains } = await import('../../src/engine/index.js');
+    const cases = [
+      denyResult(),
+      unexplainedResult(),
+      { ...unexplainedResult(), decision: 'Allowed' as const },
+      { ...unexplainedResult(), decision: 'Allowed' as const, causes: [], unknowns: [] },
+      { ...unexplainedResult(), decision: 'Allowed' as const, causes: [] },
+    ];
+    for (const c of cases) expect(isExplained(c)).toBe(explains(c));
+  });
   it('finds the statement a cause points at', () => {
     expect(
       findStatement(sampleEvidence(), { type: 'bucket-policy', id: 'reports-bucket', statementIndex: 0 })

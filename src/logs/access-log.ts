@@ -230,6 +230,32 @@ function clip(s: string | undefined, n = 40): string {
 }
 
 /**
+ * Checks a line the way {@link parseAccessLogLine} does (tokens, field count, time, HTTP status)
+ * without building a record: the reason it is malformed, or undefined. For lines that are
+ * counted but not needed (allowed requests when only denied ones are wanted).
+ */
+export function checkAccessLogLine(line: string): string | undefined {
+  let text = line;
+  if (text.endsWith('\r')) text = text.slice(0, -1);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const t = tokenizeAccessLogLine(text);
+  if (!t.ok) return t.reason;
+  const f = t.fields;
+  if (f.length < ACCESS_LOG_MIN_FIELDS) {
+    return `only ${f.length} fields; an S3 access log line has at least ${ACCESS_LOG_MIN_FIELDS}`;
+  }
+  if (!TIME_SHAPE.test(f[2] ?? ''))
+    return `field 3 (time) "${clip(f[2])}" is not [dd/Mon/yyyy:HH:MM:SS +0000]`;
+  const status = f[9] ?? '-';
+  if (status !== '-' && !/^\d{3}$/.test(status)) {
+    return `field 10 (HTTP status) "${clip(status)}" is not a status code (a quoted field may hold a stray quote)`;
+  }
+  return undefined;
+}
+
+const TIME_SHAPE = /^\d{1,2}\/[A-Za-z]{3}\/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}$/;
+
+/**
  * Parses one access-log line (without its newline; a trailing CR is ignored) into a record, or a
  * malformed entry with the reason. Never throws.
  */

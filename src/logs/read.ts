@@ -2,7 +2,7 @@
 
 import { StringDecoder } from 'node:string_decoder';
 import type { MalformedRecord, ReadItem, ScanStats } from '../model/input.js';
-import { parseAccessLogLine } from './access-log.js';
+import { checkAccessLogLine, parseAccessLogLine } from './access-log.js';
 import { classifyJsonItem, type Classified } from './classify.js';
 import { readCsv } from './csv.js';
 import { isDenied } from './denied.js';
@@ -304,6 +304,13 @@ async function* readAccessLog(
         continue;
       }
       if (b.length === 0 || (b.length === 1 && b[0] === 13)) continue;
+      if (ctx.deniedOnly && !hasCandidate(b)) {
+        // Not a denial (no 400/403 status): checked for shape, not turned into a record.
+        const reason = checkAccessLogLine(b.toString('utf8'));
+        if (reason) yield bad(file, reason, no);
+        else ctx.readable = true;
+        continue;
+      }
       const item = parseAccessLogLine(b.toString('utf8'), file, no);
       if (item.kind === 'record' && ctx.deniedOnly && !isDenied(item.record)) {
         ctx.readable = true;

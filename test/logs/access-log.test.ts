@@ -203,6 +203,13 @@ describe('S3 access log: edge cases', () => {
     expect(JSON.stringify(r)).not.toMatch(/AKIAIOSFODNN7EXAMPLE|vjbyPxybdZaNmGa/);
   });
 
+  it('checks allowed lines as strictly as it parses denied ones', async () => {
+    const { checkAccessLogLine } = await import('../../src/logs/access-log.js');
+    expect(checkAccessLogLine(docLines[0] as string)).toBeUndefined();
+    expect(checkAccessLogLine((docLines[0] as string).replace('Nov', 'Nox'))).toMatch(/field 3 \(time\)/);
+    expect(checkAccessLogLine(edge[9] as string)).toMatch(/fields/);
+  });
+
   it('converts times with other offsets to UTC', () => {
     expect(parseAccessLogTime('24/Nov/2026:10:00:00 +0130')).toBe('2026-11-24T08:30:00Z');
     expect(parseAccessLogTime('nonsense')).toBeUndefined();

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseAccessLogLine } from '../../src/logs/access-log.js';
+import { checkAccessLogLine, parseAccessLogLine } from '../../src/logs/access-log.js';
 import { parseErrorText } from '../../src/logs/error-text.js';
 import { JsonSplitter } from '../../src/logs/json-scanner.js';
 import { parseHiveStruct } from '../../src/logs/hive-struct.js';
@@ -48,6 +48,17 @@ describe('parsers never throw', () => {
         const item = parseAccessLogLine(line, 'p.log', 1);
         expect(['record', 'malformed']).toContain(item.kind);
         if (item.kind === 'malformed') expect(item.malformed.reason.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('the cheap line check agrees with the full parser on every line', () => {
+    fc.assert(
+      fc.property(fc.oneof(mutatedLine, anyText), (line) => {
+        const item = parseAccessLogLine(line, 'p.log', 1);
+        const reason = checkAccessLogLine(line);
+        expect(reason).toBe(item.kind === 'malformed' ? item.malformed.reason : undefined);
       }),
       { numRuns: 3000 },
     );

@@ -101,7 +101,7 @@ describe.each(allRules().map((r) => [r.id, r] as const))('%s', (_id, rule) => {
 
   for (const c of file.invalid.map((x) => withDefaults(x, file))) {
     it(`fires: ${c.name}`, () => {
-      const { ctx, evidence, request } = contextOf(c);
+      const { ctx, evidence, request, evaluation } = contextOf(c);
       const findings = rule.match(ctx);
       const hit = findings.find((f) => f.messageId === c.expect.messageId);
       expect(
@@ -122,6 +122,15 @@ describe.each(allRules().map((r) => [r.id, r] as const))('%s', (_id, rule) => {
       // The whole pipeline reports the code too.
       const result = c.request ? diagnoseRequest(request, evidence) : diagnose(recordOf(c)!, evidence);
       expect(result.causes.map((x) => x.code)).toContain(rule.code);
+      // Every blocking layer of the trace is reported by some rule.
+      if (evaluation && result.decision !== 'NotAuthenticated') {
+        const reported = result.causes.map((x) => x.code);
+        // src/fix/cause-codes.ts names a VPC network-origin refusal missing-allow-access-point-policy;
+        // S3 itself reports it as an explicit deny in a resource-based policy (DOMAIN-LOGS §3.1), as our rule does.
+        if (reported.includes('explicit-deny-access-point-policy'))
+          reported.push('missing-allow-access-point-policy');
+        expect(causeCodesOf(evaluation).filter((x) => !reported.includes(x))).toEqual([]);
+      }
 
       // Fixes: the tester applies each patch itself and re-evaluates.
       const msg = (id: string, data?: Finding['data']) => {

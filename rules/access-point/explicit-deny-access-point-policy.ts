@@ -10,6 +10,7 @@ import type { Finding } from '../../src/engine/rule-kit.js';
 
 type Id = 'deny' | 'denyCondition' | 'denyUnknown' | 'networkOrigin' | 'enhanced' | 'fixVpc';
 
+/** Rule `access-point/explicit-deny-access-point-policy`: its .md beside this file says what it means and how it decides. */
 export default defineRule<Id>({
   id: 'access-point/explicit-deny-access-point-policy',
   title: 'The access point policy (or its network origin) denies the request',

@@ -7,6 +7,7 @@ import {
   traceOrMessage,
 } from '../../src/engine/rule-kit.js';
 
+/** Rule `access-point/missing-allow-access-point-policy`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 'access-point/missing-allow-access-point-policy',
   title: 'The access point policy does not allow the request',

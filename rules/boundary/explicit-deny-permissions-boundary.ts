@@ -1,6 +1,7 @@
 // Rule: a Deny statement in the principal's permissions boundary matches the request.
 import { defineRule, denyFixes, explicitDenyFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
 
+/** Rule `boundary/explicit-deny-permissions-boundary`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 'boundary/explicit-deny-permissions-boundary',
   title: 'The permissions boundary explicitly denies the request',

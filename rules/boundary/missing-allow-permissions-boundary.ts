@@ -7,6 +7,7 @@ import {
   traceOrMessage,
 } from '../../src/engine/rule-kit.js';
 
+/** Rule `boundary/missing-allow-permissions-boundary`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 'boundary/missing-allow-permissions-boundary',
   title: 'The permissions boundary does not allow the action',

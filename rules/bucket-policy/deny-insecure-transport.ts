@@ -2,6 +2,7 @@
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html
 import { defineRule, explicitDenyFindings, fixes } from '../../src/engine/rule-kit.js';
 
+/** Rule `bucket-policy/deny-insecure-transport`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 'bucket-policy/deny-insecure-transport',
   title: 'The bucket policy denies requests over plain HTTP',

@@ -1,6 +1,7 @@
 // Rule: a Deny statement in the bucket policy matches the request.
 import { defineRule, denyFixes, explicitDenyFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
 
+/** Rule `bucket-policy/explicit-deny-bucket-policy`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 'bucket-policy/explicit-deny-bucket-policy',
   title: 'The bucket policy explicitly denies the request',

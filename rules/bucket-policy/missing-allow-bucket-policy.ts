@@ -7,6 +7,7 @@ import {
   traceOrMessage,
 } from '../../src/engine/rule-kit.js';
 
+/** Rule `bucket-policy/missing-allow-bucket-policy`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 'bucket-policy/missing-allow-bucket-policy',
   title: 'The bucket policy does not grant a cross-account or anonymous caller',

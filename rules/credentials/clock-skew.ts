@@ -1,6 +1,7 @@
 // Rule: the client clock was more than 15 minutes away from S3's.
 import { defineRule, fixes } from '../../src/engine/rule-kit.js';
 
+/** Rule `credentials/clock-skew`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 'credentials/clock-skew',
   title: 'The client clock is skewed',

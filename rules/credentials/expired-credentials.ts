@@ -4,6 +4,7 @@ import { defineRule, fixes } from '../../src/engine/rule-kit.js';
 /** Error codes that prove expiry, and the one that only suggests it. */
 const EXPIRED = ['ExpiredToken', 'TokenRefreshRequired'];
 
+/** Rule `credentials/expired-credentials`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 'credentials/expired-credentials',
   title: 'Temporary credentials had expired',

@@ -1,6 +1,7 @@
 // Rule: the access key id in the signature is not known to AWS.
 import { defineRule, fixes } from '../../src/engine/rule-kit.js';
 
+/** Rule `credentials/invalid-access-key`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 'credentials/invalid-access-key',
   title: 'The access key id does not exist',

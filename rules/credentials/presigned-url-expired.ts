@@ -35,6 +35,7 @@ function expiryOf(q: Record<string, string>): number | undefined {
   return undefined;
 }
 
+/** Rule `credentials/presigned-url-expired`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 'credentials/presigned-url-expired',
   title: 'The presigned URL had expired',

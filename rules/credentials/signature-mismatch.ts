@@ -1,6 +1,7 @@
 // Rule: the request signature did not match (wrong secret, region, or a proxy changed the request).
 import { defineRule, fixes } from '../../src/engine/rule-kit.js';
 
+/** Rule `credentials/signature-mismatch`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 'credentials/signature-mismatch',
   title: 'The request signature does not match',

@@ -1,6 +1,7 @@
 // Rule: a Deny statement in one of the principal's identity policies matches the request.
 import { defineRule, denyFixes, explicitDenyFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
 
+/** Rule `identity/explicit-deny-identity-policy`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 'identity/explicit-deny-identity-policy',
   title: 'An identity policy explicitly denies the request',

@@ -7,6 +7,7 @@ import {
   traceOrMessage,
 } from '../../src/engine/rule-kit.js';
 
+/** Rule `identity/missing-allow-identity-policy`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 'identity/missing-allow-identity-policy',
   title: 'No identity policy allows the action',

@@ -1,6 +1,7 @@
 // Rule: the KMS key policy explicitly denies the KMS call S3 makes for the requester.
 import { defineRule, denyFixes, explicitDenyFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
 
+/** Rule `kms/explicit-deny-kms-key-policy`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 'kms/explicit-deny-kms-key-policy',
   title: 'The KMS key policy explicitly denies the key use',

@@ -10,6 +10,7 @@ import type { Finding } from '../../src/engine/rule-kit.js';
 
 type Id = 'managedKey' | 'invalidKeyId' | 'fixReencrypt' | 'fixDefaultKey';
 
+/** Rule `kms/kms-aws-managed-key-cross-account`: its .md beside this file says what it means and how it decides. */
 export default defineRule<Id>({
   id: 'kms/kms-aws-managed-key-cross-account',
   title: 'The AWS managed key aws/s3 cannot be used from another account',

@@ -11,6 +11,7 @@ import type { Finding } from '../../src/engine/rule-kit.js';
 
 type Id = 'keyPolicy' | 'identity' | 'enhanced';
 
+/** Rule `kms/missing-allow-kms`: its .md beside this file says what it means and how it decides. */
 export default defineRule<Id>({
   id: 'kms/missing-allow-kms',
   title: 'The KMS permission S3 needs for the object is missing',

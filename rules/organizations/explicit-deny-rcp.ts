@@ -1,6 +1,7 @@
 // Rule: a resource control policy of the bucket owner's organization explicitly denies the request.
 import { defineRule, explicitDenyFindings, fixes, traceOrMessage } from '../../src/engine/rule-kit.js';
 
+/** Rule `organizations/explicit-deny-rcp`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 'organizations/explicit-deny-rcp',
   title: 'A resource control policy explicitly denies the request',

@@ -1,6 +1,7 @@
 // Rule: a service control policy on the principal's organization path explicitly denies the request.
 import { defineRule, explicitDenyFindings, fixes, traceOrMessage } from '../../src/engine/rule-kit.js';
 
+/** Rule `organizations/explicit-deny-scp`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 'organizations/explicit-deny-scp',
   title: 'A service control policy explicitly denies the request',

@@ -1,6 +1,7 @@
 // Rule: some level of the organization path has no SCP that allows the action.
 import { defineRule, fixes, missingAllowFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
 
+/** Rule `organizations/missing-allow-scp`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 'organizations/missing-allow-scp',
   title: 'No service control policy allows the action at some level',

@@ -1,6 +1,7 @@
 // Rule: the request set an ACL on a bucket whose Object Ownership is BucketOwnerEnforced (ACLs disabled).
 import { defineRule, fixes } from '../../src/engine/rule-kit.js';
 
+/** Rule `s3/acl-not-supported`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 's3/acl-not-supported',
   title: 'The bucket has ACLs disabled and the request set one',

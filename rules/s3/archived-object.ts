@@ -1,6 +1,7 @@
 // Rule: the object is in an archive storage class (Glacier Flexible Retrieval, Deep Archive) and not restored.
 import { ARCHIVE_CLASSES, defineRule, fixes } from '../../src/engine/rule-kit.js';
 
+/** Rule `s3/archived-object`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 's3/archived-object',
   title: 'The object is archived and must be restored first',

@@ -1,6 +1,7 @@
 // Rule: S3 Block Public Access (account, bucket or access point) refused a public grant or a public write.
 import { configFix, defineRule, fixes } from '../../src/engine/rule-kit.js';
 
+/** Rule `s3/block-public-access`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 's3/block-public-access',
   title: 'Block Public Access stops the request',

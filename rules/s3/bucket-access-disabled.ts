@@ -4,6 +4,7 @@ import { defineRule, fixes } from '../../src/engine/rule-kit.js';
 /** Error codes meaning the account or bucket is disabled (S3 error responses). */
 const DISABLED = ['AllAccessDisabled', 'AccountProblem', 'InvalidPayer', 'NotSignedUp'];
 
+/** Rule `s3/bucket-access-disabled`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 's3/bucket-access-disabled',
   title: 'Access to the bucket or account is disabled',

@@ -4,6 +4,7 @@ import type { Finding } from '../../src/engine/rule-kit.js';
 
 type Id = 'lockMessage' | 'retention' | 'legalHold' | 'fixLegalHold';
 
+/** Rule `s3/object-lock-protected`: its .md beside this file says what it means and how it decides. */
 export default defineRule<Id>({
   id: 's3/object-lock-protected',
   title: 'Object Lock protects the object version',

@@ -4,6 +4,7 @@ import { defineRule, fixes } from '../../src/engine/rule-kit.js';
 /** Operations that answer 403 instead of 404 for a missing key when the caller may not list. */
 const READS = ['GetObject', 'HeadObject', 'GetObjectAcl', 'GetObjectTagging', 'GetObjectAttributes'];
 
+/** Rule `s3/object-not-found-without-list`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 's3/object-not-found-without-list',
   title: 'The object does not exist (403 because the caller may not list the bucket)',

@@ -1,6 +1,7 @@
 // Rule: the object belongs to another account (ObjectWriter ownership), so the bucket policy cannot grant it.
 import { clientFix, defineRule, fixes } from '../../src/engine/rule-kit.js';
 
+/** Rule `s3/object-owned-by-other-account`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 's3/object-owned-by-other-account',
   title: 'The object is owned by another account',

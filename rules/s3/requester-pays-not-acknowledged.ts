@@ -1,6 +1,7 @@
 // Rule: a Requester Pays bucket was called from another account without x-amz-request-payer.
 import { accountOf, defineRule, fixes } from '../../src/engine/rule-kit.js';
 
+/** Rule `s3/requester-pays-not-acknowledged`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 's3/requester-pays-not-acknowledged',
   title: 'Requester Pays was not acknowledged',

@@ -1,6 +1,7 @@
 // Rule: a Deny statement in the session policy passed when the role was assumed matches the request.
 import { defineRule, denyFixes, explicitDenyFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
 
+/** Rule `session/explicit-deny-session-policy`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 'session/explicit-deny-session-policy',
   title: 'The session policy explicitly denies the request',

@@ -7,6 +7,7 @@ import {
   traceOrMessage,
 } from '../../src/engine/rule-kit.js';
 
+/** Rule `session/missing-allow-session-policy`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 'session/missing-allow-session-policy',
   title: 'The session policy does not allow the action',

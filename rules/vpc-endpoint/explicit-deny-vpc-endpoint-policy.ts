@@ -1,6 +1,7 @@
 // Rule: the policy of the VPC endpoint the request went through explicitly denies it.
 import { defineRule, denyFixes, explicitDenyFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
 
+/** Rule `vpc-endpoint/explicit-deny-vpc-endpoint-policy`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 'vpc-endpoint/explicit-deny-vpc-endpoint-policy',
   title: 'The VPC endpoint policy explicitly denies the request',

@@ -7,6 +7,7 @@ import {
   traceOrMessage,
 } from '../../src/engine/rule-kit.js';
 
+/** Rule `vpc-endpoint/missing-allow-vpc-endpoint-policy`: its .md beside this file says what it means and how it decides. */
 export default defineRule({
   id: 'vpc-endpoint/missing-allow-vpc-endpoint-policy',
   title: 'The VPC endpoint policy does not allow the request',

@@ -244,16 +244,15 @@ export function checkAccessLogLine(line: string): string | undefined {
   if (f.length < ACCESS_LOG_MIN_FIELDS) {
     return `only ${f.length} fields; an S3 access log line has at least ${ACCESS_LOG_MIN_FIELDS}`;
   }
-  if (!TIME_SHAPE.test(f[2] ?? ''))
+  if (!parseAccessLogTime(f[2] ?? '')) {
     return `field 3 (time) "${clip(f[2])}" is not [dd/Mon/yyyy:HH:MM:SS +0000]`;
+  }
   const status = f[9] ?? '-';
   if (status !== '-' && !/^\d{3}$/.test(status)) {
     return `field 10 (HTTP status) "${clip(status)}" is not a status code (a quoted field may hold a stray quote)`;
   }
   return undefined;
 }
-
-const TIME_SHAPE = /^\d{1,2}\/[A-Za-z]{3}\/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}$/;
 
 /**
  * Parses one access-log line (without its newline; a trailing CR is ignored) into a record, or a

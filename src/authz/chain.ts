@@ -35,6 +35,7 @@ import type { LayerWork } from './layers.js';
 import { finish, unknownWork, work } from './layers.js';
 import type { ResourceAllows } from './policies.js';
 import { evaluateSet, firstMatched, resourceAllows } from './policies.js';
+import { memo } from './memo.js';
 import { isPublicPolicy } from './public.js';
 import type { S3Target } from './s3-target.js';
 import { s3Target } from './s3-target.js';
@@ -241,22 +242,24 @@ export function evaluateAuthorization(az0: AuthzRequest, opts: ChainOptions): Au
       ? target.apAccount
       : target.bucketAccount
     : (az0.resourceAccount ?? arnAccount(az0.resource));
-  const az = enrichContext({ ...az0, principal: rp.principal }, rp, ev, {
-    ...((target?.bucketAccount ?? resourceAccount)
-      ? { account: (target?.bucketAccount ?? resourceAccount) as string }
-      : {}),
-    objectTags: target?.objectEv?.tags,
-    objectTagsApply: target?.objectEv?.exists === true,
-    ...(target?.apArn
-      ? {
-          accessPoint: {
-            arn: target.apArn,
-            account: target.apAccount,
-            networkOrigin: target.ap?.networkOrigin,
-          },
-        }
-      : {}),
-  });
+  const az = memo(az0, ev, 'enriched', () =>
+    enrichContext({ ...az0, principal: rp.principal }, rp, ev, {
+      ...((target?.bucketAccount ?? resourceAccount)
+        ? { account: (target?.bucketAccount ?? resourceAccount) as string }
+        : {}),
+      objectTags: target?.objectEv?.tags,
+      objectTagsApply: target?.objectEv?.exists === true,
+      ...(target?.apArn
+        ? {
+            accessPoint: {
+              arn: target.apArn,
+              account: target.apAccount,
+              networkOrigin: target.ap?.networkOrigin,
+            },
+          }
+        : {}),
+    }),
+  );
   const pc = classOf(rp);
   const works: LayerWork[] = [];
   works.push(scpWork(rp, az, ev));
@@ -341,7 +344,10 @@ function s3Chain(
   }
 
   // Bucket policy (for access point requests, against the bucket form of the ARN).
-  const bucketAz: AuthzRequest = t.bucketFormArn ? { ...az, resource: t.bucketFormArn } : az;
+  const bucketForm = t.bucketFormArn;
+  const bucketAz: AuthzRequest = bucketForm
+    ? memo(az, ev, 'bucket-form', () => ({ ...az, resource: bucketForm }))
+    : az;
   let bucketDoc: PolicyDocument | null | undefined;
   let bucketPolicyPath: string;
   if (t.bucket === undefined) {

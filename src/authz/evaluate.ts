@@ -17,6 +17,7 @@ import { evaluateAuthorization } from './chain.js';
 import { ctx } from './iam-layers.js';
 import { evaluateKmsAuthorization, kmsAuthorizationsFor } from './kms.js';
 import { pickDecision } from './layers.js';
+import { memo } from './memo.js';
 
 /** S3 error codes that mean no policy was evaluated, with the contract's cause. */
 const AUTH_ERRORS: Record<string, CauseCode> = {
@@ -102,6 +103,8 @@ function combine(sets: Decision[][]): Decision[] {
  * point and bucket policies, ACLs, Object Ownership and Block Public Access, S3's own checks, and for
  * SSE-KMS data the KMS authorizations (listed in `authorizations` with their `purpose`).
  * Unknown evidence never counts as "no policy": it makes the result uncertain and is listed in `unknowns`.
+ * The request and the evidence are treated as immutable (derived requests are memoised per pair):
+ * to change evidence, make a new object rather than editing it in place.
  */
 export function evaluateRequest(req: S3Request, evidence: Evidence): Evaluation {
   const auth = authenticationFailure(req);
@@ -149,7 +152,9 @@ export function evaluateRequest(req: S3Request, evidence: Evidence): Evaluation 
       ? evaluateKmsAuthorization(az, evidence)
       : evaluateAuthorization(az, { req, ev: evidence, time });
     results.push(r);
-    for (const k of kmsAuthorizationsFor(r.request, req, evidence)) {
+    const s3 = req.s3;
+    const kmsKey = `kms:${s3.operation}:${s3.sseHeader}:${s3.sseKmsKeyId}`;
+    for (const k of memo(r.request, evidence, kmsKey, () => kmsAuthorizationsFor(r.request, req, evidence))) {
       results.push(evaluateKmsAuthorization(k.az, evidence, k.key));
     }
   }

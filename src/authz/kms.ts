@@ -27,6 +27,7 @@ import type { LayerWork } from './layers.js';
 import { finish, unknownWork, work } from './layers.js';
 import { evaluateSet, firstMatched, resourceAllows } from './policies.js';
 import { s3Target } from './s3-target.js';
+import { memo } from './memo.js';
 import type { Atom, Dnf } from './tri.js';
 import { F, T, U, dnfValue } from './tri.js';
 
@@ -256,11 +257,8 @@ export function evaluateKmsAuthorization(
   const rp: ResolvedPrincipal = resolvePrincipal(az0.principal, ev);
   const key = keyIn ?? resolveKey(az0.resource, ev, {});
   const keyAccount = key.account ?? az0.resourceAccount;
-  const az = enrichContext(
-    { ...az0, principal: rp.principal },
-    rp,
-    ev,
-    keyAccount ? { account: keyAccount } : {},
+  const az = memo(az0, ev, 'enriched-kms', () =>
+    enrichContext({ ...az0, principal: rp.principal }, rp, ev, keyAccount ? { account: keyAccount } : {}),
   );
   const keyPath = evidencePath('kmsKeys', key.arn);
   const works: LayerWork[] = [];

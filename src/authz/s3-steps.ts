@@ -17,6 +17,7 @@ import type { ResolvedPrincipal } from './context.js';
 import { ctx, isUnknownKey } from './iam-layers.js';
 import type { LayerWork } from './layers.js';
 import { work } from './layers.js';
+import { memo } from './memo.js';
 import { isPublicAclHeader, isPublicPolicy } from './public.js';
 import type { S3Target } from './s3-target.js';
 import { F, T, U, and, not, or } from './tri.js';
@@ -356,12 +357,12 @@ function listBucketAllowed(
 ): Tri {
   if ((opts.depth ?? 0) > 0) return U;
   const resource = t.apArn ?? `arn:${t.partition}:s3:::${t.bucket}`;
-  const sub: AuthzRequest = {
+  const sub: AuthzRequest = memo(az, opts.ev, 'list-bucket', () => ({
     ...az,
     action: 's3:ListBucket',
     resource,
-    need: 'required',
+    need: 'required' as const,
     purpose: '403-vs-404 check',
-  };
+  }));
   return allowedOf(subEvaluate(sub));
 }

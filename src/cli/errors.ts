@@ -11,6 +11,8 @@ const USER_ERROR_NAMES = new Set([
   'InputError',
   'SnapshotError',
   'LiveCredentialsError',
+  'LiveCollectError',
+  'SimulateRequestError',
   'ApplyError',
   'ExitPromptError',
   'AbortPromptError',

@@ -48,6 +48,21 @@ describe('exit code 2: could not run, with one clear message', () => {
     expect(r.stderr).toMatch(/^s3doctor: .*no-such\.log/);
     expect(r.stderr).not.toMatch(STACK);
   });
+  it('says what it reads when the input is binary, empty or unrecognised', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 's3d-e2e-bin-'));
+    await writeFile(join(dir, 'x.bin'), Buffer.from([0, 1, 2, 0, 255, 0, 10]));
+    for (const [args, input] of [
+      [['diagnose', join(dir, 'x.bin')], undefined],
+      [['diagnose', '-'], ''],
+      [['triage', '-'], 'hello world\n'],
+    ] as [string[], string | undefined][]) {
+      const r = await runCli(args, input === undefined ? {} : { input });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^s3doctor: Nothing could be read from the input/);
+      expect(r.stderr).toContain('S3 server access log lines');
+      expect(r.stderr).not.toMatch(STACK);
+    }
+  });
   it('lists every problem of an invalid snapshot by path', async () => {
     const r = await runCli(['diagnose', f('access.log'), '--snapshot', f('bad-snapshot.json')]);
     expect(r.code).toBe(2);

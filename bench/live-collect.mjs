@@ -23,7 +23,7 @@ const allow = (Action, Resource) => ({
 });
 
 /** A typical setup: role with one inline and one managed policy; bucket in B, SSE-KMS with B's key; an org whose SCPs members cannot read. */
-function world({ principals = 1, buckets = 1 } = {}) {
+function world({ principals = 1, buckets = 1, boundary = false } = {}) {
   const roles = {
     app: {
       path: '/service/',
@@ -31,6 +31,7 @@ function world({ principals = 1, buckets = 1 } = {}) {
       attached: [`arn:aws:iam::${A}:policy/Base`],
     },
   };
+  if (boundary) roles.app.boundary = `arn:aws:iam::${A}:policy/Boundary`;
   for (let i = 0; i < principals; i += 1)
     roles[`r${i}`] = {
       inline: { Read: allow('s3:GetObject', '*') },
@@ -70,7 +71,10 @@ function world({ principals = 1, buckets = 1 } = {}) {
     accounts: {
       [A]: {
         roles,
-        policies: { [`arn:aws:iam::${A}:policy/Base`]: { document: allow('kms:Decrypt', KEY) } },
+        policies: {
+          [`arn:aws:iam::${A}:policy/Base`]: { document: allow('kms:Decrypt', KEY) },
+          [`arn:aws:iam::${A}:policy/Boundary`]: { document: allow(['s3:*', 'kms:*'], '*') },
+        },
         publicAccessBlock: null,
       },
       [B]: { roles: { 's3doctor-read': {} }, publicAccessBlock: null },
@@ -139,6 +143,7 @@ const one = [request(session('app', 0), 'reports', 'k0.csv')];
 const cold = await measure(world(), one, 50); // includes the lazy SDK imports
 const typical = await measure(world(), one);
 const slow = await measure(world(), one, 50);
+const bounded = await measure(world({ boundary: true }), one);
 const many = [];
 for (let i = 0; i < 1000; i += 1)
   many.push(request(session(`r${i % 20}`, i), `b${i % 10}`, `k${Math.floor(i / 10) % 2}.csv`));
@@ -149,6 +154,7 @@ const ok = (b) => (b ? 'ok' : 'MISSED');
 console.log(
   `live collect: one typical cross-account request: ${typical.calls} API calls (goal <= 25: ${ok(typical.calls <= 25)}) ${JSON.stringify(typical.byService)}`,
 );
+console.log(`live collect: the same role with a permissions boundary: ${bounded.calls} API calls`);
 console.log(
   `live collect: same with 50 ms per call: ${slow.ms.toFixed(0)} ms warm (goal < 1000 ms: ${ok(slow.ms < 1000)}); first run incl. SDK imports ${cold.ms.toFixed(0)} ms`,
 );

@@ -330,6 +330,19 @@ describe('triage', () => {
     for (const g of JSON.parse(r.stdout).groups)
       expect(g.diagnosis.causes[0].code).toBe('explicit-deny-bucket-policy');
   });
+  it('keeps the first 100 malformed entries and counts them all', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 's3d-e2e-mal-'));
+    const good = (await readFile(f('access.log'), 'utf8')).split('\n')[0]!;
+    const cut = good.slice(0, good.indexOf('AccessDenied') + 'AccessDenied'.length);
+    await writeFile(join(dir, 'mal.log'), `${Array.from({ length: 150 }, () => cut).join('\n')}\n${good}\n`);
+    const r = await runCli(['triage', join(dir, 'mal.log'), '--format', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.scanned).toMatchObject({ lines: 151, denied: 1, malformed: 150 });
+    expect(j.malformed).toHaveLength(100);
+    expect(j.malformed[0]).toMatchObject({ source: join(dir, 'mal.log'), line: 1 });
+    expect(j.groups).toHaveLength(1);
+  });
   it('prints a ranked text summary', async () => {
     const r = await runCli(['triage', f('access.log')]);
     expect(r.stdout).toMatch(/^Scanned 1 file, 4 lines/);

@@ -22,26 +22,32 @@ export default defineRule({
       'Do not send a public ACL or policy; grant named principals instead (BPA {{flag}} rejects public grants by design).',
   },
   match(ctx) {
-    return ctx.blockingLayers('block-public-access').map((hit) => {
-      const flag = String(hit.layer.facts?.['flag'] ?? 'RestrictPublicBuckets');
-      const level = String(hit.layer.facts?.['level'] ?? 'account or bucket');
-      const write = flag === 'BlockPublicAcls' || flag === 'BlockPublicPolicy';
-      return {
-        confidence: hit.confidence,
-        messageId: hit.layer.outcome === 'unknown' ? 'maybe' : write ? 'blocked' : 'restrict',
-        data: {
-          flag,
-          level,
+    // Unknown BPA settings are worth naming as a possible cause when the bucket policy is known
+    // (the trace then knows whether the grant is public); otherwise they stay in the unknowns.
+    const bucket = ctx.request.s3.bucket;
+    const policyKnown = !!bucket && ctx.evidence?.buckets[bucket]?.policy !== undefined;
+    return ctx
+      .blockingLayers('block-public-access', undefined, { includeMissingEvidence: policyKnown })
+      .map((hit) => {
+        const flag = String(hit.layer.facts?.['flag'] ?? 'RestrictPublicBuckets');
+        const level = String(hit.layer.facts?.['level'] ?? 'account or bucket');
+        const write = flag === 'BlockPublicAcls' || flag === 'BlockPublicPolicy';
+        return {
+          confidence: hit.confidence,
+          messageId: hit.layer.outcome === 'unknown' ? 'maybe' : write ? 'blocked' : 'restrict',
+          data: {
+            flag,
+            level,
+            action: hit.auth.request.action,
+            resource: hit.auth.request.resource,
+            principal: ctx.principalLabel(),
+          },
           action: hit.auth.request.action,
           resource: hit.auth.request.resource,
-          principal: ctx.principalLabel(),
-        },
-        action: hit.auth.request.action,
-        resource: hit.auth.request.resource,
-        layer: hit.layer.layer,
-        authorizationIndex: hit.index,
-      };
-    });
+          layer: hit.layer.layer,
+          authorizationIndex: hit.index,
+        };
+      });
   },
   suggest(f, ctx, msg) {
     const out = [configFix(msg(f.messageId === 'blocked' ? 'fixWrite' : 'fixNamed', f.data))];

@@ -103,8 +103,16 @@ export interface RuleContext {
   authorizations(): AuthorizationResult[];
   /** Every occurrence of one layer across authorizations. */
   layersOf(name: LayerName): LayerHit[];
-  /** Layers that block (certain) or may block (unknown outcome that could block). */
-  blockingLayers(name?: LayerName, outcome?: BlockingHit['outcome']): BlockingHit[];
+  /**
+   * Layers that block (certain) or may block (unknown outcome that could block). A layer that is
+   * unknown only because its evidence is missing (nothing evaluated, `missingEvidence` set) is left
+   * to the result's unknowns, unless `includeMissingEvidence`.
+   */
+  blockingLayers(
+    name?: LayerName,
+    outcome?: BlockingHit['outcome'],
+    opts?: { includeMissingEvidence?: boolean },
+  ): BlockingHit[];
   /** The first statement of that effect that matched (`true` first, then `unknown`). */
   firstMatchingStatement(layer: LayerResult, effect: 'Allow' | 'Deny'): StatementTrace | undefined;
   /** The statement a ref points at, from the evidence (undefined when not known). */
@@ -146,11 +154,16 @@ export function makeContext(parts: {
       });
       return out;
     },
-    blockingLayers(name, outcome) {
+    blockingLayers(name, outcome, opts) {
       const out: BlockingHit[] = [];
       auths.forEach((auth, index) => {
         for (const layer of auth.layers) {
           if (name && layer.layer !== name) continue;
+          const onlyMissing =
+            layer.outcome === 'unknown' &&
+            layer.policies.length === 0 &&
+            (layer.missingEvidence?.length ?? 0) > 0;
+          if (onlyMissing && !opts?.includeMissingEvidence) continue;
           const hit = blockingOf(auth, layer);
           if (hit && (!outcome || hit.outcome === outcome)) out.push({ auth, index, layer, ...hit });
         }

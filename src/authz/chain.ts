@@ -317,6 +317,7 @@ function s3Chain(
     const apDoc = t.ap === undefined ? undefined : t.ap.policy;
     const apw = resourcePolicyWork('access-point-policy', t.apArn, apDoc, apPath, az, rp, ev);
     apw.work.facts.accessPoint = t.apArn;
+    apw.work.facts.crossAccount = crossOf(pc, t.apAccount, principalAccount);
     works.push(apw.work);
     const apPublic: Tri =
       apDoc === undefined
@@ -398,6 +399,7 @@ function s3Chain(
       });
     if (sameOwner === U) bpw.work.missing.push(`${t.bucketPath}.accountId`);
   }
+  bpw.work.facts.crossAccount = crossOf(pc, t.bucketAccount, principalAccount);
   works.push(bpw.work);
   const bucketPublic: Tri =
     bucketDoc === undefined ? U : bucketDoc === null ? F : tri(isPublicPolicy(bucketDoc));
@@ -569,6 +571,13 @@ function s3Chain(
 
   const grantDnf = andDnf(...checks.map((c) => c.dnf));
   return finish(az, works, grantDnf);
+}
+
+/** Whether the caller is outside the owner's account (anonymous callers are; service principals are not counted). */
+function crossOf(pc: PrincipalClass, owner: string | undefined, principalAccount: string | undefined): Tri {
+  if (pc === 'anonymous') return T;
+  if (pc === 'service') return F;
+  return owner === undefined || principalAccount === undefined ? U : tri(owner !== principalAccount);
 }
 
 function tri(b: boolean): Tri {

@@ -477,6 +477,7 @@ describe('recording outcomes (DOMAIN-AUTHZ §7.2)', () => {
       retention: { Mode: 'COMPLIANCE', RetainUntilDate: '2030-01-01T00:00:00.000Z' },
       legalHold: 'ON',
     });
+    expect(parseSnapshot(JSON.parse(toSnapshotJson(ev)), 'lock.json').problems).toEqual([]);
   });
 });
 
@@ -490,6 +491,7 @@ describe('organizations', () => {
     const { evidence: ev, fake } = await run(w, [req]);
     expect(ev.accounts[MANAGEMENT]).toBeUndefined();
     expect(ev.accounts[CALLER]?.organizationId).toBe('o-abc123');
+    expect(parseSnapshot(JSON.parse(toSnapshotJson(ev)), 'org.json').problems).toEqual([]);
     expect(ev.accounts[CALLER]?.serviceControlPolicies).toEqual([
       {
         target: 'r-ab12',
@@ -573,6 +575,7 @@ describe('access points and VPC endpoints', () => {
         Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::local-bucket/*' }],
       },
     });
+    expect(parseSnapshot(JSON.parse(toSnapshotJson(ev)), 'ap.json').problems).toEqual([]);
     expect(fake.ops().filter((o) => o.startsWith('s3control') || o.startsWith('ec2'))).toEqual([
       'ec2:DescribeVpcEndpoints',
       's3control:GetAccessPoint',

@@ -285,6 +285,16 @@ describe('diagnose with evidence', () => {
     expect(explains(r)).toBe(true);
   });
 
+  it('evidence that lacks the layers: no guessed causes, the missing paths as unknowns', () => {
+    const evidence = evidenceOf({ accounts: baseEvidence.accounts })!;
+    const r = diagnose(record(LOG_LINE), evidence);
+    expect(r.causes).toEqual([]);
+    const paths = r.unknowns.map((u) => u.path);
+    expect(paths.some((p) => p.startsWith(`principals.${ROLE}`))).toBe(true);
+    expect(paths.some((p) => p.startsWith('buckets.reports-bucket'))).toBe(true);
+    expect(explains(r)).toBe(false);
+  });
+
   it('diagnoseRequest: several authorizations are listed in request.actions', () => {
     const evidence = evidenceOf(baseEvidence)!;
     const req = parseSimulateRequest({

@@ -412,11 +412,18 @@ export async function runAssistantFlow(
       ask.say(
         `Applied. The previous document is saved in ${out.backupPath}. Collecting the evidence again to confirm...`,
       );
-      ev = {
-        evidence: await deps.collectLive(records, ev.profile),
-        kind: 'live',
-        ...(ev.profile ? { profile: ev.profile } : {}),
-      };
+      try {
+        ev = {
+          evidence: await deps.collectLive(records, ev.profile),
+          kind: 'live',
+          ...(ev.profile ? { profile: ev.profile } : {}),
+        };
+      } catch (e) {
+        ask.say(
+          `Could not collect the evidence again to confirm (${(e as Error).message}). Run s3doctor diagnose --live to check.`,
+        );
+        continue;
+      }
       results = await deps.diagnose(records, ev, answers);
       ask.say(deps.renderText(report(), ev.evidence));
     }

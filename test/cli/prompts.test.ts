@@ -241,6 +241,25 @@ describe('assistant flow', () => {
     expect(s.said.at(-1)).toBe('TEXT Allowed');
   });
 
+  it('says so when the evidence cannot be collected again after applying', async () => {
+    const s = scripted(['paste', '403', 'snapshot', 'snap.json', 'yes', 'apply', true, 'done']);
+    const { deps, calls } = fakeDeps({
+      collectLive: async () => {
+        throw new Error('no credentials');
+      },
+    });
+    const out = await runAssistantFlow(s.ask, deps);
+    expect(calls.applied).toEqual(['reports-bucket']);
+    expect(out.applied).toBe(true);
+    expect(s.said).toContain(
+      'Could not collect the evidence again to confirm (no credentials). Run s3doctor diagnose --live to check.',
+    );
+    // Apply is not offered twice.
+    expect(s.asked.at(-1)!.choices).not.toContain(
+      'Apply the patch to AWS (asks first, backs up the current document)',
+    );
+  });
+
   it('shows the AWS CLI commands and saves a Markdown report', async () => {
     const s = scripted([
       'paste',

@@ -94,6 +94,9 @@ describe('rule catalogue', () => {
       const links = text.split('## AWS documentation')[1]!.match(/https:\/\/\S+/g) ?? [];
       expect(links).toEqual(rule.docs);
       for (const url of rule.docs) expect(url).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
+      // Examples a rule doc points at exist.
+      for (const m of text.matchAll(/`examples\/([a-z0-9-]+)`/g))
+        expect(existsSync(join(ROOT, 'examples', m[1]!))).toBe(true);
     },
   );
 

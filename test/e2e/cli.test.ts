@@ -450,6 +450,26 @@ describe('against the fake AWS endpoint', () => {
     );
   });
 
+  it('diagnose and triage with --live read the evidence from AWS', async () => {
+    const d = await runCli(['diagnose', f('access.log'), '--live', '--format', 'json'], {
+      env: fakeAwsEnv(fake.url),
+      timeoutMs: 30000,
+    });
+    expect(d.code, d.stderr).toBe(0);
+    const r0 = JSON.parse(d.stdout).results[0];
+    expect(r0.evidence).toBe('live');
+    expect(r0.causes[0]).toMatchObject({ code: 'explicit-deny-bucket-policy', confidence: 'certain' });
+    const t = await runCli(['triage', f('access.log'), '--live', '--format', 'json'], {
+      env: fakeAwsEnv(fake.url),
+      timeoutMs: 30000,
+    });
+    expect(t.code, t.stderr).toBe(0);
+    for (const g of JSON.parse(t.stdout).groups)
+      expect(g.diagnosis.causes[0].code).toBe('explicit-deny-bucket-policy');
+    // Read-only: nothing was written.
+    expect(fake.writes).toEqual([]);
+  });
+
   it('--apply without --yes changes nothing', async () => {
     const dir = await mkdtemp(join(tmpdir(), 's3d-e2e-dry-'));
     const before = fake.calls.length;

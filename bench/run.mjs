@@ -111,4 +111,31 @@ report(
   ev.cached >= 15000,
 );
 
+// 5. Live collection against the fake AWS endpoint (its own script; it prints its goals).
+const live = spawnSync(process.execPath, [path.join(root, 'bench/live-collect.mjs')], {
+  env,
+  encoding: 'utf8',
+});
+for (const line of live.stdout.trim().split('\n')) {
+  const calls = /one typical cross-account request: (\d+) API calls/.exec(line);
+  const wall = /same with 50 ms per call: (\d+) ms warm/.exec(line);
+  if (calls)
+    report(
+      'live collect: API calls for one cross-account request',
+      calls[1],
+      '<= 25',
+      Number(calls[1]) <= 25,
+    );
+  else if (wall)
+    report(
+      'live collect: wall clock, 50 ms latency per call (warm)',
+      `${wall[1]} ms`,
+      '< 1000 ms',
+      Number(wall[1]) < 1000,
+    );
+  else console.log(`      ${line}`);
+}
+if (live.status !== 0)
+  report('live collect bench ran', `exit ${live.status}: ${live.stderr.slice(-300)}`, 'exit 0', false);
+
 console.log(`\n${rows.filter((r) => r.ok).length} of ${rows.length} goals met`);

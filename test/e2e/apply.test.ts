@@ -60,7 +60,7 @@ describe('--apply --yes', () => {
     expect(backups).toHaveLength(1);
     const backup = JSON.parse(await readFile(join(dir, backups[0]!), 'utf8'));
     expect(backup).toEqual({ target: fix.patch.target, document: null });
-  });
+  }, 90000);
 
   it('refuses when the document in AWS changed since the evidence was collected, changing nothing', async () => {
     const dir = await mkdtemp(join(tmpdir(), 's3d-e2e-stale-'));
@@ -106,5 +106,5 @@ describe('--apply --yes', () => {
     } finally {
       await stale.close();
     }
-  });
+  }, 60000);
 });

@@ -448,7 +448,7 @@ describe('against the fake AWS endpoint', () => {
     expect(JSON.parse(d.stdout).results[0].causes.map((c: { code: string }) => c.code)).toContain(
       'explicit-deny-bucket-policy',
     );
-  });
+  }, 60000);
 
   it('diagnose and triage with --live read the evidence from AWS', async () => {
     const d = await runCli(['diagnose', f('access.log'), '--live', '--format', 'json'], {
@@ -468,7 +468,7 @@ describe('against the fake AWS endpoint', () => {
       expect(g.diagnosis.causes[0].code).toBe('explicit-deny-bucket-policy');
     // Read-only: nothing was written.
     expect(fake.writes).toEqual([]);
-  });
+  }, 90000);
 
   it('--apply without --yes changes nothing', async () => {
     const dir = await mkdtemp(join(tmpdir(), 's3d-e2e-dry-'));
@@ -483,5 +483,5 @@ describe('against the fake AWS endpoint', () => {
     expect(fake.calls.length).toBe(before);
     expect(fake.writes).toEqual([]);
     expect(await readdir(dir)).toEqual([]);
-  });
+  }, 60000);
 });

@@ -96,7 +96,7 @@ describe('README', () => {
       ran += 1;
     }
     expect(ran).toBeGreaterThanOrEqual(4);
-  });
+  }, 90000);
 
   it('shows a snapshot sample that s3doctor accepts', async () => {
     const section = readme.slice(readme.indexOf('## Evidence snapshots'));

@@ -553,6 +553,7 @@ async function* readJson(chunks: AsyncIterable<Buffer>, file: string, ctx: Ctx):
   for await (const chunk of chunks) {
     for (const item of splitter.push(chunk)) {
       if (item.type === 'element' || item.type === 'skipped') ctx.stats.lines++;
+      if (item.type === 'skipped') ctx.readable = true; // an event without an error: read, not denied
       classifyJsonItem(item, file, out);
     }
     if (out.understood) ctx.readable = true;

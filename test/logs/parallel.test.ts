@@ -94,5 +94,12 @@ describe('parallel scan', () => {
     writeFileSync(p, `${docLog.toString().split('\n')[0]}\n`.repeat(50));
     expect(await collect(scanDenied([p]))).toEqual([]);
     expect(await collect(readInputs([p]))).toEqual([]);
+    const ct = join(dir, 'allowed.json');
+    writeFileSync(
+      ct,
+      JSON.stringify([{ eventVersion: '1.08', eventSource: 's3.amazonaws.com', eventName: 'GetObject' }]),
+    );
+    expect(await collect(scanDenied([ct]))).toEqual([]);
+    expect(await collect(readInputs([ct]))).toEqual([]);
   });
 });

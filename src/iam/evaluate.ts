@@ -481,13 +481,47 @@ function evaluateWith(
  * policy types (bucket, access point, KMS key, VPC endpoint policies, RCPs) the Principal element is
  * matched too, and `directAllow` counts only Allows that name the caller itself (not its account).
  * Statement traces list conditions only when action, resource and principal could match.
+ * Results are cached per (compiled policy, request object, options) and frozen: treat requests as
+ * immutable once evaluated (make a new request to change one).
  */
 export function evaluatePolicy(
   p: CompiledPolicy,
   req: AuthzRequest,
   opts?: EvaluateOptions,
 ): PolicyEvaluation {
-  return evaluateWith(p, req, prepareRequest(req), opts);
+  // The result depends only on the compiled policy, the request (immutable once evaluated, like its
+  // prepared form) and the two options: reuse it, frozen, when the same pair comes again.
+  const canon = opts?.canonicalIds;
+  const boundary = opts?.callerHasPermissionsBoundary === true;
+  let byReq = evaluations.get(p);
+  if (!byReq) evaluations.set(p, (byReq = new WeakMap()));
+  const hit = byReq.get(req);
+  if (hit && hit.canon === canon && hit.boundary === boundary) return hit.result;
+  const result = freezeEvaluation(evaluateWith(p, req, prepareRequest(req), opts));
+  byReq.set(req, { canon, boundary, result });
+  return result;
+}
+
+/** Per compiled policy, per request object: the last evaluation and the options it was made with. */
+const evaluations = new WeakMap<
+  CompiledPolicy,
+  WeakMap<
+    AuthzRequest,
+    { canon: Record<string, string> | undefined; boundary: boolean; result: PolicyEvaluation }
+  >
+>();
+
+/** Freezes an evaluation and its traces (shared between callers, so nobody may edit them). */
+function freezeEvaluation(e: PolicyEvaluation): PolicyEvaluation {
+  for (const st of e.statements) {
+    if (st.conditions !== NO_CONDITIONS) {
+      for (const c of st.conditions) Object.freeze(c);
+      Object.freeze(st.conditions);
+    }
+    Object.freeze(st);
+  }
+  Object.freeze(e.statements);
+  return Object.freeze(e);
 }
 
 /**

@@ -44,6 +44,36 @@ export function evaluateSet(
   };
 }
 
+/** Per policy evaluation (immutable once made): its first matching statement per effect and value. */
+interface FirstRefs {
+  allowT?: PolicyRef;
+  allowU?: PolicyRef;
+  denyT?: PolicyRef;
+  denyU?: PolicyRef;
+}
+const firstRefs = new WeakMap<PolicyEvaluation, FirstRefs>();
+
+function refsOf(e: PolicyEvaluation): FirstRefs {
+  let r = firstRefs.get(e);
+  if (r) return r;
+  r = {};
+  // Nothing can have matched when the policy's own OR over that effect is false.
+  if (e.allow !== F || e.explicitDeny !== F) {
+    for (const st of e.statements) {
+      if (st.matched === F) continue;
+      if (st.effect === 'Allow') {
+        if (st.matched === T) r.allowT ??= st.policy;
+        else r.allowU ??= st.policy;
+      } else if (st.effect === 'Deny') {
+        if (st.matched === T) r.denyT ??= st.policy;
+        else r.denyU ??= st.policy;
+      }
+    }
+  }
+  firstRefs.set(e, r);
+  return r;
+}
+
 /** The first statement with the given effect that matched (or might), for `deciding`. */
 export function firstMatched(
   evals: PolicyEvaluation[],
@@ -51,7 +81,13 @@ export function firstMatched(
   want: Tri = T,
 ): PolicyRef | undefined {
   for (const e of evals) {
-    for (const st of e.statements) if (st.effect === effect && st.matched === want) return st.policy;
+    if (want !== T && want !== U) {
+      for (const st of e.statements) if (st.effect === effect && st.matched === want) return st.policy;
+      continue;
+    }
+    const r = refsOf(e);
+    const ref = effect === 'Allow' ? (want === T ? r.allowT : r.allowU) : want === T ? r.denyT : r.denyU;
+    if (ref) return ref;
   }
   return undefined;
 }

@@ -23,7 +23,7 @@ import {
   type CollectionPlan,
 } from './plan.js';
 import { collectVpcEndpoint } from './vpc-endpoint.js';
-import { evidencePath } from '../index.js';
+import { emptyEvidence, evidencePath } from '../index.js';
 
 export type { LiveOptions, LiveCall, ClientOptionsByService } from './context.js';
 export { LiveCollectError, LiveCredentialsError } from './errors.js';
@@ -91,21 +91,6 @@ export async function loadRoleConfig(path: string): Promise<Record<string, strin
     out[account] = arn;
   }
   return out;
-}
-
-function emptyEvidence(): Evidence {
-  return {
-    schemaVersion: 1,
-    principals: {},
-    sessions: {},
-    accounts: {},
-    buckets: {},
-    accessPoints: {},
-    kmsKeys: {},
-    vpcEndpoints: {},
-    canonicalIds: {},
-    notes: [],
-  };
 }
 
 async function run(plan: CollectionPlan, opts: LiveOptions): Promise<Evidence> {

@@ -2,15 +2,7 @@
 // with fixes from the rules' `suggest`, verified by re-evaluation when there is evidence.
 
 import type { Cause, CauseCode, Fix } from '../model/cause.js';
-import { evaluateRequest } from '../authz/index.js';
-import {
-  applyPatchesToEvidence,
-  applyRequestChange,
-  FixError,
-  LeastPrivilegeError,
-  patchesOf,
-  verifyFix,
-} from '../fix/index.js';
+import { FixError, LeastPrivilegeError, verifyFix } from '../fix/index.js';
 import { fillMessage } from './messages.js';
 import { AUTH_CODES, compareCauses } from './ranking.js';
 import type { Finding, Rule, RuleContext } from './rule-kit.js';
@@ -134,19 +126,8 @@ function fixesFor(r: Ranked, ctx: RuleContext, blocking: CauseCode[], opts: RunO
     const changes =
       fix.patch !== undefined || (fix.additionalPatches?.length ?? 0) > 0 || fix.requestChange !== undefined;
     if (!evidence || !changes) return fix;
-    const checked = verifyFix(fix, ctx.request, evidence, blocking, {
-      skipBlastRadius: opts.skipBlastRadius,
-    });
-    if (!checked.verified) return checked;
-    // "Verified" means proven: an Allowed that still depends on unknown evidence is not.
-    const req = fix.requestChange ? applyRequestChange(ctx.request, fix.requestChange) : ctx.request;
-    const after = evaluateRequest(req, applyPatchesToEvidence(evidence, patchesOf(fix)));
-    const required = after.authorizations.filter((a) => a.request.need === 'required');
-    if (required.every((a) => a.possibleDecisions.every((d) => d === 'Allowed'))) return checked;
-    return {
-      ...checked,
-      verified: false,
-      remainingCauses: [...new Set(after.unknowns.flatMap((u) => u.couldExplain))],
-    };
+    // verifyFix calls a fix verified only when proven: an Allowed that still depends on unknown
+    // evidence is not, and its remaining causes are what that evidence could explain.
+    return verifyFix(fix, ctx.request, evidence, blocking, { skipBlastRadius: opts.skipBlastRadius });
   });
 }

@@ -45,7 +45,7 @@ export {
 } from './least-privilege.js';
 export { applyPatchToEvidence, applyPatchesToEvidence, applyRequestChange } from './apply.js';
 export { causeCodesOf, layerCauseCodes, AUTH_ERROR_CAUSES, type CauseCodesOptions } from './cause-codes.js';
-export { verifyFix, patchesOf, type VerifyOptions } from './verify.js';
+export { certainlyAllowed, verifyFix, patchesOf, type VerifyOptions } from './verify.js';
 export { planProbes, measureBlastRadius, type Probe, type ProbePlan } from './probes.js';
 export { renderDiff, cliCommands, patchFileName, prettyJson } from './render.js';
 export {

@@ -2,6 +2,7 @@
 
 import { evaluateRequest } from '../authz/index.js';
 import type { CauseCode, Fix, PolicyPatch } from '../model/cause.js';
+import type { Evaluation } from '../model/evaluation.js';
 import type { Evidence } from '../model/evidence.js';
 import type { S3Request } from '../model/request.js';
 import { applyPatchesToEvidence, applyRequestChange } from './apply.js';
@@ -15,6 +16,22 @@ export function patchesOf(fix: Fix): PolicyPatch[] {
   return [...(fix.patch ? [fix.patch] : []), ...(fix.additionalPatches ?? [])];
 }
 
+/**
+ * Whether an evaluation proves the request allowed: its decision is `Allowed` and either it is
+ * `certain`, or every required authorization can only be `Allowed` (unknowns left on authorizations
+ * S3 only possibly needs do not count). An `Allowed` that still depends on unknown evidence (say, an
+ * unidentified caller's identity policies) proves nothing.
+ */
+export function certainlyAllowed(evaluation: Evaluation): boolean {
+  if (evaluation.decision !== 'Allowed') return false;
+  if (evaluation.certain) return true;
+  const required = evaluation.authorizations.filter((a) => a.request.need === 'required');
+  return (
+    required.length > 0 &&
+    required.every((a) => a.possibleDecisions.length === 1 && a.possibleDecisions[0] === 'Allowed')
+  );
+}
+
 /** Options of `verifyFix`. */
 export interface VerifyOptions {
   /** Skip the probe set (blast radius); default false. */
@@ -23,11 +40,12 @@ export interface VerifyOptions {
 
 /**
  * Re-evaluates the request with the fix applied and returns a copy of the fix with:
- * - `verified`: true only when the request's decision is now `Allowed` (patches applied to a deep copy
- *   of the evidence; client changes applied to a copy of the request). A patch whose current document
- *   was unknown cannot be verified.
+ * - `verified`: true only when the request is now certainly allowed (`certainlyAllowed`: patches applied
+ *   to a deep copy of the evidence; client changes applied to a copy of the request). A patch whose
+ *   current document was unknown cannot be verified.
  * - `remainingCauses`: when not verified, the cause codes of the layers that still block
- *   (`causeCodesOf`), the caller's `blocking` codes first; `blocking` itself when nothing could change.
+ *   (`causeCodesOf`), the caller's `blocking` codes first; when the request is allowed only if unknown
+ *   evidence turns out well, the codes that evidence could explain; `blocking` itself when nothing could change.
  * - `blastRadius`: for patches, what a probe set newly allows (`measureBlastRadius`); empty for client changes.
  * - `diff` (unified diff of every patched document) and `commands` (the fix's own commands, then
  *   `cliCommands` of every patch).
@@ -61,15 +79,18 @@ export function verifyFix(
     out.remainingCauses = [...blocking];
   } else {
     const evaluation = evaluateRequest(changedReq, after);
-    out.verified = evaluation.decision === 'Allowed' && !patches.some((p) => p.beforeUnknown);
+    out.verified = certainlyAllowed(evaluation) && !patches.some((p) => p.beforeUnknown);
     if (out.verified) delete out.remainingCauses;
-    else {
+    else if (evaluation.decision === 'Allowed') {
+      // Allowed only if the unknown evidence turns out well: what that evidence could still explain.
+      out.remainingCauses = [...new Set(evaluation.unknowns.flatMap((u) => u.couldExplain))];
+    } else {
       const found = causeCodesOf(evaluation);
       const ordered = [
         ...blocking.filter((c) => found.includes(c)),
         ...found.filter((c) => !blocking.includes(c)),
       ];
-      out.remainingCauses = ordered.length > 0 || evaluation.decision === 'Allowed' ? ordered : [...blocking];
+      out.remainingCauses = ordered.length > 0 ? ordered : [...blocking];
     }
   }
   if (patches.length > 0 && !opts.skipBlastRadius) {

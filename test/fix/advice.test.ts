@@ -18,7 +18,7 @@ import {
 } from '../../src/fix/index.js';
 import type { Evidence } from '../../src/model/evidence.js';
 import type { PolicyStatement } from '../../src/model/policy.js';
-import type { S3Request } from '../../src/model/request.js';
+import type { Principal, S3Request } from '../../src/model/request.js';
 import { fixture, s3Request, session } from './helpers.js';
 
 const app = session('111122223333', 'app');
@@ -67,6 +67,23 @@ describe('credential and signing advice', () => {
     const fix = verifyFix(refreshCredentials(app), req, fixture('same-account'), ['expired-credentials']);
     expect(fix.verified).toBe(false);
     expect(fix.remainingCauses).toEqual(['missing-allow-identity-policy']);
+  });
+
+  it('refreshing the credentials of an unknown principal is not verified: the policies may still deny', () => {
+    const nobody: Principal = { kind: 'unknown', raw: 'unknown principal' };
+    const req = {
+      ...s3Request(nobody, 'GetObject', 's3:GetObject', OBJ, 'reports-bucket', KEY, {
+        resourceAccount: '111122223333',
+      }),
+      errorCode: 'ExpiredToken',
+    };
+    const after = evaluateRequest({ ...req, errorCode: undefined }, ev);
+    expect(after.certain).toBe(false);
+    expect(after.possibleDecisions.length).toBeGreaterThan(1);
+    const fix = verifyFix(refreshCredentials(nobody), req, ev, ['expired-credentials']);
+    expect(fix.verified).toBe(false);
+    expect(fix.remainingCauses?.length).toBeGreaterThan(0);
+    expect(fix.remainingCauses).toEqual([...new Set(after.unknowns.flatMap((u) => u.couldExplain))]);
   });
 
   it('syncClock and a new presigned URL carry their commands', () => {

@@ -9,6 +9,7 @@ import {
   addResourceStatement,
   applyPatchToEvidence,
   causeCodesOf,
+  certainlyAllowed,
   contactSupport,
   exemptPrincipalFromDeny,
   measureBlastRadius,
@@ -19,6 +20,7 @@ import {
   verifyFix,
 } from '../../src/fix/index.js';
 import type { Fix, PolicyPatch } from '../../src/model/cause.js';
+import type { AuthorizationResult, Evaluation } from '../../src/model/evaluation.js';
 import type { Evidence } from '../../src/model/evidence.js';
 import type { PolicyDocument } from '../../src/model/policy.js';
 import { fixture, fixtureJson, s3Request, session } from './helpers.js';
@@ -458,5 +460,40 @@ describe('blast radius pruning', () => {
       const full = measureBlastRadius(plan, ev, after);
       expect(pruned).toEqual(full);
     }
+  });
+});
+
+describe('certainlyAllowed', () => {
+  const ev = fixture('same-account');
+  const allowedEv = applyPatchToEvidence(
+    ev,
+    addIdentityStatement(ev, app, ['s3:GetObject'], [OBJ]).patch as PolicyPatch,
+  );
+
+  it('a certain Allowed is proven; a denied request is not', () => {
+    expect(certainlyAllowed(evaluateRequest(getReport(), allowedEv))).toBe(true);
+    expect(certainlyAllowed(evaluateRequest(getReport(), ev))).toBe(false);
+  });
+
+  it('an uncertain Allowed counts only when every required authorization can only be Allowed', () => {
+    const e = evaluateRequest(getReport(), allowedEv);
+    const [first] = e.authorizations;
+    if (!first) throw new Error('no authorization');
+    const open: AuthorizationResult = {
+      ...first,
+      certain: false,
+      possibleDecisions: ['Allowed', 'ImplicitDeny'],
+    };
+    const possible: AuthorizationResult = { ...open, request: { ...first.request, need: 'possible' } };
+    const uncertain: Evaluation = { ...e, certain: false, possibleDecisions: ['Allowed', 'ImplicitDeny'] };
+    expect(certainlyAllowed({ ...uncertain, authorizations: [first, possible] })).toBe(true);
+    expect(
+      certainlyAllowed({
+        ...uncertain,
+        authorizations: [first, open],
+      }),
+    ).toBe(false);
+    // Nothing required was evaluated (e.g. no action could be derived): nothing is proven.
+    expect(certainlyAllowed({ ...uncertain, authorizations: [] })).toBe(false);
   });
 });

@@ -153,6 +153,98 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
       const { runTriage } = await import('./commands/triage.js');
       setExit(await runTriage(inputs, opts));
     });
+  // Triage at scale (triage helper): --workers, and --format html (a self-contained report with charts).
+  triage.options
+    .find((o) => o.long === '--format')
+    ?.choices(['text', 'json', 'markdown', 'html'])
+    .default(undefined, 'text; html: one self-contained file with charts');
+  triage.addOption(
+    new Option(
+      '--workers <n>',
+      'worker threads for large inputs: a number, or auto (one per core)',
+    ).argParser((v: string) => {
+      const t = v.trim().toLowerCase();
+      if (t === 'auto') return 'auto';
+      return positiveInt(v);
+    }),
+  );
+  // Athena and alerting commands (triage helper).
+  const athena = program
+    .command('athena')
+    .description('hand triage to Amazon Athena: table DDL, the denied-requests query, and running it');
+  athena
+    .command('ddl')
+    .description("print CREATE TABLE statements (with partition projection) for AWS's documented log schemas")
+    .addOption(
+      new Option('--type <type>', 'log type').choices(['access-log', 'cloudtrail']).makeOptionMandatory(),
+    )
+    .requiredOption('--location <s3url>', 'where the logs are: s3://bucket/prefix/')
+    .option('--table <name>', 'table name (default s3_access_logs or cloudtrail_logs)')
+    .option('--database <name>', 'database name (default default)')
+    .option('--since <date>', 'first day of the projected partitions (yyyy/MM/dd; default 2024/01/01)')
+    .action(async (opts: Record<string, string>) => {
+      const { runAthenaDdl } = await import('./commands/athena.js');
+      setExit(await runAthenaDdl(opts));
+    });
+  athena
+    .command('query')
+    .description(
+      'print the SQL that finds denied requests with the fields diagnose needs (or --grouped counts)',
+    )
+    .addOption(
+      new Option('--type <type>', 'log type').choices(['access-log', 'cloudtrail']).default('access-log'),
+    )
+    .option('--since <age>', 'how far back: 7d, 24h, or a date (yyyy-mm-dd)', '7d')
+    .option('--bucket <name>', 'only this bucket (repeatable)', collectValues)
+    .option('--table <name>', 'table name (default s3_access_logs or cloudtrail_logs)')
+    .option('--database <name>', 'database name (default default)')
+    .option('--grouped', 'one row per group (principal, action, bucket, key prefix, error code) with counts')
+    .option('--limit <n>', 'most rows returned', positiveInt)
+    .action(async (opts: Record<string, unknown>) => {
+      const { runAthenaQuery } = await import('./commands/athena.js');
+      setExit(await runAthenaQuery(opts));
+    });
+  const athenaRun = athena
+    .command('run')
+    .description('run the grouped denied-requests query in Athena (--live), poll it, and triage the results')
+    .option('--live', 'call Athena with the standard credential chain (required: run makes AWS calls)')
+    .requiredOption('--workgroup <name>', 'Athena workgroup')
+    .option('--output <s3url>', 'query result location s3://... (unless the workgroup sets one)')
+    .addOption(
+      new Option('--type <type>', 'log type').choices(['access-log', 'cloudtrail']).default('access-log'),
+    )
+    .option('--since <age>', 'how far back: 7d, 24h, or a date (yyyy-mm-dd)', '7d')
+    .option('--bucket <name>', 'only this bucket (repeatable)', collectValues)
+    .option('--table <name>', 'table name (default s3_access_logs or cloudtrail_logs)')
+    .option('--database <name>', 'database name (default default)')
+    .option('--snapshot <file>', 'evidence from a snapshot file (repeatable, merged)', collectValues)
+    .option('--profile <name>', 'AWS profile')
+    .option('--region <region>', 'AWS region');
+  addOutputOptions(athenaRun);
+  athenaRun.options.find((o) => o.long === '--format')?.choices(['text', 'json', 'markdown', 'html']);
+  athenaRun.addHelpText('after', EXIT_CODES_HELP).action(async (opts: Record<string, unknown>) => {
+    const { runAthenaRun } = await import('./commands/athena.js');
+    setExit(await runAthenaRun(opts));
+  });
+  program
+    .command('alerts')
+    .description(
+      'print the CloudWatch Logs metric filter and alarm (AWS CLI and CloudFormation) for future AccessDenied events',
+    )
+    .option('--bucket <name>', 'only denials on this bucket (repeatable)', collectValues)
+    .option('--principal <arn>', 'only denials of this principal (repeatable)', collectValues)
+    .option(
+      '--log-group <name>',
+      'the CloudWatch Logs group your CloudTrail trail delivers to',
+      'CloudTrail/DefaultLogGroup',
+    )
+    .option('--threshold <n>', 'alarm when at least N denials happen in one period', positiveInt, 1)
+    .option('--period <seconds>', 'alarm period in seconds', positiveInt, 300)
+    .option('--sns-topic <arn>', 'SNS topic the alarm notifies')
+    .action(async (opts: Record<string, unknown>) => {
+      const { runAlerts } = await import('./commands/alerts.js');
+      setExit(await runAlerts(opts));
+    });
 
   const simulate = program
     .command('simulate')

@@ -55,6 +55,8 @@ export interface TriageGroup {
   lastSeen?: string;
   sample: InputSource;
   diagnosis?: Result;
+  /** Denials over time (triage keeps per-hour, or per-day, counts). */
+  timeline?: TriageTimeline;
 }
 
 /** The triage JSON document. */
@@ -63,4 +65,65 @@ export interface TriageReport {
   scanned: ScanStats;
   malformed: MalformedRecord[];
   groups: TriageGroup[];
+  /** Top causes, principals and buckets. */
+  rankings?: TriageRankings;
+  /** Patterns that look like probing (security auditing). */
+  findings?: SecurityFinding[];
+}
+
+/** Denials of one triage group over time: `[bucket start, count]` sorted by time. */
+export interface TriageTimeline {
+  /** `hour`: keys like `2026-11-01T13`; `day`: keys like `2026-11-01` (UTC). */
+  resolution: 'hour' | 'day';
+  buckets: [string, number][];
+}
+
+/** One ranked entry of a triage ranking (a cause, principal or bucket). */
+export interface TriageRank {
+  name: string;
+  /** Denials. */
+  count: number;
+  /** Groups it covers. */
+  groups: number;
+  firstSeen?: string;
+  lastSeen?: string;
+}
+
+/** The triage rankings: top causes, principals and buckets. */
+export interface TriageRankings {
+  causes: TriageRank[];
+  principals: TriageRank[];
+  buckets: TriageRank[];
+}
+
+/** One input row behind a security finding. */
+export interface FindingSample {
+  input: InputSource;
+  time?: string;
+  principal: string;
+  sourceIp?: string;
+  bucket?: string;
+  key?: string;
+  errorCode: string;
+}
+
+/** A pattern in the denials that looks like probing rather than misconfiguration. */
+export interface SecurityFinding {
+  kind: 'anonymous-key-enumeration' | 'credential-failure-burst' | 'principal-many-buckets';
+  severity: 'high' | 'medium';
+  /** One plain sentence. */
+  summary: string;
+  principal?: string;
+  sourceIp?: string;
+  bucket?: string;
+  /** Denials behind the finding. */
+  count: number;
+  /** Distinct keys / buckets, or the most events in one window (credential bursts). */
+  distinct: number;
+  /** The threshold it crossed. */
+  threshold: number;
+  firstSeen?: string;
+  lastSeen?: string;
+  /** The first rows behind it (evidence). */
+  samples: FindingSample[];
 }

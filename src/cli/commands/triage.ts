@@ -1,9 +1,7 @@
-// `s3doctor triage INPUT...`: scan many logs for denied entries, group them, diagnose each group once, rank.
+// `s3doctor triage INPUT...`: scan many logs (worker threads), group the denials, diagnose each group once, rank, audit, draw.
 
 import type { ExitCode } from '../program.js';
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { LogRecord, MalformedRecord, ScanStats, TriageGroup, TriageReport } from '../../model/index.js';
+import type { LogRecord, Result, TriageReport } from '../../model/index.js';
 import { gatherEvidence, type EvidenceSource } from '../evidence-source.js';
 import { isExplained } from '../format/common.js';
 import { renderTriage } from '../format/index.js';
@@ -12,103 +10,102 @@ import { emitReport } from '../output.js';
 import { startProgressBar } from '../progress.js';
 import { diagnoseRecords, toRequests } from '../pipeline.js';
 import { processTerminal, stdoutColour } from '../tty.js';
-import { TriageGrouper, toTriageGroup } from '../triage-groups.js';
+import type { ScanOutcome, WorkersOption } from '../../triage/index.js';
 
 /** The malformed entries kept in the report (CONTRACT: the first 100). */
 export const MAX_MALFORMED = 100;
 
-/** Bytes on disk of the inputs (for the progress bar; stdin counts 0). */
-async function totalBytes(inputs: string[]): Promise<number> {
-  let total = 0;
-  for (const i of inputs) {
-    if (i === '-') continue;
-    try {
-      const st = await stat(i);
-      if (st.isFile()) total += st.size;
-      else if (st.isDirectory()) {
-        for (const e of await readdir(i, { recursive: true, withFileTypes: true })) {
-          if (e.isFile()) total += (await stat(join(e.parentPath ?? i, e.name))).size;
-        }
-      }
-    } catch {
-      // The reader reports unreadable inputs.
-    }
+/** `triage`'s flags, with the triage-at-scale additions. */
+export interface TriageRunOptions extends Omit<TriageOptions, 'format'> {
+  format?: 'text' | 'json' | 'markdown' | 'html';
+  /** `--workers N|auto` (default auto). */
+  workers?: WorkersOption;
+}
+
+/** Parses `--workers`: a positive whole number or `auto`. */
+export function parseWorkers(value: string): WorkersOption {
+  if (value.trim().toLowerCase() === 'auto') return 'auto';
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`expected a positive whole number or auto, got "${value}"`);
+  return n;
+}
+
+/** Evidence, then one diagnosis per group; the exit code says whether every group was explained. */
+async function diagnoseWith(
+  opts: TriageRunOptions,
+  samples: LogRecord[],
+): Promise<{
+  source: EvidenceSource;
+  diagnose?: (r: LogRecord[]) => Promise<Result[]>;
+}> {
+  let ev: EvidenceSource = await gatherEvidence({ ...opts, format: undefined, live: false }, () => []);
+  if (opts.live && samples.length) {
+    const requests = await toRequests(samples, ev.evidence);
+    ev = await gatherEvidence({ ...opts, format: undefined }, () => requests);
   }
-  return total;
+  if (ev.kind === 'none') return { source: ev };
+  return { source: ev, diagnose: (records) => diagnoseRecords(records, ev) };
+}
+
+/** Renders and emits a finished triage report; returns the exit code. */
+export async function emitTriage(report: TriageReport, opts: TriageRunOptions): Promise<ExitCode> {
+  const { renderTriageExtrasMarkdown, renderTriageExtrasText, renderTriageHtml } =
+    await import('../../triage/index.js');
+  const format = opts.format ?? 'text';
+  const t = processTerminal();
+  let text: string;
+  if (format === 'html') text = renderTriageHtml(report, opts.top ?? 50);
+  else if (format === 'json') text = renderTriage(report, 'json', { colour: false });
+  else {
+    const shown = opts.top ? { ...report, groups: report.groups.slice(0, opts.top) } : report;
+    text =
+      format === 'markdown'
+        ? renderTriage(shown, 'markdown', { colour: false }) +
+          renderTriageExtrasMarkdown(report, opts.top ?? 10)
+        : renderTriage(shown, 'text', { colour: !opts.out && stdoutColour(t) }) +
+          renderTriageExtrasText(report, opts.top ?? 10);
+  }
+  await emitReport(text, opts);
+  return report.groups.some((g) => g.diagnosis && !isExplained(g.diagnosis)) ? 1 : 0;
+}
+
+/** Triage of a finished scan: evidence, one diagnosis per group, report. */
+export async function triageScan(scan: ScanOutcome, opts: TriageRunOptions): Promise<ExitCode> {
+  const { buildTriageReport } = await import('../../triage/index.js');
+  const samples = scan.grouper.ranked().map((g) => g.sampleRecord);
+  const { diagnose } = await diagnoseWith(opts, samples);
+  const report = await buildTriageReport(scan, { ...(diagnose ? { diagnose } : {}) });
+  return emitTriage(report, opts);
 }
 
 /** Runs `triage`. */
-export async function runTriage(inputs: string[], opts: TriageOptions): Promise<ExitCode> {
-  const t = processTerminal();
-  const { scanDenied, newStats } = await import('../../logs/index.js');
-  const { lookupOperation } = await import('../../s3/index.js');
-  const grouper = new TriageGrouper((r: LogRecord) => {
-    const op = lookupOperation({
-      ...(r.logOperation ? { logOperation: r.logOperation } : {}),
-      ...(r.apiName ? { apiName: r.apiName } : {}),
-      ...(r.httpMethod ? { method: r.httpMethod } : {}),
-      ...(r.query ? { query: r.query } : {}),
-      hasKey: r.key !== undefined,
-      ...(r.enhanced?.action ? { iamAction: r.enhanced.action } : {}),
-    });
-    const actions = r.versionId && op?.versionActions?.length ? op.versionActions : op?.actions;
-    return (
-      actions?.[0] ?? r.enhanced?.action ?? (r.apiName ? `s3:${r.apiName}` : (r.logOperation ?? 'unknown'))
-    );
-  });
-  const malformed: MalformedRecord[] = [];
-  let malformedCount = 0;
-  const stats = newStats();
-  const bar = await startProgressBar(await totalBytes(inputs), 'Scanning');
+export async function runTriage(inputs: string[], opts: TriageRunOptions): Promise<ExitCode> {
+  const { scanInputs } = await import('../../triage/index.js');
+  const bar = await startProgressBar(0, 'Scanning');
+  const started = Date.now();
+  let scan: ScanOutcome;
   try {
-    const gen = scanDenied(inputs, {
+    let lastTotal = -1;
+    scan = await scanInputs(inputs, {
+      workers: opts.workers ?? 'auto',
       stdin: process.stdin,
-      stats,
-      onProgress: (s) => bar.update(s.bytes, `${s.denied} denied in ${s.lines} lines`),
+      onProgress: (done, total) => {
+        if (total !== lastTotal) {
+          bar.setTotal(total);
+          lastTotal = total;
+        }
+        const secs = Math.max(0.001, (Date.now() - started) / 1000);
+        const rate = done / secs;
+        const eta = total > done && rate > 0 ? (total - done) / rate : 0;
+        bar.update(
+          done,
+          `${(done / 1048576).toFixed(0)}/${(total / 1048576).toFixed(0)} MiB, ${(rate / 1048576).toFixed(0)} MiB/s, ETA ${eta.toFixed(0)}s`,
+        );
+      },
     });
-    for await (const item of gen) {
-      if (item.kind === 'record') grouper.add(item.record);
-      else {
-        malformedCount += 1;
-        if (malformed.length < MAX_MALFORMED) malformed.push(item.malformed);
-      }
-    }
   } finally {
     bar.stop();
   }
-  const ranked = grouper.ranked();
-  const scanned: ScanStats = {
-    files: stats.files,
-    bytes: stats.bytes,
-    lines: stats.lines,
-    // The groups hold every denied entry the scan yielded, so their counts add up to this.
-    denied: grouper.total,
-    malformed: Math.max(stats.malformed, malformedCount),
-  };
-  const groups: TriageGroup[] = ranked.map(toTriageGroup);
-
-  let ev: EvidenceSource = await gatherEvidence({ ...opts, live: false }, () => []);
-  if (opts.live && ranked.length) {
-    const requests = await toRequests(
-      ranked.map((g) => g.sampleRecord),
-      ev.evidence,
-    );
-    ev = await gatherEvidence(opts, () => requests);
-  }
-  let exit: ExitCode = 0;
-  if (ev.kind !== 'none' && ranked.length) {
-    const results = await diagnoseRecords(
-      ranked.map((g) => g.sampleRecord),
-      ev,
-    );
-    results.forEach((r, i) => {
-      groups[i]!.diagnosis = r;
-      if (!isExplained(r)) exit = 1;
-    });
-  }
-  const report: TriageReport = { schemaVersion: 1, scanned, malformed, groups };
-  const format = opts.format ?? 'text';
-  const shown = format === 'text' && opts.top ? { ...report, groups: groups.slice(0, opts.top) } : report;
-  await emitReport(renderTriage(shown, format, { colour: !opts.out && stdoutColour(t) }), opts);
-  return exit;
+  return triageScan(scan, opts);
 }

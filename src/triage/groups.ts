@@ -1,0 +1,270 @@
+// Groups denied records for triage (pure, no I/O): by principal, action, bucket, key prefix and error code, with timelines.
+
+import type { InputSource, LogRecord, TriageGroup, TriageTimeline } from '../model/index.js';
+
+/** What identifies a group. */
+export interface GroupKey {
+  principal: string;
+  action: string;
+  bucket: string;
+  keyPrefix: string;
+  errorCode: string;
+}
+
+/** A group being built: the key, counts, time span, timeline and the first record seen as its sample. */
+export interface GroupAccumulator extends GroupKey {
+  count: number;
+  firstSeen?: string;
+  lastSeen?: string;
+  sample: InputSource;
+  /** The first record of the group, kept so the group can be diagnosed once. */
+  sampleRecord: LogRecord;
+  /** Denials per time bucket: key = ISO prefix (`2026-11-01T13` per hour, `2026-11-01` per day). */
+  timeline: Map<string, number>;
+  /** Resolution of the timeline keys. */
+  resolution: TimelineResolution;
+}
+
+/** Time bucket size of a group timeline. */
+export type TimelineResolution = 'hour' | 'day';
+
+/** Limits that keep the group table bounded whatever the input size. */
+export const GROUP_LIMITS = {
+  /** Most distinct groups kept; later new keys are counted in one overflow group. */
+  maxGroups: 5000,
+  /** Most hourly buckets a group keeps before its timeline is coarsened to days. */
+  maxHourBuckets: 24 * 62,
+} as const;
+
+/** The key of the overflow group that counts denials once {@link GROUP_LIMITS.maxGroups} is reached. */
+export const OVERFLOW_KEY: GroupKey = {
+  principal: '(other principals)',
+  action: '(other)',
+  bucket: '(other)',
+  keyPrefix: '',
+  errorCode: '(other)',
+};
+
+/** How to name a record's action: an injected lookup (operation table), falling back to the raw names. */
+export type ActionOf = (r: LogRecord) => string;
+
+/** The first path segment of a key plus `/` (`finance/2026/q3.csv` -> `finance/`); `` for top-level keys or none. */
+export function keyPrefix(key: string | undefined): string {
+  if (!key) return '';
+  const i = key.indexOf('/');
+  return i < 0 ? '' : key.slice(0, i + 1);
+}
+
+/** The principal as a group shows it: the ARN (or enhanced message's ARN), `anonymous`, or the raw requester. */
+export function principalOf(r: LogRecord): string {
+  if (r.enhanced?.principalArn) return r.enhanced.principalArn;
+  const q = r.requester?.trim();
+  if (!q || q === '-') return 'anonymous';
+  return q;
+}
+
+/** Fallback action naming when no operation table is injected. */
+export function rawActionOf(r: LogRecord): string {
+  if (r.enhanced?.action) return r.enhanced.action;
+  if (r.apiName) return `s3:${r.apiName}`;
+  return r.logOperation ?? 'unknown';
+}
+
+/** The error code a group shows: the S3 error code, else the HTTP status, else AccessDenied. */
+export function errorCodeOf(r: LogRecord): string {
+  return r.errorCode ?? (r.httpStatus !== undefined ? String(r.httpStatus) : 'AccessDenied');
+}
+
+/** The group key of one record. */
+export function groupKeyOf(r: LogRecord, actionOf: ActionOf = rawActionOf): GroupKey {
+  return {
+    principal: principalOf(r),
+    action: actionOf(r),
+    bucket: r.bucket ?? '-',
+    keyPrefix: keyPrefix(r.key),
+    errorCode: errorCodeOf(r),
+  };
+}
+
+/** The timeline bucket key of an ISO time at a resolution (`undefined` for a missing or odd time). */
+export function timeBucket(time: string | undefined, res: TimelineResolution): string | undefined {
+  if (!time || time.length < 13 || time[10] !== 'T') return undefined;
+  return res === 'hour' ? time.slice(0, 13) : time.slice(0, 10);
+}
+
+function idOf(k: GroupKey): string {
+  return `${k.principal}\u0000${k.action}\u0000${k.bucket}\u0000${k.keyPrefix}\u0000${k.errorCode}`;
+}
+
+/** Re-keys an hourly timeline to days. */
+function coarsen(t: Map<string, number>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [k, v] of t) {
+    const d = k.slice(0, 10);
+    out.set(d, (out.get(d) ?? 0) + v);
+  }
+  return out;
+}
+
+/** A group table in a form that can cross a worker boundary (structured clone) and be merged. */
+export interface GroupTableState {
+  total: number;
+  groups: GroupAccumulator[];
+}
+
+/** Accumulates records into groups; streaming-friendly (memory grows with groups, not records, and is capped). */
+export class TriageGrouper {
+  private readonly groups = new Map<string, GroupAccumulator>();
+  private readonly actionCache = new Map<string, string>();
+  /** Denials added so far (with weights). */
+  total = 0;
+
+  constructor(private readonly actionOf: ActionOf = rawActionOf) {}
+
+  private action(r: LogRecord): string {
+    const k = `${r.logOperation ?? ''}\u0000${r.apiName ?? ''}\u0000${r.httpMethod ?? ''}\u0000${r.enhanced?.action ?? ''}\u0000${r.key !== undefined ? 'k' : ''}\u0000${r.versionId ? 'v' : ''}\u0000${r.query ? Object.keys(r.query).sort().join('&') : ''}`;
+    let a = this.actionCache.get(k);
+    if (a === undefined) {
+      a = this.actionOf(r);
+      if (this.actionCache.size < 10000) this.actionCache.set(k, a);
+    }
+    return a;
+  }
+
+  /**
+   * Adds one denied record. `weight` counts it several times (an Athena result row that stands for a
+   * group); `firstSeen`/`lastSeen` widen the span beyond the record's own time.
+   */
+  add(r: LogRecord, weight = 1, span?: { firstSeen?: string; lastSeen?: string }): void {
+    this.total += weight;
+    let key = groupKeyOf(r, (x) => this.action(x));
+    let id = idOf(key);
+    let g = this.groups.get(id);
+    if (!g && this.groups.size >= GROUP_LIMITS.maxGroups) {
+      key = OVERFLOW_KEY;
+      id = idOf(key);
+      g = this.groups.get(id);
+    }
+    if (!g) {
+      g = {
+        ...key,
+        count: 0,
+        sample: r.input,
+        sampleRecord: r,
+        timeline: new Map(),
+        resolution: 'hour',
+      };
+      this.groups.set(id, g);
+    }
+    g.count += weight;
+    const first = span?.firstSeen ?? r.time;
+    const last = span?.lastSeen ?? r.time;
+    if (first && (g.firstSeen === undefined || first < g.firstSeen)) g.firstSeen = first;
+    if (last && (g.lastSeen === undefined || last > g.lastSeen)) g.lastSeen = last;
+    const b = timeBucket(r.time ?? first, g.resolution);
+    if (b !== undefined) {
+      g.timeline.set(b, (g.timeline.get(b) ?? 0) + weight);
+      if (g.resolution === 'hour' && g.timeline.size > GROUP_LIMITS.maxHourBuckets) {
+        g.timeline = coarsen(g.timeline);
+        g.resolution = 'day';
+      }
+    }
+  }
+
+  /** Number of groups held. */
+  get size(): number {
+    return this.groups.size;
+  }
+
+  /** The table for sending to another thread. */
+  state(): GroupTableState {
+    return { total: this.total, groups: [...this.groups.values()] };
+  }
+
+  /**
+   * Merges a table built elsewhere (another worker, a later byte range). Samples keep the one
+   * merged first (callers merge in input order, so the earliest record stays the sample).
+   */
+  merge(s: GroupTableState): void {
+    this.total += s.total;
+    for (const o of s.groups) {
+      let id = idOf(o);
+      let g = this.groups.get(id);
+      if (!g && this.groups.size >= GROUP_LIMITS.maxGroups) {
+        id = idOf(OVERFLOW_KEY);
+        g = this.groups.get(id);
+        if (!g) {
+          g = { ...o, ...OVERFLOW_KEY, count: 0, timeline: new Map(), resolution: o.resolution };
+          delete g.firstSeen;
+          delete g.lastSeen;
+          this.groups.set(id, g);
+        }
+      }
+      if (!g) {
+        this.groups.set(id, { ...o, timeline: new Map(o.timeline) });
+        continue;
+      }
+      g.count += o.count;
+      if (o.firstSeen && (g.firstSeen === undefined || o.firstSeen < g.firstSeen)) g.firstSeen = o.firstSeen;
+      if (o.lastSeen && (g.lastSeen === undefined || o.lastSeen > g.lastSeen)) g.lastSeen = o.lastSeen;
+      let theirs = o.timeline;
+      if (g.resolution !== o.resolution) {
+        if (g.resolution === 'hour') {
+          g.timeline = coarsen(g.timeline);
+          g.resolution = 'day';
+        } else theirs = coarsen(theirs);
+      }
+      for (const [k, v] of theirs) g.timeline.set(k, (g.timeline.get(k) ?? 0) + v);
+      if (g.resolution === 'hour' && g.timeline.size > GROUP_LIMITS.maxHourBuckets) {
+        g.timeline = coarsen(g.timeline);
+        g.resolution = 'day';
+      }
+    }
+  }
+
+  /** The groups, most frequent first (ties: earliest first seen, then key order). */
+  ranked(): GroupAccumulator[] {
+    return [...this.groups.values()].sort(
+      (a, b) =>
+        b.count - a.count ||
+        (a.firstSeen ?? '').localeCompare(b.firstSeen ?? '') ||
+        idOf(a).localeCompare(idOf(b)),
+    );
+  }
+}
+
+/** Adds `offset` to a line-based input source (byte ranges of one file are numbered from 1 each). */
+export function shiftSource(s: InputSource, offset: number): InputSource {
+  return offset === 0 || s.line === undefined ? s : { ...s, line: s.line + offset };
+}
+
+/** Shifts every line number of a group table by `offset`. */
+export function shiftGroupLines(s: GroupTableState, offset: number): void {
+  if (offset === 0) return;
+  for (const g of s.groups) {
+    g.sample = shiftSource(g.sample, offset);
+    g.sampleRecord = { ...g.sampleRecord, input: shiftSource(g.sampleRecord.input, offset) };
+  }
+}
+
+/** A group timeline in the report's shape (buckets sorted by time). */
+export function toTimeline(g: GroupAccumulator): TriageTimeline {
+  const keys = [...g.timeline.keys()].sort();
+  return { resolution: g.resolution, buckets: keys.map((k) => [k, g.timeline.get(k) ?? 0]) };
+}
+
+/** A finished group in the contract's shape (without the kept record). */
+export function toTriageGroup(g: GroupAccumulator): TriageGroup {
+  return {
+    count: g.count,
+    principal: g.principal,
+    action: g.action,
+    bucket: g.bucket,
+    keyPrefix: g.keyPrefix,
+    errorCode: g.errorCode,
+    ...(g.firstSeen ? { firstSeen: g.firstSeen } : {}),
+    ...(g.lastSeen ? { lastSeen: g.lastSeen } : {}),
+    sample: g.sample,
+    ...(g.timeline.size ? { timeline: toTimeline(g) } : {}),
+  };
+}

@@ -1,0 +1,270 @@
+// Plans and runs the triage scan over all inputs: byte ranges and files spread over worker threads, merged in input order.
+
+import { availableParallelism } from 'node:os';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { MalformedRecord, ScanStats } from '../model/index.js';
+import { InputError } from '../logs/index.js';
+import { actionOfRecord } from './action.js';
+import { Auditor, shiftAuditLines } from './audit.js';
+import { shiftGroupLines, TriageGrouper } from './groups.js';
+import { looksLikeAccessLog } from './range-scan.js';
+import { MAX_MALFORMED, runUnit, type ScanUnit, type UnitResult } from './unit.js';
+
+/** `--workers`: a count, or `auto` (one per core when the input is large enough). */
+export type WorkersOption = number | 'auto';
+
+/** Scan tuning (data). */
+export const SCAN_TUNING = {
+  /** Below this many bytes in all, `auto` stays on the main thread (starting workers costs more). */
+  autoMinBytes: 48 * 1024 * 1024,
+  /** Byte ranges are about this size (several per worker, for balance). */
+  rangeBytes: 32 * 1024 * 1024,
+  /** Most workers `auto` starts. */
+  maxAutoWorkers: 8,
+} as const;
+
+/** Options of {@link scanInputs}. */
+export interface ScanInputsOptions {
+  workers?: WorkersOption;
+  stdin?: NodeJS.ReadableStream;
+  /** Bytes done so far and the total (0 when unknown). */
+  onProgress?(done: number, total: number): void;
+  /** Where the worker script is (default: `worker.js` next to this module). */
+  workerUrl?: URL;
+}
+
+/** Everything the scan found. */
+export interface ScanOutcome {
+  grouper: TriageGrouper;
+  auditor: Auditor;
+  stats: ScanStats;
+  malformed: MalformedRecord[];
+  /** Worker threads used (0: the main thread did everything). */
+  workers: number;
+}
+
+interface PlannedUnit {
+  unit: ScanUnit;
+  /** Units that are byte ranges of one file share a file id (line numbers continue across them). */
+  fileId?: number;
+  /** stdin can only be read on the main thread. */
+  mainOnly: boolean;
+}
+
+async function walk(dir: string, out: string[], seen: Set<string>): Promise<void> {
+  let real = dir;
+  try {
+    real = await realpath(dir);
+  } catch {
+    // keep the path as given
+  }
+  if (seen.has(real)) return;
+  seen.add(real);
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) await walk(p, out, seen);
+    else if (e.isFile()) out.push(p);
+  }
+}
+
+/** Expands folders (recursively, sorted) and checks paths, like the log readers do. */
+async function expand(inputs: string[]): Promise<{ path: string; size: number }[]> {
+  const out: { path: string; size: number }[] = [];
+  const missing: string[] = [];
+  const seen = new Set<string>();
+  for (const input of inputs.length ? inputs : ['-']) {
+    if (input === '-') {
+      out.push({ path: '-', size: 0 });
+      continue;
+    }
+    try {
+      const st = await stat(input);
+      if (st.isDirectory()) {
+        const files: string[] = [];
+        await walk(input, files, seen);
+        for (const f of files) out.push({ path: f, size: (await stat(f)).size });
+      } else out.push({ path: input, size: st.size });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      missing.push(`${input}: ${code === 'ENOENT' ? 'no such file or folder' : (e as Error).message}`);
+    }
+  }
+  if (missing.length) {
+    throw new InputError(
+      `Cannot read input: ${missing.join('; ')}. Give existing files, folders, or - for stdin.`,
+      missing,
+    );
+  }
+  return out;
+}
+
+/** How many workers to use for `total` bytes. */
+export function resolveWorkers(opt: WorkersOption | undefined, total: number): number {
+  if (typeof opt === 'number') return Math.max(1, Math.floor(opt));
+  if (total < SCAN_TUNING.autoMinBytes) return 1;
+  return Math.max(1, Math.min(availableParallelism(), SCAN_TUNING.maxAutoWorkers));
+}
+
+function plan(files: { path: string; size: number }[], workers: number): PlannedUnit[] {
+  const units: PlannedUnit[] = [];
+  let fileId = 0;
+  for (const f of files) {
+    if (f.path === '-') {
+      units.push({ unit: { kind: 'files', files: ['-'] }, mainOnly: true });
+      continue;
+    }
+    let plain = false;
+    try {
+      plain = f.size > 0 && looksLikeAccessLog(f.path);
+    } catch {
+      plain = false;
+    }
+    if (!plain) {
+      units.push({ unit: { kind: 'files', files: [f.path] }, mainOnly: false });
+      continue;
+    }
+    const parts = workers > 1 ? Math.max(1, Math.ceil(f.size / SCAN_TUNING.rangeBytes)) : 1;
+    const id = fileId++;
+    for (let i = 0; i < parts; i++) {
+      const start = Math.floor((f.size * i) / parts);
+      const end = i === parts - 1 ? f.size : Math.floor((f.size * (i + 1)) / parts);
+      units.push({ unit: { kind: 'range', file: f.path, start, end }, fileId: id, mainOnly: false });
+    }
+  }
+  return units;
+}
+
+/**
+ * Scans every input for denied requests, grouping and auditing them. Plain S3 access logs are
+ * read in byte ranges aligned to line starts; other files (CloudTrail, `.gz`, CSV, text) one per
+ * unit; with more than one worker the units run on worker threads, and their group tables are
+ * merged on this thread in input order (line numbers continue across the ranges of a file).
+ * Memory stays flat: each unit keeps a bounded group table and the first 100 malformed entries.
+ * Throws {@link InputError} for missing paths, and when nothing at all could be read.
+ */
+export async function scanInputs(inputs: string[], opts: ScanInputsOptions = {}): Promise<ScanOutcome> {
+  const files = await expand(inputs);
+  const total = files.reduce((n, f) => n + f.size, 0);
+  const wanted = resolveWorkers(opts.workers, total);
+  const units = plan(files, wanted);
+  const grouper = new TriageGrouper(actionOfRecord);
+  const auditor = new Auditor();
+  const stats: ScanStats = { files: 0, bytes: 0, lines: 0, denied: 0, malformed: 0 };
+  const malformed: MalformedRecord[] = [];
+  const problems: string[] = [];
+  let readable = false;
+  let done = 0;
+  const progress = (n: number): void => {
+    done += n;
+    opts.onProgress?.(done, total);
+  };
+  const lineOffsets = new Map<number, number>();
+  const results = new Map<number, UnitResult>();
+  let nextMerge = 0;
+  const mergeReady = (): void => {
+    for (let r = results.get(nextMerge); r !== undefined; r = results.get(nextMerge)) {
+      results.delete(nextMerge);
+      const fileId = units[nextMerge]!.fileId;
+      const offset = fileId === undefined ? 0 : (lineOffsets.get(fileId) ?? 0);
+      if (fileId !== undefined) lineOffsets.set(fileId, offset + r.lines);
+      shiftGroupLines(r.groups, offset);
+      shiftAuditLines(r.audit, offset);
+      grouper.merge(r.groups);
+      auditor.merge(r.audit);
+      stats.files += r.files;
+      stats.bytes += r.bytes;
+      stats.lines += r.lines;
+      stats.denied += r.denied;
+      stats.malformed += r.malformedCount;
+      for (const m of r.malformed) {
+        if (malformed.length >= MAX_MALFORMED) break;
+        malformed.push(m.line !== undefined && offset ? { ...m, line: m.line + offset } : m);
+      }
+      if (r.readable) readable = true;
+      problems.push(...r.problems);
+      nextMerge++;
+    }
+  };
+
+  const threadUnits = units.map((u, i) => ({ ...u, index: i })).filter((u) => !u.mainOnly);
+  const workerCount = wanted > 1 ? Math.min(wanted, threadUnits.length) : 0;
+  const mainUnits =
+    workerCount > 0
+      ? units.map((u, i) => ({ ...u, index: i })).filter((u) => u.mainOnly)
+      : units.map((u, i) => ({ ...u, index: i }));
+  const onThreads =
+    workerCount > 0
+      ? runOnWorkers(threadUnits, workerCount, opts.workerUrl, progress, (i, r) => {
+          results.set(i, r);
+          mergeReady();
+        })
+      : Promise.resolve();
+  let mainError: unknown;
+  try {
+    for (const u of mainUnits) {
+      results.set(u.index, await runUnit(u.unit, progress, opts.stdin));
+      mergeReady();
+    }
+  } catch (e) {
+    mainError = e;
+  }
+  await onThreads;
+  if (mainError) throw mainError;
+  mergeReady();
+  if (!readable) {
+    throw new InputError(problems[0] ?? 'Nothing could be read from the input (no records found).', problems);
+  }
+  return { grouper, auditor, stats, malformed, workers: workerCount };
+}
+
+/** Runs units on `n` worker threads, each taking the next unit when it is free. */
+async function runOnWorkers(
+  units: { unit: ScanUnit; index: number }[],
+  n: number,
+  workerUrl: URL | undefined,
+  progress: (bytes: number) => void,
+  onResult: (index: number, r: UnitResult) => void,
+): Promise<void> {
+  const url = workerUrl ?? new URL('./worker.js', import.meta.url);
+  let next = 0;
+  const one = (): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const w = new Worker(url);
+      let failed = false;
+      const feed = (): void => {
+        const u = units[next++];
+        if (!u) {
+          w.postMessage({ type: 'stop' });
+          return;
+        }
+        w.postMessage({ type: 'unit', index: u.index, unit: u.unit });
+      };
+      w.on(
+        'message',
+        (m: { type: string; index: number; bytes: number; result: UnitResult; message: string }) => {
+          if (m.type === 'progress') progress(m.bytes);
+          else if (m.type === 'result') {
+            onResult(m.index, m.result);
+            feed();
+          } else if (m.type === 'error') {
+            failed = true;
+            void w.terminate();
+            reject(new Error(m.message));
+          }
+        },
+      );
+      w.on('error', (e) => {
+        failed = true;
+        reject(e);
+      });
+      w.on('exit', () => {
+        if (!failed) resolve();
+      });
+      feed();
+    });
+  await Promise.all(Array.from({ length: n }, one));
+}

@@ -34,7 +34,7 @@ import type { SideWork } from './iam-layers.js';
 import type { LayerWork } from './layers.js';
 import { finish, unknownWork, work } from './layers.js';
 import type { ResourceAllows } from './policies.js';
-import { evaluateSet, firstMatched, resourceAllows } from './policies.js';
+import { compiledSources, evaluateCompiled, firstMatched, resourceAllows } from './policies.js';
 import { memo } from './memo.js';
 import { isPublicPolicy } from './public.js';
 import type { S3Target } from './s3-target.js';
@@ -221,7 +221,11 @@ function resourcePolicyWork(
     w.ownAllow = F;
     return { work: w, allows: { direct: F, role: F, account: F } };
   }
-  const set = evaluateSet([{ document: doc, ref: { type: layer, id } }], az, evalOptions(rp, ev));
+  const set = evaluateCompiled(
+    compiledSources(doc, `${layer}:${id}`, () => [{ document: doc, ref: { type: layer, id } }]),
+    az,
+    evalOptions(rp, ev),
+  );
   const w = work(layer, T);
   w.policies = set.evaluations;
   w.deny = set.deny;

@@ -11,7 +11,7 @@ import { evidencePath } from '../evidence/path.js';
 import type { ResolvedPrincipal } from './context.js';
 import type { LayerWork } from './layers.js';
 import { unknownWork, work } from './layers.js';
-import { evaluateLevels, evaluateSet, firstMatched } from './policies.js';
+import { compiledSources, evaluateCompiled, evaluateLevels, firstMatched } from './policies.js';
 import { F, T, U } from './tri.js';
 import type { EvaluateOptions } from '../iam/index.js';
 
@@ -159,8 +159,11 @@ export function vpceWork(az: AuthzRequest, ev: Evidence, rp: ResolvedPrincipal):
     w.ownAllow = T;
     return w;
   }
-  const set = evaluateSet(
-    [{ document: e.policy, ref: { type: 'vpc-endpoint-policy', id: vpce } }],
+  const doc = e.policy;
+  const set = evaluateCompiled(
+    compiledSources(doc, `vpc-endpoint-policy:${vpce}`, () => [
+      { document: doc, ref: { type: 'vpc-endpoint-policy', id: vpce } },
+    ]),
     az,
     evalOptions(rp, ev),
   );
@@ -219,15 +222,15 @@ export function identityWork(
     return w;
   };
   if (!ident || ident.policies === undefined) return { work: base(unknownWork(layer, path)), allow: U };
-  const set = evaluateSet(
-    ident.policies.map((pol) => ({
-      document: pol.document,
-      ref: {
-        type: 'identity-policy' as const,
-        id: pol.arn ?? (rp.identityArn as string),
-        name: pol.name,
-      },
-    })),
+  const identityArn = rp.identityArn;
+  const policies = ident.policies;
+  const set = evaluateCompiled(
+    compiledSources(policies, identityArn, () =>
+      policies.map((pol) => ({
+        document: pol.document,
+        ref: { type: 'identity-policy' as const, id: pol.arn ?? identityArn, name: pol.name },
+      })),
+    ),
     az,
   );
   const w = base(work(layer, T));
@@ -255,7 +258,12 @@ export function boundaryWork(rp: ResolvedPrincipal, az: AuthzRequest): SideWork 
     return { work: unknownWork('permissions-boundary', path), allow: U };
   if (ident.permissionsBoundary === null) return { work: work('permissions-boundary', F), allow: T };
   const pb = ident.permissionsBoundary;
-  const set = evaluateSet([{ document: pb.document, ref: { type: 'permissions-boundary', id: pb.arn } }], az);
+  const set = evaluateCompiled(
+    compiledSources(pb, 'permissions-boundary', () => [
+      { document: pb.document, ref: { type: 'permissions-boundary', id: pb.arn } },
+    ]),
+    az,
+  );
   const w = work('permissions-boundary', T);
   w.policies = set.evaluations;
   w.deny = set.deny;
@@ -274,7 +282,12 @@ export function sessionWork(rp: ResolvedPrincipal, az: AuthzRequest): SideWork {
   const sp = rp.session?.sessionPolicy;
   if (sp === undefined) return { work: unknownWork('session-policy', path), allow: U };
   if (sp === null) return { work: work('session-policy', F), allow: T };
-  const set = evaluateSet([{ document: sp, ref: { type: 'session-policy', id: p.arn } }], az);
+  const set = evaluateCompiled(
+    compiledSources(sp, `session-policy:${p.arn}`, () => [
+      { document: sp, ref: { type: 'session-policy', id: p.arn } },
+    ]),
+    az,
+  );
   const w = work('session-policy', T);
   w.policies = set.evaluations;
   w.deny = set.deny;

@@ -14,8 +14,8 @@ import type {
   Tri,
 } from '../model/index.js';
 import { compilePolicy, evaluatePolicy } from '../iam/index.js';
-import type { EvaluateOptions } from '../iam/index.js';
-import { F, T, U, and, or } from './tri.js';
+import type { CompiledPolicy, EvaluateOptions } from '../iam/index.js';
+import { F, T, U, or } from './tri.js';
 
 /** A document and how to refer to it. */
 export interface PolicySource {
@@ -36,12 +36,50 @@ export function evaluateSet(
   az: AuthzRequest,
   opts?: EvaluateOptions,
 ): PolicySetResult {
-  const evaluations = sources.map((s) => evaluatePolicy(compilePolicy(s.document, s.ref), az, opts));
-  return {
-    evaluations,
-    deny: or(...evaluations.map((e) => e.explicitDeny)),
-    allow: or(...evaluations.map((e) => e.allow)),
-  };
+  const compiled: CompiledPolicy[] = new Array<CompiledPolicy>(sources.length);
+  for (let i = 0; i < sources.length; i++) compiled[i] = compilePolicy(sources[i]!.document, sources[i]!.ref);
+  return evaluateCompiled(compiled, az, opts);
+}
+
+/** Evaluates compiled policies and combines deny/allow with OR. */
+export function evaluateCompiled(
+  compiled: readonly CompiledPolicy[],
+  az: AuthzRequest,
+  opts?: EvaluateOptions,
+): PolicySetResult {
+  const evaluations: PolicyEvaluation[] = new Array<PolicyEvaluation>(compiled.length);
+  let deny: Tri = F;
+  let allow: Tri = F;
+  for (let i = 0; i < compiled.length; i++) {
+    const e = evaluatePolicy(compiled[i]!, az, opts);
+    evaluations[i] = e;
+    if (deny !== T && e.explicitDeny !== F) deny = e.explicitDeny;
+    if (allow !== T && e.allow !== F) allow = e.allow;
+  }
+  return { evaluations, deny, allow };
+}
+
+/** Compiled policy lists per evidence object (immutable once evaluated) and a discriminating tag. */
+const compiledLists = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * `make()`, computed once per (`key`, `tag`): for compiled policy lists built from a piece of
+ * evidence (its policies array, a document), so no source list is rebuilt per evaluation.
+ */
+export function cachedFor<V>(key: object, tag: string, make: () => V): V {
+  let m = compiledLists.get(key);
+  if (!m) compiledLists.set(key, (m = new Map()));
+  let v = m.get(tag) as V | undefined;
+  if (v === undefined) {
+    v = make();
+    m.set(tag, v);
+  }
+  return v;
+}
+
+/** The compiled form of sources built from `key`, once per (`key`, `tag`). */
+export function compiledSources(key: object, tag: string, sources: () => PolicySource[]): CompiledPolicy[] {
+  return cachedFor(key, tag, () => sources().map((s) => compilePolicy(s.document, s.ref)));
 }
 
 /** Per policy evaluation (immutable once made): its first matching statement per effect and value. */
@@ -180,24 +218,23 @@ export function evaluateLevels(
   az: AuthzRequest,
   opts?: EvaluateOptions,
 ): { evaluations: PolicyEvaluation[]; levels: LevelResult[]; deny: Tri; allow: Tri } {
+  const compiled = cachedFor(levels, type, () =>
+    levels.map((level) =>
+      level.policies.map((p) =>
+        compilePolicy(p.document, { type, id: `${level.target}/${p.name}`, name: p.name }),
+      ),
+    ),
+  );
   const evaluations: PolicyEvaluation[] = [];
-  const out: LevelResult[] = [];
-  for (const level of levels) {
-    const set = evaluateSet(
-      level.policies.map((p) => ({
-        document: p.document,
-        ref: { type, id: `${level.target}/${p.name}`, name: p.name },
-      })),
-      az,
-      opts,
-    );
-    evaluations.push(...set.evaluations);
-    out.push({ target: level.target, allow: set.allow, explicitDeny: set.deny });
+  const out: LevelResult[] = new Array<LevelResult>(levels.length);
+  let deny: Tri = F;
+  let allow: Tri = T;
+  for (let i = 0; i < levels.length; i++) {
+    const set = evaluateCompiled(compiled[i]!, az, opts);
+    for (const e of set.evaluations) evaluations.push(e);
+    out[i] = { target: levels[i]!.target, allow: set.allow, explicitDeny: set.deny };
+    if (deny !== T && set.deny !== F) deny = set.deny;
+    if (allow !== F && set.allow !== T) allow = set.allow;
   }
-  return {
-    evaluations,
-    levels: out,
-    deny: or(...out.map((l) => l.explicitDeny)),
-    allow: out.length === 0 ? U : and(...out.map((l) => l.allow)),
-  };
+  return { evaluations, levels: out, deny, allow: out.length === 0 ? U : allow };
 }

@@ -238,9 +238,10 @@ function resourcePolicyWork(
 /** Evaluates one authorization through the whole chain. */
 export function evaluateAuthorization(az0: AuthzRequest, opts: ChainOptions): AuthorizationResult {
   const { ev } = opts;
-  const rp = resolvePrincipal(az0.principal, ev);
+  // Pure functions of (request, evidence), both immutable once evaluated: computed once per pair.
+  const rp = memo(az0.principal, ev, 'resolved-principal', () => resolvePrincipal(az0.principal, ev));
   const isS3 = az0.action.toLowerCase().startsWith('s3:');
-  const target = isS3 ? s3Target(az0, ev) : undefined;
+  const target = isS3 ? memo(az0, ev, 's3-target', () => s3Target(az0, ev)) : undefined;
   const resourceAccount = target
     ? target.apArn
       ? target.apAccount
@@ -311,7 +312,7 @@ function s3Chain(
   const { ev } = opts;
   const action = az.action.toLowerCase();
   const principalAccount = rp.account;
-  const bpa = bpaFlags(t, ev);
+  const bpa = memo(t, ev, 'bpa', () => bpaFlags(t, ev));
   const checks: { dnf: Dnf }[] = [];
   let ownerUnknownPaths: string[] = [];
 

@@ -37,7 +37,7 @@ export interface FlagValue {
 /** All four flags, plus facts and the evidence paths that would settle unknown levels. */
 export type BpaFlags = Record<Flag, FlagValue> & { facts: Record<string, unknown>; missing: string[] };
 
-/** Combines account, bucket and access point Block Public Access settings. */
+/** Combines account, bucket and access point Block Public Access settings (the result is frozen). */
 export function bpaFlags(t: S3Target, ev: Evidence): BpaFlags {
   const levels: { name: string; path: string; value: PublicAccessBlock | null | undefined }[] = [];
   const acct = t.bucketAccount;
@@ -79,7 +79,19 @@ export function bpaFlags(t: S3Target, ev: Evidence): BpaFlags {
     };
   }
   out.missing = levels.filter((l) => l.value === undefined).map((l) => l.path);
-  return out;
+  // Shared by every evaluation of the same target and evidence: frozen so no result can edit it.
+  for (const flag of FLAGS) {
+    Object.freeze(out[flag].levels);
+    Object.freeze(out[flag].unknownLevels);
+    Object.freeze(out[flag]);
+    const f = out.facts[flag] as { levels: string[]; unknownLevels?: string[] };
+    Object.freeze(f.levels);
+    if (f.unknownLevels) Object.freeze(f.unknownLevels);
+    Object.freeze(f);
+  }
+  Object.freeze(out.facts);
+  Object.freeze(out.missing);
+  return Object.freeze(out);
 }
 
 /** What the S3 steps contribute to the chain. */

@@ -7,6 +7,10 @@ import {
   traceOrMessage,
 } from '../../src/engine/rule-kit.js';
 import type { Finding } from '../../src/engine/rule-kit.js';
+import { stepsWithCause } from '../../src/fix/index.js';
+
+/** The S3 steps reported under this code (the VPC network origin), from the one layer-to-code table. */
+const DENYING_STEPS = stepsWithCause('explicit-deny-access-point-policy');
 
 type Id = 'deny' | 'denyCondition' | 'denyUnknown' | 'networkOrigin' | 'enhanced' | 'fixVpc';
 
@@ -38,7 +42,7 @@ export default defineRule<Id>({
       condition: 'denyCondition',
       unknown: 'denyUnknown',
     });
-    for (const hit of ctx.blockingLayers('access-point-network-origin', 'block')) {
+    for (const hit of DENYING_STEPS.flatMap((step) => ctx.blockingLayers(step, 'block'))) {
       const ap = ctx.request.s3.accessPointArn ?? hit.auth.request.resource;
       const vpcId =
         (ctx.evidence?.accessPoints[ap]?.vpcId ?? String(hit.layer.facts?.['vpcId'] ?? '?')) || '?';

@@ -34,12 +34,25 @@ const POLICY_LAYERS = new Set<LayerName>([
   'access-point-policy',
 ]);
 
-/** S3 steps that block with one cause code whatever their facts say. */
-const S3_STEP_CAUSES: Partial<Record<LayerName, CauseCode>> = {
+/**
+ * S3 steps that block with one cause code whatever their facts say (shared with the rules, which
+ * report these layers under the same codes).
+ *
+ * A VPC-only access point refusing a request from elsewhere: S3 reports it as an explicit deny in a
+ * resource-based policy, so it is the access point's explicit deny.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-vpc.html
+ */
+export const S3_STEP_CAUSES: Readonly<Partial<Record<LayerName, CauseCode>>> = {
   'block-public-access': 'block-public-access',
   'requester-pays': 'requester-pays-not-acknowledged',
   'object-lock': 'object-lock-protected',
+  'access-point-network-origin': 'explicit-deny-access-point-policy',
 };
+
+/** The S3 steps whose `block` outcome `S3_STEP_CAUSES` reports as `code`. */
+export function stepsWithCause(code: CauseCode): LayerName[] {
+  return (Object.keys(S3_STEP_CAUSES) as LayerName[]).filter((l) => S3_STEP_CAUSES[l] === code);
+}
 
 const VALID = new Set<string>(CAUSE_CODES);
 
@@ -97,8 +110,6 @@ export function layerCauseCodes(
     return ['missing-allow-kms'];
   }
   if (layer === 'kms-key-state') return [];
-  // A VPC-only access point refusing a request from elsewhere: the access point's own restriction.
-  if (layer === 'access-point-network-origin') return ['missing-allow-access-point-policy'];
   if (POLICY_LAYERS.has(layer)) {
     if (outcome === 'explicit-deny') return [`explicit-deny-${layer}` as CauseCode];
     if (kms && layer === 'identity-policy') return ['missing-allow-kms'];
@@ -159,6 +170,8 @@ export interface CauseCodesOptions {
  * - `kms-key-policy` -> `explicit-deny-kms-key-policy` / `missing-allow-kms` (`kms-aws-managed-key-cross-account`
  *   when `facts.keyManager` is `AWS`); `kms-identity-policy` -> `explicit-deny-identity-policy` / `missing-allow-kms`;
  * - `authentication` -> by the request's error code (`ExpiredToken` -> `expired-credentials`, ...);
+ * - `access-point-network-origin` (a VPC-only access point refusing the request) -> `explicit-deny-access-point-policy`,
+ *   as S3 reports it;
  * - `block-public-access`, `object-ownership` (`acl-not-supported`, or `object-owned-by-other-account` when
  *   `facts.foreignOwner`), `requester-pays`, `object-lock`, `bucket-acl`/`object-acl` (missing allow ->
  *   `missing-allow-bucket-policy`; an object ACL that blocks -> `object-owned-by-other-account`),

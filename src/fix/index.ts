@@ -44,7 +44,14 @@ export {
   type PatchTargetType,
 } from './least-privilege.js';
 export { applyPatchToEvidence, applyPatchesToEvidence, applyRequestChange } from './apply.js';
-export { causeCodesOf, layerCauseCodes, AUTH_ERROR_CAUSES, type CauseCodesOptions } from './cause-codes.js';
+export {
+  causeCodesOf,
+  layerCauseCodes,
+  stepsWithCause,
+  AUTH_ERROR_CAUSES,
+  S3_STEP_CAUSES,
+  type CauseCodesOptions,
+} from './cause-codes.js';
 export { certainlyAllowed, verifyFix, patchesOf, type VerifyOptions } from './verify.js';
 export { planProbes, measureBlastRadius, type Probe, type ProbePlan } from './probes.js';
 export { renderDiff, cliCommands, patchFileName, prettyJson } from './render.js';

@@ -58,6 +58,8 @@ describe('causeCodesOf', () => {
     ['object-ownership', 'block', 'acl-not-supported'],
     ['requester-pays', 'block', 'requester-pays-not-acknowledged'],
     ['object-lock', 'block', 'object-lock-protected'],
+    // S3 reports a VPC-only access point's refusal as an explicit deny in a resource-based policy.
+    ['access-point-network-origin', 'block', 'explicit-deny-access-point-policy'],
     ['bucket-acl', 'missing-allow', 'missing-allow-bucket-policy'],
   ] as const)('%s %s -> %s', (name, outcome, code) => {
     expect(causeCodesOf(evaluation([layer(name, outcome)]))).toEqual([code]);

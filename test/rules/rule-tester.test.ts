@@ -125,10 +125,6 @@ describe.each(allRules().map((r) => [r.id, r] as const))('%s', (_id, rule) => {
       // Every blocking layer of the trace is reported by some rule.
       if (evaluation && result.decision !== 'NotAuthenticated') {
         const reported = result.causes.map((x) => x.code);
-        // src/fix/cause-codes.ts names a VPC network-origin refusal missing-allow-access-point-policy;
-        // S3 itself reports it as an explicit deny in a resource-based policy (DOMAIN-LOGS §3.1), as our rule does.
-        if (reported.includes('explicit-deny-access-point-policy'))
-          reported.push('missing-allow-access-point-policy');
         expect(causeCodesOf(evaluation).filter((x) => !reported.includes(x))).toEqual([]);
       }
 

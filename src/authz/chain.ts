@@ -207,13 +207,13 @@ function resourcePolicyWork(
   layer: 'bucket-policy' | 'access-point-policy',
   id: string,
   doc: PolicyDocument | null | undefined,
-  path: string,
+  path: () => string,
   az: AuthzRequest,
   rp: ResolvedPrincipal,
   ev: Evidence,
 ): { work: LayerWork; allows: ResourceAllows } {
   if (doc === undefined) {
-    return { work: unknownWork(layer, path), allows: { direct: U, role: U, account: U } };
+    return { work: unknownWork(layer, path()), allows: { direct: U, role: U, account: U } };
   }
   if (doc === null) {
     const w = work(layer, T);
@@ -270,7 +270,10 @@ export function evaluateAuthorization(az0: AuthzRequest, opts: ChainOptions): Au
   works.push(scpWork(rp, az, ev));
   works.push(
     rcpWork(rp, az, ev, resourceAccount, {
-      resourcePath: target ? evidencePath('buckets', target.bucket ?? '?', 'accountId') : undefined,
+      resourcePath:
+        target && resourceAccount === undefined
+          ? evidencePath('buckets', target.bucket ?? '?', 'accountId')
+          : undefined,
     }),
   );
   works.push(vpceWork(az, ev, rp));
@@ -318,7 +321,8 @@ function s3Chain(
 
   // Access point: network origin and its own policy (§4.5).
   if (t.apArn) {
-    const apPath = evidencePath('accessPoints', t.apArn, 'policy');
+    const apArn = t.apArn;
+    const apPath = () => evidencePath('accessPoints', apArn, 'policy');
     const apDoc = t.ap === undefined ? undefined : t.ap.policy;
     const apw = resourcePolicyWork('access-point-policy', t.apArn, apDoc, apPath, az, rp, ev);
     apw.work.facts.accessPoint = t.apArn;
@@ -355,12 +359,13 @@ function s3Chain(
     ? memo(az, ev, 'bucket-form', () => ({ ...az, resource: bucketForm }))
     : az;
   let bucketDoc: PolicyDocument | null | undefined;
-  let bucketPolicyPath: string;
+  let bucketPolicyPath: () => string;
   if (t.bucket === undefined) {
-    bucketPolicyPath = evidencePath('accessPoints', t.apArn ?? '?', 'bucket');
+    bucketPolicyPath = () => evidencePath('accessPoints', t.apArn ?? '?', 'bucket');
     bucketDoc = undefined;
   } else {
-    bucketPolicyPath = evidencePath('buckets', t.bucket, 'policy');
+    const bucket = t.bucket;
+    bucketPolicyPath = () => evidencePath('buckets', bucket, 'policy');
     bucketDoc = t.bucketEv?.policy;
   }
   const bpw = resourcePolicyWork(

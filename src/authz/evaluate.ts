@@ -69,13 +69,24 @@ const LAYER_CODES: Record<LayerName, CauseCode[]> = {
   'kms-key-state': ['missing-allow-kms'],
 };
 
+/** Request times read from the request itself (never the clock fallback), per request object. */
+const requestTimes = new WeakMap<S3Request, number>();
+
 function requestTime(req: S3Request): number {
+  const known = requestTimes.get(req);
+  if (known !== undefined) return known;
   const fromReq = req.time ? Date.parse(req.time) : NaN;
-  if (!Number.isNaN(fromReq)) return fromReq;
+  if (!Number.isNaN(fromReq)) {
+    requestTimes.set(req, fromReq);
+    return fromReq;
+  }
   for (const az of req.authorizations) {
     const v = ctx(az, 'aws:CurrentTime');
     const t = typeof v === 'string' ? Date.parse(v) : NaN;
-    if (!Number.isNaN(t)) return t;
+    if (!Number.isNaN(t)) {
+      requestTimes.set(req, t);
+      return t;
+    }
   }
   return Date.now();
 }

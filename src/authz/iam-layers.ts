@@ -29,7 +29,8 @@ const RCP_SERVICES = new Set(['s3', 'sts', 'kms', 'sqs', 'secretsmanager']);
 /** A context value, looked up case-insensitively. */
 export function ctx(az: AuthzRequest, key: string): ContextValue | undefined {
   const k = key.toLowerCase();
-  for (const [name, v] of Object.entries(az.context)) if (name.toLowerCase() === k) return v;
+  const c = az.context;
+  for (const name in c) if (Object.hasOwn(c, name) && name.toLowerCase() === k) return c[name];
   return undefined;
 }
 
@@ -73,8 +74,8 @@ export function scpWork(rp: ResolvedPrincipal, az: AuthzRequest, ev: Evidence): 
     w.facts.inOrganization = false;
     return w;
   }
-  const path = evidencePath('accounts', account, 'serviceControlPolicies');
-  if (levels === undefined) return unknownWork('scp', path, 'missing-allow');
+  const path = () => evidencePath('accounts', account, 'serviceControlPolicies');
+  if (levels === undefined) return unknownWork('scp', path(), 'missing-allow');
   const r = evaluateLevels('scp', levels, az, evalOptions(rp, ev));
   const w = work('scp', T);
   w.policies = r.evaluations;
@@ -86,7 +87,7 @@ export function scpWork(rp: ResolvedPrincipal, az: AuthzRequest, ev: Evidence): 
   w.ownAllow = r.allow;
   const lacking = r.levels.filter((l) => l.allow !== T).map((l) => l.target);
   if (lacking.length > 0) w.facts.levelsWithoutAllow = lacking;
-  if (levels.length === 0) w.missing.push(path);
+  if (levels.length === 0) w.missing.push(path());
   return w;
 }
 
@@ -144,9 +145,12 @@ export function vpceWork(az: AuthzRequest, ev: Evidence, rp: ResolvedPrincipal):
     return work('vpc-endpoint-policy', F);
   }
   const e = ev.vpcEndpoints[vpce];
-  const path = evidencePath('vpcEndpoints', vpce, 'policy');
   if (e === undefined || e.policy === undefined) {
-    const w = unknownWork('vpc-endpoint-policy', path, 'missing-allow');
+    const w = unknownWork(
+      'vpc-endpoint-policy',
+      evidencePath('vpcEndpoints', vpce, 'policy'),
+      'missing-allow',
+    );
     w.facts.vpce = vpce;
     return w;
   }
@@ -213,7 +217,7 @@ export function identityWork(
     return { work: w, allow: U };
   }
   const ident = rp.identity;
-  const path = evidencePath('principals', rp.identityArn, 'policies');
+  const identityArn = rp.identityArn;
   const base = (w: LayerWork) => {
     w.facts.principalArn = rp.identityArn;
     if (rp.roleMatchedByName) w.facts.roleMatchedByName = rp.roleMatchedByName;
@@ -221,8 +225,8 @@ export function identityWork(
     if (ident?.deleted) w.facts.principalDeleted = true;
     return w;
   };
-  if (!ident || ident.policies === undefined) return { work: base(unknownWork(layer, path)), allow: U };
-  const identityArn = rp.identityArn;
+  if (!ident || ident.policies === undefined)
+    return { work: base(unknownWork(layer, evidencePath('principals', identityArn, 'policies'))), allow: U };
   const policies = ident.policies;
   const set = evaluateCompiled(
     compiledSources(policies, identityArn, () =>
@@ -253,9 +257,10 @@ export function boundaryWork(rp: ResolvedPrincipal, az: AuthzRequest): SideWork 
     };
   }
   const ident = rp.identity;
-  const path = evidencePath('principals', rp.identityArn ?? '?', 'permissionsBoundary');
-  if (rp.roleAmbiguous || !ident || ident.permissionsBoundary === undefined)
+  if (rp.roleAmbiguous || !ident || ident.permissionsBoundary === undefined) {
+    const path = evidencePath('principals', rp.identityArn ?? '?', 'permissionsBoundary');
     return { work: unknownWork('permissions-boundary', path), allow: U };
+  }
   if (ident.permissionsBoundary === null) return { work: work('permissions-boundary', F), allow: T };
   const pb = ident.permissionsBoundary;
   const set = evaluateCompiled(
@@ -278,9 +283,12 @@ export function sessionWork(rp: ResolvedPrincipal, az: AuthzRequest): SideWork {
   const p = rp.principal;
   if (p.kind !== 'role-session' && p.kind !== 'federated-user')
     return { work: work('session-policy', F), allow: T };
-  const path = evidencePath('sessions', p.arn, 'sessionPolicy');
   const sp = rp.session?.sessionPolicy;
-  if (sp === undefined) return { work: unknownWork('session-policy', path), allow: U };
+  if (sp === undefined)
+    return {
+      work: unknownWork('session-policy', evidencePath('sessions', p.arn, 'sessionPolicy')),
+      allow: U,
+    };
   if (sp === null) return { work: work('session-policy', F), allow: T };
   const set = evaluateCompiled(
     compiledSources(sp, `session-policy:${p.arn}`, () => [

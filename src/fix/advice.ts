@@ -150,10 +150,15 @@ export function refreshCredentials(principal: Principal, opts: RefreshOptions = 
       `aws sts assume-role --role-arn ${shellQuote(principal.roleArn)} --role-session-name ${shellQuote(principal.sessionName)}${p}`,
     );
   commands.push(`aws sts get-caller-identity${p}`);
+  // Without an identified caller there is no name to give: say which credentials are meant.
+  const whose =
+    principal.kind === 'unknown' || principal.kind === 'anonymous'
+      ? 'the credentials that signed this request'
+      : `the temporary credentials of ${principalLabel(principal)}`;
   return withCommands(
     {
       kind: 'credential-refresh',
-      summary: `Refresh the temporary credentials of ${principalLabel(principal)} (sign in again or re-run AssumeRole) and check the credential provider chain; long jobs need a provider that refreshes itself.`,
+      summary: `Refresh ${whose} (sign in again or re-run AssumeRole) and check the credential provider chain; long jobs need a provider that refreshes itself.`,
       requestChange: { clearAuthError: true },
     },
     commands,

@@ -81,6 +81,11 @@ describe('credential and signing advice', () => {
     expect(after.certain).toBe(false);
     expect(after.possibleDecisions.length).toBeGreaterThan(1);
     const fix = verifyFix(refreshCredentials(nobody), req, ev, ['expired-credentials']);
+    expect(fix.summary).toMatch(/^Refresh the credentials that signed this request \(sign in again/);
+    expect(fix.summary).not.toContain('unknown principal');
+    expect(refreshCredentials(app).summary).toContain(
+      'Refresh the temporary credentials of arn:aws:sts::111122223333:assumed-role/app/s1 (',
+    );
     expect(fix.verified).toBe(false);
     expect(fix.remainingCauses?.length).toBeGreaterThan(0);
     expect(fix.remainingCauses).toEqual([...new Set(after.unknowns.flatMap((u) => u.couldExplain))]);

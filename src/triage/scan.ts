@@ -19,8 +19,8 @@ export type WorkersOption = number | 'auto';
 export const SCAN_TUNING = {
   /** Below this many bytes in all, `auto` stays on the main thread (starting workers costs more). */
   autoMinBytes: 48 * 1024 * 1024,
-  /** Byte ranges are about this size (several per worker, for balance). */
-  rangeBytes: 32 * 1024 * 1024,
+  /** Byte ranges are about this size (several per worker, for balance); S3DOCTOR_TRIAGE_RANGE_BYTES overrides (tests). */
+  rangeBytes: Number(process.env.S3DOCTOR_TRIAGE_RANGE_BYTES) || 32 * 1024 * 1024,
   /** Most workers `auto` starts. */
   maxAutoWorkers: 8,
 } as const;

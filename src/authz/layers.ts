@@ -11,7 +11,7 @@ import type {
   Tri,
 } from '../model/index.js';
 import type { Dnf } from './tri.js';
-import { F, T, U, and, blame, dnfValue, or, termValue } from './tri.js';
+import { F, T, U, and, blame, dnfValue, termValue } from './tri.js';
 
 /** What one layer found, before the grant is combined. */
 export interface LayerWork {
@@ -105,14 +105,22 @@ export function finish(
   grant: Dnf,
 ): AuthorizationResult & { deciding?: Deciding } {
   const grantValue = dnfValue(grant);
-  const guards = works.filter((w) => w.guard).map((w) => (w.guard as { value: Tri }).value);
-  const allowed = and(grantValue, ...guards);
-  const deny = or(...works.map((w) => w.deny));
+  let allowed = grantValue;
+  let deny: Tri = F;
+  for (const w of works) {
+    if (w.guard) allowed = and(allowed, w.guard.value);
+    if (deny !== T && w.deny !== F) deny = w.deny;
+  }
   const b = blame(grant);
-  const layers: LayerResult[] = works.map((w) => {
+  const layers: LayerResult[] = new Array<LayerResult>(works.length);
+  for (let i = 0; i < works.length; i++) {
+    const w = works[i]!;
     const r: LayerResult = { layer: w.layer, applies: w.applies, outcome: 'allow', policies: w.policies };
     if (w.levels) r.levels = w.levels;
-    const facts: Record<string, unknown> = { ...w.facts, ...(b.facts.get(w.layer) ?? {}) };
+    // The work record is this evaluation's own: its facts become the layer's (same key order as a copy).
+    const facts = w.facts;
+    const extra = b.facts.get(w.layer);
+    if (extra) Object.assign(facts, extra);
     if (w.ownAllow !== undefined) facts.ownAllow = w.ownAllow;
     const blamed = b.blocked.get(w.layer);
     const guardFail = w.guard?.value === F ? w.guard.kind : undefined;
@@ -140,9 +148,9 @@ export function finish(
               if (cond.keyState === 'unknown') keys.push(`context.${cond.key}`);
       r.missingEvidence = [...new Set([...w.missing, ...keys])];
     }
-    if (Object.keys(facts).length > 0) r.facts = facts;
-    return r;
-  });
+    if (hasKeys(facts)) r.facts = facts;
+    layers[i] = r;
+  }
   const possibleDecisions = decisionsOf(deny, allowed);
   const decision = pickDecision(possibleDecisions);
   const result: AuthorizationResult & { deciding?: Deciding } = {
@@ -155,6 +163,11 @@ export function finish(
   const deciding = decide(decision, works, layers, grant);
   if (deciding) result.deciding = deciding;
   return result;
+}
+
+function hasKeys(o: Record<string, unknown>): boolean {
+  for (const k in o) if (Object.hasOwn(o, k)) return true;
+  return false;
 }
 
 function decide(

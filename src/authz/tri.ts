@@ -9,14 +9,24 @@ export const U: Tri = 'unknown';
 
 /** Kleene AND: false wins, then unknown. */
 export function and(...xs: Tri[]): Tri {
-  if (xs.includes(F)) return F;
-  return xs.includes(U) ? U : T;
+  let out: Tri = T;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    if (x === F) return F;
+    if (x === U) out = U;
+  }
+  return out;
 }
 
 /** Kleene OR: true wins, then unknown. */
 export function or(...xs: Tri[]): Tri {
-  if (xs.includes(T)) return T;
-  return xs.includes(U) ? U : F;
+  let out: Tri = F;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    if (x === T) return T;
+    if (x === U) out = U;
+  }
+  return out;
 }
 
 /** Kleene NOT. */
@@ -57,12 +67,24 @@ export type Dnf = Atom[][];
 
 /** The value of one term. */
 export function termValue(term: Atom[]): Tri {
-  return and(...term.map((a) => a.value));
+  let out: Tri = T;
+  for (let i = 0; i < term.length; i++) {
+    const v = term[i]!.value;
+    if (v === F) return F;
+    if (v === U) out = U;
+  }
+  return out;
 }
 
 /** The value of a DNF (`[]` is false, `[[]]` is true). */
 export function dnfValue(d: Dnf): Tri {
-  return or(...d.map(termValue));
+  let out: Tri = F;
+  for (let i = 0; i < d.length; i++) {
+    const v = termValue(d[i]!);
+    if (v === T) return T;
+    if (v === U) out = U;
+  }
+  return out;
 }
 
 /** AND of DNFs: the cartesian product of their terms. */

@@ -69,6 +69,9 @@ const LAYER_CODES: Record<LayerName, CauseCode[]> = {
   'kms-key-state': ['missing-allow-kms'],
 };
 
+/** The memo key of a request's KMS authorizations, per S3 call facts object (immutable). */
+const kmsKeys = new WeakMap<S3Request['s3'], string>();
+
 /** Request times read from the request itself (never the clock fallback), per request object. */
 const requestTimes = new WeakMap<S3Request, number>();
 
@@ -164,7 +167,11 @@ export function evaluateRequest(req: S3Request, evidence: Evidence): Evaluation 
       : evaluateAuthorization(az, { req, ev: evidence, time });
     results.push(r);
     const s3 = req.s3;
-    const kmsKey = `kms:${s3.operation}:${s3.sseHeader}:${s3.sseKmsKeyId}`;
+    let kmsKey = kmsKeys.get(s3);
+    if (kmsKey === undefined) {
+      kmsKey = `kms:${s3.operation}:${s3.sseHeader}:${s3.sseKmsKeyId}`;
+      kmsKeys.set(s3, kmsKey);
+    }
     for (const k of memo(r.request, evidence, kmsKey, () => kmsAuthorizationsFor(r.request, req, evidence))) {
       results.push(evaluateKmsAuthorization(k.az, evidence, k.key));
     }

@@ -6,7 +6,15 @@
 // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
 // https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html
 
-import type { AuthzRequest, ContextValue, Evidence, LayerName, PolicyRef, Tri } from '../model/index.js';
+import type {
+  AuthzRequest,
+  ContextValue,
+  Evidence,
+  LayerName,
+  PolicyRef,
+  Principal,
+  Tri,
+} from '../model/index.js';
 import { evidencePath } from '../evidence/path.js';
 import type { ResolvedPrincipal } from './context.js';
 import type { LayerWork } from './layers.js';
@@ -278,17 +286,21 @@ export function boundaryWork(rp: ResolvedPrincipal, az: AuthzRequest): SideWork 
   return { work: w, allow: set.allow };
 }
 
+/** `sessions.<arn>.sessionPolicy` per principal object (immutable): sessions are often not in evidence. */
+const sessionPolicyPaths = new WeakMap<Principal, string>();
+
 /** The session policy of an assumed-role or federated session; `null`: none was passed. */
 export function sessionWork(rp: ResolvedPrincipal, az: AuthzRequest): SideWork {
   const p = rp.principal;
   if (p.kind !== 'role-session' && p.kind !== 'federated-user')
     return { work: work('session-policy', F), allow: T };
   const sp = rp.session?.sessionPolicy;
-  if (sp === undefined)
-    return {
-      work: unknownWork('session-policy', evidencePath('sessions', p.arn, 'sessionPolicy')),
-      allow: U,
-    };
+  if (sp === undefined) {
+    let path = sessionPolicyPaths.get(p);
+    if (path === undefined)
+      sessionPolicyPaths.set(p, (path = evidencePath('sessions', p.arn, 'sessionPolicy')));
+    return { work: unknownWork('session-policy', path), allow: U };
+  }
   if (sp === null) return { work: work('session-policy', F), allow: T };
   const set = evaluateCompiled(
     compiledSources(sp, `session-policy:${p.arn}`, () => [

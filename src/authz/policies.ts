@@ -190,6 +190,30 @@ export function resourceAllows(
   docs: (PolicyDocument | undefined)[],
   principal: Principal,
 ): ResourceAllows {
+  // One policy (the usual case): its evaluation is immutable, so the split is too, per caller.
+  const single = evals.length === 1 && docs.length === 1 ? evals[0]! : undefined;
+  if (single) {
+    let byPrincipal = allowsCache.get(single);
+    if (!byPrincipal) allowsCache.set(single, (byPrincipal = new WeakMap()));
+    const hit = byPrincipal.get(principal);
+    if (hit && hit.doc === docs[0]) return hit.out;
+    const out = Object.freeze(splitAllows(evals, docs, principal));
+    byPrincipal.set(principal, { doc: docs[0], out });
+    return out;
+  }
+  return splitAllows(evals, docs, principal);
+}
+
+const allowsCache = new WeakMap<
+  PolicyEvaluation,
+  WeakMap<Principal, { doc: PolicyDocument | undefined; out: ResourceAllows }>
+>();
+
+function splitAllows(
+  evals: PolicyEvaluation[],
+  docs: (PolicyDocument | undefined)[],
+  principal: Principal,
+): ResourceAllows {
   const out: ResourceAllows = { direct: F, role: F, account: F };
   evals.forEach((e, i) => {
     for (const st of e.statements) {

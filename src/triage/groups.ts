@@ -55,12 +55,18 @@ export function keyPrefix(key: string | undefined): string {
   return i < 0 ? '' : key.slice(0, i + 1);
 }
 
-/** The principal as a group shows it: the ARN (or enhanced message's ARN), `anonymous`, or the raw requester. */
+const SESSION_ARN = /^(arn:[\w-]+:sts::\d{12}:assumed-role\/[^/]+\/).+$/;
+
+/**
+ * The principal as a group shows it: the ARN (or enhanced message's ARN), `anonymous`, or the raw
+ * requester. Assumed-role sessions group by role (`.../assumed-role/app/*`): every session of one
+ * role meets the same policies, so their denials are one problem; the sample keeps the session.
+ */
 export function principalOf(r: LogRecord): string {
-  if (r.enhanced?.principalArn) return r.enhanced.principalArn;
-  const q = r.requester?.trim();
+  const q = r.enhanced?.principalArn ?? r.requester?.trim();
   if (!q || q === '-') return 'anonymous';
-  return q;
+  const m = q.startsWith('arn:') ? SESSION_ARN.exec(q) : null;
+  return m ? `${m[1]}*` : q;
 }
 
 /** Fallback action naming when no operation table is injected. */

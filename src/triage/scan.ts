@@ -19,8 +19,8 @@ export type WorkersOption = number | 'auto';
 export const SCAN_TUNING = {
   /** Below this many bytes in all, `auto` stays on the main thread (starting workers costs more). */
   autoMinBytes: 48 * 1024 * 1024,
-  /** Byte ranges are about this size (several per worker, for balance); S3DOCTOR_TRIAGE_RANGE_BYTES overrides (tests). */
-  rangeBytes: Number(process.env.S3DOCTOR_TRIAGE_RANGE_BYTES) || 32 * 1024 * 1024,
+  /** Byte ranges are at most about this size; S3DOCTOR_TRIAGE_RANGE_BYTES overrides (tests). */
+  rangeBytes: Number(process.env.S3DOCTOR_TRIAGE_RANGE_BYTES) || 256 * 1024 * 1024,
   /** Most workers `auto` starts. */
   maxAutoWorkers: 8,
 } as const;
@@ -127,7 +127,8 @@ function plan(files: { path: string; size: number }[], workers: number): Planned
       units.push({ unit: { kind: 'files', files: [f.path] }, mainOnly: false });
       continue;
     }
-    const parts = workers > 1 ? Math.max(1, Math.ceil(f.size / SCAN_TUNING.rangeBytes)) : 1;
+    // One range per thread at least (balance), more for very large files (smaller tables to merge early).
+    const parts = workers > 1 ? Math.max(workers, Math.ceil(f.size / SCAN_TUNING.rangeBytes)) : 1;
     const id = fileId++;
     for (let i = 0; i < parts; i++) {
       const start = Math.floor((f.size * i) / parts);
@@ -190,22 +191,27 @@ export async function scanInputs(inputs: string[], opts: ScanInputsOptions = {})
     }
   };
 
-  const threadUnits = units.map((u, i) => ({ ...u, index: i })).filter((u) => !u.mainOnly);
-  const workerCount = wanted > 1 ? Math.min(wanted, threadUnits.length) : 0;
-  const mainUnits =
-    workerCount > 0
-      ? units.map((u, i) => ({ ...u, index: i })).filter((u) => u.mainOnly)
-      : units.map((u, i) => ({ ...u, index: i }));
+  // Units are dealt round-robin to the threads up front (the main thread takes a share too), so a
+  // worker never waits for this thread to hand it the next unit while this thread scans.
+  const threads = Math.max(1, Math.min(wanted, units.filter((u) => !u.mainOnly).length));
+  const shares: { index: number; unit: ScanUnit }[][] = Array.from({ length: threads }, () => []);
+  let dealt = 0;
+  units.forEach((u, index) => {
+    if (u.mainOnly) shares[0]!.push({ index, unit: u.unit });
+    else shares[dealt++ % threads]!.push({ index, unit: u.unit });
+  });
+  for (const share of shares) share.sort((a, b) => a.index - b.index);
   const onThreads =
-    workerCount > 0
-      ? runOnWorkers(threadUnits, workerCount, opts.workerUrl, progress, (i, r) => {
+    threads > 1
+      ? runOnWorkers(shares.slice(1), opts.workerUrl, progress, (i, r) => {
           results.set(i, r);
           mergeReady();
         })
       : Promise.resolve();
+  onThreads.catch(() => undefined); // awaited below
   let mainError: unknown;
   try {
-    for (const u of mainUnits) {
+    for (const u of shares[0]!) {
       results.set(u.index, await runUnit(u.unit, progress, opts.stdin));
       mergeReady();
     }
@@ -218,39 +224,27 @@ export async function scanInputs(inputs: string[], opts: ScanInputsOptions = {})
   if (!readable) {
     throw new InputError(problems[0] ?? 'Nothing could be read from the input (no records found).', problems);
   }
-  return { grouper, auditor, stats, malformed, workers: workerCount };
+  return { grouper, auditor, stats, malformed, workers: threads > 1 ? threads - 1 : 0 };
 }
 
-/** Runs units on `n` worker threads, each taking the next unit when it is free. */
+/** Runs each share of units on its own worker thread. */
 async function runOnWorkers(
-  units: { unit: ScanUnit; index: number }[],
-  n: number,
+  shares: { unit: ScanUnit; index: number }[][],
   workerUrl: URL | undefined,
   progress: (bytes: number) => void,
   onResult: (index: number, r: UnitResult) => void,
 ): Promise<void> {
   const url = workerUrl ?? new URL('./worker.js', import.meta.url);
-  let next = 0;
-  const one = (): Promise<void> =>
+  const one = (units: { unit: ScanUnit; index: number }[]): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       const w = new Worker(url);
       let failed = false;
-      const feed = (): void => {
-        const u = units[next++];
-        if (!u) {
-          w.postMessage({ type: 'stop' });
-          return;
-        }
-        w.postMessage({ type: 'unit', index: u.index, unit: u.unit });
-      };
       w.on(
         'message',
         (m: { type: string; index: number; bytes: number; result: UnitResult; message: string }) => {
           if (m.type === 'progress') progress(m.bytes);
-          else if (m.type === 'result') {
-            onResult(m.index, m.result);
-            feed();
-          } else if (m.type === 'error') {
+          else if (m.type === 'result') onResult(m.index, m.result);
+          else if (m.type === 'error') {
             failed = true;
             void w.terminate();
             reject(new Error(m.message));
@@ -264,7 +258,7 @@ async function runOnWorkers(
       w.on('exit', () => {
         if (!failed) resolve();
       });
-      feed();
+      w.postMessage({ type: 'units', units });
     });
-  await Promise.all(Array.from({ length: n }, one));
+  await Promise.all(shares.map(one));
 }

@@ -301,3 +301,35 @@ describe('scanRange', () => {
     expect(u.malformed[0]?.line).toBe(2);
   });
 });
+
+describe('markdown and text extras', () => {
+  it('draw the timeline, rankings and findings with evidence rows', async () => {
+    const { renderTriageExtrasMarkdown, renderTriageExtrasText } = await import('../../src/triage/index.js');
+    const g = new TriageGrouper();
+    const a = new Auditor();
+    for (let i = 0; i < 40; i++) {
+      const r = rec(i * 60, { requester: '-', key: `k/${i}`, sourceIp: '203.0.113.9' });
+      g.add(r);
+      a.add(r);
+    }
+    const report = await buildTriageReport({
+      grouper: g,
+      auditor: a,
+      stats: { files: 1, bytes: 10, lines: 40, denied: 40, malformed: 0 },
+      malformed: [],
+      workers: 0,
+    });
+    const md = renderTriageExtrasMarkdown(report);
+    expect(md).toContain('## Timeline');
+    expect(md).toMatch(/\| all \| 40 \| `[▁▂▃▄▅▆▇█ ]+` \|/);
+    expect(md).toContain('## Top principals');
+    expect(md).toContain('| anonymous | 40 | 1 |');
+    expect(md).toContain('**high** `anonymous-key-enumeration`');
+    expect(md).toContain(
+      '`a.log:1  2026-11-01T00:00:00.000Z  203.0.113.9  anonymous  AccessDenied  s3://b1/k/0`',
+    );
+    const text = renderTriageExtrasText(report);
+    expect(text).toContain('Security findings (1)');
+    expect(text).toContain('a.log:61');
+  });
+});

@@ -31,6 +31,8 @@ export interface CompiledPattern {
   memoResolved?: string | { state: 'unresolved' | 'unknown'; key: string };
   /** Shared trace object for a match by this entry. */
   hit: { matched: boolean; by: string };
+  /** Shared trace object for a NotAction/NotResource entry that matched (so the element did not). */
+  miss?: { matched: boolean; by: string };
 }
 
 /** One compiled policy value for a condition. */
@@ -95,6 +97,18 @@ export interface CompiledStatement {
   memoBoundary?: boolean;
   memoMatch?: PrincipalMatch;
   memoPrincipalTrace?: NonNullable<StatementTrace['principal']>;
+  /**
+   * One-entry memo of the frozen result when the action did not match (no condition looked at): the
+   * trace then depends only on the compiled policy and the shared action, resource and principal traces.
+   */
+  memoFail?: {
+    policy: CompiledPolicy;
+    action: object;
+    resource: object;
+    principal: object | undefined;
+    direct: boolean;
+    out: { t: 0; direct: boolean; trace: StatementTrace };
+  };
 }
 
 /** The document-level part of a compiled policy, shared by every ref that uses the same document. */

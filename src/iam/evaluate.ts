@@ -350,7 +350,7 @@ function evaluateStatement(
     }
     if (s.actionNot) {
       actionT = hit ? 0 : 1;
-      action = hit ? { matched: false, by: hit.raw } : YES_ACTION;
+      action = hit ? missOf(hit) : YES_ACTION;
     } else {
       actionT = hit ? 1 : 0;
       action = hit ? hit.hit : NO_ACTION;
@@ -376,7 +376,7 @@ function evaluateStatement(
     } else r = matchResource(s.resources, req.resource, prep);
     if (s.resourceNot) {
       resourceT = r.hit ? 0 : r.uncertain ? 2 : 1;
-      resource = r.hit ? { matched: false, by: r.hit.raw } : r.uncertain ? RESOURCE_UNCERTAIN : YES_ACTION;
+      resource = r.hit ? missOf(r.hit) : r.uncertain ? RESOURCE_UNCERTAIN : YES_ACTION;
     } else {
       resourceT = r.hit ? 1 : r.uncertain ? 2 : 0;
       resource = r.hit ? r.hit.hit : r.uncertain ? RESOURCE_UNCERTAIN : NO_RESOURCE;
@@ -421,6 +421,20 @@ function evaluateStatement(
     if (principalT === 0 && !failedOn) failedOn = 'principal';
   }
 
+  // Action did not match: the result is fixed by the (shared) traces built so far, so reuse it.
+  if (actionT === 0) {
+    const f = s.memoFail;
+    if (
+      f &&
+      f.policy === p &&
+      f.action === action &&
+      f.resource === resource &&
+      f.principal === principal &&
+      f.direct === direct
+    )
+      return f.out;
+  }
+
   // Conditions: only evaluated when the other elements could match.
   let condT: T = 1;
   let conditions = NO_CONDITIONS;
@@ -446,7 +460,18 @@ function evaluateStatement(
   };
   if (principal) trace.principal = principal;
   if (failedOn) trace.failedOn = failedOn;
+  if (actionT === 0) {
+    // A later call reuses it when its action, resource and principal traces are these same objects.
+    const out = { t: 0 as const, direct, trace: Object.freeze(trace) };
+    s.memoFail = { policy: p, action, resource, principal, direct, out };
+    return out;
+  }
   return { t, direct, trace };
+}
+
+/** The frozen trace of a NotAction/NotResource entry that matched (the element itself did not). */
+function missOf(hit: CompiledPattern): { matched: boolean; by: string } {
+  return (hit.miss ??= Object.freeze({ matched: false, by: hit.raw }));
 }
 
 function evaluateWith(
@@ -493,20 +518,21 @@ export function evaluatePolicy(
   // prepared form) and the two options: reuse it, frozen, when the same pair comes again.
   const canon = opts?.canonicalIds;
   const boundary = opts?.callerHasPermissionsBoundary === true;
-  let byReq = evaluations.get(p);
-  if (!byReq) evaluations.set(p, (byReq = new WeakMap()));
-  const hit = byReq.get(req);
+  // Keyed by request first: one weak entry per request, a plain map of the policies it met.
+  let byPolicy = evaluations.get(req);
+  if (!byPolicy) evaluations.set(req, (byPolicy = new Map()));
+  const hit = byPolicy.get(p);
   if (hit && hit.canon === canon && hit.boundary === boundary) return hit.result;
   const result = freezeEvaluation(evaluateWith(p, req, prepareRequest(req), opts));
-  byReq.set(req, { canon, boundary, result });
+  byPolicy.set(p, { canon, boundary, result });
   return result;
 }
 
-/** Per compiled policy, per request object: the last evaluation and the options it was made with. */
+/** Per request object, per compiled policy: the last evaluation and the options it was made with. */
 const evaluations = new WeakMap<
-  CompiledPolicy,
-  WeakMap<
-    AuthzRequest,
+  AuthzRequest,
+  Map<
+    CompiledPolicy,
     { canon: Record<string, string> | undefined; boundary: boolean; result: PolicyEvaluation }
   >
 >();

@@ -228,15 +228,16 @@ export class TriageGrouper {
     }
   }
 
-  /** The groups, most frequent first (ties: earliest first seen, then key order). */
+  /** The groups, most frequent first (ties: earliest first seen, then key order; code-unit order, no locale). */
   ranked(): GroupAccumulator[] {
-    return [...this.groups.values()].sort(
-      (a, b) =>
-        b.count - a.count ||
-        (a.firstSeen ?? '').localeCompare(b.firstSeen ?? '') ||
-        idOf(a).localeCompare(idOf(b)),
-    );
+    const rows = [...this.groups].map(([id, g]) => ({ id, g, first: g.firstSeen ?? '' }));
+    rows.sort((a, b) => b.g.count - a.g.count || cmp(a.first, b.first) || cmp(a.id, b.id));
+    return rows.map((r) => r.g);
   }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Adds `offset` to a line-based input source (byte ranges of one file are numbered from 1 each). */

@@ -42,7 +42,9 @@ function rankBy(groups: TriageGroup[], name: (g: TriageGroup) => string, top: nu
     if (g.firstSeen && (r.firstSeen === undefined || g.firstSeen < r.firstSeen)) r.firstSeen = g.firstSeen;
     if (g.lastSeen && (r.lastSeen === undefined || g.lastSeen > r.lastSeen)) r.lastSeen = g.lastSeen;
   }
-  return [...m.values()].sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)).slice(0, top);
+  return [...m.values()]
+    .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .slice(0, top);
 }
 
 /** The rankings of a triage (each list most denials first, at most `top` entries). */

@@ -16,6 +16,7 @@ import explicitDenyIdentityPolicy from './identity/explicit-deny-identity-policy
 import missingAllowIdentityPolicy from './identity/missing-allow-identity-policy.js';
 import explicitDenyKmsKeyPolicy from './kms/explicit-deny-kms-key-policy.js';
 import kmsAwsManagedKeyCrossAccount from './kms/kms-aws-managed-key-cross-account.js';
+import kmsKeyUnusable from './kms/kms-key-unusable.js';
 import missingAllowKms from './kms/missing-allow-kms.js';
 import explicitDenyRcp from './organizations/explicit-deny-rcp.js';
 import explicitDenyScp from './organizations/explicit-deny-scp.js';
@@ -51,6 +52,7 @@ export const RULES: readonly Rule[] = [
   missingAllowIdentityPolicy,
   explicitDenyKmsKeyPolicy,
   kmsAwsManagedKeyCrossAccount,
+  kmsKeyUnusable,
   missingAllowKms,
   explicitDenyRcp,
   explicitDenyScp,

@@ -65,12 +65,17 @@ export function logsOnlyUnknowns(req: S3Request, named?: CauseCode): Unknown[] {
         'object-not-found-without-list',
         'missing-allow-kms',
         'kms-aws-managed-key-cross-account',
+        'kms-key-unusable',
         'archived-object',
       ]);
     } else if (key !== undefined && LOCKABLE.includes(operation)) {
       add(`buckets.${bucket}.objects.${key}`, ['object-lock-protected']);
     } else if (operation === 'PutObject' || operation === 'CreateMultipartUpload') {
-      add(`buckets.${bucket}.encryption`, ['missing-allow-kms', 'kms-aws-managed-key-cross-account']);
+      add(`buckets.${bucket}.encryption`, [
+        'missing-allow-kms',
+        'kms-aws-managed-key-cross-account',
+        'kms-key-unusable',
+      ]);
     }
   }
   if (!named) return out;

@@ -6,7 +6,7 @@
 import type { Fix, RequestChange } from '../model/cause.js';
 import type { PolicyRef, PolicyStatement } from '../model/policy.js';
 import type { Principal, S3Request } from '../model/request.js';
-import { FixError, principalLabel } from './resources.js';
+import { FixError, principalLabel, regionOf } from './resources.js';
 import { toList } from './statements.js';
 
 /** Quotes a value for a POSIX shell when it needs it. */
@@ -329,4 +329,85 @@ export function clientAdviceForDeny(policyRef: PolicyRef, st: PolicyStatement, g
     kind: 'client-change',
     summary: `Satisfy the condition of Deny ${st.Sid ?? ''} in ${where}; ${policyRef.type === 'permissions-boundary' ? 'boundaries belong to the platform team that set them' : 'it is not for this tool to weaken'}.`,
   };
+}
+
+/**
+ * The AWS CLI commands that make a KMS key usable again from `keyState`: `enable-key` for
+ * `Disabled`; `cancel-key-deletion` then `enable-key` for `PendingDeletion` (a cancelled key is
+ * `Disabled`); the first step of re-importing key material for `PendingImport`; reconnecting the
+ * custom key store for `Unavailable`; for an unknown state, the command that shows it.
+ * `key` is the key id or ARN (`<key-id>` when unknown); the region is the ARN's.
+ * https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html
+ * https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys-cancelling-key-deletion.html
+ */
+export function keyStateCommands(key: string | undefined, keyState: string | undefined): string[] {
+  const k = key ? shellQuote(key) : '<key-id>';
+  const region = key ? regionOf(key) : undefined;
+  const r = region ? ` --region ${region}` : '';
+  const describe = `aws kms describe-key --key-id ${k}${r} --query 'KeyMetadata.[KeyState,DeletionDate,CustomKeyStoreId]'`;
+  switch (keyState) {
+    case 'Disabled':
+      return [`aws kms enable-key --key-id ${k}${r}`];
+    case 'PendingDeletion':
+    case 'PendingReplicaDeletion':
+      return [`aws kms cancel-key-deletion --key-id ${k}${r}`, `aws kms enable-key --key-id ${k}${r}`];
+    case 'PendingImport':
+      return [
+        `aws kms get-parameters-for-import --key-id ${k} --wrapping-algorithm RSAES_OAEP_SHA_256 --wrapping-key-spec RSA_4096${r}`,
+      ];
+    case 'Unavailable':
+      return [describe, `aws kms connect-custom-key-store --custom-key-store-id <CustomKeyStoreId>${r}`];
+    default:
+      return [describe];
+  }
+}
+
+/** What to do about a key in one state, for the summary. */
+const KEY_STATE_ACTIONS: Readonly<Record<string, string>> = {
+  Disabled: 'Enable the KMS key {key} (it is Disabled)',
+  PendingDeletion:
+    'Cancel the scheduled deletion of the KMS key {key}, then enable it (a cancelled key stays Disabled); once deleted, the objects it encrypts cannot be decrypted',
+  PendingReplicaDeletion:
+    'Cancel the scheduled deletion of the KMS key {key}, then enable it (a cancelled key stays Disabled)',
+  PendingImport:
+    'Import the key material of the KMS key {key} again (GetParametersForImport, then ImportKeyMaterial with the same material it had: other material cannot decrypt existing objects)',
+  Unavailable:
+    'Reconnect the custom key store of the KMS key {key} (ConnectCustomKeyStore) and check its CloudHSM cluster or external key manager',
+};
+
+/**
+ * A configuration change for a KMS key S3 cannot use because of its state (Disabled,
+ * PendingDeletion, PendingImport, Unavailable). It changes the key's state, never a policy: it
+ * grants nothing that the key's policies did not already grant, but it does make every existing
+ * grant usable again, hence the warning to check why the key was disabled. With the state known it
+ * carries a `kms-key-state` patch (`Enabled`) so `verifyFix` can re-evaluate (unless `verifiable` is
+ * false: the state came from an error, not from evidence); without a state it names the command that
+ * shows it.
+ * https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html
+ * https://docs.aws.amazon.com/kms/latest/developerguide/enabling-keys.html
+ */
+export function restoreKeyState(
+  key: string | undefined,
+  keyState: string | undefined,
+  opts: { verifiable?: boolean } = {},
+): Fix {
+  const warning =
+    "Warning: keys are disabled or scheduled for deletion on purpose (a suspected compromise, a retired workload): ask the key's owner first; enabling it makes every grant of its key policy usable again.";
+  const label = key ?? 'that S3 needs';
+  const action = keyState ? KEY_STATE_ACTIONS[keyState] : undefined;
+  const summary = action
+    ? `${action.replace('{key}', label)}. ${warning}`
+    : `Find the state of the KMS key ${label} (describe-key): enable it if Disabled, cancel its deletion and enable it if PendingDeletion, re-import its key material if PendingImport, reconnect its custom key store if Unavailable. ${warning}`;
+  const fix: Fix = {
+    kind: 'config-change',
+    summary,
+    commands: keyStateCommands(key, action ? keyState : undefined),
+  };
+  if (key && action && keyState && opts.verifiable !== false)
+    fix.patch = {
+      target: { type: 'kms-key-state', id: key },
+      before: { KeyState: keyState },
+      after: { KeyState: 'Enabled' },
+    };
+  return fix;
 }

@@ -45,8 +45,8 @@ function applyIdentity(ev: Evidence, patch: PolicyPatch): void {
 /**
  * A deep copy (structuredClone) of `evidence` with the patched document or configuration in place:
  * identity inline/managed policy, permissions boundary, session policy, bucket policy, access point
- * policy, key policy, VPC endpoint policy, bucket Block Public Access, Object Ownership, or a
- * restored object. A patch whose `before` was unknown changes nothing (the rest of that document
+ * policy, key policy, VPC endpoint policy, bucket Block Public Access, Object Ownership, a
+ * restored object, or a KMS key's state (`kms-key-state`: `after.KeyState`). A patch whose `before` was unknown changes nothing (the rest of that document
  * stays unknown). The input is never modified.
  */
 export function applyPatchToEvidence(evidence: Evidence, patch: PolicyPatch): Evidence {
@@ -110,6 +110,14 @@ function applyInPlace(ev: Evidence, patch: PolicyPatch): void {
       if (!bucket) throw new FixError(`Bucket of ${id} is not in the evidence.`);
       const obj = ((bucket.objects ??= {})[id.slice(slash + 1)] ??= {});
       obj.restoreStatus = 'restored';
+      return;
+    }
+    case 'kms-key-state': {
+      const key = ev.kmsKeys[id];
+      if (!key) throw new FixError(`KMS key ${id} is not in the evidence.`);
+      const state = (patch.after as { KeyState?: unknown }).KeyState;
+      if (typeof state !== 'string') throw new FixError('A key-state patch names no KeyState.');
+      key.keyState = state;
       return;
     }
     default:

@@ -4,8 +4,12 @@ import { CAUSE_CODES, type CauseCode } from '../model/cause.js';
 import type { AuthorizationResult, Evaluation, LayerName, LayerResult } from '../model/evaluation.js';
 
 /**
- * S3 authentication error codes -> cause codes (no policy was evaluated).
+ * S3 error codes that name their cause by themselves: authentication errors (no policy was
+ * evaluated), disabled accounts, archived objects, and KMS keys S3 could not use because of their
+ * key state (a disabled key answers `DisabledException`; pending deletion, pending import or an
+ * unavailable custom key store `KMSInvalidStateException`; S3 passes them on as `KMS.<Exception>`).
  * https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+ * https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html
  */
 export const AUTH_ERROR_CAUSES: Readonly<Record<string, CauseCode>> = {
   ExpiredToken: 'expired-credentials',
@@ -20,6 +24,10 @@ export const AUTH_ERROR_CAUSES: Readonly<Record<string, CauseCode>> = {
   InvalidPayer: 'bucket-access-disabled',
   NotSignedUp: 'bucket-access-disabled',
   InvalidObjectState: 'archived-object',
+  'KMS.DisabledException': 'kms-key-unusable',
+  'KMS.KMSInvalidStateException': 'kms-key-unusable',
+  DisabledException: 'kms-key-unusable',
+  KMSInvalidStateException: 'kms-key-unusable',
 };
 
 /** Policy layers whose explicit denies and missing allows have `explicit-deny-<layer>` / `missing-allow-<layer>` codes. */
@@ -109,7 +117,8 @@ export function layerCauseCodes(
       return ['kms-aws-managed-key-cross-account'];
     return ['missing-allow-kms'];
   }
-  if (layer === 'kms-key-state') return [];
+  // A disabled, pending-deletion, pending-import or unavailable key: S3 cannot use it, whatever the policies say.
+  if (layer === 'kms-key-state') return ['kms-key-unusable'];
   if (POLICY_LAYERS.has(layer)) {
     if (outcome === 'explicit-deny') return [`explicit-deny-${layer}` as CauseCode];
     if (kms && layer === 'identity-policy') return ['missing-allow-kms'];
@@ -169,6 +178,7 @@ export interface CauseCodesOptions {
  *   RCPs have no missing-allow code); for `kms:` authorizations a missing identity allow is `missing-allow-kms`;
  * - `kms-key-policy` -> `explicit-deny-kms-key-policy` / `missing-allow-kms` (`kms-aws-managed-key-cross-account`
  *   when `facts.keyManager` is `AWS`); `kms-identity-policy` -> `explicit-deny-identity-policy` / `missing-allow-kms`;
+ *   `kms-key-state` (a key that is not `Enabled`) -> `kms-key-unusable`;
  * - `authentication` -> by the request's error code (`ExpiredToken` -> `expired-credentials`, ...);
  * - `access-point-network-origin` (a VPC-only access point refusing the request) -> `explicit-deny-access-point-policy`,
  *   as S3 reports it;

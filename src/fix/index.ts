@@ -33,6 +33,8 @@ export {
   orgAdminAdvice,
   clientAdviceForDeny,
   retryCommand,
+  keyStateCommands,
+  restoreKeyState,
   type RefreshOptions,
 } from './advice.js';
 export {

@@ -15,7 +15,8 @@ export type PatchTargetType =
   | 'vpc-endpoint-policy'
   | 'bucket-public-access-block'
   | 'bucket-ownership-controls'
-  | 'object-restore';
+  | 'object-restore'
+  | 'kms-key-state';
 
 /** Every target type `applyPatchToEvidence` and `cliCommands` understand. */
 export const PATCH_TARGET_TYPES: readonly PatchTargetType[] = [
@@ -29,6 +30,7 @@ export const PATCH_TARGET_TYPES: readonly PatchTargetType[] = [
   'bucket-public-access-block',
   'bucket-ownership-controls',
   'object-restore',
+  'kms-key-state',
 ];
 
 const POLICY_TARGETS = new Set<string>([

@@ -2,7 +2,7 @@
 
 import { createTwoFilesPatch } from 'diff';
 import type { PolicyPatch } from '../model/cause.js';
-import { shellQuote } from './advice.js';
+import { keyStateCommands, shellQuote } from './advice.js';
 import { regionOf, s3ArnParts, slug } from './resources.js';
 
 /** The document as the patch files hold it: 2-space JSON with a final newline; empty for none. */
@@ -174,6 +174,8 @@ export function cliCommands(patch: PolicyPatch): string[] {
         `aws s3api head-object --bucket ${b} --key ${k} --query Restore`,
       ];
     }
+    case 'kms-key-state':
+      return keyStateCommands(id, (patch.before as { KeyState?: string } | null)?.KeyState);
     default:
       return [];
   }

@@ -34,6 +34,7 @@ export const CAUSE_CODES = [
   'requester-pays-not-acknowledged',
   'object-lock-protected',
   'kms-aws-managed-key-cross-account',
+  'kms-key-unusable',
   'bucket-access-disabled',
   'archived-object',
 ] as const;

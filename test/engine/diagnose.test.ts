@@ -103,6 +103,10 @@ describe('diagnose without evidence (logs only)', () => {
     expect(r.unknowns.find((u) => u.path === 'buckets.reports-bucket.policy')?.couldExplain).toContain(
       'explicit-deny-bucket-policy',
     );
+    // The object's metadata names its key, whose state may be what refused the read.
+    expect(
+      r.unknowns.find((u) => u.path === 'buckets.reports-bucket.objects.2026/q3.csv')?.couldExplain,
+    ).toContain('kms-key-unusable');
     expect(r.reproduced).toBe(false);
     expect(r.notReproducedBecause?.[0]).toMatch(/No evidence was given/);
     expect(explains(r)).toBe(false);
@@ -135,6 +139,14 @@ describe('diagnose without evidence (logs only)', () => {
       [
         'An error occurred (AccessControlListNotSupported) when calling the PutObject operation: The bucket does not allow ACLs',
         'acl-not-supported',
+      ],
+      [
+        'An error occurred (KMS.DisabledException) when calling the GetObject operation: The request was rejected because the specified KMS key is not enabled.',
+        'kms-key-unusable',
+      ],
+      [
+        'An error occurred (KMS.KMSInvalidStateException) when calling the PutObject operation: arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab is pending deletion.',
+        'kms-key-unusable',
       ],
     ];
     for (const [text, code] of cases) {
@@ -310,5 +322,96 @@ describe('diagnose with evidence', () => {
     expect(r.causes.map((c) => [c.code, c.action])).toEqual([
       ['missing-allow-identity-policy', 's3:GetObjectVersion'],
     ]);
+  });
+});
+
+describe('diagnose: a KMS key that is not Enabled', () => {
+  const KEY = `arn:aws:kms:us-east-1:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+  const withKey = (keyState: string) =>
+    evidenceOf({
+      ...baseEvidence,
+      principals: {
+        [ROLE]: {
+          policies: [
+            {
+              name: 'read',
+              kind: 'inline',
+              document: {
+                Version: '2012-10-17',
+                Statement: [
+                  ...allowRead.Statement,
+                  { Effect: 'Allow', Action: 'kms:Decrypt', Resource: KEY },
+                ],
+              },
+            },
+          ],
+          permissionsBoundary: null,
+        },
+      },
+      buckets: {
+        'reports-bucket': {
+          ...baseEvidence.buckets['reports-bucket'],
+          objects: {
+            '2026/q3.csv': {
+              exists: true,
+              serverSideEncryption: 'aws:kms',
+              kmsKeyId: KEY,
+              storageClass: 'STANDARD',
+              restoreStatus: null,
+            },
+          },
+        },
+      },
+      kmsKeys: {
+        [KEY]: {
+          accountId: A,
+          keyManager: 'CUSTOMER',
+          keyState,
+          policy: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { AWS: `arn:aws:iam::${A}:root` },
+                Action: 'kms:*',
+                Resource: '*',
+              },
+            ],
+          },
+        },
+      },
+    });
+
+  it('a disabled key is the certain cause; enabling it is verified, with a warning and the command', () => {
+    const r = diagnose(record(LOG_LINE), withKey('Disabled'));
+    expect(r.causes.map((c) => [c.code, c.confidence, c.resource])).toEqual([
+      ['kms-key-unusable', 'certain', KEY],
+    ]);
+    expect(r.causes[0]!.explanation).toContain('is Disabled');
+    const [fix] = r.causes[0]!.fixes;
+    expect(fix?.kind).toBe('config-change');
+    expect(fix?.verified).toBe(true);
+    expect(fix?.summary).toMatch(/Warning: .*ask the key's owner first/);
+    expect(fix?.commands).toEqual([`aws kms enable-key --key-id ${KEY} --region us-east-1`]);
+    // Nothing is granted: the only patch is the key's state.
+    expect(fix?.patch?.target).toEqual({ type: 'kms-key-state', id: KEY });
+    expect(explains(r)).toBe(true);
+  });
+
+  it('a key pending deletion: cancel the deletion, then enable the key', () => {
+    const r = diagnose(record(LOG_LINE), withKey('PendingDeletion'));
+    expect(r.causes.map((c) => c.code)).toEqual(['kms-key-unusable']);
+    const [fix] = r.causes[0]!.fixes;
+    expect(fix?.verified).toBe(true);
+    expect(fix?.commands).toEqual([
+      `aws kms cancel-key-deletion --key-id ${KEY} --region us-east-1`,
+      `aws kms enable-key --key-id ${KEY} --region us-east-1`,
+    ]);
+    expect(explains(r)).toBe(true);
+  });
+
+  it('an enabled key is no cause: the request is allowed', () => {
+    const r = diagnose(record(LOG_LINE), withKey('Enabled'));
+    expect(r.causes.map((c) => c.code)).not.toContain('kms-key-unusable');
   });
 });

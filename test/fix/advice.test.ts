@@ -10,6 +10,7 @@ import {
   objectOwnershipChange,
   refreshCredentials,
   removeAclHeader,
+  restoreKeyState,
   restoreObject,
   syncClock,
   useBucketOwnerFullControl,
@@ -217,5 +218,55 @@ describe('S3 step advice', () => {
     );
     expect(ok.verified).toBe(true);
     expect(ok.commands?.[0]).toContain('RestrictPublicBuckets=false');
+  });
+});
+
+describe('restoreKeyState: a KMS key that is not Enabled', () => {
+  const KEY_ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const r = ' --region us-east-1';
+
+  it('names the command for each state, warns, and never carries a policy', () => {
+    const cases: [string, string[]][] = [
+      ['Disabled', [`aws kms enable-key --key-id ${KEY_ARN}${r}`]],
+      [
+        'PendingDeletion',
+        [`aws kms cancel-key-deletion --key-id ${KEY_ARN}${r}`, `aws kms enable-key --key-id ${KEY_ARN}${r}`],
+      ],
+      [
+        'PendingImport',
+        [
+          `aws kms get-parameters-for-import --key-id ${KEY_ARN} --wrapping-algorithm RSAES_OAEP_SHA_256 --wrapping-key-spec RSA_4096${r}`,
+        ],
+      ],
+    ];
+    for (const [state, commands] of cases) {
+      const fix = restoreKeyState(KEY_ARN, state);
+      expect(fix.kind, state).toBe('config-change');
+      expect(fix.commands, state).toEqual(commands);
+      expect(fix.summary, state).toMatch(/Warning: .*ask the key's owner first/);
+      expect(fix.patch, state).toEqual({
+        target: { type: 'kms-key-state', id: KEY_ARN },
+        before: { KeyState: state },
+        after: { KeyState: 'Enabled' },
+      });
+      expect(fix.additionalPatches).toBeUndefined();
+    }
+    expect(restoreKeyState(KEY_ARN, 'PendingDeletion').summary).toContain('a cancelled key stays Disabled');
+    expect(restoreKeyState(KEY_ARN, 'Unavailable').commands?.[1]).toMatch(
+      /^aws kms connect-custom-key-store /,
+    );
+  });
+
+  it('without the state (or the key), it says how to find it and carries no patch', () => {
+    const fix = restoreKeyState(undefined, undefined);
+    expect(fix.patch).toBeUndefined();
+    expect(fix.summary).toMatch(/^Find the state of the KMS key that S3 needs \(describe-key\)/);
+    expect(fix.commands).toEqual([
+      "aws kms describe-key --key-id <key-id> --query 'KeyMetadata.[KeyState,DeletionDate,CustomKeyStoreId]'",
+    ]);
+    // A state known only from the error: the command, but nothing to verify against.
+    const fromError = restoreKeyState(KEY_ARN, 'Disabled', { verifiable: false });
+    expect(fromError.patch).toBeUndefined();
+    expect(fromError.commands).toEqual([`aws kms enable-key --key-id ${KEY_ARN}${r}`]);
   });
 });

@@ -10,6 +10,7 @@ import {
   objectOwnershipChange,
 } from '../../src/fix/builders.js';
 import { sendRequestPayer, useBucketOwnerFullControl, useHttps } from '../../src/fix/advice.js';
+import { FixError } from '../../src/fix/resources.js';
 import type { PolicyPatch } from '../../src/model/cause.js';
 import { fixture, s3Request, session, user } from './helpers.js';
 
@@ -149,5 +150,26 @@ describe('applyRequestChange', () => {
     expect(r.errorCode).toBeUndefined();
     expect(r.authorizations.map((a) => a.action)).toEqual(['s3:PutObject', 's3:BypassGovernanceRetention']);
     expect(r.authorizations[1]?.resource).toBe(OBJ);
+  });
+});
+
+describe('applyPatchToEvidence: KMS key state', () => {
+  const KEY = 'arn:aws:kms:eu-west-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const patch = (id: string) => ({
+    target: { type: 'kms-key-state', id },
+    before: { KeyState: 'Disabled' },
+    after: { KeyState: 'Enabled' },
+  });
+
+  it('sets the key state on a copy, and refuses a key the evidence does not hold', () => {
+    const ev = fixture('cross-account-kms');
+    const key = ev.kmsKeys[KEY];
+    if (!key) throw new Error('fixture');
+    key.keyState = 'Disabled';
+    const after = applyPatchToEvidence(ev, patch(KEY));
+    expect(after.kmsKeys[KEY]?.keyState).toBe('Enabled');
+    expect(ev.kmsKeys[KEY]?.keyState).toBe('Disabled');
+    expect(after.kmsKeys[KEY]?.policy).toEqual(ev.kmsKeys[KEY]?.policy);
+    expect(() => applyPatchToEvidence(ev, patch(KEY.replace('1234abcd', '00000000')))).toThrow(FixError);
   });
 });

@@ -1,7 +1,7 @@
 // causeCodesOf maps blocking layers of an evaluation to the contract's cause codes.
 
 import { describe, expect, it } from 'vitest';
-import { causeCodesOf } from '../../src/fix/cause-codes.js';
+import { AUTH_ERROR_CAUSES, causeCodesOf } from '../../src/fix/cause-codes.js';
 import type { Evaluation, LayerName, LayerResult } from '../../src/model/evaluation.js';
 import { s3Request, session } from './helpers.js';
 
@@ -61,6 +61,7 @@ describe('causeCodesOf', () => {
     // S3 reports a VPC-only access point's refusal as an explicit deny in a resource-based policy.
     ['access-point-network-origin', 'block', 'explicit-deny-access-point-policy'],
     ['bucket-acl', 'missing-allow', 'missing-allow-bucket-policy'],
+    ['kms-key-state', 'block', 'kms-key-unusable'],
   ] as const)('%s %s -> %s', (name, outcome, code) => {
     expect(causeCodesOf(evaluation([layer(name, outcome)]))).toEqual([code]);
   });
@@ -97,6 +98,17 @@ describe('causeCodesOf', () => {
       'missing-allow-identity-policy',
       'missing-allow-bucket-policy',
     ]);
+  });
+
+  it('a key that is not Enabled is kms-key-unusable, from the layer or from the KMS error code alone', () => {
+    const state = layer('kms-key-state', 'block', {
+      keyState: 'Disabled',
+      errorCode: 'KMS.DisabledException',
+    });
+    expect(causeCodesOf(evaluation([state], 'kms:Decrypt'))).toEqual(['kms-key-unusable']);
+    for (const code of ['KMS.DisabledException', 'KMS.KMSInvalidStateException'])
+      expect(AUTH_ERROR_CAUSES[code], code).toBe('kms-key-unusable');
+    expect(AUTH_ERROR_CAUSES['KMS.NotFoundException']).toBeUndefined();
   });
 
   it('a missing identity allow for a kms: authorization is missing-allow-kms', () => {

@@ -117,6 +117,20 @@ describe('cliCommands', () => {
     ]);
   });
 
+  it('a KMS key state change: enable-key, or cancel-key-deletion then enable-key', () => {
+    const id = 'arn:aws:kms:eu-west-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const patch = (state: string): PolicyPatch => ({
+      target: { type: 'kms-key-state', id },
+      before: { KeyState: state },
+      after: { KeyState: 'Enabled' },
+    });
+    expect(cliCommands(patch('Disabled'))).toEqual([`aws kms enable-key --key-id ${id} --region eu-west-1`]);
+    expect(cliCommands(patch('PendingDeletion'))).toEqual([
+      `aws kms cancel-key-deletion --key-id ${id} --region eu-west-1`,
+      `aws kms enable-key --key-id ${id} --region eu-west-1`,
+    ]);
+  });
+
   it('no command that would overwrite a document the evidence does not show', () => {
     const ev = fixture('same-account');
     delete ev.buckets['reports-bucket']?.policy;

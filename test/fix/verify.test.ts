@@ -8,6 +8,7 @@ import {
   addKeyPolicyStatement,
   addResourceStatement,
   applyPatchToEvidence,
+  applyPatchesToEvidence,
   causeCodesOf,
   certainlyAllowed,
   contactSupport,
@@ -15,6 +16,7 @@ import {
   measureBlastRadius,
   patchesOf,
   planProbes,
+  restoreKeyState,
   sendRequestPayer,
   useHttps,
   verifyFix,
@@ -495,5 +497,65 @@ describe('certainlyAllowed', () => {
     ).toBe(false);
     // Nothing required was evaluated (e.g. no action could be derived): nothing is proven.
     expect(certainlyAllowed({ ...uncertain, authorizations: [] })).toBe(false);
+  });
+});
+
+describe('verifyFix: a KMS key that is not Enabled', () => {
+  const ev = fixture('cross-account-kms');
+  const req = getPartner();
+  const granted = (state: string) => {
+    const withBucket = applyPatchToEvidence(
+      ev,
+      addResourceStatement(ev, 'partner-data', app, ['s3:GetObject'], [PARTNER_OBJ]).patch as PolicyPatch,
+    );
+    const all = applyPatchesToEvidence(
+      withBucket,
+      patchesOf(addKeyPolicyStatement(withBucket, KEY, app, ['kms:Decrypt'])),
+    );
+    const key = all.kmsKeys[KEY];
+    if (!key) throw new Error('fixture');
+    key.keyState = state;
+    return all;
+  };
+
+  it('everything granted but the key Disabled: kms-key-unusable; enabling it is verified', () => {
+    const disabled = granted('Disabled');
+    expect(blockingOf(req, disabled)).toEqual(['kms-key-unusable']);
+    const fix = verifyFix(restoreKeyState(KEY, 'Disabled'), req, disabled, ['kms-key-unusable']);
+    expect(fix.verified).toBe(true);
+    expect(fix.kind).toBe('config-change');
+    expect(fix.commands).toEqual([`aws kms enable-key --key-id ${KEY} --region eu-west-1`]);
+    expect(fix.diff).toContain('+  "KeyState": "Enabled"');
+    // The patch changes no policy: with narrow grants, nothing else in the probe set opens up.
+    expect(fix.blastRadius?.probes).toBeGreaterThan(0);
+    expect(fix.blastRadius?.newlyAllowed).toEqual([]);
+  });
+
+  it('enabling the key is not enough while the key policy lacks the grant', () => {
+    const disabled = structuredClone(ev);
+    const key = disabled.kmsKeys[KEY];
+    if (!key) throw new Error('fixture');
+    key.keyState = 'PendingDeletion';
+    const withBucket = applyPatchToEvidence(
+      disabled,
+      addResourceStatement(disabled, 'partner-data', app, ['s3:GetObject'], [PARTNER_OBJ])
+        .patch as PolicyPatch,
+    );
+    const blocking = blockingOf(req, withBucket);
+    expect(blocking).toEqual(expect.arrayContaining(['missing-allow-kms', 'kms-key-unusable']));
+    const fix = verifyFix(restoreKeyState(KEY, 'PendingDeletion'), req, withBucket, blocking);
+    expect(fix.verified).toBe(false);
+    expect(fix.remainingCauses).toEqual(['missing-allow-kms']);
+    expect(fix.commands).toEqual([
+      `aws kms cancel-key-deletion --key-id ${KEY} --region eu-west-1`,
+      `aws kms enable-key --key-id ${KEY} --region eu-west-1`,
+    ]);
+  });
+
+  it('a key the evidence does not hold cannot be verified', () => {
+    const other = 'arn:aws:kms:eu-west-1:444455556666:key/00000000-0000-0000-0000-000000000000';
+    const fix = verifyFix(restoreKeyState(other, 'Disabled'), req, granted('Disabled'), ['kms-key-unusable']);
+    expect(fix.verified).toBe(false);
+    expect(fix.remainingCauses).toEqual(['kms-key-unusable']);
   });
 });

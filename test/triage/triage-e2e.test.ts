@@ -247,6 +247,33 @@ describe('triage --format html in headless Chromium', () => {
   }, 120_000);
 });
 
+describe('triage --snapshot diagnoses each group once, as diagnose does (examples/)', () => {
+  const examples = readdirSync(join(root, 'examples'), { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => join(root, 'examples', e.name))
+    .filter((d) => ['input.log', 'snapshot.json', 'expected.json'].every((f) => readdirSync(d).includes(f)));
+  it.each(examples)('%s', async (d) => {
+    const expected = JSON.parse(readFileSync(join(d, 'expected.json'), 'utf8')) as {
+      results: { input: { line?: number }; causes: { code: string }[] }[];
+    };
+    const r = await s3doctor([
+      'triage',
+      join(d, 'input.log'),
+      '--snapshot',
+      join(d, 'snapshot.json'),
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBeLessThan(2);
+    const t = JSON.parse(r.stdout) as TriageReport;
+    expect(t.groups.reduce((s, g) => s + g.count, 0)).toBe(t.scanned.denied);
+    for (const g of t.groups) {
+      const want = expected.results.find((x) => x.input.line === g.sample.line);
+      expect(g.diagnosis?.causes[0]?.code).toBe(want?.causes[0]?.code);
+    }
+  });
+});
+
 describe('athena and alerts commands', () => {
   let fake: Awaited<ReturnType<typeof startFakeAthena>>;
   beforeAll(async () => {

@@ -98,8 +98,9 @@ export interface CompiledStatement {
   memoMatch?: PrincipalMatch;
   memoPrincipalTrace?: NonNullable<StatementTrace['principal']>;
   /**
-   * One-entry memo of the frozen result when the action did not match (no condition looked at): the
-   * trace then depends only on the compiled policy and the shared action, resource and principal traces.
+   * One-entry memo of the frozen result when action, resource or principal did not match (no condition
+   * looked at): it then depends only on the compiled policy and the shared action, resource and
+   * principal traces.
    */
   memoFail?: {
     policy: CompiledPolicy;

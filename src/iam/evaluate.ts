@@ -421,8 +421,9 @@ function evaluateStatement(
     if (principalT === 0 && !failedOn) failedOn = 'principal';
   }
 
-  // Action did not match: the result is fixed by the (shared) traces built so far, so reuse it.
-  if (actionT === 0) {
+  // Action, resource or principal did not match: the result (false, no condition looked at) is fixed
+  // by the traces built so far, which are shared objects, so a previous identical result is reused.
+  if (failedOn) {
     const f = s.memoFail;
     if (
       f &&
@@ -460,7 +461,7 @@ function evaluateStatement(
   };
   if (principal) trace.principal = principal;
   if (failedOn) trace.failedOn = failedOn;
-  if (actionT === 0) {
+  if (failedOn && failedOn !== 'condition') {
     // A later call reuses it when its action, resource and principal traces are these same objects.
     const out = { t: 0 as const, direct, trace: Object.freeze(trace) };
     s.memoFail = { policy: p, action, resource, principal, direct, out };

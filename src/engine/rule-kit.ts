@@ -521,6 +521,8 @@ export function denyFixes(f: Finding, ctx: RuleContext): Fix[] {
   const auth = authOf(f, ctx);
   const arn = auth ? fixes.resourcePrincipalArn(auth.principal, ctx.evidence) : undefined;
   return [
-    fixes.exemptPrincipalFromDeny(ref, doc, ref.statementIndex, arn ?? principalText(ctx.request.principal)),
+    fixes.exemptPrincipalFromDeny(ref, doc, ref.statementIndex, arn ?? principalText(ctx.request.principal), {
+      evidence: ctx.evidence,
+    }),
   ];
 }

@@ -14,15 +14,20 @@ function asDoc(v: PolicyPatch['after']): PolicyDocument {
 
 /** Puts an identity-policy document in place: a principal's inline policy, or a managed policy everywhere it is attached. */
 function applyIdentity(ev: Evidence, patch: PolicyPatch): void {
-  const { id, name } = patch.target;
+  const { id, name, group } = patch.target;
   const doc = asDoc(patch.after);
   const principal = ev.principals[id];
   if (principal) {
     // Unknown identity policies stay unknown: one added document does not make the rest known.
     if (!principal.policies) return;
-    const existing =
-      principal.policies.find((p) => p.kind === 'inline' && p.name === name) ??
-      principal.policies.find((p) => p.kind === 'group-inline' && p.name === name);
+    const ofGroup = principal.policies.find(
+      (p) => p.kind === 'group-inline' && p.name === name && (group === undefined || p.group === group),
+    );
+    const existing = group
+      ? ofGroup
+      : (principal.policies.find((p) => p.kind === 'inline' && p.name === name) ?? ofGroup);
+    if (group && !existing)
+      throw new FixError(`Group ${group} has no inline policy ${name ?? ''} for ${id}.`);
     if (existing?.kind === 'group-inline') {
       // A group's inline policy applies to every member: replace it wherever that group appears.
       for (const other of Object.values(ev.principals))

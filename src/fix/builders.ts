@@ -25,7 +25,14 @@ import {
   s3ArnParts,
   slug,
 } from './resources.js';
-import { addGrant, type ConditionBlock, type GrantResult, statementsOf, toList } from './statements.js';
+import {
+  addGrant,
+  canonicalJson,
+  type ConditionBlock,
+  type GrantResult,
+  statementsOf,
+  toList,
+} from './statements.js';
 
 /** Options of `addIdentityStatement`. */
 export interface IdentityStatementOptions {
@@ -361,6 +368,7 @@ export function exemptPrincipalFromDeny(
   doc: PolicyDocument,
   statementIndex: number,
   principalArn: string,
+  opts: ExemptOptions = {},
 ): Fix {
   const statements = toList(doc.Statement);
   const st = statements[statementIndex];
@@ -395,15 +403,51 @@ export function exemptPrincipalFromDeny(
   }
   if (!added) cond.ArnNotEquals = { ...(cond.ArnNotEquals ?? {}), 'aws:PrincipalArn': principalArn };
   const label = st.Sid ? `${st.Sid} (statement ${statementIndex})` : `statement ${statementIndex}`;
+  const group =
+    policyRef.type === 'identity-policy' ? inlineGroupOf(opts.evidence, policyRef, doc) : undefined;
+  const where = group
+    ? `inline policy ${policyRef.name ?? policyRef.id} of group ${group} (it applies to every member)`
+    : `${policyRef.type} ${policyRef.name ?? policyRef.id}`;
   return checked({
     kind: 'policy-patch',
-    summary: `Exempt ${principalArn} from Deny ${label} of ${policyRef.type} ${policyRef.name ?? policyRef.id} with an ArnNotEquals aws:PrincipalArn condition (only if that Deny was not meant for it).`,
+    summary: `Exempt ${principalArn} from Deny ${label} of ${where} with an ArnNotEquals aws:PrincipalArn condition (only if that Deny was not meant for it).`,
     patch: {
-      target: { type: policyRef.type, id: policyRef.id, ...(policyRef.name ? { name: policyRef.name } : {}) },
+      target: {
+        type: policyRef.type,
+        id: policyRef.id,
+        ...(policyRef.name ? { name: policyRef.name } : {}),
+        ...(group ? { group } : {}),
+      },
       before: structuredClone(doc),
       after,
     },
   });
+}
+
+/** Options of `exemptPrincipalFromDeny`. */
+export interface ExemptOptions {
+  /** The evidence the Deny was found in: tells a group's inline policy from the principal's own. */
+  evidence?: Evidence;
+}
+
+/**
+ * The group whose inline policy `ref` (an identity-policy reference: member ARN + policy name) is,
+ * when the evidence shows it as a group inline policy; the principal's own inline policy of that
+ * name, or one whose document differs from `doc`, is not.
+ */
+export function inlineGroupOf(
+  evidence: Evidence | undefined,
+  ref: PolicyRef,
+  doc: PolicyDocument,
+): string | undefined {
+  if (!evidence || ref.type !== 'identity-policy' || ref.name === undefined) return undefined;
+  const named = (evidence.principals[ref.id]?.policies ?? []).filter(
+    (p) => p.name === ref.name && (p.kind === 'inline' || p.kind === 'group-inline'),
+  );
+  const want = canonicalJson(doc);
+  const same = named.filter((p) => p.document === doc || canonicalJson(p.document) === want);
+  const hit = (same.length > 0 ? same : named)[0];
+  return hit?.kind === 'group-inline' ? hit.group : undefined;
 }
 
 /**

@@ -10,6 +10,8 @@ export {
   addSessionPolicyStatement,
   bucketPublicAccessBlockChange,
   objectOwnershipChange,
+  inlineGroupOf,
+  type ExemptOptions,
   type IdentityStatementOptions,
   type ResourceStatementOptions,
   type KeyPolicyOptions,

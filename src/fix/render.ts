@@ -38,10 +38,14 @@ function iamName(arn: string): string {
  * (e.g. `s3doctor-patch-role-app-s3doctor-reports.json`, `s3doctor-patch-bucket-reports.json`).
  */
 export function patchFileName(patch: PolicyPatch): string {
-  const { type, id, name } = patch.target;
+  const { type, id, name, group } = patch.target;
   let target: string;
   switch (type) {
     case 'identity-policy': {
+      if (group) {
+        target = `group-${group}${name ? `-${name}` : ''}`;
+        break;
+      }
       const kind = /:role\//.test(id) ? 'role' : /:user\//.test(id) ? 'user' : 'policy';
       target =
         kind === 'policy' ? `policy-${iamName(id)}` : `${kind}-${iamName(id)}${name ? `-${name}` : ''}`;
@@ -74,7 +78,7 @@ export function patchFileName(patch: PolicyPatch): string {
  * cannot change (or when the current document was unknown: merge by hand first).
  */
 export function cliCommands(patch: PolicyPatch): string[] {
-  const { type, id, name } = patch.target;
+  const { type, id, name, group } = patch.target;
   const file = `file://${patchFileName(patch)}`;
   const q = shellQuote;
   const backup = patchFileName(patch).replace(/^s3doctor-patch-/, 's3doctor-backup-');
@@ -85,6 +89,17 @@ export function cliCommands(patch: PolicyPatch): string[] {
   if (patch.beforeUnknown && type !== 'object-restore') return [];
   switch (type) {
     case 'identity-policy': {
+      if (group) {
+        // A group's inline policy: GetGroupPolicy / PutGroupPolicy on the group, not on the member.
+        // https://docs.aws.amazon.com/cli/latest/reference/iam/put-group-policy.html
+        const flag = `--group-name ${q(group)} --policy-name ${q(name ?? 's3doctor')}`;
+        return [
+          ...(hasBefore
+            ? [`aws iam get-group-policy ${flag} --query PolicyDocument --output json > ${backup}`]
+            : []),
+          `aws iam put-group-policy ${flag} --policy-document ${file}`,
+        ];
+      }
       if (/:role\//.test(id) || /:user\//.test(id)) {
         const role = /:role\//.test(id);
         const flag = role ? `--role-name ${q(iamName(id))}` : `--user-name ${q(iamName(id))}`;

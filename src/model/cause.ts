@@ -56,7 +56,11 @@ export interface ConditionRef {
 
 /** The patch part of a fix: whole documents before and after. */
 export interface PolicyPatch {
-  target: { type: string; id: string; name?: string };
+  /**
+   * What the patch changes. `group`: for a group's inline identity policy, the group's name (`id`
+   * is then the ARN of the member the evidence shows it for, `name` the policy name).
+   */
+  target: { type: string; id: string; name?: string; group?: string };
   /** `null`: there was no document (a new policy). */
   before: PolicyDocument | Record<string, unknown> | null;
   after: PolicyDocument | Record<string, unknown>;

@@ -415,3 +415,52 @@ describe('diagnose: a KMS key that is not Enabled', () => {
     expect(r.causes.map((c) => c.code)).not.toContain('kms-key-unusable');
   });
 });
+
+describe('diagnose: a Deny in a group inline policy', () => {
+  it('the exemption is written to the group with put-group-policy, not to the user', () => {
+    const ALICE = `arn:aws:iam::${A}:user/alice`;
+    const evidence = evidenceOf({
+      ...baseEvidence,
+      principals: {
+        [ALICE]: {
+          policies: [
+            { name: 'read', kind: 'inline', document: allowRead },
+            {
+              name: 'guard',
+              kind: 'group-inline',
+              group: 'devs',
+              document: {
+                Version: '2012-10-17',
+                Statement: [
+                  {
+                    Sid: 'NoReports',
+                    Effect: 'Deny',
+                    Action: 's3:GetObject',
+                    Resource: 'arn:aws:s3:::reports-bucket/*',
+                  },
+                ],
+              },
+            },
+          ],
+          permissionsBoundary: null,
+        },
+      },
+    });
+    const req = parseSimulateRequest({
+      principal: ALICE,
+      action: 's3:GetObject',
+      resource: OBJ,
+      context: { 'aws:SecureTransport': 'true' },
+    });
+    const r = diagnoseRequest(req, evidence);
+    expect(r.causes.map((c) => [c.code, c.confidence])).toEqual([
+      ['explicit-deny-identity-policy', 'certain'],
+    ]);
+    const fix = r.causes[0]!.fixes.find((f) => f.kind === 'policy-patch');
+    expect(fix?.verified).toBe(true);
+    expect(fix?.commands?.at(-1)).toBe(
+      'aws iam put-group-policy --group-name devs --policy-name guard --policy-document file://s3doctor-patch-group-devs-guard.json',
+    );
+    expect(fix?.commands?.some((c) => c.includes('put-user-policy'))).toBe(false);
+  });
+});

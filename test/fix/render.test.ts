@@ -117,6 +117,25 @@ describe('cliCommands', () => {
     ]);
   });
 
+  it('put-group-policy for a group inline policy, named by the group, with a backup', () => {
+    const patch: PolicyPatch = {
+      target: {
+        type: 'identity-policy',
+        id: 'arn:aws:iam::111122223333:user/alice',
+        name: 'guard',
+        group: 'devs',
+      },
+      before: { Version: '2012-10-17', Statement: [] },
+      after: { Version: '2012-10-17', Statement: [] },
+    };
+    expect(patchFileName(patch)).toBe('s3doctor-patch-group-devs-guard.json');
+    expect(cliCommands(patch)).toEqual([
+      'aws iam get-group-policy --group-name devs --policy-name guard --query PolicyDocument --output json > s3doctor-backup-group-devs-guard.json',
+      'aws iam put-group-policy --group-name devs --policy-name guard --policy-document file://s3doctor-patch-group-devs-guard.json',
+    ]);
+    expect(cliCommands({ ...patch, beforeUnknown: true })).toEqual([]);
+  });
+
   it('a KMS key state change: enable-key, or cancel-key-deletion then enable-key', () => {
     const id = 'arn:aws:kms:eu-west-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     const patch = (state: string): PolicyPatch => ({

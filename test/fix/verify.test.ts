@@ -11,6 +11,7 @@ import {
   applyPatchesToEvidence,
   causeCodesOf,
   certainlyAllowed,
+  cliCommands,
   contactSupport,
   exemptPrincipalFromDeny,
   measureBlastRadius,
@@ -25,7 +26,7 @@ import type { Fix, PolicyPatch } from '../../src/model/cause.js';
 import type { AuthorizationResult, Evaluation } from '../../src/model/evaluation.js';
 import type { Evidence } from '../../src/model/evidence.js';
 import type { PolicyDocument } from '../../src/model/policy.js';
-import { fixture, fixtureJson, s3Request, session } from './helpers.js';
+import { fixture, fixtureJson, s3Request, session, user } from './helpers.js';
 
 const OBJ = 'arn:aws:s3:::reports-bucket/2026/q3.csv';
 const PARTNER_OBJ = 'arn:aws:s3:::partner-data/exports/2026/11/data.parquet';
@@ -557,5 +558,69 @@ describe('verifyFix: a KMS key that is not Enabled', () => {
     const fix = verifyFix(restoreKeyState(other, 'Disabled'), req, granted('Disabled'), ['kms-key-unusable']);
     expect(fix.verified).toBe(false);
     expect(fix.remainingCauses).toEqual(['kms-key-unusable']);
+  });
+});
+
+describe('verifyFix: a Deny in a group inline policy', () => {
+  const ALICE = 'arn:aws:iam::111122223333:user/alice';
+  const BOB = 'arn:aws:iam::111122223333:user/bob';
+  const denyDoc: PolicyDocument = {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'NoReports', Effect: 'Deny', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports-bucket/*' },
+    ],
+  };
+  const allowDoc: PolicyDocument = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports-bucket/*' }],
+  };
+  const member = () => ({
+    policies: [
+      { name: 'read', kind: 'inline' as const, document: structuredClone(allowDoc) },
+      { name: 'guard', kind: 'group-inline' as const, group: 'devs', document: structuredClone(denyDoc) },
+    ],
+    permissionsBoundary: null,
+  });
+  const ev = (): Evidence => {
+    const e = fixture('same-account');
+    e.principals[ALICE] = member();
+    e.principals[BOB] = member();
+    return e;
+  };
+  const alice = user('111122223333', 'alice');
+  const req = () =>
+    s3Request(alice, 'GetObject', 's3:GetObject', OBJ, 'reports-bucket', '2026/q3.csv', {
+      resourceAccount: '111122223333',
+    });
+  const ref = { type: 'identity-policy' as const, id: ALICE, name: 'guard', statementIndex: 0 };
+
+  it('the exemption targets the group (put-group-policy), and is verified', () => {
+    const e = ev();
+    expect(blockingOf(req(), e)).toEqual(['explicit-deny-identity-policy']);
+    const draft = exemptPrincipalFromDeny(ref, denyDoc, 0, ALICE, { evidence: e });
+    expect(draft.patch?.target).toEqual({ type: 'identity-policy', id: ALICE, name: 'guard', group: 'devs' });
+    expect(draft.summary).toContain('inline policy guard of group devs');
+    const fix = verifyFix(draft, req(), e, ['explicit-deny-identity-policy']);
+    expect(fix.verified).toBe(true);
+    expect(fix.commands).toEqual([
+      'aws iam get-group-policy --group-name devs --policy-name guard --query PolicyDocument --output json > s3doctor-backup-group-devs-guard.json',
+      'aws iam put-group-policy --group-name devs --policy-name guard --policy-document file://s3doctor-patch-group-devs-guard.json',
+    ]);
+    expect(fix.commands?.join('\n')).not.toContain('put-user-policy');
+    // The group's policy changes for every member: bob's copy is patched too (he stays denied by no one else).
+    const after = applyPatchToEvidence(e, draft.patch as PolicyPatch);
+    expect(after.principals[BOB]?.policies?.[1]?.document).toEqual(draft.patch?.after);
+  });
+
+  it("the member's own inline policy of the same name is not the group's", () => {
+    const e = ev();
+    const own = e.principals[ALICE]?.policies;
+    if (!own) throw new Error('fixture');
+    own.splice(1, 1, { name: 'guard', kind: 'inline', document: structuredClone(denyDoc) });
+    const draft = exemptPrincipalFromDeny(ref, denyDoc, 0, ALICE, { evidence: e });
+    expect(draft.patch?.target.group).toBeUndefined();
+    expect(cliCommands(draft.patch as PolicyPatch).at(-1)).toMatch(
+      /^aws iam put-user-policy --user-name alice /,
+    );
   });
 });

@@ -519,9 +519,9 @@ export function evaluatePolicy(
   // prepared form) and the two options: reuse it, frozen, when the same pair comes again.
   const canon = opts?.canonicalIds;
   const boundary = opts?.callerHasPermissionsBoundary === true;
-  // Keyed by request first: one weak entry per request, a plain map of the policies it met.
+  // Weak at both levels: a long-lived request must not keep compiled policies of dropped evidence.
   let byPolicy = evaluations.get(req);
-  if (!byPolicy) evaluations.set(req, (byPolicy = new Map()));
+  if (!byPolicy) evaluations.set(req, (byPolicy = new WeakMap()));
   const hit = byPolicy.get(p);
   if (hit && hit.canon === canon && hit.boundary === boundary) return hit.result;
   const result = freezeEvaluation(evaluateWith(p, req, prepareRequest(req), opts));
@@ -532,7 +532,7 @@ export function evaluatePolicy(
 /** Per request object, per compiled policy: the last evaluation and the options it was made with. */
 const evaluations = new WeakMap<
   AuthzRequest,
-  Map<
+  WeakMap<
     CompiledPolicy,
     { canon: Record<string, string> | undefined; boundary: boolean; result: PolicyEvaluation }
   >

@@ -245,19 +245,20 @@ ${where}
 ORDER BY parse_datetime(requestdatetime, 'dd/MMM/yyyy:HH:mm:ss Z')${limit};
 `;
     }
+    const sample = (cols: string[]): string => cols.map((c) => `min_by(${c}, t) AS ${c}`).join(', ');
     return `-- Denied requests from S3 server access logs since ${from.toISOString()}, one row per group
--- (requester, operation, bucket, first key segment, error code) with a sample request and the counts.
-SELECT arbitrary(bucketowner) AS bucketowner, bucket_name, min(requestdatetime) AS requestdatetime,
-  arbitrary(remoteip) AS remoteip, requester, arbitrary(requestid) AS requestid, operation, arbitrary(key) AS key,
-  arbitrary(request_uri) AS request_uri, arbitrary(httpstatus) AS httpstatus, errorcode,
-  arbitrary(useragent) AS useragent, arbitrary(versionid) AS versionid, arbitrary(sigv) AS sigv,
-  arbitrary(ciphersuite) AS ciphersuite, arbitrary(authtype) AS authtype, arbitrary(endpoint) AS endpoint,
-  arbitrary(tlsversion) AS tlsversion, arbitrary(accesspointarn) AS accesspointarn, arbitrary(aclrequired) AS aclrequired,
-  count(*) AS denials,
-  to_iso8601(min(parse_datetime(requestdatetime, 'dd/MMM/yyyy:HH:mm:ss Z'))) AS first_seen,
-  to_iso8601(max(parse_datetime(requestdatetime, 'dd/MMM/yyyy:HH:mm:ss Z'))) AS last_seen
-FROM ${table}
-${where}
+-- (requester, operation, bucket, first key segment, error code): the group's earliest request as its
+-- sample (min_by keeps every sample column from that one row) and the counts.
+WITH denied AS (
+  SELECT *, parse_datetime(requestdatetime, 'dd/MMM/yyyy:HH:mm:ss Z') AS t
+  FROM ${table}
+  ${where.replace(/\n/g, '\n  ')}
+)
+SELECT ${sample(['bucketowner', 'requestdatetime', 'remoteip', 'requestid', 'key', 'request_uri', 'httpstatus'])},
+  bucket_name, requester, operation, errorcode,
+  ${sample(['useragent', 'versionid', 'sigv', 'ciphersuite', 'authtype', 'endpoint', 'tlsversion', 'accesspointarn', 'aclrequired'])},
+  count(*) AS denials, to_iso8601(min(t)) AS first_seen, to_iso8601(max(t)) AS last_seen
+FROM denied
 GROUP BY requester, operation, bucket_name, split_part(key, '/', 1), errorcode
 ORDER BY denials DESC${limit};
 `;
@@ -276,15 +277,13 @@ ${where}
 ORDER BY eventtime${limit};
 `;
   }
+  const sample = (cols: string[]): string => cols.map((c) => `min_by(${c}, eventtime) AS ${c}`).join(', ');
   return `-- Denied S3 requests from CloudTrail since ${from.toISOString()}, one row per group
--- (caller, API, bucket, first key segment, error code) with a sample event and the counts.
-SELECT arbitrary(eventversion) AS eventversion, arbitrary(useridentity) AS useridentity, min(eventtime) AS eventtime,
-  eventsource, eventname, arbitrary(awsregion) AS awsregion, arbitrary(sourceipaddress) AS sourceipaddress,
-  arbitrary(useragent) AS useragent, errorcode, arbitrary(errormessage) AS errormessage,
-  arbitrary(requestparameters) AS requestparameters, arbitrary(additionaleventdata) AS additionaleventdata,
-  arbitrary(eventid) AS eventid, arbitrary(resources) AS resources, arbitrary(eventtype) AS eventtype,
-  arbitrary(recipientaccountid) AS recipientaccountid, arbitrary(vpcendpointid) AS vpcendpointid,
-  arbitrary(tlsdetails) AS tlsdetails,
+-- (caller, API, bucket, first key segment, error code): the group's earliest event as its sample
+-- (min_by keeps every sample column from that one event) and the counts.
+SELECT ${sample(['eventversion', 'useridentity', 'eventtime', 'awsregion', 'sourceipaddress', 'useragent', 'errormessage'])},
+  eventsource, eventname, errorcode,
+  ${sample(['requestparameters', 'additionaleventdata', 'eventid', 'resources', 'eventtype', 'recipientaccountid', 'vpcendpointid', 'tlsdetails'])},
   count(*) AS denials, min(eventtime) AS first_seen, max(eventtime) AS last_seen
 FROM ${table}
 ${where}

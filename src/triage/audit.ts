@@ -18,7 +18,7 @@ export const AUDIT_THRESHOLDS = {
   /** Evidence rows kept per finding. */
   samples: 5,
   /** Most addresses / principals tracked per pattern (memory bound). */
-  maxTracked: 20000,
+  maxTracked: 5000,
   /** Most distinct values remembered per tracked subject. */
   maxDistinct: 1000,
   /** Most time windows remembered per address. */

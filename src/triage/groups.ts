@@ -31,7 +31,7 @@ export type TimelineResolution = 'hour' | 'day';
 /** Limits that keep the group table bounded whatever the input size. */
 export const GROUP_LIMITS = {
   /** Most distinct groups kept; later new keys are counted in one overflow group. */
-  maxGroups: 5000,
+  maxGroups: 2500,
   /** Most hourly buckets a group keeps before its timeline is coarsened to days. */
   maxHourBuckets: 24 * 62,
 } as const;

@@ -59,8 +59,10 @@ export async function runAthenaRun(opts: Record<string, unknown>): Promise<ExitC
   const { triageScan } = await import('./triage.js');
   const { Readable } = await import('node:stream');
   const sql = await querySql(opts, true);
-  const weights: number[] = [];
-  const spans: { firstSeen?: string; lastSeen?: string }[] = [];
+  // Each result row stands for a group: its weight and span, found again by the sample's request or
+  // event id (robust to multi-line cells), else by its CSV line.
+  const weights = new Map<string, number>();
+  const spans = new Map<string, { firstSeen?: string; lastSeen?: string }>();
   let rowsRead = 0;
   let header = true;
   const database = text(opts.database);
@@ -78,11 +80,12 @@ export async function runAthenaRun(opts: Record<string, unknown>): Promise<ExitC
       for (const r of page.rows) {
         rowsRead++;
         // CSV line numbers: the header is line 1, so row n is line n + 1.
-        weights[rowsRead + 1] = Math.max(1, Number(r.denials ?? '1') || 1);
+        const id = r.requestid ?? r.eventid ?? `line:${rowsRead + 1}`;
+        weights.set(id, Math.max(1, Number(r.denials ?? '1') || 1));
         const s: { firstSeen?: string; lastSeen?: string } = {};
         if (r.first_seen) s.firstSeen = new Date(r.first_seen).toISOString();
         if (r.last_seen) s.lastSeen = new Date(r.last_seen).toISOString();
-        spans[rowsRead + 1] = s;
+        spans.set(id, s);
       }
       yield rowsToCsv(page.columns, page.rows, header);
       header = false;
@@ -95,8 +98,11 @@ export async function runAthenaRun(opts: Record<string, unknown>): Promise<ExitC
   const stream = Readable.from(csv());
   for await (const item of readInputs(['-'], { stdin: stream, deniedOnly: true, stats })) {
     if (item.kind === 'record') {
-      const line = item.record.input.line ?? 0;
-      grouper.add(item.record, weights[line] ?? 1, spans[line]);
+      const rec = item.record;
+      const id = [rec.requestId, rec.input.eventId, `line:${rec.input.line ?? 0}`].find(
+        (k) => k !== undefined && weights.has(k),
+      );
+      grouper.add(rec, id ? (weights.get(id) ?? 1) : 1, id ? spans.get(id) : undefined);
       auditor.add(item.record);
     } else if (malformed.length < 100) malformed.push(item.malformed);
   }

@@ -63,6 +63,7 @@ export async function runAthenaRun(opts: Record<string, unknown>): Promise<ExitC
   // event id (robust to multi-line cells), else by its CSV line.
   const weights = new Map<string, number>();
   const spans = new Map<string, { firstSeen?: string; lastSeen?: string }>();
+  const ambiguous = new Set<string>();
   let rowsRead = 0;
   let header = true;
   const database = text(opts.database);
@@ -80,12 +81,24 @@ export async function runAthenaRun(opts: Record<string, unknown>): Promise<ExitC
       for (const r of page.rows) {
         rowsRead++;
         // CSV line numbers: the header is line 1, so row n is line n + 1.
-        const id = r.requestid ?? r.eventid ?? `line:${rowsRead + 1}`;
-        weights.set(id, Math.max(1, Number(r.denials ?? '1') || 1));
+        const weight = Math.max(1, Number(r.denials ?? '1') || 1);
         const s: { firstSeen?: string; lastSeen?: string } = {};
         if (r.first_seen) s.firstSeen = new Date(r.first_seen).toISOString();
         if (r.last_seen) s.lastSeen = new Date(r.last_seen).toISOString();
-        spans.set(id, s);
+        const byLine = `line:${rowsRead + 1}`;
+        weights.set(byLine, weight);
+        spans.set(byLine, s);
+        const id = r.requestid ?? r.eventid;
+        if (id !== undefined) {
+          // An id two rows share cannot tell them apart: those rows are matched by line.
+          if (weights.has(id) || ambiguous.has(id)) {
+            ambiguous.add(id);
+            weights.delete(id);
+          } else {
+            weights.set(id, weight);
+            spans.set(id, s);
+          }
+        }
       }
       yield rowsToCsv(page.columns, page.rows, header);
       header = false;

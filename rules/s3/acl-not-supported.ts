@@ -13,13 +13,20 @@ export default defineRule({
   messages: {
     errorCode:
       'S3 answered AccessControlListNotSupported: the bucket {{bucket}} has Object Ownership set to BucketOwnerEnforced, so ACLs are disabled and a request that sets one fails.',
+    errorCodeNoBucket:
+      'S3 answered AccessControlListNotSupported: the bucket has Object Ownership set to BucketOwnerEnforced, so ACLs are disabled and a request that sets one fails (the input does not name the bucket).',
     enforced:
       'Bucket {{bucket}} has Object Ownership BucketOwnerEnforced (ACLs disabled), and the request sent the ACL {{acl}}.',
   },
   match(ctx) {
-    const bucket = ctx.request.s3.bucket ?? '?';
+    const bucket = ctx.request.s3.bucket;
     if (ctx.errorCode() === 'AccessControlListNotSupported')
-      return [{ confidence: 'certain', messageId: 'errorCode', data: { bucket } }];
+      return [
+        bucket === undefined
+          ? { confidence: 'certain', messageId: 'errorCodeNoBucket' }
+          : { confidence: 'certain', messageId: 'errorCode', data: { bucket } },
+      ];
+    if (bucket === undefined) return [];
     const ownership = ctx.evidence?.buckets[bucket]?.objectOwnership;
     const acl = ctx.request.s3.aclHeader;
     if (ownership === 'BucketOwnerEnforced' && acl && acl !== 'bucket-owner-full-control') {

@@ -335,6 +335,9 @@ export function explicitDenyFindings<M extends string>(
   for (const hit of ctx.blockingLayers(layerName, 'explicit-deny')) {
     const stmt = ctx.firstMatchingStatement(hit.layer, 'Deny');
     if (filter && !filter(hit, stmt)) continue;
+    // No statement and no policy to cite (the layer's own evidence is unknown): the result's
+    // unknowns already name what could hold a deny; a sentence here would read "Statement ? of ?".
+    if (!stmt && !hit.layer.policies[0]) continue;
     const certainMatch = stmt?.matched === 'true';
     // A statement that only may match is decided by its unknown condition.
     const cond = decidingCondition(stmt, certainMatch ? 'true' : 'unknown');

@@ -7,11 +7,14 @@ import {
   diagnose,
   enhancedCauseCode,
   fillMessage,
+  getRule,
   logsOnlyUnknowns,
+  makeContext,
   placeholdersOf,
 } from '../../src/engine/index.js';
 import { compareCauses } from '../../src/engine/ranking.js';
 import type { Rankable } from '../../src/engine/ranking.js';
+import type { Evaluation } from '../../src/model/evaluation.js';
 import type { LogRecord } from '../../src/model/input.js';
 
 function enhanced(
@@ -235,5 +238,64 @@ describe('diagnose with a request override', () => {
     expect(r.input).toEqual({ source: 'err.txt', line: 3 });
     expect(r.request.principal).toBe('arn:aws:iam::111122223333:user/alice');
     expect(r.causes.map((c) => c.code)).toEqual(['expired-credentials']);
+  });
+});
+
+describe('explicit-deny rules without a statement to cite', () => {
+  // A layer whose own evidence is unknown, left open to a deny, with no policy in the trace.
+  function openLayerEvaluation(req: ReturnType<typeof parseSimulateRequest>): Evaluation {
+    const auth = req.authorizations[0]!;
+    return {
+      request: req,
+      decision: 'Allowed',
+      certain: false,
+      possibleDecisions: ['Allowed', 'ExplicitDeny'],
+      unknowns: [],
+      authorizations: [
+        {
+          request: auth,
+          decision: 'Allowed',
+          certain: false,
+          possibleDecisions: ['Allowed', 'ExplicitDeny'],
+          layers: [
+            {
+              layer: 'vpc-endpoint-policy',
+              applies: 'unknown',
+              outcome: 'unknown',
+              possible: ['allow', 'explicit-deny'],
+              policies: [],
+            },
+          ],
+        },
+      ],
+    };
+  }
+  const req = parseSimulateRequest({
+    principal: 'arn:aws:iam::111122223333:role/app',
+    action: 's3:GetObject',
+    resource: 'arn:aws:s3:::b/k',
+    context: { 'aws:SourceVpce': 'vpce-1' },
+  });
+  const rule = getRule('vpc-endpoint/explicit-deny-vpc-endpoint-policy')!;
+
+  it('prints no "Statement ? of the policy of VPC endpoint ?": no finding from the trace alone', () => {
+    const ctx = makeContext({ request: req, evaluation: openLayerEvaluation(req), principalLabel: 'app' });
+    expect(rule.match(ctx)).toEqual([]);
+  });
+
+  it('falls back to the enhanced message, free of placeholders, when AWS named the endpoint policy', () => {
+    const record = enhanced('VPC endpoint policy', 'explicit-deny');
+    const ctx = makeContext({
+      record,
+      request: req,
+      evaluation: openLayerEvaluation(req),
+      principalLabel: 'app',
+    });
+    const found = rule.match(ctx);
+    expect(found.map((f) => [f.messageId, f.confidence])).toEqual([['enhanced', 'possible']]);
+    const text = fillMessage((rule.messages as Record<string, string>)['enhanced']!, found[0]!.data);
+    expect(text).toBe(
+      'AWS reported an explicit deny in a VPC endpoint policy for s3:GetObject on arn:aws:s3:::b/k.',
+    );
   });
 });

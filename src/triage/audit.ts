@@ -49,15 +49,13 @@ export interface AuditState {
 }
 
 function sampleOf(r: LogRecord): FindingSample {
-  return {
-    input: r.input,
-    ...(r.time ? { time: r.time } : {}),
-    principal: principalOf(r),
-    ...(r.sourceIp ? { sourceIp: r.sourceIp } : {}),
-    ...(r.bucket ? { bucket: r.bucket } : {}),
-    ...(r.key !== undefined ? { key: r.key } : {}),
-    errorCode: errorCodeOf(r),
-  };
+  // Assignments, not conditional spreads (those are slow on a hot path).
+  const s: FindingSample = { input: r.input, principal: principalOf(r), errorCode: errorCodeOf(r) };
+  if (r.time) s.time = r.time;
+  if (r.sourceIp) s.sourceIp = r.sourceIp;
+  if (r.bucket) s.bucket = r.bucket;
+  if (r.key !== undefined) s.key = r.key;
+  return s;
 }
 
 function span(t: { firstSeen?: string; lastSeen?: string }, time: string | undefined): void {

@@ -152,8 +152,13 @@ export class TriageGrouper {
       g = this.groups.get(id);
     }
     if (!g) {
+      // Explicit properties, not a spread: an object spread here cost ~5 us per new group.
       g = {
-        ...key,
+        principal: key.principal,
+        action: key.action,
+        bucket: key.bucket,
+        keyPrefix: key.keyPrefix,
+        errorCode: key.errorCode,
         count: 0,
         sample: r.input,
         sampleRecord: r,

@@ -106,6 +106,14 @@ function build(
     unknowns,
     evidence: evidence ? (opts.evidenceKind ?? 'snapshot') : 'none',
   };
+  // The denial is the input's; the evidence alone could still allow: say so, with what would settle it.
+  if (
+    evaluation &&
+    decision !== 'Allowed' &&
+    evaluation.possibleDecisions.includes('Allowed') &&
+    !causes.some((c) => c.confidence === 'certain')
+  )
+    result.decisionOpen = openUnknowns(evaluation);
   if (!reproduced)
     result.notReproducedBecause = notReproducedReasons({ record, request, evidence, evaluation, named });
   return result;
@@ -139,10 +147,12 @@ function decide(
   const top = causes.find((c) => c.confidence !== 'possible');
   if (top && AUTH_CODES.includes(top.code)) return 'NotAuthenticated';
   if (evaluation) {
+    if (evaluation.decision === 'NotAuthenticated') return evaluation.decision;
+    // Unknown evidence leaves a denial possible: the denial the input supports (the kind an enhanced
+    // AccessDenied message reports), else the most severe one still possible. Never "Allowed".
+    const open = openDenial(evaluation, record);
+    if (open) return open;
     if (evaluation.decision !== 'Allowed') return evaluation.decision;
-    // Allowed only if unknown evidence falls one way, and a cause explains the refusal: that refusal.
-    const refused = evaluation.possibleDecisions.find((d) => d !== 'Allowed');
-    if (refused && top) return refused;
     // The evidence allows, but the error itself proves the refusal (object lock, archive, disabled...).
     const proved = causes.find((c) => c.confidence === 'certain');
     if (proved) return proved.code.startsWith('explicit-deny-') ? 'ExplicitDeny' : 'ImplicitDeny';
@@ -152,6 +162,25 @@ function decide(
   if (causes.some((c) => c.code.startsWith('explicit-deny-') && c.confidence !== 'possible'))
     return 'ExplicitDeny';
   return 'ImplicitDeny';
+}
+
+const DENIALS_BY_SEVERITY: Decision[] = ['ExplicitDeny', 'ImplicitDeny'];
+
+/** For an evaluation left open with a denial among its possible decisions: the denial to report. */
+function openDenial(evaluation: Evaluation, record: LogRecord | undefined): Decision | undefined {
+  if (evaluation.certain) return undefined;
+  const possible = DENIALS_BY_SEVERITY.filter((d) => evaluation.possibleDecisions.includes(d));
+  if (possible.length === 0) return undefined;
+  const kind = record?.enhanced?.kind;
+  const reported: Decision | undefined =
+    kind === 'explicit-deny' ? 'ExplicitDeny' : kind === 'missing-allow' ? 'ImplicitDeny' : undefined;
+  return reported && possible.includes(reported) ? reported : possible[0];
+}
+
+/** The unknowns that keep an open evaluation open: evidence paths that could explain a cause, else all. */
+function openUnknowns(evaluation: Evaluation): string[] {
+  const relevant = evaluation.unknowns.filter((u) => u.couldExplain.length > 0);
+  return (relevant.length > 0 ? relevant : evaluation.unknowns).map((u) => u.path);
 }
 
 /** The request block of the result. */

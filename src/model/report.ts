@@ -30,6 +30,12 @@ export interface Result {
   /** Most likely first; every blocking layer. */
   causes: Cause[];
   unknowns: Unknown[];
+  /**
+   * Set when unknown evidence leaves the evaluation open while a denial is possible: `decision` is
+   * then the denial the input supports, and these are the unknowns (evidence paths, `context.<key>`)
+   * that would settle it.
+   */
+  decisionOpen?: string[];
   /** When not reproduced: what may have changed since (plain sentences). */
   notReproducedBecause?: string[];
   /** Whether evidence was given at all (logs-only diagnosis otherwise). */

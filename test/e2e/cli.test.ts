@@ -288,6 +288,28 @@ describe('diagnose', () => {
   });
 });
 
+describe('diagnose: pasted error text the snapshot leaves open', () => {
+  // examples/deny-http: the bucket denies requests without TLS; pasted text cannot show TLS.
+  const snapshot = join(FIXTURES, '..', '..', '..', 'examples', 'deny-http', 'snapshot.json');
+  const text =
+    'An error occurred (AccessDenied) when calling the GetObject operation: User: arn:aws:sts::111122223333:assumed-role/reports-app/i-0a1b2c3d4e5f ' +
+    'is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::reports-bucket/2026/q3.csv" with an explicit deny in a resource-based policy';
+  it('reports the explicit deny the input proves, not "Allowed", and names what leaves it open', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 's3d-e2e-open-'));
+    await writeFile(join(dir, 'error.txt'), `${text}\n`);
+    const j = JSON.parse(
+      (await runCli(['diagnose', join(dir, 'error.txt'), '--snapshot', snapshot, '--format', 'json'])).stdout,
+    );
+    expect(j.results[0].decision).toBe('ExplicitDeny');
+    expect(j.results[0].reproduced).toBe(true);
+    expect(j.results[0].decisionOpen).toContain('context.aws:SecureTransport');
+    const t = await runCli(['diagnose', join(dir, 'error.txt'), '--snapshot', snapshot]);
+    expect(t.stdout).not.toContain('would allow this request');
+    expect(t.stdout).toContain('Explicit deny: the input reports the denial; the evidence leaves it open');
+    expect(t.stdout).toContain('context.aws:SecureTransport');
+  });
+});
+
 describe('nothing prompts or hangs off a terminal', () => {
   it('finishes with stdin an open pipe: no arguments, diagnose with open questions, --apply', async () => {
     const bare = await runCli([], { keepStdinOpen: true, timeoutMs: 10000 });

@@ -464,3 +464,62 @@ describe('diagnose: a Deny in a group inline policy', () => {
     expect(fix?.commands?.some((c) => c.includes('put-user-policy'))).toBe(false);
   });
 });
+
+describe('an evaluation left open while the input proves a denial', () => {
+  // The bucket denies requests without TLS; pasted error text cannot show whether TLS was used.
+  const denyHttp = {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: ['arn:aws:s3:::reports-bucket', 'arn:aws:s3:::reports-bucket/*'],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+    ],
+  };
+  const evidence = evidenceOf({
+    ...baseEvidence,
+    buckets: {
+      'reports-bucket': { ...baseEvidence.buckets['reports-bucket'], policy: denyHttp },
+    },
+  });
+  const pasted = (tail: string) =>
+    record(
+      `An error occurred (AccessDenied) when calling the GetObject operation: User: ${SESSION} is not authorized to perform: s3:GetObject on resource: "${OBJ}" ${tail}`,
+    );
+
+  it('an enhanced "explicit deny in a resource-based policy": ExplicitDeny, open on aws:SecureTransport', () => {
+    const r = diagnose(pasted('with an explicit deny in a resource-based policy'), evidence);
+    expect(r.decision).toBe('ExplicitDeny');
+    expect(r.reproduced).toBe(true);
+    expect(r.notReproducedBecause).toBeUndefined();
+    expect(r.decisionOpen).toContain('context.aws:SecureTransport');
+    expect(r.causes.map((c) => c.code)).toContain('explicit-deny-bucket-policy');
+  });
+
+  it('without an enhanced message: the most severe possible denial', () => {
+    const r = diagnose(
+      record(
+        'download failed: s3://reports-bucket/2026/q3.csv to ./q3.csv An error occurred (AccessDenied) when calling the GetObject operation: Access Denied',
+      ),
+      evidence,
+    );
+    expect(r.decision).toBe('ExplicitDeny');
+    expect(r.decisionOpen).toContain('context.aws:SecureTransport');
+  });
+
+  it('an enhanced "no ... policy allows": the implicit deny it reports, though an explicit one is possible', () => {
+    const r = diagnose(pasted('because no identity-based policy allows the s3:GetObject action'), evidence);
+    expect(r.decision).toBe('ImplicitDeny');
+  });
+
+  it('the same request over TLS, as a log line shows it: certainly allowed, not reproduced', () => {
+    const r = diagnose(record(LOG_LINE), evidence);
+    expect(r.decision).toBe('Allowed');
+    expect(r.reproduced).toBe(false);
+    expect(r.decisionOpen).toBeUndefined();
+  });
+});

@@ -64,8 +64,17 @@ export function blastRadiusLabel(f: Fix): string | undefined {
   return `also newly allows ${b.newlyAllowed.length} of ${b.probes} probes`;
 }
 
-/** The decision in words. */
+/** The decision in words (with what leaves it open when the evidence alone could still allow). */
 export function decisionLabel(r: Result): string {
+  if (!r.decisionOpen) return decisionWords(r);
+  const shown = r.decisionOpen.slice(0, 3).join(', ');
+  const more = r.decisionOpen.length > 3 ? ` and ${r.decisionOpen.length - 3} more` : '';
+  const unknown = shown ? `: unknown ${shown}${more}` : '';
+  const kind = r.decision === 'ExplicitDeny' ? 'Explicit deny' : 'Implicit deny';
+  return `${kind}: the input reports the denial; the evidence leaves it open${unknown}`;
+}
+
+function decisionWords(r: Result): string {
   switch (r.decision) {
     case 'Allowed':
       return 'Allowed: the evidence as given would allow this request';

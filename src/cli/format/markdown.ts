@@ -170,7 +170,7 @@ export function renderResultMarkdown(r: Result, n: number, opts: MarkdownOptions
   out.push(
     `**${decisionLabel(r)}.** ${isExplained(r) ? 'Explained.' : 'Not explained with the evidence at hand (see Unknowns).'}` +
       (r.evidence && r.evidence !== 'none'
-        ? ` The evidence ${r.reproduced ? 'reproduces' : 'does not reproduce'} the denial.`
+        ? ` The evidence ${r.decisionOpen ? 'does not settle' : r.reproduced ? 'reproduces' : 'does not reproduce'} the denial.`
         : ''),
   );
   for (const w of r.notReproducedBecause ?? []) out.push(`- ${w}`);

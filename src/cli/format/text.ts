@@ -184,7 +184,10 @@ export function renderResultText(r: Result, opts: TextOptions): string {
   out.push(
     `  decision   ${s(['bold', decisionColour], decisionLabel(r))}${
       evidenceWord
-        ? s('dim', ` (evidence: ${evidenceWord}${r.reproduced ? ', reproduced' : ', not reproduced'})`)
+        ? s(
+            'dim',
+            ` (evidence: ${evidenceWord}${r.decisionOpen ? ', not settled' : r.reproduced ? ', reproduced' : ', not reproduced'})`,
+          )
         : s('dim', ' (from the logs alone)')
     }`,
   );

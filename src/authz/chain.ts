@@ -239,7 +239,7 @@ function resourcePolicyWork(
 export function evaluateAuthorization(az0: AuthzRequest, opts: ChainOptions): AuthorizationResult {
   const { ev } = opts;
   // Pure functions of (request, evidence), both immutable once evaluated: computed once per pair.
-  const rp = memo(az0.principal, ev, 'resolved-principal', () => resolvePrincipal(az0.principal, ev));
+  const rp = memo(az0, ev, 'resolved-principal', () => resolvePrincipal(az0.principal, ev));
   const isS3 = az0.action.toLowerCase().startsWith('s3:');
   const target = isS3 ? memo(az0, ev, 's3-target', () => s3Target(az0, ev)) : undefined;
   const resourceAccount = target
@@ -315,7 +315,7 @@ function s3Chain(
   const { ev } = opts;
   const action = az.action.toLowerCase();
   const principalAccount = rp.account;
-  const bpa = memo(t, ev, 'bpa', () => bpaFlags(t, ev));
+  const bpa = memo(az, ev, 'bpa', () => bpaFlags(t, ev));
   const checks: { dnf: Dnf }[] = [];
   let ownerUnknownPaths: string[] = [];
 

@@ -69,28 +69,28 @@ const LAYER_CODES: Record<LayerName, CauseCode[]> = {
   'kms-key-state': ['missing-allow-kms'],
 };
 
-/** The memo key of a request's KMS authorizations, per S3 call facts object (immutable). */
-const kmsKeys = new WeakMap<S3Request['s3'], string>();
-
-/** Request times read from the request itself (never the clock fallback), per request object. */
-const requestTimes = new WeakMap<S3Request, number>();
+/** One-entry memos (no weak-map entry per request): the last request's KMS memo key and time. */
+let lastS3: S3Request['s3'] | undefined;
+let lastKmsKey = '';
+let lastTimeReq: S3Request | undefined;
+let lastTime = 0;
 
 function requestTime(req: S3Request): number {
-  const known = requestTimes.get(req);
-  if (known !== undefined) return known;
+  if (lastTimeReq === req) return lastTime;
   const fromReq = req.time ? Date.parse(req.time) : NaN;
   if (!Number.isNaN(fromReq)) {
-    requestTimes.set(req, fromReq);
-    return fromReq;
+    lastTimeReq = req;
+    return (lastTime = fromReq);
   }
   for (const az of req.authorizations) {
     const v = ctx(az, 'aws:CurrentTime');
     const t = typeof v === 'string' ? Date.parse(v) : NaN;
     if (!Number.isNaN(t)) {
-      requestTimes.set(req, t);
-      return t;
+      lastTimeReq = req;
+      return (lastTime = t);
     }
   }
+  // The clock fallback is never memoised.
   return Date.now();
 }
 
@@ -167,11 +167,11 @@ export function evaluateRequest(req: S3Request, evidence: Evidence): Evaluation 
       : evaluateAuthorization(az, { req, ev: evidence, time });
     results.push(r);
     const s3 = req.s3;
-    let kmsKey = kmsKeys.get(s3);
-    if (kmsKey === undefined) {
-      kmsKey = `kms:${s3.operation}:${s3.sseHeader}:${s3.sseKmsKeyId}`;
-      kmsKeys.set(s3, kmsKey);
+    if (lastS3 !== s3) {
+      lastKmsKey = `kms:${s3.operation}:${s3.sseHeader}:${s3.sseKmsKeyId}`;
+      lastS3 = s3;
     }
+    const kmsKey = lastKmsKey;
     for (const k of memo(r.request, evidence, kmsKey, () => kmsAuthorizationsFor(r.request, req, evidence))) {
       results.push(evaluateKmsAuthorization(k.az, evidence, k.key));
     }

@@ -6,15 +6,7 @@
 // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
 // https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html
 
-import type {
-  AuthzRequest,
-  ContextValue,
-  Evidence,
-  LayerName,
-  PolicyRef,
-  Principal,
-  Tri,
-} from '../model/index.js';
+import type { AuthzRequest, ContextValue, Evidence, LayerName, PolicyRef, Tri } from '../model/index.js';
 import { evidencePath } from '../evidence/path.js';
 import type { ResolvedPrincipal } from './context.js';
 import type { LayerWork } from './layers.js';
@@ -286,8 +278,9 @@ export function boundaryWork(rp: ResolvedPrincipal, az: AuthzRequest): SideWork 
   return { work: w, allow: set.allow };
 }
 
-/** `sessions.<arn>.sessionPolicy` per principal object (immutable): sessions are often not in evidence. */
-const sessionPolicyPaths = new WeakMap<Principal, string>();
+/** One-entry memo of `sessions.<arn>.sessionPolicy`: sessions are often not in evidence. */
+let lastSessionArn: string | undefined;
+let lastSessionPath = '';
 
 /** The session policy of an assumed-role or federated session; `null`: none was passed. */
 export function sessionWork(rp: ResolvedPrincipal, az: AuthzRequest): SideWork {
@@ -296,10 +289,11 @@ export function sessionWork(rp: ResolvedPrincipal, az: AuthzRequest): SideWork {
     return { work: work('session-policy', F), allow: T };
   const sp = rp.session?.sessionPolicy;
   if (sp === undefined) {
-    let path = sessionPolicyPaths.get(p);
-    if (path === undefined)
-      sessionPolicyPaths.set(p, (path = evidencePath('sessions', p.arn, 'sessionPolicy')));
-    return { work: unknownWork('session-policy', path), allow: U };
+    if (lastSessionArn !== p.arn) {
+      lastSessionPath = evidencePath('sessions', p.arn, 'sessionPolicy');
+      lastSessionArn = p.arn;
+    }
+    return { work: unknownWork('session-policy', lastSessionPath), allow: U };
   }
   if (sp === null) return { work: work('session-policy', F), allow: T };
   const set = evaluateCompiled(

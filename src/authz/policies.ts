@@ -82,36 +82,6 @@ export function compiledSources(key: object, tag: string, sources: () => PolicyS
   return cachedFor(key, tag, () => sources().map((s) => compilePolicy(s.document, s.ref)));
 }
 
-/** Per policy evaluation (immutable once made): its first matching statement per effect and value. */
-interface FirstRefs {
-  allowT?: PolicyRef;
-  allowU?: PolicyRef;
-  denyT?: PolicyRef;
-  denyU?: PolicyRef;
-}
-const firstRefs = new WeakMap<PolicyEvaluation, FirstRefs>();
-
-function refsOf(e: PolicyEvaluation): FirstRefs {
-  let r = firstRefs.get(e);
-  if (r) return r;
-  r = {};
-  // Nothing can have matched when the policy's own OR over that effect is false.
-  if (e.allow !== F || e.explicitDeny !== F) {
-    for (const st of e.statements) {
-      if (st.matched === F) continue;
-      if (st.effect === 'Allow') {
-        if (st.matched === T) r.allowT ??= st.policy;
-        else r.allowU ??= st.policy;
-      } else if (st.effect === 'Deny') {
-        if (st.matched === T) r.denyT ??= st.policy;
-        else r.denyU ??= st.policy;
-      }
-    }
-  }
-  firstRefs.set(e, r);
-  return r;
-}
-
 /** The first statement with the given effect that matched (or might), for `deciding`. */
 export function firstMatched(
   evals: PolicyEvaluation[],
@@ -119,13 +89,10 @@ export function firstMatched(
   want: Tri = T,
 ): PolicyRef | undefined {
   for (const e of evals) {
-    if (want !== T && want !== U) {
-      for (const st of e.statements) if (st.effect === effect && st.matched === want) return st.policy;
-      continue;
-    }
-    const r = refsOf(e);
-    const ref = effect === 'Allow' ? (want === T ? r.allowT : r.allowU) : want === T ? r.denyT : r.denyU;
-    if (ref) return ref;
+    // The policy's own OR over that effect says whether any statement can have the wanted value.
+    const own = effect === 'Allow' ? e.allow : e.explicitDeny;
+    if (want !== F && (own === F || (want === T && own !== T))) continue;
+    for (const st of e.statements) if (st.effect === effect && st.matched === want) return st.policy;
   }
   return undefined;
 }
@@ -190,24 +157,27 @@ export function resourceAllows(
   docs: (PolicyDocument | undefined)[],
   principal: Principal,
 ): ResourceAllows {
-  // One policy (the usual case): its evaluation is immutable, so the split is too, per caller.
+  // One policy (the usual case): its evaluation is immutable, so the split is too, per caller. A
+  // one-entry memo (no weak-map entries per request).
   const single = evals.length === 1 && docs.length === 1 ? evals[0]! : undefined;
   if (single) {
-    let byPrincipal = allowsCache.get(single);
-    if (!byPrincipal) allowsCache.set(single, (byPrincipal = new WeakMap()));
-    const hit = byPrincipal.get(principal);
-    if (hit && hit.doc === docs[0]) return hit.out;
+    const m = lastAllows;
+    if (m && m.evaluation === single && m.principal === principal && m.doc === docs[0]) return m.out;
     const out = Object.freeze(splitAllows(evals, docs, principal));
-    byPrincipal.set(principal, { doc: docs[0], out });
+    lastAllows = { evaluation: single, principal, doc: docs[0], out };
     return out;
   }
   return splitAllows(evals, docs, principal);
 }
 
-const allowsCache = new WeakMap<
-  PolicyEvaluation,
-  WeakMap<Principal, { doc: PolicyDocument | undefined; out: ResourceAllows }>
->();
+let lastAllows:
+  | {
+      evaluation: PolicyEvaluation;
+      principal: Principal;
+      doc: PolicyDocument | undefined;
+      out: ResourceAllows;
+    }
+  | undefined;
 
 function splitAllows(
   evals: PolicyEvaluation[],

@@ -5,7 +5,7 @@ import { compileArnPattern, compileGlob, type Matcher, type PatternPart } from '
 import { parseTemplate, type Template } from './variables.js';
 import { parseOperator, type ParsedOperator } from './operators.js';
 import { parsePrincipalElement, type PrincipalEntry, type PrincipalMatch } from './principals.js';
-import type { StatementTrace } from '../model/evaluation.js';
+import type { PolicyEvaluation, StatementTrace } from '../model/evaluation.js';
 import { parseCidr, type IpRange } from './ip.js';
 import { parseDate } from './context.js';
 import type { PolicyProblem } from './validate.js';
@@ -109,6 +109,8 @@ export interface CompiledStatement {
     principal: object | undefined;
     direct: boolean;
     out: { t: 0; direct: boolean; trace: StatementTrace };
+    /** The trace is frozen once it is reused. */
+    frozen: boolean;
   };
 }
 
@@ -132,6 +134,15 @@ export interface CompiledPolicy {
   body: CompiledBody;
   /** One ref per statement, with `statementIndex` and `sid`. */
   statementRefs: PolicyRef[];
+  /** One-entry memo of the last evaluation: request object, options, frozen result. */
+  memoEval?: {
+    req: object;
+    canon: object | undefined;
+    boundary: boolean;
+    result: PolicyEvaluation;
+    /** Frozen once it is handed out a second time. */
+    frozen: boolean;
+  };
 }
 
 function toList(v: unknown): unknown[] {

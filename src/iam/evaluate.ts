@@ -432,8 +432,13 @@ function evaluateStatement(
       f.resource === resource &&
       f.principal === principal &&
       f.direct === direct
-    )
+    ) {
+      if (!f.frozen) {
+        Object.freeze(f.out.trace); // shared from now on
+        f.frozen = true;
+      }
       return f.out;
+    }
   }
 
   // Conditions: only evaluated when the other elements could match.
@@ -463,8 +468,8 @@ function evaluateStatement(
   if (failedOn) trace.failedOn = failedOn;
   if (failedOn && failedOn !== 'condition') {
     // A later call reuses it when its action, resource and principal traces are these same objects.
-    const out = { t: 0 as const, direct, trace: Object.freeze(trace) };
-    s.memoFail = { policy: p, action, resource, principal, direct, out };
+    const out = { t: 0 as const, direct, trace };
+    s.memoFail = { policy: p, action, resource, principal, direct, out, frozen: false };
     return out;
   }
   return { t, direct, trace };
@@ -507,8 +512,8 @@ function evaluateWith(
  * policy types (bucket, access point, KMS key, VPC endpoint policies, RCPs) the Principal element is
  * matched too, and `directAllow` counts only Allows that name the caller itself (not its account).
  * Statement traces list conditions only when action, resource and principal could match.
- * Results are cached per (compiled policy, request object, options) and frozen: treat requests as
- * immutable once evaluated (make a new request to change one).
+ * The last result per compiled policy is reused for the same request object and options (frozen when
+ * first reused): treat requests and results as immutable (make a new request to change one).
  */
 export function evaluatePolicy(
   p: CompiledPolicy,
@@ -519,28 +524,25 @@ export function evaluatePolicy(
   // prepared form) and the two options: reuse it, frozen, when the same pair comes again.
   const canon = opts?.canonicalIds;
   const boundary = opts?.callerHasPermissionsBoundary === true;
-  // Weak at both levels: a long-lived request must not keep compiled policies of dropped evidence.
-  let byPolicy = evaluations.get(req);
-  if (!byPolicy) evaluations.set(req, (byPolicy = new WeakMap()));
-  const hit = byPolicy.get(p);
-  if (hit && hit.canon === canon && hit.boundary === boundary) return hit.result;
-  const result = freezeEvaluation(evaluateWith(p, req, prepareRequest(req), opts));
-  byPolicy.set(p, { canon, boundary, result });
+  // One-entry memo on the compiled policy (no weak-map entry per request: fresh requests stay cheap).
+  const m = p.memoEval;
+  if (m && m.req === req && m.canon === canon && m.boundary === boundary) {
+    // Frozen when first shared (a fresh request's result is never returned twice, so never pays).
+    if (!m.frozen) {
+      freezeEvaluation(m.result);
+      m.frozen = true;
+    }
+    return m.result;
+  }
+  const result = evaluateWith(p, req, prepareRequest(req), opts);
+  p.memoEval = { req, canon, boundary, result, frozen: false };
   return result;
 }
-
-/** Per request object, per compiled policy: the last evaluation and the options it was made with. */
-const evaluations = new WeakMap<
-  AuthzRequest,
-  WeakMap<
-    CompiledPolicy,
-    { canon: Record<string, string> | undefined; boundary: boolean; result: PolicyEvaluation }
-  >
->();
 
 /** Freezes an evaluation and its traces (shared between callers, so nobody may edit them). */
 function freezeEvaluation(e: PolicyEvaluation): PolicyEvaluation {
   for (const st of e.statements) {
+    if (Object.isFrozen(st)) continue; // a trace already shared by a statement memo
     if (st.conditions !== NO_CONDITIONS) {
       for (const c of st.conditions) Object.freeze(c);
       Object.freeze(st.conditions);

@@ -115,9 +115,10 @@ describe('evaluation caches', () => {
     expect(evaluateRequest(https, ev).decision).toBe('ExplicitDeny');
   });
 
-  it('shared policy traces are frozen, so one result cannot change another', () => {
+  it('policy traces are frozen once shared, so one result cannot change another', () => {
     const ev = evidence({ bucketDeny: true });
     const req = parseSimulateRequest(requestJson);
+    evaluateRequest(req, ev);
     const r = evaluateRequest(req, ev);
     const bucket = r.authorizations[0]?.layers.find((l) => l.layer === 'bucket-policy');
     const st = bucket?.policies[0]?.statements[0];

@@ -15,6 +15,7 @@ import type { LogRecord } from '../model/input.js';
 import type { PolicyDocument, PolicyRef, PolicyStatement } from '../model/policy.js';
 import type { AuthzRequest, ContextValue, Principal, S3Request } from '../model/request.js';
 import { enhancedCauseCode } from './enhanced-message.js';
+import { findPolicyDocument, findPolicyStatement } from '../evidence/policy-lookup.js';
 import { fixes } from './fix-drafts.js';
 
 export type { CauseCode, Confidence, Fix, LayerName, LayerResult, StatementTrace, PolicyRef, ConditionRef };
@@ -174,12 +175,8 @@ export function makeContext(parts: {
       const all = layer.policies.flatMap((p) => p.statements).filter((s) => s.effect === effect);
       return all.find((s) => s.matched === 'true') ?? all.find((s) => s.matched === 'unknown');
     },
-    statementDoc(ref) {
-      const doc = policyDocOf(evidence, ref);
-      if (!doc || ref.statementIndex === undefined) return undefined;
-      return toArray(doc.Statement)[ref.statementIndex];
-    },
-    policyDoc: (ref) => policyDocOf(evidence, ref),
+    statementDoc: (ref) => findPolicyStatement(evidence, ref),
+    policyDoc: (ref) => findPolicyDocument(evidence, ref),
     enhancedCode: () => (record ? enhancedCauseCode(record) : undefined),
     errorCode: () => record?.errorCode ?? request.errorCode,
     errorMessage: () => record?.errorMessage ?? request.errorMessage,
@@ -240,49 +237,6 @@ export function confidenceRank(c: Confidence): number {
 /** Normalises IAM's one-or-many values. */
 export function toArray<T>(v: T | T[] | undefined): T[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
-}
-
-/** Finds a policy document in the evidence by its ref (the authz engine's ref conventions). */
-function policyDocOf(evidence: Evidence | undefined, ref: PolicyRef): PolicyDocument | undefined {
-  if (!evidence) return undefined;
-  switch (ref.type) {
-    case 'bucket-policy':
-      return evidence.buckets[ref.id]?.policy ?? undefined;
-    case 'access-point-policy':
-      return evidence.accessPoints[ref.id]?.policy ?? undefined;
-    case 'kms-key-policy':
-      return evidence.kmsKeys[ref.id]?.policy ?? undefined;
-    case 'vpc-endpoint-policy':
-      return evidence.vpcEndpoints[ref.id]?.policy ?? undefined;
-    case 'session-policy':
-      return evidence.sessions[ref.id]?.sessionPolicy ?? undefined;
-    case 'permissions-boundary':
-      for (const [arn, p] of Object.entries(evidence.principals)) {
-        const b = p.permissionsBoundary;
-        if (b && (b.arn === ref.id || arn === ref.id)) return b.document;
-      }
-      return undefined;
-    case 'identity-policy':
-      for (const [arn, p] of Object.entries(evidence.principals)) {
-        for (const pol of p.policies ?? []) {
-          if (pol.arn === ref.id || (ref.name === pol.name && (arn === ref.id || ref.id.startsWith(arn))))
-            return pol.document;
-          if (`${arn}/${pol.name}` === ref.id) return pol.document;
-        }
-      }
-      return undefined;
-    case 'scp':
-    case 'rcp':
-      for (const acct of Object.values(evidence.accounts)) {
-        const levels = ref.type === 'scp' ? acct.serviceControlPolicies : acct.resourceControlPolicies;
-        for (const level of levels ?? []) {
-          for (const pol of level.policies) {
-            if (pol.id === ref.id || `${level.target}/${pol.name}` === ref.id) return pol.document;
-          }
-        }
-      }
-      return undefined;
-  }
 }
 
 /** A human label for a statement in messages: its Sid, else `#index`. */

@@ -7,7 +7,7 @@ import { colourWanted, makeStyler, stripAnsi } from '../../src/cli/format/style.
 import { colourDiff, formatBytes, renderReportText, renderTriageText } from '../../src/cli/format/text.js';
 import { collectHint } from '../../src/cli/format/hints.js';
 import { isExplained } from '../../src/cli/format/common.js';
-import { findStatement } from '../../src/cli/format/statement-lookup.js';
+import { findPolicyStatement } from '../../src/evidence/policy-lookup.js';
 import { denyResult, sampleEvidence, sampleReport, sampleTriage, unexplainedResult } from './fixtures.js';
 
 const ESC = '\u001b[';
@@ -178,14 +178,17 @@ describe('helpers', () => {
   });
   it('finds the statement a cause points at', () => {
     expect(
-      findStatement(sampleEvidence(), { type: 'bucket-policy', id: 'reports-bucket', statementIndex: 0 })
-        ?.Sid,
+      findPolicyStatement(sampleEvidence(), {
+        type: 'bucket-policy',
+        id: 'reports-bucket',
+        statementIndex: 0,
+      })?.Sid,
     ).toBe('DenyHttp');
     expect(
-      findStatement(sampleEvidence(), { type: 'bucket-policy', id: 'other', statementIndex: 0 }),
+      findPolicyStatement(sampleEvidence(), { type: 'bucket-policy', id: 'other', statementIndex: 0 }),
     ).toBeUndefined();
     expect(
-      findStatement(sampleEvidence(), {
+      findPolicyStatement(sampleEvidence(), {
         type: 'identity-policy',
         id: 'arn:aws:iam::111122223333:role/app',
         name: 'ReadReports',

@@ -64,6 +64,23 @@ export function blastRadiusLabel(f: Fix): string | undefined {
   return `also newly allows ${b.newlyAllowed.length} of ${b.probes} probes`;
 }
 
+/** What every formatter shows about a fix besides its summary: kind, verification, blast radius. */
+export interface FixFacts {
+  kind: string;
+  verification?: string;
+  blastRadius?: string;
+}
+
+/** The shared facts of a fix, in words (each formatter styles them its own way). */
+export function fixFacts(f: Fix): FixFacts {
+  const out: FixFacts = { kind: FIX_KIND_LABEL[f.kind] ?? f.kind };
+  const v = verificationLabel(f);
+  if (v) out.verification = v;
+  const br = blastRadiusLabel(f);
+  if (br) out.blastRadius = br;
+  return out;
+}
+
 /** The decision in words (with what leaves it open when the evidence alone could still allow). */
 export function decisionLabel(r: Result): string {
   if (!r.decisionOpen) return decisionWords(r);

@@ -2,18 +2,16 @@
 
 import type { Evidence, Report, Result, TriageReport } from '../../model/index.js';
 import {
-  FIX_KIND_LABEL,
-  blastRadiusLabel,
   contextValue,
   decisionLabel,
+  fixFacts,
   isExplained,
   plural,
   policyLabel,
   sourceLabel,
-  verificationLabel,
 } from './common.js';
 import { collectHint } from './hints.js';
-import { findStatement } from './statement-lookup.js';
+import { findPolicyStatement } from '../../evidence/policy-lookup.js';
 
 /** Options of the Markdown formatter. */
 export interface MarkdownOptions {
@@ -191,7 +189,7 @@ export function renderResultMarkdown(r: Result, n: number, opts: MarkdownOptions
       );
     }
     out.push(lines.join('\n'));
-    const st = c.policy ? findStatement(opts.evidence, c.policy) : undefined;
+    const st = c.policy ? findPolicyStatement(opts.evidence, c.policy) : undefined;
     if (st) out.push(fence('json', JSON.stringify(st, null, 2)));
   });
   const fixes = r.causes.flatMap((c, ci) => c.fixes.map((f, fi) => ({ c, f, id: `${ci + 1}.${fi + 1}` })));
@@ -199,10 +197,9 @@ export function renderResultMarkdown(r: Result, n: number, opts: MarkdownOptions
   if (fixes.length === 0) out.push('No fix to suggest.');
   for (const { c, f, id } of fixes) {
     out.push(`#### Fix ${id}: ${f.summary}`);
-    const meta = [`- Kind: ${FIX_KIND_LABEL[f.kind] ?? f.kind} (for ${code(c.code)})`];
-    const v = verificationLabel(f);
+    const { kind, verification: v, blastRadius: br } = fixFacts(f);
+    const meta = [`- Kind: ${kind} (for ${code(c.code)})`];
     if (v) meta.push(`- ${v[0]!.toUpperCase()}${v.slice(1)}`);
-    const br = blastRadiusLabel(f);
     if (br) meta.push(`- Blast radius: ${br}`);
     for (const na of f.blastRadius?.newlyAllowed ?? [])
       meta.push(`  - ${code(na.principal)} ${code(na.action)} ${code(na.resource)}`);

@@ -12,18 +12,16 @@ import type {
   TriageReport,
 } from '../../model/index.js';
 import {
-  FIX_KIND_LABEL,
-  blastRadiusLabel,
   contextValue,
   decisionLabel,
+  fixFacts,
   isExplained,
   plural,
   policyLabel,
   sourceLabel,
-  verificationLabel,
 } from './common.js';
 import { collectHint } from './hints.js';
-import { findStatement } from './statement-lookup.js';
+import { findPolicyStatement } from '../../evidence/policy-lookup.js';
 import { makeStyler, type Styler } from './style.js';
 
 /** Options of the text formatter. */
@@ -76,7 +74,7 @@ export function colourDiff(diff: string, s: Styler): string {
 /** The deciding statement as JSON, with the condition key and its values highlighted. */
 export function renderStatement(cause: Cause, evidence: Evidence | undefined, s: Styler): string | undefined {
   if (!cause.policy) return undefined;
-  const st = findStatement(evidence, cause.policy);
+  const st = findPolicyStatement(evidence, cause.policy);
   if (!st) return undefined;
   const json = JSON.stringify(st, null, 2);
   const key = cause.condition?.key;
@@ -96,11 +94,9 @@ export function renderStatement(cause: Cause, evidence: Evidence | undefined, s:
 
 function renderFix(fix: Fix, n: number, s: Styler): string {
   const out: string[] = [];
-  const v = verificationLabel(fix);
-  const head = `${s('bold', `Fix ${n}`)} (${FIX_KIND_LABEL[fix.kind] ?? fix.kind}): ${fix.summary}`;
-  out.push(head);
+  const { kind, verification: v, blastRadius: br } = fixFacts(fix);
+  out.push(`${s('bold', `Fix ${n}`)} (${kind}): ${fix.summary}`);
   if (v) out.push(indent(fix.verified ? s('green', v) : s('yellow', v), '  '));
-  const br = blastRadiusLabel(fix);
   if (br) out.push(indent(`blast radius: ${br}`, '  '));
   for (const na of fix.blastRadius?.newlyAllowed.slice(0, 5) ?? []) {
     out.push(indent(s('yellow', `+ ${na.principal} ${na.action} ${na.resource}`), '    '));

@@ -1,6 +1,6 @@
 // Public entry of triage at scale: scanning (worker threads), grouping, ranking, auditing, pictures, Athena and alerts.
 
-export { scanInputs, resolveWorkers, SCAN_TUNING } from './scan.js';
+export { scanInputs, resolveWorkers, scanWeight, SCAN_TUNING } from './scan.js';
 export type { WorkersOption, ScanInputsOptions, ScanOutcome } from './scan.js';
 export * from './groups.js';
 export { Auditor, AUDIT_THRESHOLDS, findingInputs } from './audit.js';

@@ -1,7 +1,7 @@
 // Plans and runs the triage scan over all inputs: byte ranges and files spread over worker threads, merged in input order.
 
 import { availableParallelism } from 'node:os';
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { MalformedRecord, ScanStats } from '../model/index.js';
@@ -102,7 +102,30 @@ async function expand(inputs: string[]): Promise<{ path: string; size: number }[
   return out;
 }
 
-/** How many workers to use for `total` bytes. */
+/**
+ * The bytes a file holds once decompressed, for sizing the scan: a gzip file's size from its
+ * trailer (ISIZE, the uncompressed length modulo 2^32, RFC 1952 §2.3.1; a multi-member file
+ * gives its last member's, so never less than the compressed size is used), else its size.
+ */
+export async function scanWeight(path: string, size: number): Promise<number> {
+  if (path === '-' || size < 18) return size;
+  let fh;
+  try {
+    fh = await open(path, 'r');
+    const head = Buffer.alloc(2);
+    await fh.read(head, 0, 2, 0);
+    if (head[0] !== 0x1f || head[1] !== 0x8b) return size;
+    const tail = Buffer.alloc(4);
+    await fh.read(tail, 0, 4, size - 4);
+    return Math.max(size, tail.readUInt32LE(0));
+  } catch {
+    return size;
+  } finally {
+    await fh?.close();
+  }
+}
+
+/** How many workers to use for `total` bytes (decompressed, where known). */
 export function resolveWorkers(opt: WorkersOption | undefined, total: number): number {
   if (typeof opt === 'number') return Math.max(1, Math.floor(opt));
   if (total < SCAN_TUNING.autoMinBytes) return 1;
@@ -150,7 +173,16 @@ function plan(files: { path: string; size: number }[], workers: number): Planned
 export async function scanInputs(inputs: string[], opts: ScanInputsOptions = {}): Promise<ScanOutcome> {
   const files = await expand(inputs);
   const total = files.reduce((n, f) => n + f.size, 0);
-  const wanted = resolveWorkers(opts.workers, total);
+  // `auto` sizes by decompressed bytes: 20 MB of CloudTrail .gz is some 200 MB of JSON to parse.
+  let weight = total;
+  if (opts.workers === undefined || opts.workers === 'auto') {
+    weight = 0;
+    for (const f of files) {
+      weight += await scanWeight(f.path, f.size);
+      if (weight >= SCAN_TUNING.autoMinBytes) break; // enough to decide
+    }
+  }
+  const wanted = resolveWorkers(opts.workers, weight);
   const units = plan(files, wanted);
   const grouper = new TriageGrouper(actionOfRecord);
   const auditor = new Auditor();

@@ -138,6 +138,15 @@ const OPERATIONS = [
   'PutBucketPolicy',
 ];
 
+/** A prompt validator: a path that exists (else the message the prompt shows). */
+function existingPath(deps: AssistantDeps): (v: string) => Promise<true | string> {
+  return async (v) => {
+    const path = v.trim();
+    if (path === '') return 'Give a path';
+    return (await deps.fileExists(path)) ? true : `No such file: ${path}`;
+  };
+}
+
 async function askForRequest(ask: Ask, deps: AssistantDeps): Promise<LogRecord[]> {
   for (;;) {
     const how = await ask.select<'paste' | 'file' | 'describe'>({
@@ -155,12 +164,7 @@ async function askForRequest(ask: Ask, deps: AssistantDeps): Promise<LogRecord[]
     } else if (how === 'file') {
       const path = await ask.input({
         message: 'File or folder:',
-        validate: async (v) =>
-          v.trim() === ''
-            ? 'Give a path'
-            : (await deps.fileExists(v.trim()))
-              ? true
-              : `No such file: ${v.trim()}`,
+        validate: existingPath(deps),
       });
       read = await deps.readFile(path.trim());
     } else {
@@ -239,12 +243,7 @@ async function askForEvidence(
       const path = (
         await ask.input({
           message: 'Snapshot file:',
-          validate: async (v) =>
-            v.trim() === ''
-              ? 'Give a path'
-              : (await deps.fileExists(v.trim()))
-                ? true
-                : `No such file: ${v.trim()}`,
+          validate: existingPath(deps),
         })
       ).trim();
       try {

@@ -52,7 +52,8 @@ const LAYER_CODES: Record<LayerName, CauseCode[]> = {
   'session-policy': ['explicit-deny-session-policy', 'missing-allow-session-policy'],
   'bucket-policy': ['explicit-deny-bucket-policy', 'missing-allow-bucket-policy'],
   'access-point-policy': ['explicit-deny-access-point-policy', 'missing-allow-access-point-policy'],
-  'access-point-network-origin': ['missing-allow-access-point-policy'],
+  // S3 reports a network-origin refusal as an explicit deny in a resource-based policy.
+  'access-point-network-origin': ['explicit-deny-access-point-policy'],
   'bucket-acl': ['missing-allow-bucket-policy'],
   'object-acl': ['missing-allow-bucket-policy', 'object-owned-by-other-account'],
   'object-ownership': ['object-owned-by-other-account', 'acl-not-supported'],
@@ -66,8 +67,11 @@ const LAYER_CODES: Record<LayerName, CauseCode[]> = {
     'kms-aws-managed-key-cross-account',
   ],
   'kms-identity-policy': ['explicit-deny-identity-policy', 'missing-allow-kms'],
-  'kms-key-state': ['missing-allow-kms'],
+  'kms-key-state': ['kms-key-unusable'],
 };
+
+/** S3 steps whose refusal (`block`) S3 words as an explicit deny. */
+const BLOCK_AS_EXPLICIT_DENY: ReadonlySet<LayerName> = new Set(['access-point-network-origin']);
 
 /** One-entry memos (no weak-map entry per request): the last request's KMS memo key and time. */
 let lastS3: S3Request['s3'] | undefined;
@@ -202,7 +206,10 @@ function collectUnknowns(results: AuthorizationResult[]): Unknown[] {
       const possible = l.possible ?? [];
       const relevant = codes.filter(
         (c) =>
-          (c.startsWith('explicit-deny') ? possible.includes('explicit-deny') : true) &&
+          (c.startsWith('explicit-deny')
+            ? possible.includes('explicit-deny') ||
+              (BLOCK_AS_EXPLICIT_DENY.has(l.layer) && possible.includes('block'))
+            : true) &&
           (c.startsWith('missing-allow')
             ? possible.includes('missing-allow') || possible.includes('block')
             : true),

@@ -105,11 +105,16 @@ report(
 
 // 4. Policy evaluation rate against a naive uncached evaluation of the same request.
 const ev = await benchEvaluation(root);
+// The goal is read on a new request object each time (compiled policies cached, nothing else):
+// repeating one request object would also reuse per-request memos, which measures a cache hit.
 report(
-  `evaluations/s, one request, ${ev.policies} policies / ${ev.statements} statements (naive uncached: ${ev.naive.toFixed(0)}/s, ratio ${(ev.cached / ev.naive).toFixed(1)}x)`,
-  ev.cached.toFixed(0),
+  `evaluations/s, one request, ${ev.policies} policies / ${ev.statements} statements, new request object each time (${ev.freshCpu.toFixed(0)}/CPU-s; naive uncached ${ev.naive.toFixed(0)}/s, ratio ${(ev.fresh / ev.naive).toFixed(1)}x)`,
+  ev.fresh.toFixed(0),
   '>= 15000',
-  ev.cached >= 15000,
+  ev.fresh >= 15000,
+);
+console.log(
+  `      same request object repeated: ${ev.cached.toFixed(0)}/s (${ev.cachedCpu.toFixed(0)}/CPU-s); naive ${ev.naiveCpu.toFixed(0)}/CPU-s`,
 );
 
 // 5. Live collection against the fake AWS endpoint (its own script; it prints its goals).

@@ -33,7 +33,8 @@ export const PATCH_TARGET_TYPES: readonly PatchTargetType[] = [
   'kms-key-state',
 ];
 
-const POLICY_TARGETS = new Set<string>([
+/** Patch targets that hold a policy document (the others are settings: PAB, ownership, key state...). */
+export const POLICY_TARGETS: ReadonlySet<string> = new Set<PatchTargetType>([
   'identity-policy',
   'permissions-boundary',
   'session-policy',

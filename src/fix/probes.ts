@@ -23,6 +23,7 @@ import {
   resourcePrincipalArn,
   s3ArnParts,
 } from './resources.js';
+import { POLICY_TARGETS } from './least-privilege.js';
 import { s3ActionsFor } from './s3-actions.js';
 import { canonicalJson, statementsOf, toList } from './statements.js';
 
@@ -381,16 +382,6 @@ export function planProbes(req: S3Request, evidence: Evidence, patches: PolicyPa
   };
   return { probes, withFixtures };
 }
-
-const POLICY_TARGETS = new Set([
-  'identity-policy',
-  'permissions-boundary',
-  'session-policy',
-  'bucket-policy',
-  'access-point-policy',
-  'kms-key-policy',
-  'vpc-endpoint-policy',
-]);
 
 /**
  * The statements a set of patches adds, changes or removes, or `undefined` when a patch is not a

@@ -115,6 +115,13 @@ describe('README', () => {
     expect(r.code, r.stderr).not.toBe(2);
   });
 
+  it('lists every cause code, linking the rule catalogue', async () => {
+    const { CAUSE_CODES } = await import('../../src/model/cause.js');
+    const section = readme.slice(readme.indexOf('## Cause codes'), readme.indexOf('## Input formats'));
+    expect(section).toContain('](docs/rules.md)');
+    for (const code of CAUSE_CODES) expect(section, code).toContain(`\`${code}\``);
+  });
+
   it('links the rule catalogue and the collector policy that exist', () => {
     expect(readme).toContain('(docs/rules.md)');
     expect(existsSync(join(ROOT, 'docs', 'rules.md'))).toBe(true);

@@ -125,7 +125,15 @@ export class TriageGrouper {
   /** Denials added so far (with weights). */
   total = 0;
 
-  constructor(private readonly actionOf: ActionOf = rawActionOf) {}
+  /**
+   * @param actionOf names a record's action (called once per distinct operation shape)
+   * @param sampleOf the record a new group keeps as its sample (the range scan's light records
+   *   give their fully parsed line here)
+   */
+  constructor(
+    private readonly actionOf: ActionOf = rawActionOf,
+    private readonly sampleOf: (r: LogRecord) => LogRecord = (r) => r,
+  ) {}
 
   private action(r: LogRecord): string {
     const k = `${r.logOperation ?? ''}\u0000${r.apiName ?? ''}\u0000${r.httpMethod ?? ''}\u0000${r.enhanced?.action ?? ''}\u0000${r.key !== undefined ? 'k' : ''}\u0000${r.versionId ? 'v' : ''}\u0000${r.query ? Object.keys(r.query).sort().join('&') : ''}`;
@@ -161,7 +169,7 @@ export class TriageGrouper {
         errorCode: key.errorCode,
         count: 0,
         sample: r.input,
-        sampleRecord: r,
+        sampleRecord: this.sampleOf(r),
         timeline: new Map(),
         resolution: 'hour',
       };

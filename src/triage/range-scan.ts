@@ -3,6 +3,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { LogRecord, MalformedRecord } from '../model/index.js';
 import { isDenied, parseAccessLogLine } from '../logs/index.js';
+import { readTriageLine } from './light-record.js';
 
 /** Bytes read per system call. */
 const CHUNK = 4 * 1024 * 1024;
@@ -63,7 +64,7 @@ export function scanRange(file: string, start: number, end: number, sink: RangeS
     let tooLong = false;
     let lastReport = filePos;
     const parse = (b: Buffer, from: number, to: number): void => {
-      const item = parseAccessLogLine(b.toString('utf8', from, to), file, res.lines);
+      const item = readTriageLine(b.toString('utf8', from, to), file, res.lines);
       if (item.kind === 'record') {
         res.readable = true;
         if (isDenied(item.record)) {

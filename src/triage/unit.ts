@@ -5,6 +5,7 @@ import { InputError, newStats, scanDenied } from '../logs/index.js';
 import { actionOfRecord } from './action.js';
 import { Auditor, type AuditState } from './audit.js';
 import { TriageGrouper, type GroupTableState } from './groups.js';
+import { fullRecord } from './light-record.js';
 import { scanRange } from './range-scan.js';
 
 /** The malformed entries kept (CONTRACT: the first 100). */
@@ -36,7 +37,7 @@ export async function runUnit(
   progress: (bytes: number) => void,
   stdin?: NodeJS.ReadableStream,
 ): Promise<UnitResult> {
-  const grouper = new TriageGrouper(actionOfRecord);
+  const grouper = new TriageGrouper((r) => actionOfRecord(fullRecord(r)), fullRecord);
   const auditor = new Auditor();
   const malformed: MalformedRecord[] = [];
   const res: UnitResult = {

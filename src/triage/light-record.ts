@@ -1,0 +1,244 @@
+// Fast path of the triage range scan: reads only the access-log fields grouping and auditing need, the full parser does the rest.
+
+import type { LogRecord, ReadItem } from '../model/index.js';
+import { parseAccessLogLine } from '../logs/index.js';
+
+/*
+ * Field layout: https://docs.aws.amazon.com/AmazonS3/latest/userguide/LogFormat.html. This reader
+ * gives the same values as the logs parser for the fields triage reads (time, bucket, source IP,
+ * requester, operation, key, method, query names, HTTP status, error code, version id), for the
+ * common line: ASCII, no `%`/`+` escapes in the key or URI, quoted fields ending at their first
+ * quote, UTC time. Any other line goes through the full parser, so results never differ.
+ */
+
+/** A record holding only what triage groups on; `full()` parses the whole line (samples, action lookups). */
+export interface LightRecord extends LogRecord {
+  /** The full record of the same line (parsed once, on demand). */
+  full(): LogRecord;
+}
+
+const MONTHS: Readonly<Record<string, string>> = {
+  Jan: '01',
+  Feb: '02',
+  Mar: '03',
+  Apr: '04',
+  May: '05',
+  Jun: '06',
+  Jul: '07',
+  Aug: '08',
+  Sep: '09',
+  Oct: '10',
+  Nov: '11',
+  Dec: '12',
+};
+
+/** What must follow the closing quote of fields 9, 16 and 17 (as the logs tokenizer checks them). */
+const AFTER_QUOTED: Readonly<Record<number, RegExp>> = {
+  8: /(?:\d{3}|-)(?: |$)/y,
+  15: /"/y,
+  16: /\S+(?:$| \S+ (?:SigV2|SigV4|-)(?: |$)| \S+$)/y,
+};
+
+/**
+ * The closing quote of a quoted field starting at `from`, by the logs tokenizer's rule: S3 does not
+ * escape a `"` inside a user agent, so the field ends at the first `" ` whose remainder has the
+ * shape the next field needs (else at the first `" `). -1 when unterminated.
+ */
+function quotedEnd(line: string, from: number, fieldIndex: number): number {
+  const after = AFTER_QUOTED[fieldIndex];
+  let first = -1;
+  let k = line.indexOf('"', from);
+  while (k >= 0) {
+    if (k + 1 >= line.length || line.charCodeAt(k + 1) === 32) {
+      if (first < 0) first = k;
+      if (!after) return k;
+      if (k + 1 >= line.length) return first === k ? k : first;
+      after.lastIndex = k + 2;
+      if (after.test(line)) return k;
+    }
+    k = line.indexOf('"', k + 1);
+  }
+  return first;
+}
+
+/** Splits the line, or undefined when a field is not plain (the full parser then decides). */
+function fields(line: string): string[] | undefined {
+  const out: string[] = [];
+  const n = line.length;
+  let i = 0;
+  while (i < n) {
+    const c = line.charCodeAt(i);
+    if (c === 32 || c === 9) {
+      i++;
+      continue;
+    }
+    if (c === 91) {
+      const j = line.indexOf(']', i + 1);
+      if (j < 0) return undefined;
+      out.push(line.slice(i + 1, j));
+      i = j + 1;
+      continue;
+    }
+    if (c === 34) {
+      const k = quotedEnd(line, i + 1, out.length);
+      if (k < 0) return undefined;
+      out.push(line.slice(i + 1, k));
+      i = k + 1;
+      continue;
+    }
+    let j = line.indexOf(' ', i);
+    if (j < 0) j = n;
+    out.push(line.slice(i, j));
+    i = j;
+  }
+  return out;
+}
+
+function v(s: string | undefined): string | undefined {
+  return s === undefined || s === '-' || s === '' ? undefined : s;
+}
+
+/** `01/Nov/2026:00:00:00 +0000` -> ISO, only for the exact UTC shape. */
+function utcTime(s: string): string | undefined {
+  if (s.length !== 26 || !s.endsWith(' +0000') || s[2] !== '/' || s[6] !== '/' || s[11] !== ':')
+    return undefined;
+  const month = MONTHS[s.slice(3, 6)];
+  if (!month) return undefined;
+  for (const i of [0, 1, 7, 8, 9, 10, 12, 13, 15, 16, 18, 19]) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  if (s[14] !== ':' || s[17] !== ':') return undefined;
+  return `${s.slice(7, 11)}-${month}-${s.slice(0, 2)}T${s.slice(12, 20)}Z`;
+}
+
+/** Whether every character is printable ASCII without `%` or `+` (so no decoding can change it). */
+function plain(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c > 126 || c === 37 || c === 43) return false;
+  }
+  return true;
+}
+
+/** Whether every character is printable ASCII. */
+function ascii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c > 126) return false;
+  }
+  return true;
+}
+
+/** The key a request path names (path-style, virtual-hosted or access point), as the logs parser finds it. */
+function keyFromPath(path: string, bucket: string | undefined, host: string | undefined): string | undefined {
+  if (!path.startsWith('/')) return undefined;
+  const virtualHosted =
+    host !== undefined && bucket !== undefined && host.toLowerCase().startsWith(`${bucket.toLowerCase()}.`);
+  if (!virtualHosted && bucket !== undefined) {
+    if (path === `/${bucket}` || path === `/${bucket}/`) return '';
+    if (path.startsWith(`/${bucket}/`)) return path.slice(bucket.length + 2);
+    if (host === undefined) return undefined;
+  }
+  return path.slice(1);
+}
+
+const STATUS = /^\d{3}$/;
+
+/**
+ * Reads one access-log line (without its newline) for triage: a {@link LightRecord} for the common
+ * line, else exactly what the logs parser returns (record or malformed entry).
+ */
+export function readTriageLine(line: string, source: string, lineNo: number): ReadItem {
+  const slow = (): ReadItem => parseAccessLogLine(line, source, lineNo);
+  const c0 = line.charCodeAt(0);
+  if (c0 === 0xfeff || line.charCodeAt(line.length - 1) === 13) return slow();
+  const f = fields(line);
+  if (f === undefined || f.length < 18) return slow();
+  const time = utcTime(f[2] ?? '');
+  const statusRaw = f[9] ?? '-';
+  if (time === undefined || (statusRaw !== '-' && !STATUS.test(statusRaw))) return slow();
+  const keyRaw = v(f[7]);
+  if (keyRaw !== undefined && !plain(keyRaw)) return slow();
+  const uriField = v(f[8]);
+  let method: string | undefined;
+  let query: Record<string, string> | undefined;
+  let path: string | undefined;
+  let queryVersion = false;
+  let seenVersion = false;
+  if (uriField !== undefined) {
+    if (!ascii(uriField)) return slow();
+    let rest = uriField.trim();
+    const m = /^([A-Z]+) (.*)$/.exec(rest);
+    if (m) {
+      method = m[1];
+      rest = m[2] ?? '';
+    }
+    const p = / (HTTP\/[\d.]+)$/.exec(rest);
+    if (p) rest = rest.slice(0, p.index);
+    const abs = /^https?:\/\/[^/]+/i.exec(rest);
+    const target = abs ? rest.slice(abs[0].length) || '/' : rest;
+    const q = target.indexOf('?');
+    path = q < 0 ? target : target.slice(0, q);
+    if (!plain(path)) return slow();
+    if (q >= 0) {
+      // Names only (values are not decoded here; the action lookup reads the full record).
+      for (const part of target.slice(q + 1).split('&')) {
+        if (part === '') continue;
+        const eq = part.indexOf('=');
+        const name = eq < 0 ? part : part.slice(0, eq);
+        if (!plain(name) || name in Object.prototype) return slow(); // decoded or skipped by the logs parser
+        (query ??= {})[name] = '';
+        if (name === 'versionId' && !seenVersion) {
+          // The first occurrence wins, as in the logs parser.
+          seenVersion = true;
+          queryVersion = eq >= 0 && eq < part.length - 1;
+        }
+      }
+    }
+  }
+  let parsed: LogRecord | undefined;
+  const r: LightRecord = {
+    input: { source, line: lineNo },
+    format: 's3-access-log',
+    time,
+    full: (): LogRecord => {
+      if (parsed === undefined) {
+        const item = slow();
+        // A line this reader accepts always parses; the copy only keeps clones free of functions.
+        parsed = item.kind === 'record' ? item.record : copyWithoutFull(r);
+      }
+      return parsed;
+    },
+  };
+  const bucket = v(f[1]);
+  if (bucket !== undefined) r.bucket = bucket;
+  let x: string | undefined;
+  if ((x = v(f[3])) !== undefined) r.sourceIp = x;
+  if ((x = v(f[4])) !== undefined) r.requester = x;
+  if ((x = v(f[6])) !== undefined) r.logOperation = x;
+  if (keyRaw !== undefined) r.key = keyRaw;
+  if (statusRaw !== '-') r.httpStatus = Number(statusRaw);
+  if ((x = v(f[10])) !== undefined) r.errorCode = x;
+  if ((x = v(f[17])) !== undefined) r.versionId = x;
+  if (method !== undefined) r.httpMethod = method;
+  if (query !== undefined) r.query = query;
+  if (path !== undefined && r.key !== undefined) {
+    const fromUri = keyFromPath(path, bucket, v(f[22]));
+    if (fromUri !== undefined && fromUri !== '' && fromUri !== r.key) r.key = fromUri;
+  }
+  // Only whether a version id is present matters to grouping; the full record has its value.
+  if (r.versionId === undefined && queryVersion) r.versionId = 'query';
+  return { kind: 'record', record: r };
+}
+
+function copyWithoutFull(r: LightRecord): LogRecord {
+  const out: Partial<LightRecord> = { ...r };
+  delete out.full;
+  return out as LogRecord;
+}
+
+/** The full record behind a record the range scan produced (itself when it is already full). */
+export function fullRecord(r: LogRecord): LogRecord {
+  return typeof (r as Partial<LightRecord>).full === 'function' ? (r as LightRecord).full() : r;
+}

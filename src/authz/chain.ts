@@ -315,7 +315,13 @@ function s3Chain(
   const { ev } = opts;
   const action = az.action.toLowerCase();
   const principalAccount = rp.account;
-  const bpa = memo(az, ev, 'bpa', () => bpaFlags(t, ev));
+  // The flags depend on the bucket entry, its account, the access point and the evidence only: keyed on
+  // the bucket entry (when known), so a new request for the same bucket reuses them.
+  const bpa = t.bucketEv
+    ? memo(t.bucketEv, ev, `bpa:${t.bucketPath}:${t.bucketAccount ?? ''}:${t.apArn ?? ''}`, () =>
+        bpaFlags(t, ev),
+      )
+    : memo(az, ev, 'bpa', () => bpaFlags(t, ev));
   const checks: { dnf: Dnf }[] = [];
   let ownerUnknownPaths: string[] = [];
 
@@ -355,9 +361,11 @@ function s3Chain(
 
   // Bucket policy (for access point requests, against the bucket form of the ARN).
   const bucketForm = t.bucketFormArn;
-  const bucketAz: AuthzRequest = bucketForm
-    ? memo(az, ev, 'bucket-form', () => ({ ...az, resource: bucketForm }))
-    : az;
+  // A bucket or object ARN is its own bucket form: the same request object then (no copy to prepare).
+  const bucketAz: AuthzRequest =
+    bucketForm && bucketForm !== az.resource
+      ? memo(az, ev, 'bucket-form', () => ({ ...az, resource: bucketForm }))
+      : az;
   let bucketDoc: PolicyDocument | null | undefined;
   let bucketPolicyPath: () => string;
   if (t.bucket === undefined) {

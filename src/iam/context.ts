@@ -84,18 +84,25 @@ function build(req: AuthzRequest): PreparedRequest {
   };
 }
 
-const prepared = new WeakMap<AuthzRequest, PreparedRequest>();
+// A small ring of the last requests prepared (by identity) instead of a weak map: an evaluation uses a
+// handful of request objects, and a weak-map entry per fresh request costs more than preparing again.
+const RING = 8;
+const ringReq: (AuthzRequest | undefined)[] = new Array<AuthzRequest | undefined>(RING).fill(undefined);
+const ringPrep: (PreparedRequest | undefined)[] = new Array<PreparedRequest | undefined>(RING).fill(
+  undefined,
+);
+let ringNext = 0;
 
 /**
- * The prepared form of a request, cached per request object. Callers must not mutate a request's
- * `context` or `unknownKeys` after evaluating it (build a new request instead).
+ * The prepared form of a request, cached for the last few request objects. Callers must not mutate a
+ * request's `context` or `unknownKeys` after evaluating it (build a new request instead).
  */
 export function prepareRequest(req: AuthzRequest, useCache = true): PreparedRequest {
   if (!useCache) return build(req);
-  let p = prepared.get(req);
-  if (!p) {
-    p = build(req);
-    prepared.set(req, p);
-  }
+  for (let i = 0; i < RING; i++) if (ringReq[i] === req) return ringPrep[i]!;
+  const p = build(req);
+  ringReq[ringNext] = req;
+  ringPrep[ringNext] = p;
+  ringNext = (ringNext + 1) % RING;
   return p;
 }

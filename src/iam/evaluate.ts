@@ -324,6 +324,16 @@ function principalTrace(m: PrincipalMatch): NonNullable<StatementTrace['principa
   return out;
 }
 
+/** Whether a principal trace says exactly what `principalTrace(m)` would. */
+function sameMatchTrace(t: NonNullable<StatementTrace['principal']>, m: PrincipalMatch): boolean {
+  return (
+    t.matched === m.matched &&
+    t.by === m.by &&
+    t.via === m.via &&
+    (t.uncertain === true) === (m.unresolved === true)
+  );
+}
+
 function evaluateStatement(
   p: CompiledPolicy,
   s: CompiledStatement,
@@ -409,7 +419,11 @@ function evaluateStatement(
             ? { matched: 'true', via: 'not-principal' }
             : matchNotPrincipal(s.principals, req.principal, opts ?? NO_OPTS);
       } else m = matchPrincipal(s.principals, req.principal, opts ?? NO_OPTS);
-      principal = Object.freeze(principalTrace(m));
+      // Same content as the last trace (a new request object for the same caller): keep the shared
+      // frozen object, so the failed-statement memo below still applies.
+      const last = s.memoPrincipalTrace;
+      principal =
+        last && sameMatchTrace(last, m) ? last : (Object.freeze(principalTrace(m)) as typeof principal);
       s.memoPrincipal = req.principal;
       s.memoCanon = canon;
       s.memoBoundary = boundary;

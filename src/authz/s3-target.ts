@@ -32,6 +32,39 @@ export interface S3Target {
 
 /** Parses an S3 resource ARN of an authorization; `undefined` when it is not an S3 bucket/object/access point ARN. */
 export function s3Target(az: AuthzRequest, ev: Evidence): S3Target | undefined {
+  // The target depends on the resource, the resource account hint and the evidence only: the last one
+  // is reused (the chain and the KMS step ask for the same resource in a row). Treated as immutable.
+  const last = lastTarget;
+  if (
+    last &&
+    last.resource === az.resource &&
+    last.account === az.resourceAccount &&
+    last.ev === ev &&
+    stillCurrent(last.t, ev, az.resourceAccount)
+  )
+    return last.t;
+  const t = computeTarget(az, ev);
+  lastTarget = { resource: az.resource, account: az.resourceAccount, ev, t };
+  return t;
+}
+
+/** The evidence entries a target holds are still the ones the evidence has (nobody replaced them). */
+function stillCurrent(t: S3Target | undefined, ev: Evidence, account: string | undefined): boolean {
+  if (!t) return true;
+  if (t.apArn !== undefined && ev.accessPoints[t.apArn] !== t.ap) return false;
+  if (t.bucket === undefined) return true;
+  const b = ev.buckets[t.bucket];
+  if (b !== t.bucketEv) return false;
+  if (t.key !== undefined && b?.objects?.[t.key] !== t.objectEv) return false;
+  const byCanonical = b?.ownerCanonicalId ? ev.canonicalIds[b.ownerCanonicalId] : undefined;
+  const acct = b?.accountId ?? byCanonical ?? (t.apArn ? undefined : account);
+  return (acct || undefined) === t.bucketAccount;
+}
+
+let lastTarget:
+  { resource: string; account: string | undefined; ev: Evidence; t: S3Target | undefined } | undefined;
+
+function computeTarget(az: AuthzRequest, ev: Evidence): S3Target | undefined {
   const m = /^arn:([^:]+):s3:([^:]*):([^:]*):(.+)$/.exec(az.resource);
   if (!m) return undefined;
   const [, partition = 'aws', region, account, rest = ''] = m;

@@ -111,6 +111,13 @@ export interface CompiledStatement {
     out: { t: 0; direct: boolean; trace: StatementTrace };
     /** The trace is frozen once it is reused. */
     frozen: boolean;
+    /**
+     * Set when the result is fixed by the lower-cased action and the resource string alone (no
+     * Principal element looked at, no policy variable in Resource): a later request with both the same
+     * takes the result without re-matching anything.
+     */
+    keyAction?: string;
+    keyResource?: string;
   };
 }
 

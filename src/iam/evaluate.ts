@@ -484,6 +484,10 @@ function evaluateStatement(
     // A later call reuses it when its action, resource and principal traces are these same objects.
     const out = { t: 0 as const, direct, trace };
     s.memoFail = { policy: p, action, resource, principal, direct, out, frozen: false };
+    if (!p.resourcePolicy && (s.staticResources || !s.resources)) {
+      s.memoFail.keyAction = prep.actionLower;
+      s.memoFail.keyResource = req.resource;
+    }
     return out;
   }
   return { t, direct, trace };
@@ -505,8 +509,21 @@ function evaluateWith(
   let directAllow: T = 0;
   const statements: StatementTrace[] = new Array<StatementTrace>(p.body.statements.length);
   const list = p.body.statements;
+  const actionLower = prep.actionLower;
+  const resource = req.resource;
   for (let i = 0; i < list.length; i++) {
     const s = list[i]!;
+    // Fast path: the statement failed on action or resource for the same action and resource before
+    // (its result, false, depends on nothing else): the same frozen trace, nothing re-matched.
+    const f = s.memoFail;
+    if (f && f.keyAction === actionLower && f.keyResource === resource && f.policy === p) {
+      if (!f.frozen) {
+        Object.freeze(f.out.trace);
+        f.frozen = true;
+      }
+      statements[i] = f.out.trace;
+      continue;
+    }
     const r = evaluateStatement(p, s, req, prep, opts);
     statements[i] = r.trace;
     if (s.effect === 'Deny') deny = or(deny, r.t);

@@ -335,9 +335,10 @@ describe('triage', () => {
     expect(j.schemaVersion).toBe(1);
     expect(j.scanned).toMatchObject({ files: 2, denied: 3 });
     expect(j.groups.reduce((n: number, g: { count: number }) => n + g.count, 0)).toBe(j.scanned.denied);
+    // Sessions of one role form one group (s1 in both files, s2 in access.log).
     expect(j.groups[0]).toMatchObject({
-      count: 2,
-      principal: 'arn:aws:sts::111122223333:assumed-role/app/s1',
+      count: 3,
+      principal: 'arn:aws:sts::111122223333:assumed-role/app/*',
       action: 's3:GetObject',
       bucket: 'reports-bucket',
       keyPrefix: 'finance/',
@@ -368,7 +369,8 @@ describe('triage', () => {
   it('prints a ranked text summary', async () => {
     const r = await runCli(['triage', f('access.log')]);
     expect(r.stdout).toMatch(/^Scanned 1 file, 4 lines/);
-    expect(r.stdout).toContain('#1 1');
+    expect(r.stdout).toMatch(/#1 2 +100\.0% +AccessDenied +s3:GetObject +s3:\/\/reports-bucket\/finance\//);
+    expect(r.stdout).toContain('principal   arn:aws:sts::111122223333:assumed-role/app/*');
   });
 });
 

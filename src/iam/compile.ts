@@ -150,6 +150,13 @@ export interface CompiledPolicy {
     /** Frozen once it is handed out a second time. */
     frozen: boolean;
   };
+  /** The lower-cased action and resource of the last full pass over the statements. */
+  lastPass?: { action: string; resource: string };
+  /**
+   * For one lower-cased action and resource string: the frozen traces of the statements whose result
+   * (false) those two fix, in place, and the indices of the statements still to evaluate per request.
+   */
+  plan?: { action: string; resource: string; traces: StatementTrace[]; live: number[] };
 }
 
 function toList(v: unknown): unknown[] {

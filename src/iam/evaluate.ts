@@ -507,34 +507,92 @@ function evaluateWith(
   let deny: T = 0;
   let allow: T = 0;
   let directAllow: T = 0;
-  const statements: StatementTrace[] = new Array<StatementTrace>(p.body.statements.length);
   const list = p.body.statements;
   const actionLower = prep.actionLower;
   const resource = req.resource;
-  for (let i = 0; i < list.length; i++) {
-    const s = list[i]!;
-    // Fast path: the statement failed on action or resource for the same action and resource before
-    // (its result, false, depends on nothing else): the same frozen trace, nothing re-matched.
-    const f = s.memoFail;
-    if (f && f.keyAction === actionLower && f.keyResource === resource && f.policy === p) {
-      if (!f.frozen) {
-        Object.freeze(f.out.trace);
-        f.frozen = true;
+  const plan = p.plan;
+  let statements: StatementTrace[];
+  if (plan && plan.action === actionLower && plan.resource === resource) {
+    // The same action and resource as the plan: only the statements it left live are evaluated.
+    statements = plan.traces.slice();
+    const live = plan.live;
+    for (let k = 0; k < live.length; k++) {
+      const i = live[k]!;
+      const s = list[i]!;
+      const r = evaluateStatement(p, s, req, prep, opts);
+      statements[i] = r.trace;
+      if (s.effect === 'Deny') deny = or(deny, r.t);
+      else {
+        allow = or(allow, r.t);
+        if (r.direct) directAllow = or(directAllow, r.t);
       }
-      statements[i] = f.out.trace;
-      continue;
     }
-    const r = evaluateStatement(p, s, req, prep, opts);
-    statements[i] = r.trace;
-    if (s.effect === 'Deny') deny = or(deny, r.t);
-    else {
-      allow = or(allow, r.t);
-      if (r.direct) directAllow = or(directAllow, r.t);
+  } else {
+    statements = new Array<StatementTrace>(list.length);
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]!;
+      // Fast path: the statement failed on action or resource for the same action and resource before
+      // (its result, false, depends on nothing else): the same frozen trace, nothing re-matched.
+      const f = s.memoFail;
+      if (f && f.keyAction === actionLower && f.keyResource === resource && f.policy === p) {
+        if (!f.frozen) {
+          Object.freeze(f.out.trace);
+          f.frozen = true;
+        }
+        statements[i] = f.out.trace;
+        continue;
+      }
+      const r = evaluateStatement(p, s, req, prep, opts);
+      statements[i] = r.trace;
+      if (s.effect === 'Deny') deny = or(deny, r.t);
+      else {
+        allow = or(allow, r.t);
+        if (r.direct) directAllow = or(directAllow, r.t);
+      }
     }
+    if (!p.resourcePolicy) notePass(p, list, statements, actionLower, resource);
   }
   const out: PolicyEvaluation = { policy: p.ref, explicitDeny: TRI[deny]!, allow: TRI[allow]!, statements };
   if (p.resourcePolicy) out.directAllow = TRI[directAllow]!;
   return out;
+}
+
+/**
+ * After a full pass: when the previous full pass had the same action and resource, records the plan
+ * (statements whose result those two fix, with their frozen traces; the rest stay live). Built on the
+ * second pass only, so requests that change resource every time do not pay for plans never used.
+ */
+function notePass(
+  p: CompiledPolicy,
+  list: CompiledStatement[],
+  statements: StatementTrace[],
+  action: string,
+  resource: string,
+): void {
+  const last = p.lastPass;
+  if (!last || last.action !== action || last.resource !== resource) {
+    p.lastPass = { action, resource };
+    return;
+  }
+  const traces = new Array<StatementTrace>(list.length);
+  const live: number[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const f = list[i]!.memoFail;
+    if (
+      f &&
+      f.keyAction === action &&
+      f.keyResource === resource &&
+      f.policy === p &&
+      f.out.trace === statements[i]
+    ) {
+      if (!f.frozen) {
+        Object.freeze(f.out.trace);
+        f.frozen = true;
+      }
+      traces[i] = f.out.trace;
+    } else live.push(i);
+  }
+  p.plan = { action, resource, traces, live };
 }
 
 /**

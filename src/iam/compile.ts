@@ -33,6 +33,9 @@ export interface CompiledPattern {
   hit: { matched: boolean; by: string };
   /** Shared trace object for a NotAction/NotResource entry that matched (so the element did not). */
   miss?: { matched: boolean; by: string };
+  /** Shared (frozen) resource-match results naming this entry: certain, and after an uncertain entry. */
+  hitResult?: { hit: CompiledPattern; uncertain: boolean };
+  hitUncertain?: { hit: CompiledPattern; uncertain: boolean };
 }
 
 /** One compiled policy value for a condition. */

@@ -39,6 +39,20 @@ export function parseDate(s: string): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
+// Lower-cased actions, interned: statement memos compare them by identity first (a few hundred
+// distinct actions at most; the table is cleared if it ever grows past that).
+const actions = new Map<string, string>();
+
+function lowerAction(action: string): string {
+  let l = actions.get(action);
+  if (l === undefined) {
+    if (actions.size > 1000) actions.clear();
+    l = action.toLowerCase();
+    actions.set(action, l);
+  }
+  return l;
+}
+
 function build(req: AuthzRequest): PreparedRequest {
   const values = new Map<string, ContextValue>();
   for (const k of Object.keys(req.context)) {
@@ -67,7 +81,7 @@ function build(req: AuthzRequest): PreparedRequest {
   const ips = new Map<string, IpAddr | undefined>();
   const dates = new Map<string, number | undefined>();
   return {
-    actionLower: req.action.toLowerCase(),
+    actionLower: lowerAction(req.action),
     lookup,
     ip(value) {
       if (ips.has(value)) return ips.get(value);

@@ -106,10 +106,17 @@ function matchResource(
       if (t === 'unresolved') continue; // an unresolved variable makes this entry unusable
       m = t;
     }
-    if (m(resource)) return { hit: p, uncertain };
+    // Shared frozen results (no object per statement and request).
+    if (m(resource))
+      return uncertain
+        ? (p.hitUncertain ??= Object.freeze({ hit: p, uncertain: true }))
+        : (p.hitResult ??= Object.freeze({ hit: p, uncertain: false }));
   }
-  return { uncertain };
+  return uncertain ? UNCERTAIN_MISS : CERTAIN_MISS;
 }
+
+const CERTAIN_MISS: { hit?: CompiledPattern; uncertain: boolean } = Object.freeze({ uncertain: false });
+const UNCERTAIN_MISS: { hit?: CompiledPattern; uncertain: boolean } = Object.freeze({ uncertain: true });
 
 // ---- conditions ----------------------------------------------------------------------------------
 

@@ -290,9 +290,13 @@ function compileStatement(
   const st = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<PolicyStatement> &
     Record<string, unknown>;
   const effect = st.Effect === 'Allow' || st.Effect === 'Deny' ? st.Effect : 'Deny';
+  // Every field (memo slots included) set here, in one order: all statements share one object shape,
+  // which keeps the evaluator's property accesses monomorphic.
   const out: CompiledStatement = {
     index,
+    sid: typeof st.Sid === 'string' ? st.Sid : undefined,
     effect,
+    invalidEffect: false,
     actionNot: st.Action === undefined && st.NotAction !== undefined,
     actions: null,
     resourceNot: st.Resource === undefined && st.NotResource !== undefined,
@@ -300,8 +304,18 @@ function compileStatement(
     principalNot: st.Principal === undefined && st.NotPrincipal !== undefined,
     principals: null,
     conditions: [],
+    memoAction: undefined,
+    memoActionHit: undefined,
+    staticResources: false,
+    memoResource: undefined,
+    memoResourceResult: undefined,
+    memoPrincipal: undefined,
+    memoCanon: undefined,
+    memoBoundary: false,
+    memoMatch: undefined,
+    memoPrincipalTrace: undefined,
+    memoFail: undefined,
   };
-  if (typeof st.Sid === 'string') out.sid = st.Sid;
   if (effect !== st.Effect) {
     out.invalidEffect = true;
     problems.push({
@@ -368,7 +382,15 @@ function withRef(body: CompiledBody, ref: PolicyRef): CompiledPolicy {
     if (s.sid !== undefined) r.sid = s.sid;
     return Object.freeze(r);
   });
-  return { ref, resourcePolicy: RESOURCE_POLICY_TYPES.has(ref.type), body, statementRefs };
+  return {
+    ref,
+    resourcePolicy: RESOURCE_POLICY_TYPES.has(ref.type),
+    body,
+    statementRefs,
+    memoEval: undefined,
+    lastPass: undefined,
+    plan: undefined,
+  };
 }
 
 const bodies = new WeakMap<PolicyDocument, CompiledBody>();

@@ -490,11 +490,18 @@ function evaluateStatement(
   if (failedOn && failedOn !== 'condition') {
     // A later call reuses it when its action, resource and principal traces are these same objects.
     const out = { t: 0 as const, direct, trace };
-    s.memoFail = { policy: p, action, resource, principal, direct, out, frozen: false };
-    if (!p.resourcePolicy && (s.staticResources || !s.resources)) {
-      s.memoFail.keyAction = prep.actionLower;
-      s.memoFail.keyResource = req.resource;
-    }
+    const keyed = !p.resourcePolicy && (s.staticResources || !s.resources);
+    s.memoFail = {
+      policy: p,
+      action,
+      resource,
+      principal,
+      direct,
+      out,
+      frozen: false,
+      keyAction: keyed ? prep.actionLower : undefined,
+      keyResource: keyed ? req.resource : undefined,
+    };
     return out;
   }
   return { t, direct, trace };

@@ -169,11 +169,25 @@ function toList(v: unknown): unknown[] {
 function compilePattern(raw: string, variables: boolean, arn: boolean): CompiledPattern {
   const hit = Object.freeze({ matched: true, by: raw });
   const tpl = parseTemplate(raw, variables);
-  if (tpl.vars) return { raw, tpl, hit };
-  const matcher = arn
-    ? compileArnPattern(tpl.pieces as PatternPart[])
-    : compileGlob([{ t: 'text', s: raw.toLowerCase() }], false);
-  return { raw, matcher, hit };
+  const matcher = tpl.vars
+    ? undefined
+    : arn
+      ? compileArnPattern(tpl.pieces as PatternPart[])
+      : compileGlob([{ t: 'text', s: raw.toLowerCase() }], false);
+  // Every field in one order (one object shape for all patterns).
+  return {
+    raw,
+    matcher,
+    tpl: tpl.vars ? tpl : undefined,
+    memoText: undefined,
+    memoMatcher: undefined,
+    memoPrep: undefined,
+    memoResolved: undefined,
+    hit,
+    miss: undefined,
+    hitResult: undefined,
+    hitUncertain: undefined,
+  };
 }
 
 const NUMBER_RE = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
@@ -205,7 +219,19 @@ function compileCondition(
   cond.op = op;
   if (values.length === 0) cond.error = 'no policy values';
   for (const raw of values) {
-    const cv: CompiledValue = { raw };
+    // Every field in one order (one object shape for all values).
+    const cv: CompiledValue = {
+      raw,
+      text: undefined,
+      matcher: undefined,
+      tpl: undefined,
+      memoText: undefined,
+      memoMatcher: undefined,
+      memoPrep: undefined,
+      memoResolved: undefined,
+      num: undefined,
+      range: undefined,
+    };
     switch (op.family) {
       case 'string':
       case 'string-ignore-case': {

@@ -32,6 +32,12 @@ export type TimelineResolution = 'hour' | 'day';
 export const GROUP_LIMITS = {
   /** Most distinct groups kept; later new keys are counted in one overflow group. */
   maxGroups: 2500,
+  /**
+   * Most distinct groups a scan unit (one byte range or file set, merged later) keeps: more than
+   * {@link maxGroups}, because a key the merged table keeps may come late in a unit that already
+   * saw many others; while no unit overflows its own table, the merged table equals one pass's.
+   */
+  maxUnitGroups: 4 * 2500,
   /** Most hourly buckets a group keeps before its timeline is coarsened to days. */
   maxHourBuckets: 24 * 62,
 } as const;
@@ -133,6 +139,8 @@ export class TriageGrouper {
   constructor(
     private readonly actionOf: ActionOf = rawActionOf,
     private readonly sampleOf: (r: LogRecord) => LogRecord = (r) => r,
+    /** Most distinct groups kept before new keys go to the overflow group. */
+    private readonly maxGroups: number = GROUP_LIMITS.maxGroups,
   ) {}
 
   private action(r: LogRecord): string {
@@ -154,7 +162,7 @@ export class TriageGrouper {
     let key = groupKeyOf(r, (x) => this.action(x));
     let id = idOf(key);
     let g = this.groups.get(id);
-    if (!g && this.groups.size >= GROUP_LIMITS.maxGroups) {
+    if (!g && this.groups.size >= this.maxGroups) {
       key = OVERFLOW_KEY;
       id = idOf(key);
       g = this.groups.get(id);
@@ -209,7 +217,7 @@ export class TriageGrouper {
     for (const o of s.groups) {
       let id = idOf(o);
       let g = this.groups.get(id);
-      if (!g && this.groups.size >= GROUP_LIMITS.maxGroups) {
+      if (!g && this.groups.size >= this.maxGroups) {
         id = idOf(OVERFLOW_KEY);
         g = this.groups.get(id);
         if (!g) {

@@ -4,7 +4,7 @@ import type { MalformedRecord } from '../model/index.js';
 import { InputError, newStats, scanDenied } from '../logs/index.js';
 import { actionOfRecord } from './action.js';
 import { Auditor, type AuditState } from './audit.js';
-import { TriageGrouper, type GroupTableState } from './groups.js';
+import { GROUP_LIMITS, TriageGrouper, type GroupTableState } from './groups.js';
 import { fullRecord } from './light-record.js';
 import { scanRange } from './range-scan.js';
 
@@ -37,7 +37,11 @@ export async function runUnit(
   progress: (bytes: number) => void,
   stdin?: NodeJS.ReadableStream,
 ): Promise<UnitResult> {
-  const grouper = new TriageGrouper((r) => actionOfRecord(fullRecord(r)), fullRecord);
+  const grouper = new TriageGrouper(
+    (r) => actionOfRecord(fullRecord(r)),
+    fullRecord,
+    GROUP_LIMITS.maxUnitGroups,
+  );
   const auditor = new Auditor();
   const malformed: MalformedRecord[] = [];
   const res: UnitResult = {

@@ -79,6 +79,28 @@ describe('TriageGrouper', () => {
     expect(merged.ranked().map(toTriageGroup)).toEqual(whole.ranked().map(toTriageGroup));
   });
 
+  it('past the group limit, merged unit tables still equal one pass (a late range that sees many new keys before a kept one)', () => {
+    const max = GROUP_LIMITS.maxGroups;
+    // First half: the keys the table keeps. Second half: many new keys (overflow), then kept keys again.
+    const first = Array.from({ length: max }, (_, i) => rec(i, { bucket: `kept-${i}` }));
+    const second = [
+      ...Array.from({ length: max + 100 }, (_, i) => rec(max + i, { bucket: `late-${i}` })),
+      ...Array.from({ length: 50 }, (_, i) => rec(2 * max + 100 + i, { bucket: `kept-${i}` })),
+    ];
+    const whole = new TriageGrouper();
+    [...first, ...second].forEach((r) => whole.add(r));
+    const a = new TriageGrouper(undefined, undefined, GROUP_LIMITS.maxUnitGroups);
+    const b = new TriageGrouper(undefined, undefined, GROUP_LIMITS.maxUnitGroups);
+    first.forEach((r) => a.add(r));
+    second.forEach((r) => b.add(r));
+    const merged = new TriageGrouper();
+    merged.merge(a.state());
+    merged.merge(b.state());
+    expect(merged.size).toBe(max + 1);
+    expect(merged.ranked().map(toTriageGroup)).toEqual(whole.ranked().map(toTriageGroup));
+    expect(merged.ranked().find((x) => x.bucket === 'kept-0')?.count).toBe(2);
+  });
+
   it('stays bounded: keys past the group limit are counted in one overflow group', () => {
     const g = new TriageGrouper();
     const n = GROUP_LIMITS.maxGroups + 500;

@@ -1,6 +1,6 @@
 // Reads CSV exports: CloudTrail console event history, CloudTrail Lake / Athena results, and Athena results over S3 access logs.
 
-import { parse as parseCsvStream } from 'csv-parse';
+import { csvParseStream } from './csv-lib.js';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { LogRecord, ReadItem } from '../model/input.js';
@@ -278,7 +278,7 @@ export async function* readCsv(
   source: string,
 ): AsyncGenerator<ReadItem> {
   const skipped: ReadItem[] = [];
-  const parser = parseCsvStream({
+  const parser = (await csvParseStream())({
     ...CSV_OPTIONS,
     on_skip: (err) => {
       skipped.push({

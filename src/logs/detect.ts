@@ -1,6 +1,6 @@
 // Detects the format of one input from its first (decompressed) bytes.
 
-import { parse as parseCsvSync } from 'csv-parse/sync';
+import { csvParseSync } from './csv-lib.js';
 import { looksLikeAccessLogLine } from './access-log.js';
 import { normalizeName } from './hive-struct.js';
 
@@ -73,7 +73,7 @@ export function csvKindOfHeader(header: readonly string[]): CsvKind | undefined 
 export function parseCsvHeader(line: string): string[] | undefined {
   if (!line.includes(',')) return undefined;
   try {
-    const rows = parseCsvSync(line, {
+    const rows = csvParseSync()(line, {
       bom: true,
       relax_quotes: true,
       relax_column_count: true,

@@ -1,6 +1,6 @@
 // Reads pasted text (or a small text file): access-log lines, CloudTrail JSON, CSV exports or AWS error messages, mixed.
 
-import { parse as parseCsvSync } from 'csv-parse/sync';
+import { csvParseSync } from './csv-lib.js';
 import type { ReadItem } from '../model/input.js';
 import { looksLikeAccessLogLine, parseAccessLogLine } from './access-log.js';
 import { classifyJsonItem, type Classified } from './classify.js';
@@ -118,7 +118,7 @@ function readCsvText(
   first: number,
 ): ReadItem[] {
   const items: ReadItem[] = [];
-  const rows = parseCsvSync(text, {
+  const rows = csvParseSync()(text, {
     ...CSV_OPTIONS,
     on_skip: (err) => {
       items.push({

@@ -72,8 +72,12 @@ export function tokenizeAccessLogLine(line: string): Tokens {
   return { ok: true, fields };
 }
 
-/** Index of the `"` closing a quoted field that starts at `from`, or -1. */
-function quotedEnd(line: string, from: number, fieldIndex: number): number {
+/**
+ * Index of the `"` closing a quoted field that starts at `from`, or -1. S3 does not escape a `"`
+ * inside a user agent, so the field ends at the first `" ` whose remainder has the shape the next
+ * field needs (else at the first `" `). `fieldIndex` is the 0-based index of the quoted field.
+ */
+export function quotedEnd(line: string, from: number, fieldIndex: number): number {
   const after = AFTER_QUOTED[fieldIndex];
   let first = -1;
   let k = line.indexOf('"', from);
@@ -91,7 +95,8 @@ function quotedEnd(line: string, from: number, fieldIndex: number): number {
   return first;
 }
 
-const MONTHS: Readonly<Record<string, string>> = {
+/** English month abbreviations of the access-log time field -> two-digit month. */
+export const MONTHS: Readonly<Record<string, string>> = {
   Jan: '01',
   Feb: '02',
   Mar: '03',

@@ -1,7 +1,7 @@
 // Fast path of the triage range scan: reads only the access-log fields grouping and auditing need, the full parser does the rest.
 
 import type { LogRecord, ReadItem } from '../model/index.js';
-import { parseAccessLogLine } from '../logs/index.js';
+import { MONTHS, parseAccessLogLine, quotedEnd } from '../logs/index.js';
 
 /*
  * Field layout: https://docs.aws.amazon.com/AmazonS3/latest/userguide/LogFormat.html. This reader
@@ -15,50 +15,6 @@ import { parseAccessLogLine } from '../logs/index.js';
 export interface LightRecord extends LogRecord {
   /** The full record of the same line (parsed once, on demand). */
   full(): LogRecord;
-}
-
-const MONTHS: Readonly<Record<string, string>> = {
-  Jan: '01',
-  Feb: '02',
-  Mar: '03',
-  Apr: '04',
-  May: '05',
-  Jun: '06',
-  Jul: '07',
-  Aug: '08',
-  Sep: '09',
-  Oct: '10',
-  Nov: '11',
-  Dec: '12',
-};
-
-/** What must follow the closing quote of fields 9, 16 and 17 (as the logs tokenizer checks them). */
-const AFTER_QUOTED: Readonly<Record<number, RegExp>> = {
-  8: /(?:\d{3}|-)(?: |$)/y,
-  15: /"/y,
-  16: /\S+(?:$| \S+ (?:SigV2|SigV4|-)(?: |$)| \S+$)/y,
-};
-
-/**
- * The closing quote of a quoted field starting at `from`, by the logs tokenizer's rule: S3 does not
- * escape a `"` inside a user agent, so the field ends at the first `" ` whose remainder has the
- * shape the next field needs (else at the first `" `). -1 when unterminated.
- */
-function quotedEnd(line: string, from: number, fieldIndex: number): number {
-  const after = AFTER_QUOTED[fieldIndex];
-  let first = -1;
-  let k = line.indexOf('"', from);
-  while (k >= 0) {
-    if (k + 1 >= line.length || line.charCodeAt(k + 1) === 32) {
-      if (first < 0) first = k;
-      if (!after) return k;
-      if (k + 1 >= line.length) return first === k ? k : first;
-      after.lastIndex = k + 2;
-      if (after.test(line)) return k;
-    }
-    k = line.indexOf('"', k + 1);
-  }
-  return first;
 }
 
 /** Splits the line, or undefined when a field is not plain (the full parser then decides). */

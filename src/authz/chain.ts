@@ -32,9 +32,9 @@ import {
 } from './iam-layers.js';
 import type { SideWork } from './iam-layers.js';
 import type { LayerWork } from './layers.js';
-import { finish, unknownWork, work } from './layers.js';
+import { finish, recordPolicies, unknownWork, work } from './layers.js';
 import type { ResourceAllows } from './policies.js';
-import { compiledSources, evaluateCompiled, firstMatched, resourceAllows } from './policies.js';
+import { compiledSources, evaluateCompiled, resourceAllows } from './policies.js';
 import { memo } from './memo.js';
 import { isPublicPolicy } from './public.js';
 import type { S3Target } from './s3-target.js';
@@ -226,12 +226,7 @@ function resourcePolicyWork(
     az,
     evalOptions(rp, ev),
   );
-  const w = work(layer, T);
-  w.policies = set.evaluations;
-  w.deny = set.deny;
-  const d = firstMatched(set.evaluations, 'Deny', T) ?? firstMatched(set.evaluations, 'Deny', U);
-  if (d) w.denyRef = d;
-  w.ownAllow = set.allow;
+  const w = recordPolicies(work(layer, T), set);
   return { work: w, allows: resourceAllows(set.evaluations, [doc], rp.principal) };
 }
 

@@ -10,7 +10,7 @@ import type { AuthzRequest, ContextValue, Evidence, LayerName, PolicyRef, Tri } 
 import { evidencePath } from '../evidence/path.js';
 import type { ResolvedPrincipal } from './context.js';
 import type { LayerWork } from './layers.js';
-import { unknownWork, work } from './layers.js';
+import { recordPolicies, unknownWork, work } from './layers.js';
 import { compiledSources, evaluateCompiled, evaluateLevels, firstMatched } from './policies.js';
 import { F, T, U } from './tri.js';
 import type { EvaluateOptions } from '../iam/index.js';
@@ -77,14 +77,9 @@ export function scpWork(rp: ResolvedPrincipal, az: AuthzRequest, ev: Evidence): 
   const path = () => evidencePath('accounts', account, 'serviceControlPolicies');
   if (levels === undefined) return unknownWork('scp', path(), 'missing-allow');
   const r = evaluateLevels('scp', levels, az, evalOptions(rp, ev));
-  const w = work('scp', T);
-  w.policies = r.evaluations;
+  const w = recordPolicies(work('scp', T), r);
   w.levels = r.levels;
-  w.deny = r.deny;
-  const d = denyRef(r.evaluations);
-  if (d) w.denyRef = d;
   w.guard = { value: r.allow, kind: 'missing-allow' };
-  w.ownAllow = r.allow;
   const lacking = r.levels.filter((l) => l.allow !== T).map((l) => l.target);
   if (lacking.length > 0) w.facts.levelsWithoutAllow = lacking;
   if (levels.length === 0) w.missing.push(path());
@@ -171,12 +166,8 @@ export function vpceWork(az: AuthzRequest, ev: Evidence, rp: ResolvedPrincipal):
     az,
     evalOptions(rp, ev),
   );
-  w.policies = set.evaluations;
-  w.deny = set.deny;
-  const d = denyRef(set.evaluations);
-  if (d) w.denyRef = d;
+  recordPolicies(w, set);
   w.guard = { value: set.allow, kind: 'missing-allow' };
-  w.ownAllow = set.allow;
   return w;
 }
 
@@ -237,12 +228,7 @@ export function identityWork(
     ),
     az,
   );
-  const w = base(work(layer, T));
-  w.policies = set.evaluations;
-  w.deny = set.deny;
-  const d = denyRef(set.evaluations);
-  if (d) w.denyRef = d;
-  w.ownAllow = set.allow;
+  const w = recordPolicies(base(work(layer, T)), set);
   const allowRef = firstMatched(set.evaluations, 'Allow', T) ?? firstMatched(set.evaluations, 'Allow', U);
   return allowRef ? { work: w, allow: set.allow, allowRef } : { work: w, allow: set.allow };
 }
@@ -269,12 +255,7 @@ export function boundaryWork(rp: ResolvedPrincipal, az: AuthzRequest): SideWork 
     ]),
     az,
   );
-  const w = work('permissions-boundary', T);
-  w.policies = set.evaluations;
-  w.deny = set.deny;
-  const d = denyRef(set.evaluations);
-  if (d) w.denyRef = d;
-  w.ownAllow = set.allow;
+  const w = recordPolicies(work('permissions-boundary', T), set);
   return { work: w, allow: set.allow };
 }
 
@@ -302,11 +283,6 @@ export function sessionWork(rp: ResolvedPrincipal, az: AuthzRequest): SideWork {
     ]),
     az,
   );
-  const w = work('session-policy', T);
-  w.policies = set.evaluations;
-  w.deny = set.deny;
-  const d = denyRef(set.evaluations);
-  if (d) w.denyRef = d;
-  w.ownAllow = set.allow;
+  const w = recordPolicies(work('session-policy', T), set);
   return { work: w, allow: set.allow };
 }

@@ -24,8 +24,8 @@ import type { ResolvedPrincipal } from './context.js';
 import { enrichContext, resolvePrincipal } from './context.js';
 import { boundaryWork, evalOptions, identityWork, rcpWork, scpWork, sessionWork } from './iam-layers.js';
 import type { LayerWork } from './layers.js';
-import { finish, unknownWork, work } from './layers.js';
-import { evaluateSet, firstMatched, resourceAllows } from './policies.js';
+import { finish, recordPolicies, unknownWork, work } from './layers.js';
+import { evaluateSet, resourceAllows } from './policies.js';
 import { s3Target } from './s3-target.js';
 import { memo } from './memo.js';
 import type { Atom, Dnf } from './tri.js';
@@ -292,12 +292,7 @@ export function evaluateKmsAuthorization(
       az,
       evalOptions(rp, ev),
     );
-    kpw = work('kms-key-policy', T);
-    kpw.policies = set.evaluations;
-    kpw.deny = set.deny;
-    const d = firstMatched(set.evaluations, 'Deny', T) ?? firstMatched(set.evaluations, 'Deny', U);
-    if (d) kpw.denyRef = d;
-    kpw.ownAllow = set.allow;
+    kpw = recordPolicies(work('kms-key-policy', T), set);
     allows = resourceAllows(set.evaluations, [doc], rp.principal) as typeof allows;
     if (synthetic) kpw.facts.syntheticPolicy = 'aws-managed-aws/s3';
   }

@@ -12,6 +12,7 @@ import type {
 } from '../model/index.js';
 import type { Dnf } from './tri.js';
 import { F, T, U, and, blame, dnfValue, termValue } from './tri.js';
+import { firstMatched } from './policies.js';
 
 /** What one layer found, before the grant is combined. */
 export interface LayerWork {
@@ -33,6 +34,22 @@ export interface LayerWork {
 /** A fresh work record. */
 export function work(layer: LayerName, applies: Tri = T): LayerWork {
   return { layer, applies, deny: F, policies: [], missing: [], facts: {} };
+}
+
+/**
+ * Records a policy set's evaluation on a layer: the policies, whether a Deny matches, the Deny
+ * statement that decides (certain first, then possible), and whether the layer's own policies allow.
+ */
+export function recordPolicies(
+  w: LayerWork,
+  set: { evaluations: PolicyEvaluation[]; deny: Tri; allow: Tri },
+): LayerWork {
+  w.policies = set.evaluations;
+  w.deny = set.deny;
+  const d = firstMatched(set.evaluations, 'Deny', T) ?? firstMatched(set.evaluations, 'Deny', U);
+  if (d) w.denyRef = d;
+  w.ownAllow = set.allow;
+  return w;
 }
 
 /** A layer whose evidence is unknown: any outcome is possible. */

@@ -94,7 +94,7 @@ export interface WriteCall {
   body: string;
 }
 
-/** The shared fake endpoint (../shared/examples relative to the repo root), plus the writes it received. */
+/** The repo's fake AWS endpoint (test/helpers, a copy of ../shared/examples/fake-aws-endpoint.mjs), plus the writes it received. */
 export interface FakeAws {
   url: string;
   calls: { service: string; op: string }[];
@@ -105,11 +105,11 @@ export interface FakeAws {
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
- * Starts the shared fake AWS endpoint and wraps its handler so that write calls it does not know
+ * Starts the fake AWS endpoint (the repo's own copy, so a clone without ../shared runs it) and wraps its handler so that write calls it does not know
  * (PutRolePolicy, PutUserPolicy, S3 PUT ?policy) are recorded with their body and answered as AWS does.
  */
 export async function startFake(world: Record<string, unknown>): Promise<FakeAws> {
-  const modUrl = pathToFileURL(resolve(ROOT, '..', 'shared', 'examples', 'fake-aws-endpoint.mjs')).href;
+  const modUrl = pathToFileURL(resolve(ROOT, 'test', 'helpers', 'shared-fake-aws-endpoint.mjs')).href;
   const { startFakeAws } = (await import(modUrl)) as {
     startFakeAws(w: unknown): Promise<{
       url: string;
@@ -154,7 +154,7 @@ export async function startFake(world: Record<string, unknown>): Promise<FakeAws
         res.end();
         return;
       }
-      // Replay the buffered body to the shared fake's own handler.
+      // Replay the buffered body to the fake's own handler.
       const replay = Readable.from(body ? [Buffer.from(body)] : []) as unknown as IncomingMessage;
       Object.assign(replay, { url: req.url, method: req.method, headers: req.headers });
       original!(replay, res);

@@ -4,13 +4,12 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { LogRecord, MalformedRecord } from '../model/index.js';
 import { isDenied, parseAccessLogLine } from '../logs/index.js';
 import { readTriageLine } from './light-record.js';
+import { createStatusScanner, type StatusScanner } from './kernel/status-scanner.js';
 
 /** Bytes read per system call. */
 const CHUNK = 4 * 1024 * 1024;
 /** Longest line kept (as the log reader: a longer one is reported malformed). */
 const MAX_LINE_BYTES = 64 * 1024 * 1024;
-/** Every denial has HTTP status 400 or 403: candidates hold ` 400 ` or ` 403 `, found by one search for ` 40`. */
-const P40 = Buffer.from(' 40');
 
 /** Receives what a range scan finds. */
 export interface RangeSink {
@@ -32,23 +31,20 @@ export interface RangeResult {
   readable: boolean;
 }
 
-/** Whether `b[from..to)` holds ` 400 ` or ` 403 `. */
-function candidate(b: Buffer, from: number, to: number): boolean {
-  for (let p = b.indexOf(P40, from); p >= 0 && p < to; p = b.indexOf(P40, p + 1)) {
-    const c = b[p + 3];
-    if ((c === 48 || c === 51) && b[p + 4] === 32) return true;
-  }
-  return false;
-}
-
 /**
  * Scans the lines of `file` that start in `[start, end)`: a range that does not start at 0 skips
  * the partial line it begins in (the previous range reads it to its end). Only lines holding
- * ` 400 ` or ` 403 ` are decoded and parsed; denied records and malformed candidates go to the
- * sink with line numbers counted from 1 at the range start (the caller adds the lines of earlier
- * ranges).
+ * ` 400 ` or ` 403 ` (found by the {@link StatusScanner}) are decoded and parsed; denied records
+ * and malformed candidates go to the sink with line numbers counted from 1 at the range start (the
+ * caller adds the lines of earlier ranges).
  */
-export function scanRange(file: string, start: number, end: number, sink: RangeSink): RangeResult {
+export function scanRange(
+  file: string,
+  start: number,
+  end: number,
+  sink: RangeSink,
+  scanner: StatusScanner = createStatusScanner(CHUNK),
+): RangeResult {
   const fd = openSync(file, 'r');
   const res: RangeResult = { lines: 0, bytes: 0, denied: 0, malformed: 0, readable: false };
   try {
@@ -56,15 +52,14 @@ export function scanRange(file: string, start: number, end: number, sink: RangeS
     const stop = Math.min(end, size);
     res.bytes = Math.max(0, stop - start);
     if (start >= stop) return res;
-    let buf = Buffer.allocUnsafe(CHUNK);
     let filePos = start > 0 ? start - 1 : 0;
-    let bufAbs = filePos; // file offset of buf[0]
+    let bufAbs = filePos; // file offset of buffer[0]
     let len = 0;
     let skipping = start > 0; // inside the partial line before the range (or an over-long line)
     let tooLong = false;
     let lastReport = filePos;
-    const parse = (b: Buffer, from: number, to: number): void => {
-      const item = readTriageLine(b.toString('utf8', from, to), file, res.lines);
+    const parse = (b: Buffer, from: number, to: number, lineNo: number): void => {
+      const item = readTriageLine(b.toString('utf8', from, to), file, lineNo);
       if (item.kind === 'record') {
         res.readable = true;
         if (isDenied(item.record)) {
@@ -76,11 +71,8 @@ export function scanRange(file: string, start: number, end: number, sink: RangeS
         sink.malformed(item.malformed);
       }
     };
-    const line = (b: Buffer, from: number, to: number): void => {
-      res.lines++;
-      if (candidate(b, from, to)) parse(b, from, to);
-    };
     for (;;) {
+      let buf = scanner.buffer;
       const n = readSync(fd, buf, len, buf.length - len, filePos);
       filePos += n;
       len += n;
@@ -89,11 +81,9 @@ export function scanRange(file: string, start: number, end: number, sink: RangeS
         sink.progress(Math.min(filePos, stop) - Math.max(lastReport, start));
         lastReport = Math.min(filePos, stop);
       }
-      const view = buf.subarray(0, len);
       let pos = 0;
-      let done = false;
       if (skipping) {
-        const nl = view.indexOf(10);
+        const nl = buf.subarray(0, len).indexOf(10);
         if (nl < 0) {
           if (eof) break;
           bufAbs += len;
@@ -113,38 +103,33 @@ export function scanRange(file: string, start: number, end: number, sink: RangeS
         skipping = false;
         pos = nl + 1;
       }
-      let next = view.indexOf(P40, pos);
-      for (;;) {
-        if (bufAbs + pos >= stop) {
-          done = true;
-          break;
-        }
-        const nl = view.indexOf(10, pos);
-        if (nl < 0) break;
-        res.lines++;
-        if (next >= 0 && next < nl) {
-          if (next < pos) next = view.indexOf(P40, pos);
-          let hit = false;
-          while (next >= 0 && next < nl) {
-            const c = view[next + 3];
-            if ((c === 48 || c === 51) && view[next + 4] === 32) {
-              hit = true;
-              break;
-            }
-            next = view.indexOf(P40, next + 1);
-          }
-          if (hit) {
-            parse(view, pos, nl);
-            next = view.indexOf(P40, nl + 1);
-          }
-        }
-        pos = nl + 1;
+      if (bufAbs + pos >= stop) break;
+      // The whole lines in the buffer: [pos, whole); at the end of the file the last may lack its newline.
+      let whole = eof ? len : len > pos ? buf.lastIndexOf(10, len - 1) + 1 : pos;
+      if (whole < pos) whole = pos;
+      let done = eof;
+      if (bufAbs + whole > stop) {
+        // Lines that start at or after `stop` are the next range's: end after the line holding byte stop - 1.
+        const e = buf.indexOf(10, stop - 1 - bufAbs);
+        if (e >= 0 && e < whole) whole = e + 1;
+        done = true;
+      }
+      if (whole > pos) {
+        const base = res.lines; // lines before this stretch
+        const b = buf;
+        let lastLine = -1;
+        const newlines = scanner.scan(pos, whole, (p, before) => {
+          if (before === lastLine) return; // one parse a line
+          lastLine = before;
+          const from = b.lastIndexOf(10, p) + 1;
+          let to = b.indexOf(10, p);
+          if (to < 0 || to >= whole) to = whole;
+          parse(b, from < pos ? pos : from, to, base + before + 1);
+        });
+        res.lines += newlines + (buf[whole - 1] === 10 ? 0 : 1);
+        pos = whole;
       }
       if (done) break;
-      if (eof) {
-        if (pos < len && bufAbs + pos < stop) line(view, pos, len);
-        break;
-      }
       // Keep the partial last line; grow the buffer for a long line, up to the limit.
       if (pos > 0) {
         buf.copy(buf, 0, pos, len);
@@ -157,9 +142,8 @@ export function scanRange(file: string, start: number, end: number, sink: RangeS
           bufAbs += len;
           len = 0;
         } else {
-          const bigger = Buffer.allocUnsafe(buf.length * 2);
-          buf.copy(bigger, 0, 0, len);
-          buf = bigger;
+          scanner.reserve(buf.length * 2);
+          buf = scanner.buffer;
         }
       }
     }

@@ -18,6 +18,7 @@ import {
   toTriageGroup,
   TriageGrouper,
 } from '../../src/triage/index.js';
+import { createStatusScanner } from '../../src/triage/kernel/status-scanner.js';
 import { scanRange } from '../../src/triage/range-scan.js';
 import { runUnit } from '../../src/triage/unit.js';
 
@@ -309,6 +310,47 @@ describe('scanRange', () => {
       });
       expect(a.lines + b.lines).toBe(400);
       expect(got).toEqual(whole);
+    }
+  });
+
+  it('gives the same lines with either scanner, a small buffer that must grow, CRLF and no final newline', () => {
+    const dir = mkdtempSync(join(tmpdir(), 's3d-range-'));
+    const file = join(dir, 'access.log');
+    const lines: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      let l = line(i, { status: i % 5 === 0 ? 403 : i % 11 === 0 ? 400 : 200, key: `p${i % 3}/k${i}` });
+      if (i % 13 === 0) l += '\r';
+      if (i === 150) l = l.replace('"-" "', `"-" "${'long agent 403 '.repeat(500)}`); // longer than the buffer
+      lines.push(l);
+    }
+    writeFileSync(file, lines.join('\n')); // no newline after the last line
+    const size = Buffer.byteLength(lines.join('\n'));
+    const seen = (kind: 'wasm' | 'js', from: number, to: number) => {
+      const got: { line: number; status?: number }[] = [];
+      const bad: number[] = [];
+      const r = scanRange(
+        file,
+        from,
+        to,
+        {
+          record: (x) => got.push({ line: x.input.line!, status: x.httpStatus }),
+          malformed: (m) => bad.push(m.line!),
+        },
+        createStatusScanner(4096, kind),
+      );
+      return { got, bad, lines: r.lines, denied: r.denied };
+    };
+    const want = seen('js', 0, size);
+    expect(want.lines).toBe(300);
+    expect(want.got.map((g) => g.line)).toEqual(
+      lines.map((_, i) => i + 1).filter((n) => (n - 1) % 5 === 0 || (n - 1) % 11 === 0),
+    );
+    expect(seen('wasm', 0, size)).toEqual(want);
+    for (const cut of [700, 77_777, size - 1]) {
+      const a = seen('wasm', 0, cut);
+      const b = seen('wasm', cut, size);
+      expect(a.lines + b.lines).toBe(300);
+      expect([...a.got, ...b.got.map((g) => ({ ...g, line: g.line + a.lines }))]).toEqual(want.got);
     }
   });
 

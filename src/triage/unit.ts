@@ -73,7 +73,9 @@ export async function runUnit(
       files: unit.start === 0 ? 1 : 0,
       bytes: r.bytes,
       lines: r.lines,
-      readable: r.readable,
+      // Ranges are planned only for files whose first line parses (looksLikeAccessLog), so a file
+      // of allowed requests alone was read even though none of its lines needed parsing.
+      readable: r.readable || (unit.start === 0 && r.lines > 0),
     });
   } else {
     const stats = newStats();

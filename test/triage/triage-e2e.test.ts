@@ -116,6 +116,17 @@ describe('s3doctor triage (built CLI)', () => {
     expect(a.rankings?.principals[0]?.name).toBe('arn:aws:iam::111122223333:user/alice');
   });
 
+  it('an access log of allowed requests only: read, nothing denied, exit 0 (not "nothing could be read")', async () => {
+    const f = join(dir, 'allowed.log');
+    writeFileSync(f, [0, 1, 2].map((i) => line(i, { status: 200 })).join('\n') + '\n');
+    const r = await s3doctor(['triage', f, '--format', 'json', '--no-interactive']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as TriageReport;
+    expect(j.scanned).toMatchObject({ files: 1, lines: 3, denied: 0, malformed: 0 });
+    expect(j.groups).toEqual([]);
+  });
+
   it('text: ranked groups, a sparkline timeline, rankings and security findings with their evidence rows', async () => {
     const r = await s3doctor(['triage', log, '--workers', '1', '--top', '3']);
     expect(r.code).toBe(0);

@@ -17,7 +17,7 @@ export interface GroupAccumulator extends GroupKey {
   firstSeen?: string;
   lastSeen?: string;
   sample: InputSource;
-  /** The first record of the group, kept so the group can be diagnosed once. */
+  /** The first record of the group, kept so the group can be diagnosed once (a range scan keeps a light record until {@link TriageGrouper.mapSamples}). */
   sampleRecord: LogRecord;
   /** Denials per time bucket: key = ISO prefix (`2026-11-01T13` per hour, `2026-11-01` per day). */
   timeline: Map<string, number>;
@@ -131,14 +131,9 @@ export class TriageGrouper {
   /** Denials added so far (with weights). */
   total = 0;
 
-  /**
-   * @param actionOf names a record's action (called once per distinct operation shape)
-   * @param sampleOf the record a new group keeps as its sample (the range scan's light records
-   *   give their fully parsed line here)
-   */
+  /** @param actionOf names a record's action (called once per distinct operation shape) */
   constructor(
     private readonly actionOf: ActionOf = rawActionOf,
-    private readonly sampleOf: (r: LogRecord) => LogRecord = (r) => r,
     /** Most distinct groups kept before new keys go to the overflow group. */
     private readonly maxGroups: number = GROUP_LIMITS.maxGroups,
   ) {}
@@ -177,7 +172,7 @@ export class TriageGrouper {
         errorCode: key.errorCode,
         count: 0,
         sample: r.input,
-        sampleRecord: this.sampleOf(r),
+        sampleRecord: r,
         timeline: new Map(),
         resolution: 'hour',
       };
@@ -196,6 +191,14 @@ export class TriageGrouper {
         g.resolution = 'day';
       }
     }
+  }
+
+  /**
+   * Replaces each group's sample by `f(sample)`: a range scan keeps light records and sends back
+   * only where each sample's line is; the scan reads and parses the lines of the groups it keeps.
+   */
+  mapSamples(f: (r: LogRecord) => LogRecord): void {
+    for (const g of this.groups.values()) g.sampleRecord = f(g.sampleRecord);
   }
 
   /** Number of groups held. */

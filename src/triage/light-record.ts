@@ -11,10 +11,26 @@ import { MONTHS, parseAccessLogLine, quotedEnd } from '../logs/index.js';
  * quote, UTC time. Any other line goes through the full parser, so results never differ.
  */
 
-/** A record holding only what triage groups on; `full()` parses the whole line (samples, action lookups). */
+/**
+ * A record holding only what triage groups on, and the line itself: {@link fullRecord} parses it
+ * on demand (samples, action lookups). Plain data, so it crosses a worker boundary as it is.
+ */
 export interface LightRecord extends LogRecord {
-  /** The full record of the same line (parsed once, on demand). */
-  full(): LogRecord;
+  /** The access-log line (without its newline). */
+  lineText: string;
+  /** Where the line is in its file (set by the range scan). */
+  lineAt?: LineAt;
+}
+
+/** Where a line is in its file: the byte offset of its first byte, and its length in bytes. */
+export interface LineAt {
+  offset: number;
+  bytes: number;
+}
+
+/** A sample as a scan unit sends it back: only where its line is, read and parsed once its group is kept. */
+export interface LineRef extends LogRecord {
+  lineAt: LineAt;
 }
 
 /** Splits the line, or undefined when a field is not plain (the full parser then decides). */
@@ -153,20 +169,7 @@ export function readTriageLine(line: string, source: string, lineNo: number): Re
       }
     }
   }
-  let parsed: LogRecord | undefined;
-  const r: LightRecord = {
-    input: { source, line: lineNo },
-    format: 's3-access-log',
-    time,
-    full: (): LogRecord => {
-      if (parsed === undefined) {
-        const item = slow();
-        // A line this reader accepts always parses; the copy only keeps clones free of functions.
-        parsed = item.kind === 'record' ? item.record : copyWithoutFull(r);
-      }
-      return parsed;
-    },
-  };
+  const r: LightRecord = { input: { source, line: lineNo }, format: 's3-access-log', time, lineText: line };
   const bucket = v(f[1]);
   if (bucket !== undefined) r.bucket = bucket;
   let x: string | undefined;
@@ -188,13 +191,44 @@ export function readTriageLine(line: string, source: string, lineNo: number): Re
   return { kind: 'record', record: r };
 }
 
-function copyWithoutFull(r: LightRecord): LogRecord {
-  const out: Partial<LightRecord> = { ...r };
-  delete out.full;
-  return out as LogRecord;
+const parsed = new WeakMap<LightRecord, LogRecord>();
+
+/**
+ * The full record behind a record the range scan produced (itself when it is already full),
+ * parsed once per record object. The line number is the record's own (a byte range's records are
+ * shifted by the lines of the ranges before it).
+ */
+export function fullRecord(r: LogRecord): LogRecord {
+  const light = r as Partial<LightRecord>;
+  if (typeof light.lineText !== 'string') return r;
+  let full = parsed.get(light as LightRecord);
+  if (full === undefined) {
+    const item = parseAccessLogLine(light.lineText, r.input.source, r.input.line ?? 0);
+    if (item.kind === 'record') full = item.record;
+    else {
+      // Never for a line this reader accepted; keep the fields read, without the line.
+      const copy: Partial<LightRecord> = { ...light };
+      delete copy.lineText;
+      full = copy as LogRecord;
+    }
+    parsed.set(light as LightRecord, full);
+  }
+  return full;
 }
 
-/** The full record behind a record the range scan produced (itself when it is already full). */
-export function fullRecord(r: LogRecord): LogRecord {
-  return typeof (r as Partial<LightRecord>).full === 'function' ? (r as LightRecord).full() : r;
+/**
+ * What a scan unit keeps of a sample: a light record with a known place in its file becomes a
+ * {@link LineRef} (a few numbers instead of the line and its fields); any other record stays.
+ */
+export function sampleRef(r: LogRecord): LogRecord {
+  const at = (r as Partial<LightRecord>).lineAt;
+  if (at === undefined || typeof (r as Partial<LightRecord>).lineText !== 'string') return r;
+  const ref: LineRef = { input: r.input, format: r.format, lineAt: at };
+  return ref;
+}
+
+/** Whether a sample is a {@link LineRef} (its line still to be read). */
+export function isLineRef(r: LogRecord): r is LineRef {
+  const at = (r as Partial<LineRef>).lineAt;
+  return at !== undefined && typeof (r as Partial<LightRecord>).lineText !== 'string';
 }

@@ -3,7 +3,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { LogRecord, MalformedRecord } from '../model/index.js';
 import { isDenied, parseAccessLogLine } from '../logs/index.js';
-import { readTriageLine } from './light-record.js';
+import { readTriageLine, type LightRecord } from './light-record.js';
 import { createStatusScanner, type StatusScanner } from './kernel/status-scanner.js';
 
 /** Bytes read per system call. */
@@ -61,6 +61,8 @@ export function scanRange(
     const parse = (b: Buffer, from: number, to: number, lineNo: number): void => {
       const item = readTriageLine(b.toString('utf8', from, to), file, lineNo);
       if (item.kind === 'record') {
+        const light = item.record as Partial<LightRecord>;
+        if (light.lineText !== undefined) light.lineAt = { offset: bufAbs + from, bytes: to - from };
         res.readable = true;
         if (isDenied(item.record)) {
           res.denied++;

@@ -10,6 +10,7 @@ import { actionOfRecord } from './action.js';
 import { Auditor, shiftAuditLines } from './audit.js';
 import { shiftGroupLines, TriageGrouper } from './groups.js';
 import { looksLikeAccessLog } from './range-scan.js';
+import { resolveSamples } from './samples.js';
 import { MAX_MALFORMED, runUnit, type ScanUnit, type UnitResult } from './unit.js';
 
 /** `--workers`: a count, or `auto` (one per core when the input is large enough). */
@@ -257,6 +258,7 @@ export async function scanInputs(inputs: string[], opts: ScanInputsOptions = {})
   await onThreads;
   if (mainError) throw mainError;
   mergeReady();
+  resolveSamples(grouper);
   if (!readable) {
     throw new InputError(problems[0] ?? 'Nothing could be read from the input (no records found).', problems);
   }

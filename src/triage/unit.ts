@@ -5,7 +5,7 @@ import { InputError, newStats, scanDenied } from '../logs/index.js';
 import { actionOfRecord } from './action.js';
 import { Auditor, type AuditState } from './audit.js';
 import { GROUP_LIMITS, TriageGrouper, type GroupTableState } from './groups.js';
-import { fullRecord } from './light-record.js';
+import { fullRecord, sampleRef } from './light-record.js';
 import { scanRange } from './range-scan.js';
 
 /** The malformed entries kept (CONTRACT: the first 100). */
@@ -37,11 +37,8 @@ export async function runUnit(
   progress: (bytes: number) => void,
   stdin?: NodeJS.ReadableStream,
 ): Promise<UnitResult> {
-  const grouper = new TriageGrouper(
-    (r) => actionOfRecord(fullRecord(r)),
-    fullRecord,
-    GROUP_LIMITS.maxUnitGroups,
-  );
+  // Samples go back as the place of their line (cheap to send); the scan parses the kept ones.
+  const grouper = new TriageGrouper((r) => actionOfRecord(fullRecord(r)), GROUP_LIMITS.maxUnitGroups);
   const auditor = new Auditor();
   const malformed: MalformedRecord[] = [];
   const res: UnitResult = {
@@ -103,6 +100,7 @@ export async function runUnit(
     progress(stats.bytes - reported);
     Object.assign(res, { files: stats.files, bytes: stats.bytes, lines: stats.lines });
   }
+  grouper.mapSamples(sampleRef);
   res.groups = grouper.state();
   res.denied = grouper.total;
   return res;

@@ -90,8 +90,8 @@ describe('TriageGrouper', () => {
     ];
     const whole = new TriageGrouper();
     [...first, ...second].forEach((r) => whole.add(r));
-    const a = new TriageGrouper(undefined, undefined, GROUP_LIMITS.maxUnitGroups);
-    const b = new TriageGrouper(undefined, undefined, GROUP_LIMITS.maxUnitGroups);
+    const a = new TriageGrouper(undefined, GROUP_LIMITS.maxUnitGroups);
+    const b = new TriageGrouper(undefined, GROUP_LIMITS.maxUnitGroups);
     first.forEach((r) => a.add(r));
     second.forEach((r) => b.add(r));
     const merged = new TriageGrouper();

@@ -17,7 +17,7 @@ export interface GroupAccumulator extends GroupKey {
   firstSeen?: string;
   lastSeen?: string;
   sample: InputSource;
-  /** The first record of the group, kept so the group can be diagnosed once (a range scan keeps a light record until {@link TriageGrouper.mapSamples}). */
+  /** The first record of the group, kept so the group can be diagnosed once (a range scan keeps only where its line is; see `ScanOutcome.samples`). */
   sampleRecord: LogRecord;
   /** Denials per time bucket: key = ISO prefix (`2026-11-01T13` per hour, `2026-11-01` per day). */
   timeline: Map<string, number>;
@@ -212,8 +212,9 @@ export class TriageGrouper {
   }
 
   /**
-   * Merges a table built elsewhere (another worker, a later byte range). Samples keep the one
-   * merged first (callers merge in input order, so the earliest record stays the sample).
+   * Merges a table built elsewhere (another worker, a later byte range), taking over its group
+   * objects: the table's grouper must not be used afterwards. Samples keep the one merged first
+   * (callers merge in input order, so the earliest record stays the sample).
    */
   merge(s: GroupTableState): void {
     this.total += s.total;
@@ -231,7 +232,7 @@ export class TriageGrouper {
         }
       }
       if (!g) {
-        this.groups.set(id, { ...o, timeline: new Map(o.timeline) });
+        this.groups.set(id, o); // taken over, not copied (a copy of each new group was ~40 ms per 10k)
         continue;
       }
       g.count += o.count;

@@ -9,5 +9,5 @@ export type { DiagnoseMany } from './rank.js';
 export { sparkline, timeAxis, columnCounts, totalColumns, BLOCKS } from './sparkline.js';
 export { renderTriageExtrasText, renderTriageExtrasMarkdown } from './render.js';
 export { renderTriageHtml } from './html.js';
-export { buildTriageReport } from './report.js';
+export { buildTriageReport, scanSamples } from './report.js';
 export type { BuildTriageOptions } from './report.js';

@@ -23,8 +23,10 @@ export interface RangeSink {
 export interface RangeResult {
   /** Lines that start inside the range (the last line may end after it). */
   lines: number;
-  /** Bytes of the range. */
+  /** Bytes of the range (to {@link RangeResult.end}). */
   bytes: number;
+  /** Where the range ended: `end`, or with chunk claims the end of the last chunk claimed. */
+  end: number;
   denied: number;
   malformed: number;
   /** Some line parsed as an access-log record. */
@@ -36,7 +38,8 @@ export interface RangeResult {
  * the partial line it begins in (the previous range reads it to its end). Only lines holding
  * ` 400 ` or ` 403 ` (found by the {@link StatusScanner}) are decoded and parsed; denied records
  * and malformed candidates go to the sink with line numbers counted from 1 at the range start (the
- * caller adds the lines of earlier ranges).
+ * caller adds the lines of earlier ranges). With `claim` (returns the new end after claiming the
+ * next chunk, or -1 when there is none) the range starts empty and grows as the scan needs it.
  */
 export function scanRange(
   file: string,
@@ -44,14 +47,29 @@ export function scanRange(
   end: number,
   sink: RangeSink,
   scanner: StatusScanner = createStatusScanner(CHUNK),
+  claim?: () => number,
 ): RangeResult {
   const fd = openSync(file, 'r');
-  const res: RangeResult = { lines: 0, bytes: 0, denied: 0, malformed: 0, readable: false };
+  const res: RangeResult = { lines: 0, bytes: 0, end: start, denied: 0, malformed: 0, readable: false };
   try {
     const size = fstatSync(fd).size;
-    const stop = Math.min(end, size);
-    res.bytes = Math.max(0, stop - start);
-    if (start >= stop) return res;
+    // With `claim`, the range grows chunk by chunk as the scan reaches its end (what it does not
+    // claim, another thread may take); without, it is [start, end).
+    let stop = claim ? start : Math.min(end, size);
+    const extend = (): boolean => {
+      if (!claim || stop >= Math.min(end, size)) return false;
+      const to = claim();
+      if (to < 0) return false;
+      stop = Math.min(to, end, size);
+      return true;
+    };
+    const finish = (): RangeResult => {
+      res.end = Math.max(start, stop);
+      res.bytes = res.end - start;
+      return res;
+    };
+    if (claim) extend();
+    if (start >= stop) return finish();
     let filePos = start > 0 ? start - 1 : 0;
     let bufAbs = filePos; // file offset of buffer[0]
     let len = 0;
@@ -105,11 +123,13 @@ export function scanRange(
         skipping = false;
         pos = nl + 1;
       }
+      while (bufAbs + pos >= stop && extend());
       if (bufAbs + pos >= stop) break;
       // The whole lines in the buffer: [pos, whole); at the end of the file the last may lack its newline.
       let whole = eof ? len : len > pos ? buf.lastIndexOf(10, len - 1) + 1 : pos;
       if (whole < pos) whole = pos;
       let done = eof;
+      while (bufAbs + whole > stop && extend());
       if (bufAbs + whole > stop) {
         // Lines that start at or after `stop` are the next range's: end after the line holding byte stop - 1.
         const e = buf.indexOf(10, stop - 1 - bufAbs);
@@ -150,7 +170,7 @@ export function scanRange(
       }
     }
     if (sink.progress && stop > lastReport) sink.progress(stop - Math.max(lastReport, start));
-    return res;
+    return finish();
   } finally {
     closeSync(fd);
   }

@@ -3,7 +3,7 @@
 import type { LogRecord, TriageReport } from '../model/index.js';
 import { diagnoseGroups, rankTriage, type DiagnoseMany } from './rank.js';
 import type { ScanOutcome } from './scan.js';
-import { toTriageGroup } from './groups.js';
+import { toTriageGroup, type GroupAccumulator } from './groups.js';
 
 /** Options of {@link buildTriageReport}. */
 export interface BuildTriageOptions {
@@ -20,8 +20,7 @@ export async function buildTriageReport(
 ): Promise<TriageReport> {
   const ranked = scan.grouper.ranked();
   const groups = ranked.map(toTriageGroup);
-  const samples: LogRecord[] = ranked.map((g) => g.sampleRecord);
-  if (opts.diagnose) await diagnoseGroups(groups, samples, opts.diagnose);
+  if (opts.diagnose) await diagnoseGroups(groups, scanSamples(scan, ranked), opts.diagnose);
   return {
     schemaVersion: 1,
     // The groups hold every denied entry the scan yielded, so their counts add up to `denied`.
@@ -31,4 +30,9 @@ export async function buildTriageReport(
     rankings: rankTriage(groups, opts.top ?? 10),
     findings: scan.auditor.findings(),
   };
+}
+
+/** The full sample records of `groups` of a scan (read on demand when the scan kept only their place). */
+export function scanSamples(scan: ScanOutcome, groups: readonly GroupAccumulator[]): LogRecord[] {
+  return scan.samples ? scan.samples(groups) : groups.map((g) => g.sampleRecord);
 }

@@ -3,15 +3,15 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { LogRecord } from '../model/index.js';
 import { parseAccessLogLine } from '../logs/index.js';
-import type { TriageGrouper } from './groups.js';
+import type { GroupAccumulator } from './groups.js';
 import { fullRecord, isLineRef, type LineRef } from './light-record.js';
 
 /**
- * Turns every group's sample into its full record. Samples a byte-range scan referred to by place
- * are read from their files (one open per file) and parsed; when a file changed since the scan
- * so that the line no longer parses, the sample keeps only where it came from.
+ * The full sample records of `groups` (each group keeps its resolved sample). Samples a byte-range
+ * scan referred to by place are read from their files (one open per file) and parsed; when a file
+ * changed since the scan so that the line no longer parses, the sample keeps only where it came from.
  */
-export function resolveSamples(grouper: TriageGrouper): void {
+export function readSamples(groups: readonly GroupAccumulator[]): LogRecord[] {
   const fds = new Map<string, number>();
   const read = (r: LineRef): LogRecord => {
     const source = r.input.source;
@@ -26,7 +26,9 @@ export function resolveSamples(grouper: TriageGrouper): void {
     return item.kind === 'record' ? item.record : { input: r.input, format: r.format };
   };
   try {
-    grouper.mapSamples((r) => (isLineRef(r) ? read(r) : fullRecord(r)));
+    return groups.map(
+      (g) => (g.sampleRecord = isLineRef(g.sampleRecord) ? read(g.sampleRecord) : fullRecord(g.sampleRecord)),
+    );
   } finally {
     for (const fd of fds.values()) closeSync(fd);
   }

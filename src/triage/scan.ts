@@ -4,14 +4,16 @@ import { availableParallelism } from 'node:os';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { MalformedRecord, ScanStats } from '../model/index.js';
+import type { LogRecord, MalformedRecord, ScanStats } from '../model/index.js';
 import { InputError } from '../logs/index.js';
 import { actionOfRecord } from './action.js';
 import { Auditor, shiftAuditLines } from './audit.js';
-import { shiftGroupLines, TriageGrouper } from './groups.js';
+import { shiftGroupLines, TriageGrouper, type GroupAccumulator } from './groups.js';
 import { looksLikeAccessLog } from './range-scan.js';
-import { resolveSamples } from './samples.js';
-import { MAX_MALFORMED, runUnit, type ScanUnit, type UnitResult } from './unit.js';
+import { readSamples } from './samples.js';
+import { chunkBytes, RangeClaims, type StealableRange } from './claims.js';
+import { MAX_MALFORMED, runShare, type ScanUnit, type UnitResult } from './unit.js';
+import type { FromWorker, ToWorker } from './worker.js';
 
 /** `--workers`: a count, or `auto` (one per core when the input is large enough). */
 export type WorkersOption = number | 'auto';
@@ -48,6 +50,11 @@ export interface ScanOutcome {
   malformed: MalformedRecord[];
   /** Worker threads used (0: the main thread did everything). */
   workers: number;
+  /**
+   * The full sample records of some groups, read on demand (a byte-range scan keeps only where
+   * each sample's line is; absent: every `sampleRecord` is already full).
+   */
+  samples?(groups: readonly GroupAccumulator[]): LogRecord[];
 }
 
 interface PlannedUnit {
@@ -142,7 +149,7 @@ function plan(files: { path: string; size: number }[], workers: number): Planned
   let fileId = 0;
   for (const f of files) {
     if (f.path === '-') {
-      units.push({ unit: { kind: 'files', files: ['-'] }, mainOnly: true });
+      units.push({ unit: { kind: 'files', order: units.length, files: ['-'] }, mainOnly: true });
       continue;
     }
     let plain = false;
@@ -152,7 +159,7 @@ function plan(files: { path: string; size: number }[], workers: number): Planned
       plain = false;
     }
     if (!plain) {
-      units.push({ unit: { kind: 'files', files: [f.path] }, mainOnly: false });
+      units.push({ unit: { kind: 'files', order: units.length, files: [f.path] }, mainOnly: false });
       continue;
     }
     // One range per thread at least (balance), more for very large files (smaller tables to merge early).
@@ -161,7 +168,11 @@ function plan(files: { path: string; size: number }[], workers: number): Planned
     for (let i = 0; i < parts; i++) {
       const start = Math.floor((f.size * i) / parts);
       const end = i === parts - 1 ? f.size : Math.floor((f.size * (i + 1)) / parts);
-      units.push({ unit: { kind: 'range', file: f.path, start, end }, fileId: id, mainOnly: false });
+      units.push({
+        unit: { kind: 'range', order: units.length, file: f.path, start, end },
+        fileId: id,
+        mainOnly: false,
+      });
     }
   }
   return units;
@@ -201,94 +212,127 @@ export async function scanInputs(inputs: string[], opts: ScanInputsOptions = {})
     opts.onProgress?.(done, total);
   };
   const lineOffsets = new Map<number, number>();
-  const results = new Map<number, UnitResult>();
+  // Results by unit; a range unit is done when its pieces (the owner's, and what other threads
+  // took of it) cover its bytes. Units are merged in input order as they are done.
+  const pieces = new Map<number, UnitResult[]>();
+  const covered = new Map<number, number>();
   let nextMerge = 0;
-  const mergeReady = (): void => {
-    for (let r = results.get(nextMerge); r !== undefined; r = results.get(nextMerge)) {
-      results.delete(nextMerge);
-      const fileId = units[nextMerge]!.fileId;
-      const offset = fileId === undefined ? 0 : (lineOffsets.get(fileId) ?? 0);
-      if (fileId !== undefined) lineOffsets.set(fileId, offset + r.lines);
-      shiftGroupLines(r.groups, offset);
-      shiftAuditLines(r.audit, offset);
-      grouper.merge(r.groups);
-      auditor.merge(r.audit);
-      stats.files += r.files;
-      stats.bytes += r.bytes;
-      stats.lines += r.lines;
-      stats.denied += r.denied;
-      stats.malformed += r.malformedCount;
-      for (const m of r.malformed) {
-        if (malformed.length >= MAX_MALFORMED) break;
-        malformed.push(m.line !== undefined && offset ? { ...m, line: m.line + offset } : m);
-      }
-      if (r.readable) readable = true;
-      problems.push(...r.problems);
+  const isDone = (i: number): boolean => {
+    const u = units[i]!.unit;
+    if (!pieces.has(i)) return false;
+    return u.kind === 'files' || (covered.get(i) ?? 0) >= u.end - u.start;
+  };
+  const mergeOne = (r: UnitResult, fileId: number | undefined): void => {
+    const offset = fileId === undefined ? 0 : (lineOffsets.get(fileId) ?? 0);
+    if (fileId !== undefined) lineOffsets.set(fileId, offset + r.lines);
+    shiftGroupLines(r.groups, offset);
+    shiftAuditLines(r.audit, offset);
+    grouper.merge(r.groups);
+    auditor.merge(r.audit);
+    stats.files += r.files;
+    stats.bytes += r.bytes;
+    stats.lines += r.lines;
+    stats.denied += r.denied;
+    stats.malformed += r.malformedCount;
+    for (const m of r.malformed) {
+      if (malformed.length >= MAX_MALFORMED) break;
+      malformed.push(m.line !== undefined && offset ? { ...m, line: m.line + offset } : m);
+    }
+    if (r.readable) readable = true;
+    problems.push(...r.problems);
+  };
+  /** Merges the done units at the head of the input order (all that have results, at the end). */
+  const mergeReady = (all = false): void => {
+    while (nextMerge < units.length && (isDone(nextMerge) || (all && pieces.has(nextMerge)))) {
+      const got = pieces.get(nextMerge)!.sort((x, y) => x.start - y.start);
+      pieces.delete(nextMerge);
+      for (const r of got) mergeOne(r, units[nextMerge]!.fileId);
       nextMerge++;
     }
   };
+  const onResult = (r: UnitResult): void => {
+    const list = pieces.get(r.order);
+    if (list) list.push(r);
+    else pieces.set(r.order, [r]);
+    covered.set(r.order, (covered.get(r.order) ?? 0) + (r.end - r.start));
+    mergeReady();
+  };
 
   // Units are dealt round-robin to the threads up front (the main thread takes a share too), so a
-  // worker never waits for this thread to hand it the next unit while this thread scans.
+  // worker never waits for this thread to hand it the next unit while this thread scans. With more
+  // than one thread, byte ranges are claimed chunk by chunk, and a thread that runs out of work
+  // takes half of what is left of the range with most left (threads start and run unevenly).
   const threads = Math.max(1, Math.min(wanted, units.filter((u) => !u.mainOnly).length));
-  const shares: { index: number; unit: ScanUnit }[][] = Array.from({ length: threads }, () => []);
+  const stealable: StealableRange[] = [];
+  if (threads > 1)
+    for (const { unit: u } of units)
+      if (u.kind === 'range') {
+        u.slot = stealable.length;
+        u.chunk = chunkBytes(u.end - u.start);
+        stealable.push({
+          slot: u.slot,
+          order: u.order,
+          file: u.file,
+          start: u.start,
+          end: u.end,
+          chunk: u.chunk,
+        });
+      }
+  const claims = stealable.length ? RangeClaims.create(stealable) : undefined;
+  const share = claims ? { claims, stealable } : {};
+  const shares: ScanUnit[][] = Array.from({ length: threads }, () => []);
   let dealt = 0;
-  units.forEach((u, index) => {
-    if (u.mainOnly) shares[0]!.push({ index, unit: u.unit });
-    else shares[dealt++ % threads]!.push({ index, unit: u.unit });
-  });
-  for (const share of shares) share.sort((a, b) => a.index - b.index);
+  for (const u of units) {
+    if (u.mainOnly) shares[0]!.push(u.unit);
+    else shares[dealt++ % threads]!.push(u.unit);
+  }
+  for (const sh of shares) sh.sort((a, b) => a.order - b.order);
   const onThreads =
     threads > 1
-      ? runOnWorkers(shares.slice(1), opts.workerUrl, progress, (i, r) => {
-          results.set(i, r);
-          mergeReady();
-        })
+      ? runOnWorkers(shares.slice(1), share, opts.workerUrl, progress, onResult)
       : Promise.resolve();
   onThreads.catch(() => undefined); // awaited below
   let mainError: unknown;
   try {
-    for (const u of shares[0]!) {
-      results.set(u.index, await runUnit(u.unit, progress, opts.stdin));
-      mergeReady();
-    }
+    await runShare(
+      shares[0]!,
+      { ...share, progress, ...(opts.stdin ? { stdin: opts.stdin } : {}) },
+      onResult,
+    );
   } catch (e) {
     mainError = e;
   }
   await onThreads;
   if (mainError) throw mainError;
-  mergeReady();
-  resolveSamples(grouper);
+  mergeReady(true);
   if (!readable) {
     throw new InputError(problems[0] ?? 'Nothing could be read from the input (no records found).', problems);
   }
-  return { grouper, auditor, stats, malformed, workers: threads > 1 ? threads - 1 : 0 };
+  return { grouper, auditor, stats, malformed, workers: threads > 1 ? threads - 1 : 0, samples: readSamples };
 }
 
-/** Runs each share of units on its own worker thread. */
+/** Runs each share of units on its own worker thread (then what it can take from other ranges). */
 async function runOnWorkers(
-  shares: { unit: ScanUnit; index: number }[][],
+  shares: ScanUnit[][],
+  share: { claims?: RangeClaims; stealable?: StealableRange[] },
   workerUrl: URL | undefined,
   progress: (bytes: number) => void,
-  onResult: (index: number, r: UnitResult) => void,
+  onResult: (r: UnitResult) => void,
 ): Promise<void> {
   const url = workerUrl ?? new URL('./worker.js', import.meta.url);
-  const one = (units: { unit: ScanUnit; index: number }[]): Promise<void> =>
+  const one = (units: ScanUnit[]): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       const w = new Worker(url);
       let failed = false;
-      w.on(
-        'message',
-        (m: { type: string; index: number; bytes: number; result: UnitResult; message: string }) => {
-          if (m.type === 'progress') progress(m.bytes);
-          else if (m.type === 'result') onResult(m.index, m.result);
-          else if (m.type === 'error') {
-            failed = true;
-            void w.terminate();
-            reject(new Error(m.message));
-          }
-        },
-      );
+      w.on('message', (m: FromWorker) => {
+        if (m.type === 'progress') progress(m.bytes);
+        else if (m.type === 'result') onResult(m.result);
+        else {
+          failed = true;
+          void w.terminate();
+          reject(new Error(m.message));
+        }
+      });
       w.on('error', (e) => {
         failed = true;
         reject(e);
@@ -296,7 +340,12 @@ async function runOnWorkers(
       w.on('exit', () => {
         if (!failed) resolve();
       });
-      w.postMessage({ type: 'units', units });
+      const msg: ToWorker = {
+        type: 'units',
+        units,
+        ...(share.claims ? { claims: share.claims.buffer, stealable: share.stealable ?? [] } : {}),
+      };
+      w.postMessage(msg);
     });
   await Promise.all(shares.map(one));
 }

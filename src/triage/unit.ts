@@ -1,6 +1,7 @@
 // One unit of triage scanning work (a byte range of a plain access log, or whole files of any format), run in any thread.
 
-import type { MalformedRecord } from '../model/index.js';
+import type { LogRecord, MalformedRecord } from '../model/index.js';
+import { stealFrom, type RangeClaims, type StealableRange } from './claims.js';
 import { InputError, newStats, scanDenied } from '../logs/index.js';
 import { actionOfRecord } from './action.js';
 import { Auditor, type AuditState } from './audit.js';
@@ -11,12 +12,22 @@ import { scanRange } from './range-scan.js';
 /** The malformed entries kept (CONTRACT: the first 100). */
 export const MAX_MALFORMED = 100;
 
-/** A piece of scanning work. */
+/**
+ * A piece of scanning work: a byte range of a plain access log, or whole files. `order` is its
+ * place in the input (the pieces of one file share their file's); `slot` makes a range claim its
+ * chunks through {@link RangeClaims}, so that other threads can take what it has not reached.
+ */
 export type ScanUnit =
-  { kind: 'range'; file: string; start: number; end: number } | { kind: 'files'; files: string[] };
+  | { kind: 'range'; order: number; file: string; start: number; end: number; slot?: number; chunk?: number }
+  | { kind: 'files'; order: number; files: string[] };
 
 /** What one unit found (structured-clone friendly). */
 export interface UnitResult {
+  /** The unit's `order`. */
+  order: number;
+  /** Bytes of its file the unit covered, `[start, end)` (both 0 for whole files). */
+  start: number;
+  end: number;
   groups: GroupTableState;
   audit: AuditState;
   /** Whole files read (a range counts its file once, in the range that starts at 0). */
@@ -31,17 +42,21 @@ export interface UnitResult {
   problems: string[];
 }
 
-/** Runs one unit; `progress` receives byte deltas. */
+/** Runs one unit; `progress` receives byte deltas; `claims` is needed for a unit with a `slot`. */
 export async function runUnit(
   unit: ScanUnit,
   progress: (bytes: number) => void,
   stdin?: NodeJS.ReadableStream,
+  claims?: RangeClaims,
 ): Promise<UnitResult> {
   // Samples go back as the place of their line (cheap to send); the scan parses the kept ones.
   const grouper = new TriageGrouper((r) => actionOfRecord(fullRecord(r)), GROUP_LIMITS.maxUnitGroups);
   const auditor = new Auditor();
   const malformed: MalformedRecord[] = [];
   const res: UnitResult = {
+    order: unit.order,
+    start: 0,
+    end: 0,
     groups: { total: 0, groups: [] },
     audit: auditor.state(),
     files: 0,
@@ -58,15 +73,27 @@ export async function runUnit(
     if (malformed.length < MAX_MALFORMED) malformed.push(m);
   };
   if (unit.kind === 'range') {
-    const r = scanRange(unit.file, unit.start, unit.end, {
-      record: (rec) => {
+    const { slot, chunk } = unit;
+    let claim: (() => number) | undefined;
+    if (slot !== undefined && chunk !== undefined) {
+      if (!claims) throw new Error('internal: a claiming range needs the shared claims');
+      claim = () => {
+        const k = claims.next(slot);
+        return k < 0 ? -1 : unit.start + (k + 1) * chunk;
+      };
+    }
+    const sink = {
+      record: (rec: LogRecord) => {
         grouper.add(rec);
         auditor.add(rec);
       },
       malformed: bad,
       progress,
-    });
+    };
+    const r = scanRange(unit.file, unit.start, unit.end, sink, undefined, claim);
     Object.assign(res, {
+      start: unit.start,
+      end: r.end,
       files: unit.start === 0 ? 1 : 0,
       bytes: r.bytes,
       lines: r.lines,
@@ -104,4 +131,31 @@ export async function runUnit(
   res.groups = grouper.state();
   res.denied = grouper.total;
   return res;
+}
+
+/** What a thread needs besides its units: progress, stdin (main thread), and the shared claims. */
+export interface ShareOptions {
+  progress: (bytes: number) => void;
+  stdin?: NodeJS.ReadableStream;
+  claims?: RangeClaims;
+  /** The ranges whose unclaimed chunks this thread may take once its own units are done. */
+  stealable?: readonly StealableRange[];
+}
+
+/**
+ * Runs one thread's share: its units in order, then, while some stealable range has two chunks
+ * left, the upper half of the one with most left (as a plain range). Results go to `onResult`.
+ */
+export async function runShare(
+  units: readonly ScanUnit[],
+  opts: ShareOptions,
+  onResult: (r: UnitResult) => void,
+): Promise<void> {
+  const { progress, stdin, claims, stealable } = opts;
+  for (const u of units) onResult(await runUnit(u, progress, stdin, claims));
+  if (!claims || !stealable) return;
+  for (let got = stealFrom(claims, stealable); got; got = stealFrom(claims, stealable)) {
+    const { order, file } = got.range;
+    onResult(await runUnit({ kind: 'range', order, file, start: got.start, end: got.end }, progress));
+  }
 }

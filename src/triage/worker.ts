@@ -1,28 +1,42 @@
-// Worker-thread entry for triage: runs scan units posted by the main thread and posts back their group tables.
+// Worker-thread entry for triage: runs the scan units posted by the main thread, takes over parts of unfinished ranges, and posts back group tables.
 
 import { parentPort } from 'node:worker_threads';
-import { runUnit, type ScanUnit } from './unit.js';
+import { RangeClaims, type StealableRange } from './claims.js';
+import { runShare, type ScanUnit, type UnitResult } from './unit.js';
 
-/** Main thread -> worker: the units this worker runs, in order. */
+/** Main thread -> worker: the units this worker runs, in order, and the shared range claims. */
 export interface ToWorker {
   type: 'units';
-  units: { index: number; unit: ScanUnit }[];
+  units: ScanUnit[];
+  /** The claims' shared memory (with `stealable`), when ranges are shared out by chunk. */
+  claims?: SharedArrayBuffer;
+  stealable?: StealableRange[];
 }
+
+/** Worker -> main thread: bytes scanned, a unit's result, or the error that stopped the worker. */
+export type FromWorker =
+  | { type: 'progress'; bytes: number }
+  | { type: 'result'; result: UnitResult }
+  | { type: 'error'; message: string };
 
 const port = parentPort;
 if (port) {
+  const post = (m: FromWorker): void => port.postMessage(m);
   port.once('message', (msg: ToWorker) => {
     void (async () => {
-      for (const u of msg.units) {
-        try {
-          const result = await runUnit(u.unit, (bytes) => {
-            if (bytes > 0) port.postMessage({ type: 'progress', bytes });
-          });
-          port.postMessage({ type: 'result', index: u.index, result });
-        } catch (e) {
-          port.postMessage({ type: 'error', index: u.index, message: (e as Error).message });
-          break;
-        }
+      try {
+        await runShare(
+          msg.units,
+          {
+            progress: (bytes) => {
+              if (bytes > 0) post({ type: 'progress', bytes });
+            },
+            ...(msg.claims ? { claims: new RangeClaims(msg.claims), stealable: msg.stealable ?? [] } : {}),
+          },
+          (result) => post({ type: 'result', result }),
+        );
+      } catch (e) {
+        post({ type: 'error', message: (e as Error).message });
       }
       port.close();
     })();

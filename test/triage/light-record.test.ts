@@ -10,7 +10,7 @@ import { actionOfRecord } from '../../src/triage/action.js';
 import { Auditor } from '../../src/triage/audit.js';
 import { toTriageGroup, TriageGrouper } from '../../src/triage/groups.js';
 import { fullRecord, readTriageLine } from '../../src/triage/light-record.js';
-import { resolveSamples } from '../../src/triage/samples.js';
+import { readSamples } from '../../src/triage/samples.js';
 import { runUnit } from '../../src/triage/unit.js';
 
 const OWNER = '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be';
@@ -139,7 +139,7 @@ describe('readTriageLine', () => {
     );
     const text = [...all, ...enumLines];
     writeFileSync(file, `${text.join('\n')}\n`);
-    const got = await runUnit({ kind: 'range', file, start: 0, end: 1 << 30 }, () => undefined);
+    const got = await runUnit({ kind: 'range', order: 0, file, start: 0, end: 1 << 30 }, () => undefined);
 
     const grouper = new TriageGrouper(actionOfRecord);
     const auditor = new Auditor();
@@ -166,10 +166,7 @@ describe('readTriageLine', () => {
     expect(gotGrouper.ranked().map(toTriageGroup)).toEqual(grouper.ranked().map(toTriageGroup));
     // Samples cross the worker boundary as the place of their line, read and parsed once kept.
     expect(JSON.stringify(got.groups)).not.toContain('lineText');
-    resolveSamples(gotGrouper);
-    expect(gotGrouper.ranked().map((g) => g.sampleRecord)).toEqual(
-      grouper.ranked().map((g) => g.sampleRecord),
-    );
+    expect(readSamples(gotGrouper.ranked())).toEqual(grouper.ranked().map((g) => g.sampleRecord));
     expect(gotAuditor.findings()).toEqual(auditor.findings());
     expect(auditor.findings().length).toBeGreaterThan(0);
   });

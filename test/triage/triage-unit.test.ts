@@ -358,7 +358,7 @@ describe('scanRange', () => {
     const dir = mkdtempSync(join(tmpdir(), 's3d-range-'));
     const file = join(dir, 'access.log');
     writeFileSync(file, [line(0), 'garbage 403 here', line(2)].join('\n'));
-    const u = await runUnit({ kind: 'range', file, start: 0, end: 1e9 }, () => undefined);
+    const u = await runUnit({ kind: 'range', order: 0, file, start: 0, end: 1e9 }, () => undefined);
     expect(u.lines).toBe(3);
     expect(u.denied).toBe(2);
     expect(u.malformedCount).toBe(1);

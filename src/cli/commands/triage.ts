@@ -34,14 +34,15 @@ export function parseWorkers(value: string): WorkersOption {
 /** Evidence, then one diagnosis per group; the exit code says whether every group was explained. */
 async function diagnoseWith(
   opts: TriageRunOptions,
-  samples: LogRecord[],
+  samples: () => LogRecord[],
 ): Promise<{
   source: EvidenceSource;
   diagnose?: (r: LogRecord[]) => Promise<Result[]>;
 }> {
   let ev: EvidenceSource = await gatherEvidence({ ...opts, format: undefined, live: false }, () => []);
-  if (opts.live && samples.length) {
-    const requests = await toRequests(samples, ev.evidence);
+  const live = opts.live ? samples() : [];
+  if (live.length) {
+    const requests = await toRequests(live, ev.evidence);
     ev = await gatherEvidence({ ...opts, format: undefined }, () => requests);
   }
   if (ev.kind === 'none') return { source: ev };
@@ -72,9 +73,8 @@ export async function emitTriage(report: TriageReport, opts: TriageRunOptions): 
 
 /** Triage of a finished scan: evidence, one diagnosis per group, report. */
 export async function triageScan(scan: ScanOutcome, opts: TriageRunOptions): Promise<ExitCode> {
-  const { buildTriageReport } = await import('../../triage/index.js');
-  const samples = scan.grouper.ranked().map((g) => g.sampleRecord);
-  const { diagnose } = await diagnoseWith(opts, samples);
+  const { buildTriageReport, scanSamples } = await import('../../triage/index.js');
+  const { diagnose } = await diagnoseWith(opts, () => scanSamples(scan, scan.grouper.ranked()));
   const report = await buildTriageReport(scan, { ...(diagnose ? { diagnose } : {}) });
   return emitTriage(report, opts);
 }

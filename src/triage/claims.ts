@@ -15,12 +15,10 @@ export interface StealableRange {
 
 /** Most chunks a range has (both counts of a state word fit 16 bits). */
 const MAX_CHUNKS = 0xffff;
-/** Smallest chunk: a claim is one atomic operation, a read is 4 MiB. */
-const MIN_CHUNK = 4 * 1024 * 1024;
 
-/** The chunk size for a range of `bytes`. */
-export function chunkBytes(bytes: number): number {
-  return Math.max(MIN_CHUNK, Math.ceil(bytes / MAX_CHUNKS));
+/** The chunk size for a range of `bytes`: at least `min`, and few enough chunks for a state word. */
+export function chunkBytes(bytes: number, min: number): number {
+  return Math.max(min, Math.ceil(bytes / MAX_CHUNKS));
 }
 
 /**

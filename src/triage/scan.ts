@@ -30,6 +30,11 @@ export const SCAN_TUNING = {
   rangeBytes: Number(process.env.S3DOCTOR_TRIAGE_RANGE_BYTES) || 1024 * 1024 * 1024,
   /** Most workers `auto` starts. */
   maxAutoWorkers: 8,
+  /**
+   * Smallest chunk threads claim of a shared byte range (one atomic operation each; a read is 4
+   * MiB); S3DOCTOR_TRIAGE_CHUNK_BYTES overrides (tests).
+   */
+  minChunkBytes: Number(process.env.S3DOCTOR_TRIAGE_CHUNK_BYTES) || 4 * 1024 * 1024,
 } as const;
 
 /** Options of {@link scanInputs}. */
@@ -268,7 +273,7 @@ export async function scanInputs(inputs: string[], opts: ScanInputsOptions = {})
     for (const { unit: u } of units)
       if (u.kind === 'range') {
         u.slot = stealable.length;
-        u.chunk = chunkBytes(u.end - u.start);
+        u.chunk = chunkBytes(u.end - u.start, SCAN_TUNING.minChunkBytes);
         stealable.push({
           slot: u.slot,
           order: u.order,

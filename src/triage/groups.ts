@@ -71,9 +71,18 @@ const SESSION_ARN = /^(arn:[\w-]+:sts::\d{12}:assumed-role\/[^/]+\/).+$/;
 export function principalOf(r: LogRecord): string {
   const q = r.enhanced?.principalArn ?? r.requester?.trim();
   if (!q || q === '-') return 'anonymous';
-  const m = q.startsWith('arn:') ? SESSION_ARN.exec(q) : null;
-  return m ? `${m[1]}*` : q;
+  if (!q.startsWith('arn:')) return q;
+  let p = principals.get(q);
+  if (p === undefined) {
+    const m = SESSION_ARN.exec(q);
+    p = m ? `${m[1]}*` : q;
+    if (principals.size >= 10_000) principals.clear();
+    principals.set(q, p);
+  }
+  return p;
 }
+/** ARN -> principal as groups show it (every record asks, grouping and auditing; few distinct). */
+const principals = new Map<string, string>();
 
 /** Fallback action naming when no operation table is injected. */
 export function rawActionOf(r: LogRecord): string {

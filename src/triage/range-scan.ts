@@ -1,7 +1,7 @@
 // The triage hot path for plain S3 access logs: scans one byte range of a file (aligned to line starts) synchronously.
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import type { LogRecord, MalformedRecord } from '../model/index.js';
+import type { LogRecord, MalformedRecord, ReadItem } from '../model/index.js';
 import { isDenied, parseAccessLogLine } from '../logs/index.js';
 import { readTriageLine, type LightRecord } from './light-record.js';
 import { createStatusScanner, type StatusScanner } from './kernel/status-scanner.js';
@@ -13,8 +13,15 @@ const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 /** Receives what a range scan finds. */
 export interface RangeSink {
+  /** A denied record. */
   record(r: LogRecord): void;
+  /** A candidate line that does not parse, or an over-long line. */
   malformed(m: MalformedRecord): void;
+  /**
+   * When given, candidate lines are handed over unparsed (`b[from, to)`, at file offset `offset`)
+   * instead of being parsed here, and `record` is not called.
+   */
+  candidate?(b: Buffer, from: number, to: number, lineNo: number, offset: number): void;
   /** Called about every {@link CHUNK} bytes with the bytes consumed since the last call. */
   progress?(bytes: number): void;
 }
@@ -77,10 +84,9 @@ export function scanRange(
     let tooLong = false;
     let lastReport = filePos;
     const parse = (b: Buffer, from: number, to: number, lineNo: number): void => {
-      const item = readTriageLine(b.toString('utf8', from, to), file, lineNo);
+      if (sink.candidate) return sink.candidate(b, from, to, lineNo, bufAbs + from);
+      const item = readCandidate(b.toString('utf8', from, to), file, lineNo, bufAbs + from, to - from);
       if (item.kind === 'record') {
-        const light = item.record as Partial<LightRecord>;
-        if (light.lineText !== undefined) light.lineAt = { offset: bufAbs + from, bytes: to - from };
         res.readable = true;
         if (isDenied(item.record)) {
           res.denied++;
@@ -174,6 +180,25 @@ export function scanRange(
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Reads a candidate line (without its newline) that starts at byte `offset` of `file`: a light
+ * record knows where its line is, so a sample can be sent as that place and read back.
+ */
+export function readCandidate(
+  text: string,
+  file: string,
+  lineNo: number,
+  offset: number,
+  bytes: number,
+): ReadItem {
+  const item = readTriageLine(text, file, lineNo);
+  if (item.kind === 'record') {
+    const light = item.record as Partial<LightRecord>;
+    if (light.lineText !== undefined) light.lineAt = { offset, bytes };
+  }
+  return item;
 }
 
 /** Whether the first line of a plain file parses as an S3 access-log line (so byte ranges can be scanned). */

@@ -7,8 +7,10 @@ import { Worker } from 'node:worker_threads';
 import type { LogRecord, MalformedRecord, ScanStats } from '../model/index.js';
 import { InputError } from '../logs/index.js';
 import { actionOfRecord } from './action.js';
+import { fullRecord } from './light-record.js';
 import { Auditor, shiftAuditLines } from './audit.js';
 import { shiftGroupLines, TriageGrouper, type GroupAccumulator } from './groups.js';
+import { candidateConsumer, type PipeMessage, type PipeStart } from './pipeline.js';
 import { looksLikeAccessLog } from './range-scan.js';
 import { readSamples } from './samples.js';
 import { chunkBytes, RangeClaims, type StealableRange } from './claims.js';
@@ -205,7 +207,8 @@ export async function scanInputs(inputs: string[], opts: ScanInputsOptions = {})
   }
   const wanted = resolveWorkers(opts.workers, weight);
   const units = plan(files, wanted);
-  const grouper = new TriageGrouper(actionOfRecord);
+  // Light records (the pipeline's) name their action from the full record.
+  const grouper = new TriageGrouper((r) => actionOfRecord(fullRecord(r)));
   const auditor = new Auditor();
   const stats: ScanStats = { files: 0, bytes: 0, lines: 0, denied: 0, malformed: 0 };
   const malformed: MalformedRecord[] = [];
@@ -263,11 +266,35 @@ export async function scanInputs(inputs: string[], opts: ScanInputsOptions = {})
     mergeReady();
   };
 
+  const threads = Math.max(1, Math.min(wanted, units.filter((u) => !u.mainOnly).length));
+  if (threads === 2 && units.every((u) => u.unit.kind === 'range')) {
+    // Plain access logs on two threads: one reads and finds the candidate lines, this one parses them.
+    const paths = units.flatMap((u) => (u.unit.kind === 'range' && u.unit.start === 0 ? [u.unit.file] : []));
+    await runPipeline(paths, opts.workerUrl, {
+      grouper,
+      auditor,
+      progress,
+      malformed: (m) => {
+        if (malformed.length < MAX_MALFORMED) malformed.push(m);
+      },
+      done: (_file, f) => {
+        stats.files++;
+        stats.bytes += f.bytes;
+        stats.lines += f.lines;
+        stats.denied += f.denied;
+        stats.malformed += f.malformed;
+        // Only files whose first line parses are planned as plain access logs.
+        if (f.lines > 0) readable = true;
+      },
+    });
+    if (!readable) throw new InputError('Nothing could be read from the input (no records found).', []);
+    return { grouper, auditor, stats, malformed, workers: 1, samples: readSamples };
+  }
+
   // Units are dealt round-robin to the threads up front (the main thread takes a share too), so a
   // worker never waits for this thread to hand it the next unit while this thread scans. With more
   // than one thread, byte ranges are claimed chunk by chunk, and a thread that runs out of work
   // takes half of what is left of the range with most left (threads start and run unevenly).
-  const threads = Math.max(1, Math.min(wanted, units.filter((u) => !u.mainOnly).length));
   const stealable: StealableRange[] = [];
   if (threads > 1)
     for (const { unit: u } of units)
@@ -314,6 +341,41 @@ export async function scanInputs(inputs: string[], opts: ScanInputsOptions = {})
     throw new InputError(problems[0] ?? 'Nothing could be read from the input (no records found).', problems);
   }
   return { grouper, auditor, stats, malformed, workers: threads > 1 ? threads - 1 : 0, samples: readSamples };
+}
+
+/** Runs the two-thread pipeline over plain access logs: a worker reads `paths`, this thread consumes. */
+async function runPipeline(
+  paths: string[],
+  workerUrl: URL | undefined,
+  sinks: Parameters<typeof candidateConsumer>[2],
+): Promise<void> {
+  const credits = new SharedArrayBuffer(4);
+  const consume = candidateConsumer(paths, credits, sinks);
+  const url = workerUrl ?? new URL('./worker.js', import.meta.url);
+  await new Promise<void>((resolve, reject) => {
+    const w = new Worker(url);
+    let failed = false;
+    const fail = (e: unknown): void => {
+      failed = true;
+      void w.terminate();
+      reject(e instanceof Error ? e : new Error(String(e)));
+    };
+    w.on('message', (m: PipeMessage | FromWorker) => {
+      if (m.type === 'error') return fail(new Error(m.message));
+      if (m.type === 'result') return fail(new Error('internal: a unit result from a pipeline worker'));
+      try {
+        consume(m);
+      } catch (e) {
+        fail(e);
+      }
+    });
+    w.on('error', fail);
+    w.on('exit', () => {
+      if (!failed) resolve();
+    });
+    const start: PipeStart = { type: 'pipe', files: paths, credits };
+    w.postMessage(start);
+  });
 }
 
 /** Runs each share of units on its own worker thread (then what it can take from other ranges). */

@@ -1,7 +1,8 @@
-// Worker-thread entry for triage: runs the scan units posted by the main thread, takes over parts of unfinished ranges, and posts back group tables.
+// Worker-thread entry for triage: runs scan units (taking over parts of unfinished ranges) and posts back group tables, or reads files for the two-thread pipeline.
 
 import { parentPort } from 'node:worker_threads';
 import { RangeClaims, type StealableRange } from './claims.js';
+import { sendCandidateLines, type PipeStart } from './pipeline.js';
 import { runShare, type ScanUnit, type UnitResult } from './unit.js';
 
 /** Main thread -> worker: the units this worker runs, in order, and the shared range claims. */
@@ -22,7 +23,16 @@ export type FromWorker =
 const port = parentPort;
 if (port) {
   const post = (m: FromWorker): void => port.postMessage(m);
-  port.once('message', (msg: ToWorker) => {
+  port.once('message', (msg: ToWorker | PipeStart) => {
+    if (msg.type === 'pipe') {
+      try {
+        sendCandidateLines(msg, (m, transfer) => port.postMessage(m, transfer));
+      } catch (e) {
+        post({ type: 'error', message: (e as Error).message });
+      }
+      port.close();
+      return;
+    }
     void (async () => {
       try {
         await runShare(

@@ -116,17 +116,17 @@ describe('a range scanned in stolen pieces', () => {
     expect(merged.ranked().map(toTriageGroup)).toEqual(one.ranked().map(toTriageGroup));
   });
 
-  it('scanInputs on two threads with small chunks gives the one-thread report', async () => {
+  it('scanInputs on three threads (byte ranges) with small chunks gives the one-thread report', async () => {
     vi.stubEnv('S3DOCTOR_TRIAGE_CHUNK_BYTES', '4096');
     vi.resetModules(); // SCAN_TUNING reads the variable when the module loads
     const { scanInputs, SCAN_TUNING } = await import('../../src/triage/scan.js');
     expect(SCAN_TUNING.minChunkBytes).toBe(4096);
     const one = await scanInputs([file], { workers: 1 });
     const two = await scanInputs([file], {
-      workers: 2,
+      workers: 3,
       workerUrl: new URL('../../dist/src/triage/worker.js', import.meta.url),
     });
-    expect(two.workers).toBe(1);
+    expect(two.workers).toBe(2);
     expect(two.stats).toEqual(one.stats);
     expect(two.grouper.ranked().map(toTriageGroup)).toEqual(one.grouper.ranked().map(toTriageGroup));
     expect(two.samples?.(two.grouper.ranked())).toEqual(one.samples?.(one.grouper.ranked()));

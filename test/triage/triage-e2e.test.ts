@@ -83,16 +83,18 @@ beforeAll(() => {
 });
 
 describe('s3doctor triage (built CLI)', () => {
-  it('JSON: counts add up to scanned.denied, the same with one worker and with two workers over byte ranges', async () => {
+  it('JSON: counts add up to scanned.denied, the same on one thread, two (reader and parser) and three (byte ranges)', async () => {
     const one = await s3doctor(['triage', log, '--format', 'json', '--workers', '1']);
-    const two = await s3doctor(['triage', log, '--format', 'json', '--workers', '2'], {
+    const two = await s3doctor(['triage', log, '--format', 'json', '--workers', '2']);
+    const three = await s3doctor(['triage', log, '--format', 'json', '--workers', '3'], {
       S3DOCTOR_TRIAGE_RANGE_BYTES: '100000',
+      S3DOCTOR_TRIAGE_CHUNK_BYTES: '16384',
     });
-    expect(one.code).toBe(0);
-    expect(two.code).toBe(0);
+    expect([one.code, two.code, three.code]).toEqual([0, 0, 0]);
     expect(one.stderr).toBe('');
     const a = JSON.parse(one.stdout) as TriageReport;
     const b = JSON.parse(two.stdout) as TriageReport;
+    expect(JSON.parse(three.stdout)).toEqual(a);
     expect(a.scanned).toMatchObject({ files: 1, lines: 6000, denied: deniedExpected, malformed: 0 });
     expect(a.groups.reduce((s, g) => s + g.count, 0)).toBe(a.scanned.denied);
     expect(b).toEqual(a);

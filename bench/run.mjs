@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark, each measured against a baseline in the same run, as ratios.
-// Sizes: BENCH_ACCESS_LOG_MB (default 1024), BENCH_CT_FILES (default 100). Inputs are cached in .bench/.
+// Sizes: BENCH_ACCESS_LOG_MB (default 1024), BENCH_RSS_REPEAT (default 10), BENCH_CT_FILES (default 100). Inputs are cached in .bench/.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -65,6 +65,19 @@ for (const workers of ['1', 'auto']) {
     ratio >= goal,
   );
   report(`triage peak RSS, workers=${workers}`, `${t.rssMb.toFixed(0)} MB`, '<= 250 MB', t.rssMb <= 250);
+}
+
+// 1b. Memory at scale: 10 GiB of input (the log given BENCH_RSS_REPEAT times, default 10), both cores.
+const repeat = Number(process.env.BENCH_RSS_REPEAT ?? 10);
+if (repeat > 0) {
+  const many = Array.from({ length: repeat }, () => q(log)).join(' ');
+  const big = timed(`node ${q(cli)} triage ${many} --format json --no-interactive --workers auto`);
+  report(
+    `triage peak RSS, ${((mb * repeat) / 1024).toFixed(0)} GiB of input (the log ${repeat} times), workers=auto, ${big.secs}s`,
+    `${big.rssMb.toFixed(0)} MB`,
+    '<= 250 MB',
+    big.rssMb <= 250,
+  );
 }
 
 // 2. CloudTrail .gz scanning vs zcat | jq extracting the denied events.

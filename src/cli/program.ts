@@ -161,7 +161,7 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
   triage.addOption(
     new Option(
       '--workers <n>',
-      'worker threads for large inputs: a number, or auto (one per core)',
+      'threads to scan with, this one included: a number, or auto (one per core for inputs over 48 MiB)',
     ).argParser((v: string) => {
       const t = v.trim().toLowerCase();
       if (t === 'auto') return 'auto';

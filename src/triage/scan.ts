@@ -1,4 +1,4 @@
-// Plans and runs the triage scan over all inputs: byte ranges and files spread over worker threads, merged in input order.
+// Plans and runs the triage scan over all inputs: a reader/parser pipeline on two threads, else byte ranges and files spread over threads, merged in input order.
 
 import { availableParallelism } from 'node:os';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
@@ -186,11 +186,14 @@ function plan(files: { path: string; size: number }[], workers: number): Planned
 }
 
 /**
- * Scans every input for denied requests, grouping and auditing them. Plain S3 access logs are
- * read in byte ranges aligned to line starts; other files (CloudTrail, `.gz`, CSV, text) one per
- * unit; with more than one worker the units run on worker threads, and their group tables are
- * merged on this thread in input order (line numbers continue across the ranges of a file).
- * Memory stays flat: each unit keeps a bounded group table and the first 100 malformed entries.
+ * Scans every input for denied requests, grouping and auditing them. With two threads and only
+ * plain S3 access logs, a worker reads the files and this thread parses their candidate lines
+ * (pipeline.ts). Otherwise plain access logs are read in byte ranges aligned to line starts and
+ * other files (CloudTrail, `.gz`, CSV, text) one per unit; with more than one thread the units run
+ * on worker threads too (ranges claimed chunk by chunk, idle threads taking over the rest of busy
+ * ones), and their group tables are merged on this thread in input order (line numbers continue
+ * across the ranges of a file). Memory stays flat: each group table is bounded, and only the
+ * first 100 malformed entries are kept.
  * Throws {@link InputError} for missing paths, and when nothing at all could be read.
  */
 export async function scanInputs(inputs: string[], opts: ScanInputsOptions = {}): Promise<ScanOutcome> {

@@ -79,8 +79,11 @@ export interface TriageReport {
 
 /** Denials of one triage group over time: `[bucket start, count]` sorted by time. */
 export interface TriageTimeline {
-  /** `hour`: keys like `2026-11-01T13`; `day`: keys like `2026-11-01` (UTC). */
-  resolution: 'hour' | 'day';
+  /**
+   * `hour`: keys like `2026-11-01T13`; `day`: keys like `2026-11-01`; `month`: keys like `2026-11`
+   * (UTC). Hourly while the denials span a week at most, daily up to 400 days, then monthly.
+   */
+  resolution: 'hour' | 'day' | 'month';
   buckets: [string, number][];
 }
 

@@ -2,6 +2,7 @@
 
 import type { FindingSample, InputSource, LogRecord, SecurityFinding } from '../model/index.js';
 import { errorCodeOf, principalOf, shiftSource } from './groups.js';
+import { detach } from './light-record.js';
 
 /** The thresholds of each pattern (data: tune here, tests read them). */
 export const AUDIT_THRESHOLDS = {
@@ -50,11 +51,12 @@ export interface AuditState {
 
 function sampleOf(r: LogRecord): FindingSample {
   // Assignments, not conditional spreads (those are slow on a hot path).
-  const s: FindingSample = { input: r.input, principal: principalOf(r), errorCode: errorCodeOf(r) };
-  if (r.time) s.time = r.time;
-  if (r.sourceIp) s.sourceIp = r.sourceIp;
-  if (r.bucket) s.bucket = r.bucket;
-  if (r.key !== undefined) s.key = r.key;
+  // Fields detached from their line: an evidence row is kept to the end of the scan.
+  const s: FindingSample = { input: r.input, principal: principalOf(r), errorCode: detach(errorCodeOf(r)) };
+  if (r.time) s.time = detach(r.time);
+  if (r.sourceIp) s.sourceIp = detach(r.sourceIp);
+  if (r.bucket) s.bucket = detach(r.bucket);
+  if (r.key !== undefined) s.key = detach(r.key);
   return s;
 }
 
@@ -75,7 +77,7 @@ export class Auditor {
     if (!t) {
       if (m.size >= AUDIT_THRESHOLDS.maxTracked) return undefined;
       t = { count: 0, distinct: new Set(), samples: [] };
-      m.set(id, t);
+      m.set(detach(id), t);
     }
     return t;
   }
@@ -93,7 +95,7 @@ export class Auditor {
       let b = this.s.bursts.get(ip);
       if (!b && this.s.bursts.size < AUDIT_THRESHOLDS.maxTracked) {
         b = { count: 0, windows: new Map(), samples: [] };
-        this.s.bursts.set(ip, b);
+        this.s.bursts.set(detach(ip), b);
       }
       if (b) {
         b.count++;
@@ -118,7 +120,7 @@ export class Auditor {
     t.count++;
     span(t, r.time);
     if (t.distinct.size < AUDIT_THRESHOLDS.maxDistinct && !t.distinct.has(value)) {
-      t.distinct.add(value);
+      t.distinct.add(detach(value));
       // Evidence rows: the first row of each new distinct value, up to the sample limit.
       if (t.samples.length < AUDIT_THRESHOLDS.samples) t.samples.push(sampleOf(r));
     }

@@ -1,6 +1,7 @@
 // Groups denied records for triage (pure, no I/O): by principal, action, bucket, key prefix and error code, with timelines.
 
 import type { InputSource, LogRecord, TriageGroup, TriageTimeline } from '../model/index.js';
+import { detach } from './light-record.js';
 
 /** What identifies a group. */
 export interface GroupKey {
@@ -19,14 +20,14 @@ export interface GroupAccumulator extends GroupKey {
   sample: InputSource;
   /** The first record of the group, kept so the group can be diagnosed once (a range scan keeps only where its line is; see `ScanOutcome.samples`). */
   sampleRecord: LogRecord;
-  /** Denials per time bucket: key = ISO prefix (`2026-11-01T13` per hour, `2026-11-01` per day). */
-  timeline: Map<string, number>;
+  /** Denials per time bucket: key = hours (or days) since 1970, UTC (see {@link timeBucket}). */
+  timeline: Map<number, number>;
   /** Resolution of the timeline keys. */
   resolution: TimelineResolution;
 }
 
 /** Time bucket size of a group timeline. */
-export type TimelineResolution = 'hour' | 'day';
+export type TimelineResolution = 'hour' | 'day' | 'month';
 
 /** Limits that keep the group table bounded whatever the input size. */
 export const GROUP_LIMITS = {
@@ -38,8 +39,13 @@ export const GROUP_LIMITS = {
    * saw many others; while no unit overflows its own table, the merged table equals one pass's.
    */
   maxUnitGroups: 4 * 2500,
-  /** Most hourly buckets a group keeps before its timeline is coarsened to days. */
-  maxHourBuckets: 24 * 62,
+  /**
+   * Timelines are hourly while a table's denials span at most this many hours, then daily while
+   * they span at most {@link GROUP_LIMITS.maxDaySpan} days, then monthly: a group's timeline stays
+   * short whatever the input (a sparkline has some 48 columns).
+   */
+  maxHourSpan: 7 * 24,
+  maxDaySpan: 400,
 } as const;
 
 /** The key of the overflow group that counts denials once {@link GROUP_LIMITS.maxGroups} is reached. */
@@ -75,9 +81,9 @@ export function principalOf(r: LogRecord): string {
   let p = principals.get(q);
   if (p === undefined) {
     const m = SESSION_ARN.exec(q);
-    p = m ? `${m[1]}*` : q;
+    p = detach(m ? `${m[1]}*` : q);
     if (principals.size >= 10_000) principals.clear();
-    principals.set(q, p);
+    principals.set(detach(q), p);
   }
   return p;
 }
@@ -107,30 +113,83 @@ export function groupKeyOf(r: LogRecord, actionOf: ActionOf = rawActionOf): Grou
   };
 }
 
-/** The timeline bucket key of an ISO time at a resolution (`undefined` for a missing or odd time). */
-export function timeBucket(time: string | undefined, res: TimelineResolution): string | undefined {
-  if (!time || time.length < 13 || time[10] !== 'T') return undefined;
-  return res === 'hour' ? time.slice(0, 13) : time.slice(0, 10);
+const HOUR_MS = 3_600_000;
+
+/** Hours since 1970 (UTC) of an ISO time, or `undefined` for a missing or odd time. */
+export function hourOf(time: string | undefined): number | undefined {
+  if (!time || time.length < 13 || time[4] !== '-' || time[7] !== '-' || time[10] !== 'T') return undefined;
+  const n = (from: number, to: number): number => {
+    let v = 0;
+    for (let i = from; i < to; i++) {
+      const c = time.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return NaN;
+      v = v * 10 + c;
+    }
+    return v;
+  };
+  const hour = Date.UTC(n(0, 4), n(5, 7) - 1, n(8, 10), n(11, 13)) / HOUR_MS;
+  return Number.isFinite(hour) ? hour : undefined;
+}
+
+/** The timeline bucket of hour `h` (see {@link hourOf}): hours, days or months since 1970, UTC. */
+export function bucketOf(h: number, res: TimelineResolution): number {
+  if (res === 'hour') return h;
+  if (res === 'day') return Math.floor(h / 24);
+  const d = new Date(h * HOUR_MS);
+  return (d.getUTCFullYear() - 1970) * 12 + d.getUTCMonth();
+}
+
+/** The timeline bucket of an ISO time at a resolution (`undefined` for a missing or odd time). */
+export function timeBucket(time: string | undefined, res: TimelineResolution): number | undefined {
+  const h = hourOf(time);
+  return h === undefined ? undefined : bucketOf(h, res);
+}
+
+/** The first hour of a bucket. */
+function bucketHour(b: number, res: TimelineResolution): number {
+  if (res === 'hour') return b;
+  if (res === 'day') return b * 24;
+  return Date.UTC(1970 + Math.floor(b / 12), b % 12, 1) / HOUR_MS;
+}
+
+/** The report's key of a timeline bucket: `2026-11-01T13` (hour), `2026-11-01` (day) or `2026-11` (month). */
+export function bucketKey(b: number, res: TimelineResolution): string {
+  const iso = new Date(bucketHour(b, res) * HOUR_MS).toISOString();
+  return iso.slice(0, res === 'hour' ? 13 : res === 'day' ? 10 : 7);
+}
+
+const LEVEL: Readonly<Record<TimelineResolution, number>> = { hour: 0, day: 1, month: 2 };
+
+/** The resolution of timelines over a span of `hours`. */
+function resolutionFor(hours: number): TimelineResolution {
+  if (hours <= GROUP_LIMITS.maxHourSpan) return 'hour';
+  return hours <= GROUP_LIMITS.maxDaySpan * 24 ? 'day' : 'month';
+}
+
+/** Re-keys a timeline to a coarser resolution. */
+function coarsen(
+  t: Map<number, number>,
+  from: TimelineResolution,
+  to: TimelineResolution,
+): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const [k, v] of t) {
+    const b = bucketOf(bucketHour(k, from), to);
+    out.set(b, (out.get(b) ?? 0) + v);
+  }
+  return out;
 }
 
 function idOf(k: GroupKey): string {
   return `${k.principal}\u0000${k.action}\u0000${k.bucket}\u0000${k.keyPrefix}\u0000${k.errorCode}`;
 }
 
-/** Re-keys an hourly timeline to days. */
-function coarsen(t: Map<string, number>): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const [k, v] of t) {
-    const d = k.slice(0, 10);
-    out.set(d, (out.get(d) ?? 0) + v);
-  }
-  return out;
-}
-
 /** A group table in a form that can cross a worker boundary (structured clone) and be merged. */
 export interface GroupTableState {
   total: number;
   groups: GroupAccumulator[];
+  /** First and last hour (see {@link hourOf}) of the table's denials, which set its resolution. */
+  hours?: [number, number];
 }
 
 /** Accumulates records into groups; streaming-friendly (memory grows with groups, not records, and is capped). */
@@ -139,6 +198,32 @@ export class TriageGrouper {
   private readonly actionCache = new Map<string, string>();
   /** Denials added so far (with weights). */
   total = 0;
+  /** First and last hour of the denials, and the timelines' resolution for that span. */
+  private minHour = Infinity;
+  private maxHour = -Infinity;
+  private resolution: TimelineResolution = 'hour';
+
+  /** Widens the table's span to `from..to` (hours); a span past a limit coarsens every timeline. */
+  private widen(from: number, to: number): void {
+    if (from < this.minHour) this.minHour = from;
+    if (to > this.maxHour) this.maxHour = to;
+    const want = resolutionFor(this.maxHour - this.minHour);
+    if (LEVEL[want] <= LEVEL[this.resolution]) return;
+    this.resolution = want;
+    for (const g of this.groups.values()) this.fit(g);
+  }
+
+  /** Brings a group's timeline to the table's resolution (a coarser group coarsens the table). */
+  private fit(g: GroupAccumulator): void {
+    if (g.resolution === this.resolution) return;
+    if (LEVEL[g.resolution] > LEVEL[this.resolution]) {
+      this.resolution = g.resolution;
+      for (const x of this.groups.values()) if (x !== g) this.fit(x);
+      return;
+    }
+    g.timeline = coarsen(g.timeline, g.resolution, this.resolution);
+    g.resolution = this.resolution;
+  }
 
   /** @param actionOf names a record's action (called once per distinct operation shape) */
   constructor(
@@ -173,17 +258,18 @@ export class TriageGrouper {
     }
     if (!g) {
       // Explicit properties, not a spread: an object spread here cost ~5 us per new group.
+      // Detached: the record's fields are views of its line, which a kept group must not hold.
       g = {
         principal: key.principal,
         action: key.action,
-        bucket: key.bucket,
-        keyPrefix: key.keyPrefix,
-        errorCode: key.errorCode,
+        bucket: detach(key.bucket),
+        keyPrefix: detach(key.keyPrefix),
+        errorCode: detach(key.errorCode),
         count: 0,
         sample: r.input,
         sampleRecord: r,
         timeline: new Map(),
-        resolution: 'hour',
+        resolution: this.resolution,
       };
       this.groups.set(id, g);
     }
@@ -192,13 +278,11 @@ export class TriageGrouper {
     const last = span?.lastSeen ?? r.time;
     if (first && (g.firstSeen === undefined || first < g.firstSeen)) g.firstSeen = first;
     if (last && (g.lastSeen === undefined || last > g.lastSeen)) g.lastSeen = last;
-    const b = timeBucket(r.time ?? first, g.resolution);
-    if (b !== undefined) {
+    const h = hourOf(r.time ?? first);
+    if (h !== undefined) {
+      if (h < this.minHour || h > this.maxHour) this.widen(h, h);
+      const b = bucketOf(h, this.resolution);
       g.timeline.set(b, (g.timeline.get(b) ?? 0) + weight);
-      if (g.resolution === 'hour' && g.timeline.size > GROUP_LIMITS.maxHourBuckets) {
-        g.timeline = coarsen(g.timeline);
-        g.resolution = 'day';
-      }
     }
   }
 
@@ -217,7 +301,9 @@ export class TriageGrouper {
 
   /** The table for sending to another thread. */
   state(): GroupTableState {
-    return { total: this.total, groups: [...this.groups.values()] };
+    const hours: [number, number] | undefined =
+      this.minHour <= this.maxHour ? [this.minHour, this.maxHour] : undefined;
+    return { total: this.total, groups: [...this.groups.values()], ...(hours ? { hours } : {}) };
   }
 
   /**
@@ -227,6 +313,7 @@ export class TriageGrouper {
    */
   merge(s: GroupTableState): void {
     this.total += s.total;
+    if (s.hours) this.widen(s.hours[0], s.hours[1]);
     for (const o of s.groups) {
       let id = idOf(o);
       let g = this.groups.get(id);
@@ -234,31 +321,22 @@ export class TriageGrouper {
         id = idOf(OVERFLOW_KEY);
         g = this.groups.get(id);
         if (!g) {
-          g = { ...o, ...OVERFLOW_KEY, count: 0, timeline: new Map(), resolution: o.resolution };
+          g = { ...o, ...OVERFLOW_KEY, count: 0, timeline: new Map(), resolution: this.resolution };
           delete g.firstSeen;
           delete g.lastSeen;
           this.groups.set(id, g);
         }
       }
       if (!g) {
+        this.fit(o);
         this.groups.set(id, o); // taken over, not copied (a copy of each new group was ~40 ms per 10k)
         continue;
       }
       g.count += o.count;
       if (o.firstSeen && (g.firstSeen === undefined || o.firstSeen < g.firstSeen)) g.firstSeen = o.firstSeen;
       if (o.lastSeen && (g.lastSeen === undefined || o.lastSeen > g.lastSeen)) g.lastSeen = o.lastSeen;
-      let theirs = o.timeline;
-      if (g.resolution !== o.resolution) {
-        if (g.resolution === 'hour') {
-          g.timeline = coarsen(g.timeline);
-          g.resolution = 'day';
-        } else theirs = coarsen(theirs);
-      }
-      for (const [k, v] of theirs) g.timeline.set(k, (g.timeline.get(k) ?? 0) + v);
-      if (g.resolution === 'hour' && g.timeline.size > GROUP_LIMITS.maxHourBuckets) {
-        g.timeline = coarsen(g.timeline);
-        g.resolution = 'day';
-      }
+      this.fit(o);
+      for (const [k, v] of o.timeline) g.timeline.set(k, (g.timeline.get(k) ?? 0) + v);
     }
   }
 
@@ -290,8 +368,11 @@ export function shiftGroupLines(s: GroupTableState, offset: number): void {
 
 /** A group timeline in the report's shape (buckets sorted by time). */
 export function toTimeline(g: GroupAccumulator): TriageTimeline {
-  const keys = [...g.timeline.keys()].sort();
-  return { resolution: g.resolution, buckets: keys.map((k) => [k, g.timeline.get(k) ?? 0]) };
+  const keys = [...g.timeline.keys()].sort((a, b) => a - b);
+  return {
+    resolution: g.resolution,
+    buckets: keys.map((k) => [bucketKey(k, g.resolution), g.timeline.get(k) ?? 0]),
+  };
 }
 
 /** A finished group in the contract's shape (without the kept record). */

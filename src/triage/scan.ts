@@ -151,21 +151,31 @@ export function resolveWorkers(opt: WorkersOption | undefined, total: number): n
   return Math.max(1, Math.min(availableParallelism(), SCAN_TUNING.maxAutoWorkers));
 }
 
-function plan(files: { path: string; size: number }[], workers: number): PlannedUnit[] {
+/** Whether each file is a plain S3 access log (its first line parses), so byte ranges of it can be scanned. */
+function plainAccessLogs(files: { path: string; size: number }[]): boolean[] {
+  return files.map((f) => {
+    if (f.path === '-') return false;
+    try {
+      return f.size > 0 && looksLikeAccessLog(f.path);
+    } catch {
+      return false;
+    }
+  });
+}
+
+function plan(
+  files: { path: string; size: number }[],
+  plainFiles: boolean[],
+  workers: number,
+): PlannedUnit[] {
   const units: PlannedUnit[] = [];
   let fileId = 0;
-  for (const f of files) {
+  for (const [i, f] of files.entries()) {
     if (f.path === '-') {
       units.push({ unit: { kind: 'files', order: units.length, files: ['-'] }, mainOnly: true });
       continue;
     }
-    let plain = false;
-    try {
-      plain = f.size > 0 && looksLikeAccessLog(f.path);
-    } catch {
-      plain = false;
-    }
-    if (!plain) {
+    if (!plainFiles[i]) {
       units.push({ unit: { kind: 'files', order: units.length, files: [f.path] }, mainOnly: false });
       continue;
     }
@@ -208,8 +218,13 @@ export async function scanInputs(inputs: string[], opts: ScanInputsOptions = {})
       if (weight >= SCAN_TUNING.autoMinBytes) break; // enough to decide
     }
   }
-  const wanted = resolveWorkers(opts.workers, weight);
-  const units = plan(files, wanted);
+  let wanted = resolveWorkers(opts.workers, weight);
+  const plainFiles = plainAccessLogs(files);
+  // `auto` on plain access logs alone: the two-thread pipeline, the fastest way within the memory
+  // goal (byte ranges on more threads each keep a group table; ask for them with --workers N).
+  const auto = opts.workers === undefined || opts.workers === 'auto';
+  if (auto && wanted > 2 && plainFiles.every(Boolean)) wanted = 2;
+  const units = plan(files, plainFiles, wanted);
   // Light records (the pipeline's) name their action from the full record.
   const grouper = new TriageGrouper((r) => actionOfRecord(fullRecord(r)));
   const auditor = new Auditor();
@@ -329,9 +344,11 @@ export async function scanInputs(inputs: string[], opts: ScanInputsOptions = {})
   onThreads.catch(() => undefined); // awaited below
   let mainError: unknown;
   try {
+    // One thread scans everything in input order: straight into the final tables.
+    const into = threads === 1 ? { into: { grouper, auditor } } : {};
     await runShare(
       shares[0]!,
-      { ...share, progress, ...(opts.stdin ? { stdin: opts.stdin } : {}) },
+      { ...share, ...into, progress, ...(opts.stdin ? { stdin: opts.stdin } : {}) },
       onResult,
     );
   } catch (e) {

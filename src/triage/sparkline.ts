@@ -16,13 +16,18 @@ export interface TimeAxis {
 
 const HOUR = 3600_000;
 
-/** Start (ms) of a timeline bucket key (`2026-11-01T13` or `2026-11-01`). */
+/** Start (ms) of a timeline bucket key (`2026-11-01T13`, `2026-11-01` or `2026-11`). */
 export function bucketStart(key: string): number {
+  if (key.length === 7) return Date.parse(`${key}-01T00:00:00Z`);
   return Date.parse(key.length === 13 ? `${key}:00:00Z` : `${key}T00:00:00Z`);
 }
 
-function bucketSpan(t: TriageTimeline): number {
-  return t.resolution === 'hour' ? HOUR : 24 * HOUR;
+/** Length (ms) of the bucket that starts at `start` (a month has its own number of days). */
+function bucketSpan(t: TriageTimeline, start: number): number {
+  if (t.resolution === 'hour') return HOUR;
+  if (t.resolution === 'day') return 24 * HOUR;
+  const d = new Date(start);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) - start;
 }
 
 /** The axis covering every group's timeline, with at most `maxColumns` columns of whole hours (adaptive). */
@@ -35,7 +40,7 @@ export function timeAxis(groups: TriageGroup[], maxColumns = 48): TimeAxis | und
       const s = bucketStart(k);
       if (Number.isNaN(s)) continue;
       start = Math.min(start, s);
-      end = Math.max(end, s + bucketSpan(g.timeline));
+      end = Math.max(end, s + bucketSpan(g.timeline, s));
     }
   }
   if (!Number.isFinite(start)) return undefined;
@@ -45,14 +50,14 @@ export function timeAxis(groups: TriageGroup[], maxColumns = 48): TimeAxis | und
   return { start, end: start + columns * perColumn * HOUR, columns, step: perColumn * HOUR };
 }
 
-/** Denials per axis column (a day bucket spread evenly over the columns it spans). */
+/** Denials per axis column (a day or month bucket spread evenly over the columns it spans). */
 export function columnCounts(t: TriageTimeline | undefined, axis: TimeAxis): number[] {
   const out = new Array<number>(axis.columns).fill(0);
   if (!t) return out;
-  const span = bucketSpan(t);
   for (const [k, n] of t.buckets) {
     const s = bucketStart(k);
     if (Number.isNaN(s)) continue;
+    const span = bucketSpan(t, s);
     const first = Math.max(0, Math.floor((s - axis.start) / axis.step));
     const last = Math.min(axis.columns - 1, Math.floor((s + span - 1 - axis.start) / axis.step));
     const cols = last - first + 1;

@@ -42,16 +42,30 @@ export interface UnitResult {
   problems: string[];
 }
 
-/** Runs one unit; `progress` receives byte deltas; `claims` is needed for a unit with a `slot`. */
+/**
+ * The tables a unit adds to directly, instead of its own: one thread scanning everything in input
+ * order builds the final tables in one pass (no unit table to fill and merge).
+ */
+export interface UnitTarget {
+  grouper: TriageGrouper;
+  auditor: Auditor;
+}
+
+/**
+ * Runs one unit; `progress` receives byte deltas; `claims` is needed for a unit with a `slot`;
+ * with `into`, records go to those tables and the result's tables are empty.
+ */
 export async function runUnit(
   unit: ScanUnit,
   progress: (bytes: number) => void,
   stdin?: NodeJS.ReadableStream,
   claims?: RangeClaims,
+  into?: UnitTarget,
 ): Promise<UnitResult> {
-  // Samples go back as the place of their line (cheap to send); the scan parses the kept ones.
-  const grouper = new TriageGrouper((r) => actionOfRecord(fullRecord(r)), GROUP_LIMITS.maxUnitGroups);
-  const auditor = new Auditor();
+  const grouper =
+    into?.grouper ?? new TriageGrouper((r) => actionOfRecord(fullRecord(r)), GROUP_LIMITS.maxUnitGroups);
+  const auditor = into?.auditor ?? new Auditor();
+  const deniedBefore = grouper.total;
   const malformed: MalformedRecord[] = [];
   const res: UnitResult = {
     order: unit.order,
@@ -127,9 +141,15 @@ export async function runUnit(
     progress(stats.bytes - reported);
     Object.assign(res, { files: stats.files, bytes: stats.bytes, lines: stats.lines });
   }
+  res.denied = grouper.total - deniedBefore;
+  if (into) {
+    // Added to the caller's tables already: nothing to merge.
+    res.audit = new Auditor().state();
+    return res;
+  }
+  // Samples go back as the place of their line (cheap to send); the scan parses the kept ones.
   grouper.mapSamples(sampleRef);
   res.groups = grouper.state();
-  res.denied = grouper.total;
   return res;
 }
 
@@ -140,6 +160,8 @@ export interface ShareOptions {
   claims?: RangeClaims;
   /** The ranges whose unclaimed chunks this thread may take once its own units are done. */
   stealable?: readonly StealableRange[];
+  /** Tables to add to directly (a single thread in input order). */
+  into?: UnitTarget;
 }
 
 /**
@@ -151,8 +173,8 @@ export async function runShare(
   opts: ShareOptions,
   onResult: (r: UnitResult) => void,
 ): Promise<void> {
-  const { progress, stdin, claims, stealable } = opts;
-  for (const u of units) onResult(await runUnit(u, progress, stdin, claims));
+  const { progress, stdin, claims, stealable, into } = opts;
+  for (const u of units) onResult(await runUnit(u, progress, stdin, claims, into));
   if (!claims || !stealable) return;
   for (let got = stealFrom(claims, stealable); got; got = stealFrom(claims, stealable)) {
     const { order, file } = got.range;

@@ -113,14 +113,31 @@ describe('TriageGrouper', () => {
     expect(g.ranked().reduce((s, x) => s + x.count, 0)).toBe(n);
   });
 
-  it('coarsens a long hourly timeline to days', () => {
-    const g = new TriageGrouper();
-    for (let h = 0; h < GROUP_LIMITS.maxHourBuckets + 10; h++)
-      g.add(rec(0, { time: new Date(Date.UTC(2026, 0, 1, h)).toISOString() }));
-    const t = toTriageGroup(g.ranked()[0]!).timeline!;
-    expect(t.resolution).toBe('day');
-    expect(t.buckets[0]).toEqual(['2026-01-01', 24]);
-    expect(t.buckets.reduce((s, [, n]) => s + n, 0)).toBe(GROUP_LIMITS.maxHourBuckets + 10);
+  it('keeps timelines hourly over a week, daily up to 400 days, monthly beyond; halves merge to one pass', () => {
+    const at = (h: number) => new Date(Date.UTC(2026, 0, 1, h)).toISOString();
+    const cases: [number, string, [string, number]][] = [
+      [GROUP_LIMITS.maxHourSpan, 'hour', ['2026-01-01T00', 1]],
+      [GROUP_LIMITS.maxHourSpan + 1, 'day', ['2026-01-01', 24]],
+      [GROUP_LIMITS.maxDaySpan * 24, 'day', ['2026-01-01', 24]],
+      [GROUP_LIMITS.maxDaySpan * 24 + 1, 'month', ['2026-01', 31 * 24]],
+    ];
+    for (const [lastHour, resolution, firstBucket] of cases) {
+      const hours = Array.from({ length: lastHour + 1 }, (_, h) => h);
+      const whole = new TriageGrouper();
+      hours.forEach((h) => whole.add(rec(0, { time: at(h) })));
+      const t = toTriageGroup(whole.ranked()[0]!).timeline!;
+      expect(t.resolution).toBe(resolution);
+      expect(t.buckets[0]).toEqual(firstBucket);
+      expect(t.buckets.reduce((n, [, c]) => n + c, 0)).toBe(hours.length);
+      // Each half alone is finer than the whole; merged, the table takes the whole span's resolution.
+      const a = new TriageGrouper(undefined, GROUP_LIMITS.maxUnitGroups);
+      const b = new TriageGrouper(undefined, GROUP_LIMITS.maxUnitGroups);
+      hours.forEach((h) => (h <= lastHour / 2 ? a : b).add(rec(0, { time: at(h) })));
+      const merged = new TriageGrouper();
+      merged.merge(a.state());
+      merged.merge(b.state());
+      expect(merged.ranked().map(toTriageGroup)).toEqual(whole.ranked().map(toTriageGroup));
+    }
   });
 });
 

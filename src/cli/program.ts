@@ -161,7 +161,7 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
   triage.addOption(
     new Option(
       '--workers <n>',
-      'threads to scan with, this one included: a number, or auto (one per core for inputs over 48 MiB)',
+      'threads to scan with, this one included: a number, or auto (one per core for inputs over 48 MiB; two for plain access logs)',
     ).argParser((v: string) => {
       const t = v.trim().toLowerCase();
       if (t === 'auto') return 'auto';

@@ -77,7 +77,7 @@ export function tokenizeAccessLogLine(line: string): Tokens {
  * inside a user agent, so the field ends at the first `" ` whose remainder has the shape the next
  * field needs (else at the first `" `). `fieldIndex` is the 0-based index of the quoted field.
  */
-export function quotedEnd(line: string, from: number, fieldIndex: number): number {
+function quotedEnd(line: string, from: number, fieldIndex: number): number {
   const after = AFTER_QUOTED[fieldIndex];
   let first = -1;
   let k = line.indexOf('"', from);

@@ -6,7 +6,7 @@ export { readText } from './text.js';
 export { isDenied } from './denied.js';
 export { InputError, ACCEPTED_FORMATS } from './errors.js';
 export { redactSecrets, redactUri, maskAccessKeyId } from './redact.js';
-export { parseAccessLogLine, quotedEnd, MONTHS } from './access-log.js';
+export { parseAccessLogLine, tokenizeAccessLogLine, MONTHS } from './access-log.js';
 export { parseErrorText } from './error-text.js';
 export { parseEnhancedMessage } from './enhanced.js';
 export { cloudTrailEventToRecord } from './cloudtrail.js';

@@ -1,7 +1,7 @@
 // Fast path of the triage range scan: reads only the access-log fields grouping and auditing need, the full parser does the rest.
 
 import type { LogRecord, ReadItem } from '../model/index.js';
-import { MONTHS, parseAccessLogLine, quotedEnd } from '../logs/index.js';
+import { MONTHS, parseAccessLogLine, tokenizeAccessLogLine } from '../logs/index.js';
 
 /*
  * Field layout: https://docs.aws.amazon.com/AmazonS3/latest/userguide/LogFormat.html. This reader
@@ -31,39 +31,6 @@ export interface LineAt {
 /** A sample as a scan unit sends it back: only where its line is, read and parsed once its group is kept. */
 export interface LineRef extends LogRecord {
   lineAt: LineAt;
-}
-
-/** Splits the line, or undefined when a field is not plain (the full parser then decides). */
-function fields(line: string): string[] | undefined {
-  const out: string[] = [];
-  const n = line.length;
-  let i = 0;
-  while (i < n) {
-    const c = line.charCodeAt(i);
-    if (c === 32 || c === 9) {
-      i++;
-      continue;
-    }
-    if (c === 91) {
-      const j = line.indexOf(']', i + 1);
-      if (j < 0) return undefined;
-      out.push(line.slice(i + 1, j));
-      i = j + 1;
-      continue;
-    }
-    if (c === 34) {
-      const k = quotedEnd(line, i + 1, out.length);
-      if (k < 0) return undefined;
-      out.push(line.slice(i + 1, k));
-      i = k + 1;
-      continue;
-    }
-    let j = line.indexOf(' ', i);
-    if (j < 0) j = n;
-    out.push(line.slice(i, j));
-    i = j;
-  }
-  return out;
 }
 
 function v(s: string | undefined): string | undefined {
@@ -133,8 +100,9 @@ export function readTriageLine(line: string, source: string, lineNo: number): Re
   const slow = (): ReadItem => parseAccessLogLine(line, source, lineNo);
   const c0 = line.charCodeAt(0);
   if (c0 === 0xfeff || line.charCodeAt(line.length - 1) === 13) return slow();
-  const f = fields(line);
-  if (f === undefined || f.length < 18) return slow();
+  const tokens = tokenizeAccessLogLine(line);
+  if (!tokens.ok || tokens.fields.length < 18) return slow();
+  const f = tokens.fields;
   const time = utcTime(f[2] ?? '');
   const statusRaw = f[9] ?? '-';
   if (time === undefined || (statusRaw !== '-' && !STATUS.test(statusRaw))) return slow();

@@ -224,7 +224,6 @@ export async function scanInputs(inputs: string[], opts: ScanInputsOptions = {})
   // goal (byte ranges on more threads each keep a group table; ask for them with --workers N).
   const auto = opts.workers === undefined || opts.workers === 'auto';
   if (auto && wanted > 2 && plainFiles.every(Boolean)) wanted = 2;
-  const units = plan(files, plainFiles, wanted);
   // Light records (the pipeline's) name their action from the full record.
   const grouper = new TriageGrouper((r) => actionOfRecord(fullRecord(r)));
   const auditor = new Auditor();
@@ -237,6 +236,34 @@ export async function scanInputs(inputs: string[], opts: ScanInputsOptions = {})
     done += n;
     opts.onProgress?.(done, total);
   };
+  if (wanted === 2 && plainFiles.every(Boolean)) {
+    // Plain access logs on two threads: one reads and finds the candidate lines, this one parses them.
+    await runPipeline(
+      files.map((f) => f.path),
+      opts.workerUrl,
+      {
+        grouper,
+        auditor,
+        progress,
+        malformed: (m) => {
+          if (malformed.length < MAX_MALFORMED) malformed.push(m);
+        },
+        done: (_file, f) => {
+          stats.files++;
+          stats.bytes += f.bytes;
+          stats.lines += f.lines;
+          stats.denied += f.denied;
+          stats.malformed += f.malformed;
+          // Only files whose first line parses come this way.
+          if (f.lines > 0) readable = true;
+        },
+      },
+    );
+    if (!readable) throw new InputError('Nothing could be read from the input (no records found).', []);
+    return { grouper, auditor, stats, malformed, workers: 1, samples: readSamples };
+  }
+
+  const units = plan(files, plainFiles, wanted);
   const lineOffsets = new Map<number, number>();
   // Results by unit; a range unit is done when its pieces (the owner's, and what other threads
   // took of it) cover its bytes. Units are merged in input order as they are done.
@@ -285,30 +312,6 @@ export async function scanInputs(inputs: string[], opts: ScanInputsOptions = {})
   };
 
   const threads = Math.max(1, Math.min(wanted, units.filter((u) => !u.mainOnly).length));
-  if (threads === 2 && units.every((u) => u.unit.kind === 'range')) {
-    // Plain access logs on two threads: one reads and finds the candidate lines, this one parses them.
-    const paths = units.flatMap((u) => (u.unit.kind === 'range' && u.unit.start === 0 ? [u.unit.file] : []));
-    await runPipeline(paths, opts.workerUrl, {
-      grouper,
-      auditor,
-      progress,
-      malformed: (m) => {
-        if (malformed.length < MAX_MALFORMED) malformed.push(m);
-      },
-      done: (_file, f) => {
-        stats.files++;
-        stats.bytes += f.bytes;
-        stats.lines += f.lines;
-        stats.denied += f.denied;
-        stats.malformed += f.malformed;
-        // Only files whose first line parses are planned as plain access logs.
-        if (f.lines > 0) readable = true;
-      },
-    });
-    if (!readable) throw new InputError('Nothing could be read from the input (no records found).', []);
-    return { grouper, auditor, stats, malformed, workers: 1, samples: readSamples };
-  }
-
   // Units are dealt round-robin to the threads up front (the main thread takes a share too), so a
   // worker never waits for this thread to hand it the next unit while this thread scans. With more
   // than one thread, byte ranges are claimed chunk by chunk, and a thread that runs out of work
@@ -363,16 +366,16 @@ export async function scanInputs(inputs: string[], opts: ScanInputsOptions = {})
   return { grouper, auditor, stats, malformed, workers: threads > 1 ? threads - 1 : 0, samples: readSamples };
 }
 
-/** Runs the two-thread pipeline over plain access logs: a worker reads `paths`, this thread consumes. */
-async function runPipeline(
-  paths: string[],
-  workerUrl: URL | undefined,
-  sinks: Parameters<typeof candidateConsumer>[2],
+/**
+ * Runs one worker thread: posts `start`, hands every message to `onMessage`, and settles when the
+ * worker exits. An `error` message, a crash, or `onMessage` throwing stops it and rejects.
+ */
+function runWorker(
+  url: URL,
+  start: ToWorker | PipeStart,
+  onMessage: (m: PipeMessage | FromWorker) => void,
 ): Promise<void> {
-  const credits = new SharedArrayBuffer(4);
-  const consume = candidateConsumer(paths, credits, sinks);
-  const url = workerUrl ?? new URL('./worker.js', import.meta.url);
-  await new Promise<void>((resolve, reject) => {
+  return new Promise<void>((resolve, reject) => {
     const w = new Worker(url);
     let failed = false;
     const fail = (e: unknown): void => {
@@ -382,9 +385,8 @@ async function runPipeline(
     };
     w.on('message', (m: PipeMessage | FromWorker) => {
       if (m.type === 'error') return fail(new Error(m.message));
-      if (m.type === 'result') return fail(new Error('internal: a unit result from a pipeline worker'));
       try {
-        consume(m);
+        onMessage(m);
       } catch (e) {
         fail(e);
       }
@@ -393,9 +395,26 @@ async function runPipeline(
     w.on('exit', () => {
       if (!failed) resolve();
     });
-    const start: PipeStart = { type: 'pipe', files: paths, credits };
     w.postMessage(start);
   });
+}
+
+/** Runs the two-thread pipeline over plain access logs: a worker reads `paths`, this thread consumes. */
+async function runPipeline(
+  paths: string[],
+  workerUrl: URL | undefined,
+  sinks: Parameters<typeof candidateConsumer>[2],
+): Promise<void> {
+  const credits = new SharedArrayBuffer(4);
+  const consume = candidateConsumer(paths, credits, sinks);
+  await runWorker(
+    workerUrl ?? new URL('./worker.js', import.meta.url),
+    { type: 'pipe', files: paths, credits },
+    (m) => {
+      if (m.type === 'result') throw new Error('internal: a unit result from a pipeline worker');
+      if (m.type !== 'error') consume(m);
+    },
+  );
 }
 
 /** Runs each share of units on its own worker thread (then what it can take from other ranges). */
@@ -407,32 +426,14 @@ async function runOnWorkers(
   onResult: (r: UnitResult) => void,
 ): Promise<void> {
   const url = workerUrl ?? new URL('./worker.js', import.meta.url);
-  const one = (units: ScanUnit[]): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      const w = new Worker(url);
-      let failed = false;
-      w.on('message', (m: FromWorker) => {
+  const extra = share.claims ? { claims: share.claims.buffer, stealable: share.stealable ?? [] } : {};
+  await Promise.all(
+    shares.map((units) =>
+      runWorker(url, { type: 'units', units, ...extra }, (m) => {
         if (m.type === 'progress') progress(m.bytes);
         else if (m.type === 'result') onResult(m.result);
-        else {
-          failed = true;
-          void w.terminate();
-          reject(new Error(m.message));
-        }
-      });
-      w.on('error', (e) => {
-        failed = true;
-        reject(e);
-      });
-      w.on('exit', () => {
-        if (!failed) resolve();
-      });
-      const msg: ToWorker = {
-        type: 'units',
-        units,
-        ...(share.claims ? { claims: share.claims.buffer, stealable: share.stealable ?? [] } : {}),
-      };
-      w.postMessage(msg);
-    });
-  await Promise.all(shares.map(one));
+        else throw new Error('internal: pipeline lines from a unit worker');
+      }),
+    ),
+  );
 }

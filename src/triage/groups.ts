@@ -20,7 +20,7 @@ export interface GroupAccumulator extends GroupKey {
   sample: InputSource;
   /** The first record of the group, kept so the group can be diagnosed once (a range scan keeps only where its line is; see `ScanOutcome.samples`). */
   sampleRecord: LogRecord;
-  /** Denials per time bucket: key = hours (or days) since 1970, UTC (see {@link timeBucket}). */
+  /** Denials per time bucket: key = hours, days or months since 1970, UTC (see {@link bucketOf}). */
   timeline: Map<number, number>;
   /** Resolution of the timeline keys. */
   resolution: TimelineResolution;
@@ -137,12 +137,6 @@ export function bucketOf(h: number, res: TimelineResolution): number {
   if (res === 'day') return Math.floor(h / 24);
   const d = new Date(h * HOUR_MS);
   return (d.getUTCFullYear() - 1970) * 12 + d.getUTCMonth();
-}
-
-/** The timeline bucket of an ISO time at a resolution (`undefined` for a missing or odd time). */
-export function timeBucket(time: string | undefined, res: TimelineResolution): number | undefined {
-  const h = hourOf(time);
-  return h === undefined ? undefined : bucketOf(h, res);
 }
 
 /** The first hour of a bucket. */

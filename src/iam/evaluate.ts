@@ -454,10 +454,7 @@ function evaluateStatement(
       f.principal === principal &&
       f.direct === direct
     ) {
-      if (!f.frozen) {
-        Object.freeze(f.out.trace); // shared from now on
-        f.frozen = true;
-      }
+      sharedTrace(f);
       return f.out;
     }
   }
@@ -507,6 +504,27 @@ function evaluateStatement(
   return { t, direct, trace };
 }
 
+type FailMemo = NonNullable<CompiledStatement['memoFail']>;
+
+/** A failed-statement memo's trace, frozen the first time it is shared. */
+function sharedTrace(f: FailMemo): StatementTrace {
+  if (!f.frozen) {
+    Object.freeze(f.out.trace);
+    f.frozen = true;
+  }
+  return f.out.trace;
+}
+
+/** Whether a statement's memoised failure is fixed by this policy, lower-cased action and resource alone. */
+function failsFor(
+  f: FailMemo | undefined,
+  p: CompiledPolicy,
+  action: string,
+  resource: string,
+): f is FailMemo {
+  return f !== undefined && f.keyAction === action && f.keyResource === resource && f.policy === p;
+}
+
 /** The frozen trace of a NotAction/NotResource entry that matched (the element itself did not). */
 function missOf(hit: CompiledPattern): { matched: boolean; by: string } {
   return (hit.miss ??= Object.freeze({ matched: false, by: hit.raw }));
@@ -525,47 +543,29 @@ function evaluateWith(
   const actionLower = prep.actionLower;
   const resource = req.resource;
   const plan = p.plan;
-  let statements: StatementTrace[];
-  if (plan && plan.action === actionLower && plan.resource === resource) {
-    // The same action and resource as the plan: only the statements it left live are evaluated.
-    statements = plan.traces.slice();
-    const live = plan.live;
-    for (let k = 0; k < live.length; k++) {
-      const i = live[k]!;
-      const s = list[i]!;
-      const r = evaluateStatement(p, s, req, prep, opts);
-      statements[i] = r.trace;
-      if (s.effect === 'Deny') deny = or(deny, r.t);
-      else {
-        allow = or(allow, r.t);
-        if (r.direct) directAllow = or(directAllow, r.t);
-      }
+  // With a plan for the same action and resource, only the statements it left live are evaluated;
+  // else every statement, skipping those whose failure that action and resource fix.
+  const planned = plan && plan.action === actionLower && plan.resource === resource ? plan : undefined;
+  const live = planned?.live;
+  const statements = planned ? planned.traces.slice() : new Array<StatementTrace>(list.length);
+  const n = live ? live.length : list.length;
+  for (let k = 0; k < n; k++) {
+    const i = live ? live[k]! : k;
+    const s = list[i]!;
+    const f = s.memoFail;
+    if (!live && failsFor(f, p, actionLower, resource)) {
+      statements[i] = sharedTrace(f);
+      continue;
     }
-  } else {
-    statements = new Array<StatementTrace>(list.length);
-    for (let i = 0; i < list.length; i++) {
-      const s = list[i]!;
-      // Fast path: the statement failed on action or resource for the same action and resource before
-      // (its result, false, depends on nothing else): the same frozen trace, nothing re-matched.
-      const f = s.memoFail;
-      if (f && f.keyAction === actionLower && f.keyResource === resource && f.policy === p) {
-        if (!f.frozen) {
-          Object.freeze(f.out.trace);
-          f.frozen = true;
-        }
-        statements[i] = f.out.trace;
-        continue;
-      }
-      const r = evaluateStatement(p, s, req, prep, opts);
-      statements[i] = r.trace;
-      if (s.effect === 'Deny') deny = or(deny, r.t);
-      else {
-        allow = or(allow, r.t);
-        if (r.direct) directAllow = or(directAllow, r.t);
-      }
+    const r = evaluateStatement(p, s, req, prep, opts);
+    statements[i] = r.trace;
+    if (s.effect === 'Deny') deny = or(deny, r.t);
+    else {
+      allow = or(allow, r.t);
+      if (r.direct) directAllow = or(directAllow, r.t);
     }
-    if (!p.resourcePolicy) notePass(p, list, statements, actionLower, resource);
   }
+  if (!live && !p.resourcePolicy) notePass(p, list, statements, actionLower, resource);
   const out: PolicyEvaluation = { policy: p.ref, explicitDeny: TRI[deny]!, allow: TRI[allow]!, statements };
   if (p.resourcePolicy) out.directAllow = TRI[directAllow]!;
   return out;
@@ -592,19 +592,8 @@ function notePass(
   const live: number[] = [];
   for (let i = 0; i < list.length; i++) {
     const f = list[i]!.memoFail;
-    if (
-      f &&
-      f.keyAction === action &&
-      f.keyResource === resource &&
-      f.policy === p &&
-      f.out.trace === statements[i]
-    ) {
-      if (!f.frozen) {
-        Object.freeze(f.out.trace);
-        f.frozen = true;
-      }
-      traces[i] = f.out.trace;
-    } else live.push(i);
+    if (failsFor(f, p, action, resource) && f.out.trace === statements[i]) traces[i] = sharedTrace(f);
+    else live.push(i);
   }
   p.plan = { action, resource, traces, live };
 }

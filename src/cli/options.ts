@@ -1,7 +1,9 @@
 // The flag values the commands receive, and parsers for the assistant's answer flags (types + tiny pure code).
 
+import type { FailOn } from './fail-on.js';
+
 /** `--format`. */
-export type OutputFormat = 'text' | 'json' | 'markdown';
+export type OutputFormat = 'text' | 'json' | 'markdown' | 'sarif' | 'github';
 
 /** A yes/no answer that may stay unknown ("I don't know"). */
 export type TriAnswer = 'yes' | 'no' | 'unknown';
@@ -21,6 +23,10 @@ export interface CommonOptions {
   interactive?: boolean;
   out?: string;
   force?: boolean;
+  /** `--fail-on`: outcomes that make the exit 1 (diagnose, triage). */
+  failOn?: FailOn[];
+  /** `--rule-docs-url`: where SARIF helpUri points. */
+  ruleDocsUrl?: string;
 }
 
 /** Answers to the assistant's questions, given as flags. */

@@ -2,6 +2,7 @@
 // (and the AWS SDK, prompts, zod and the engine behind it) so `--help` starts fast.
 
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { FAIL_ON_HELP, parseFailOn, type FailOn } from './fail-on.js';
 import { collectValues, parseTri, parseVpce } from './options.js';
 import type { CollectOptions, DiagnoseOptions, SimulateOptions, TriageOptions } from './options.js';
 
@@ -54,6 +55,28 @@ function formatOption(): Option {
     'json',
     'markdown',
   ]);
+}
+
+function failOn(value: string): FailOn[] {
+  try {
+    return parseFailOn(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+/** CI flags of diagnose and triage: the sarif and github formats, --fail-on, --rule-docs-url. */
+function addCiOptions(cmd: Command, formats: string[]): Command {
+  cmd.options.find((o) => o.long === '--format')?.choices(formats);
+  return cmd
+    .addOption(
+      new Option(
+        '--fail-on <outcomes>',
+        'which outcomes exit 1: unexplained (default), denied, finding, none; comma-separated',
+      ).argParser(failOn),
+    )
+    .option('--rule-docs-url <url>', 'base URL of the rule docs that SARIF helpUri links to')
+    .addHelpText('after', '\n' + FAIL_ON_HELP);
 }
 
 /** Evidence flags shared by diagnose, triage and simulate. */
@@ -130,11 +153,12 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
       '--backup-dir <dir>',
       'where --apply writes the backup of the previous document (default: current directory)',
     )
-    .addHelpText('after', EXIT_CODES_HELP)
-    .action(async (inputs: string[], opts: DiagnoseOptions) => {
-      const { runDiagnose } = await import('./commands/diagnose.js');
-      setExit(await runDiagnose(inputs, opts));
-    });
+    .addHelpText('after', EXIT_CODES_HELP);
+  addCiOptions(diagnose, ['text', 'json', 'markdown', 'sarif', 'github']);
+  diagnose.action(async (inputs: string[], opts: DiagnoseOptions) => {
+    const { runDiagnose } = await import('./commands/diagnose.js');
+    setExit(await runDiagnose(inputs, opts));
+  });
 
   const triage = program
     .command('triage')
@@ -158,6 +182,7 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
     .find((o) => o.long === '--format')
     ?.choices(['text', 'json', 'markdown', 'html'])
     .default(undefined, 'text; html: one self-contained file with charts');
+  addCiOptions(triage, ['text', 'json', 'markdown', 'html', 'sarif', 'github', 'ndjson']);
   triage.addOption(
     new Option(
       '--workers <n>',

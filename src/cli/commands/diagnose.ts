@@ -4,7 +4,7 @@ import type { ExitCode } from '../program.js';
 import type { Report } from '../../model/index.js';
 import { UsageError } from '../errors.js';
 import { gatherEvidence, type EvidenceSource } from '../evidence-source.js';
-import { isExplained } from '../format/common.js';
+import { reportFailOnExit, type FailOn } from '../fail-on.js';
 import { renderReport } from '../format/index.js';
 import type { DiagnoseOptions } from '../options.js';
 import { emitReport, notice } from '../output.js';
@@ -17,11 +17,12 @@ import {
   toRequests,
   type ReadResult,
 } from '../pipeline.js';
+import { sarifOptions } from '../sarif-rules.js';
 import { canPrompt, processTerminal, stdoutColour } from '../tty.js';
 
-/** Exit code of a report (CONTRACT): 0 when every request is explained, 1 otherwise. */
-export function reportExitCode(report: Report): ExitCode {
-  return report.results.every(isExplained) ? 0 : 1;
+/** Exit code of a report (CONTRACT): 0 when every request is explained, 1 otherwise; `--fail-on` changes which outcomes count. */
+export function reportExitCode(report: Report, failOn?: FailOn[]): ExitCode {
+  return reportFailOnExit(report, failOn);
 }
 
 function described(opts: DiagnoseOptions): boolean {
@@ -67,10 +68,12 @@ export async function runDiagnose(inputs: string[], opts: DiagnoseOptions): Prom
   const results = await diagnoseRecords(read.records, ev, opts);
   const report = toReport(results, read.malformed);
   const format = opts.format ?? 'text';
+  const sarif = format === 'sarif' ? await sarifOptions(opts.ruleDocsUrl) : undefined;
   await emitReport(
     renderReport(report, format, {
       colour: !opts.out && stdoutColour(t),
       ...(ev.evidence ? { evidence: ev.evidence } : {}),
+      ...(sarif ? { sarif } : {}),
     }),
     opts,
   );
@@ -93,5 +96,5 @@ export async function runDiagnose(inputs: string[], opts: DiagnoseOptions): Prom
     const applied = await applyFromFlags(results, ev, opts, read.records);
     if (applied !== undefined) return applied;
   }
-  return reportExitCode(report);
+  return reportExitCode(report, opts.failOn);
 }

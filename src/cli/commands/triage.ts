@@ -3,12 +3,14 @@
 import type { ExitCode } from '../program.js';
 import type { LogRecord, Result, TriageReport } from '../../model/index.js';
 import { gatherEvidence, type EvidenceSource } from '../evidence-source.js';
-import { isExplained } from '../format/common.js';
+import { triageFailOnExit } from '../fail-on.js';
 import { renderTriage } from '../format/index.js';
+import { renderTriageNdjson } from '../format/ndjson.js';
 import type { TriageOptions } from '../options.js';
 import { emitReport } from '../output.js';
 import { startProgressBar } from '../progress.js';
 import { diagnoseRecords, toRequests } from '../pipeline.js';
+import { sarifOptions } from '../sarif-rules.js';
 import { processTerminal, stdoutColour } from '../tty.js';
 import type { ScanOutcome, WorkersOption } from '../../triage/index.js';
 
@@ -17,7 +19,7 @@ export const MAX_MALFORMED = 100;
 
 /** `triage`'s flags, with the triage-at-scale additions. */
 export interface TriageRunOptions extends Omit<TriageOptions, 'format'> {
-  format?: 'text' | 'json' | 'markdown' | 'html';
+  format?: 'text' | 'json' | 'markdown' | 'html' | 'sarif' | 'github' | 'ndjson';
   /** `--workers N|auto` (default auto). */
   workers?: WorkersOption;
 }
@@ -58,6 +60,10 @@ export async function emitTriage(report: TriageReport, opts: TriageRunOptions): 
   let text: string;
   if (format === 'html') text = renderTriageHtml(report, opts.top ?? 50);
   else if (format === 'json') text = renderTriage(report, 'json', { colour: false });
+  else if (format === 'ndjson') text = renderTriageNdjson(report);
+  else if (format === 'github') text = renderTriage(report, 'github', { colour: false });
+  else if (format === 'sarif')
+    text = renderTriage(report, 'sarif', { colour: false, sarif: await sarifOptions(opts.ruleDocsUrl) });
   else {
     const shown = opts.top ? { ...report, groups: report.groups.slice(0, opts.top) } : report;
     text =
@@ -68,7 +74,7 @@ export async function emitTriage(report: TriageReport, opts: TriageRunOptions): 
           renderTriageExtrasText(report, opts.top ?? 10);
   }
   await emitReport(text, opts);
-  return report.groups.some((g) => g.diagnosis && !isExplained(g.diagnosis)) ? 1 : 0;
+  return triageFailOnExit(report, opts.failOn);
 }
 
 /** Triage of a finished scan: evidence, one diagnosis per group, report. */

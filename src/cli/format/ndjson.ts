@@ -1,0 +1,37 @@
+// NDJSON output for log platforms (Splunk, Elastic, CloudWatch Logs): one JSON object per line, stable field names.
+
+import type { TriageReport } from '../../model/index.js';
+
+/**
+ * One NDJSON line: `value` as compact JSON plus `\n`. JSON.stringify escapes every control character in
+ * strings, so a line never breaks inside a value; U+2028/U+2029 are escaped too for line-splitting readers.
+ */
+export function ndjsonLine(value: unknown): string {
+  return (
+    JSON.stringify(value)
+      .replace(/\u2028/g, '\\u2028')
+      .replace(/\u2029/g, '\\u2029') + '\n'
+  );
+}
+
+/** Many NDJSON lines. */
+export function renderNdjson(values: Iterable<unknown>): string {
+  let out = '';
+  for (const v of values) out += ndjsonLine(v);
+  return out;
+}
+
+/**
+ * `triage --format ndjson`: one `{"record":"scan",...}` line with the scan counts, one
+ * `{"record":"group",...}` line per group (most frequent first, as in the JSON report) and one
+ * `{"record":"finding",...}` line per security finding. `record` names the line's kind; every other
+ * field is the JSON report's own field of the same name (schemaVersion 1).
+ */
+export function renderTriageNdjson(t: TriageReport): string {
+  const lines: unknown[] = [
+    { record: 'scan', schemaVersion: 1, scanned: t.scanned, malformed: t.malformed.length },
+  ];
+  for (const g of t.groups) lines.push({ record: 'group', schemaVersion: 1, ...g });
+  for (const f of t.findings ?? []) lines.push({ record: 'finding', schemaVersion: 1, ...f });
+  return renderNdjson(lines);
+}

@@ -4,6 +4,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { FAIL_ON_HELP, parseFailOn, type FailOn } from './fail-on.js';
 import { collectValues, parseTri, parseVpce } from './options.js';
+import { packageVersion } from './package-info.js';
 import type { CollectOptions, DiagnoseOptions, SimulateOptions, TriageOptions } from './options.js';
 
 /** What every command module's `run` returns: the process exit code (0 explained, 1 unexplained, 2 could not run). */
@@ -108,7 +109,7 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
     .description(
       'Explains why an Amazon S3 request was denied and suggests least-privilege fixes, verified by re-evaluation.',
     )
-    .version('0.1.0', '-V, --version')
+    .version(packageVersion(), '-V, --version')
     .option('--no-interactive', 'never prompt')
     .showHelpAfterError('(add --help for the flags)')
     .addHelpText('after', ASSISTANT_HELP + '\n' + EXIT_CODES_HELP)

@@ -16,8 +16,9 @@ export function rulesDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   for (const up of ['../..', '../../..']) {
     const dir = join(here, up, 'rules');
-    // The source folder (with the .md files), not dist/rules (compiled rules only).
-    if (existsSync(join(dir, 'index.ts'))) return dir;
+    // The source folder (with the .md files; the package ships only those), not dist/rules (compiled rules only).
+    if (existsSync(dir) && (existsSync(join(dir, 'index.ts')) || !existsSync(join(dir, 'index.js'))))
+      return dir;
   }
   return join(here, '../../rules');
 }

@@ -1,0 +1,184 @@
+// End-to-end: the npm package as users get it. Packs the built tree, installs the tarball globally into a
+// temporary prefix (production dependencies only) and runs the installed `s3doctor` binary.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES, ROOT, assertBuilt, baseEnv, type RunResult } from './helpers.js';
+
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+const EXAMPLES = join(ROOT, 'examples');
+const scenarios = readdirSync(EXAMPLES)
+  .filter((n) => statSync(join(EXAMPLES, n)).isDirectory() && existsSync(join(EXAMPLES, n, 'expected.json')))
+  .sort();
+
+let tmp = '';
+let tarball = '';
+let files: string[] = [];
+/** The installed package folder and its binary. */
+let installed = '';
+let bin = '';
+
+function npm(args: string[], cwd: string): string {
+  const r = spawnSync('npm', args, {
+    cwd,
+    env: { ...baseEnv(), npm_config_update_notifier: 'false' },
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
+  if (r.status !== 0)
+    throw new Error(`npm ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** Runs the installed binary (through its shebang, as a shell would) from a folder outside the repo. */
+function run(args: string[], cwd = tmp): Promise<RunResult> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { cwd, env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
+  });
+}
+
+beforeAll(() => {
+  assertBuilt();
+  return (async () => {
+    tmp = await mkdtemp(join(tmpdir(), 's3d-pack-'));
+    // npm test has just built dist/; prepack (the build) is checked below instead of run twice.
+    const [info] = JSON.parse(
+      npm(['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], ROOT),
+    ) as {
+      filename: string;
+      files: { path: string }[];
+    }[];
+    tarball = join(tmp, info!.filename);
+    files = info!.files.map((f) => f.path);
+    npm(
+      [
+        'install',
+        '-g',
+        '--prefix',
+        join(tmp, 'prefix'),
+        tarball,
+        '--no-audit',
+        '--no-fund',
+        '--prefer-offline',
+      ],
+      tmp,
+    );
+    installed = join(tmp, 'prefix', 'lib', 'node_modules', 's3doctor');
+    bin = join(tmp, 'prefix', 'bin', 's3doctor');
+  })();
+}, 600_000);
+
+afterAll(async () => {
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+describe('the tarball', () => {
+  it('builds in prepack and ships the build, the rule docs and the examples, not build state or rule sources', () => {
+    expect(pkg.scripts.prepack).toMatch(/\bnpm run build\b/);
+    expect(pkg.scripts.prepare).toBeUndefined();
+    expect(files).toContain('dist/src/cli/main.js');
+    expect(files).toContain('package.json');
+    expect(files.some((f) => /^rules\/.+\.md$/.test(f))).toBe(true);
+    expect(files.some((f) => f.startsWith('examples/') && f.endsWith('expected.json'))).toBe(true);
+    expect(files.filter((f) => f.endsWith('.tsbuildinfo'))).toEqual([]);
+    expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('test/') || f.startsWith('src/'))).toEqual([]);
+  });
+
+  it('installs production dependencies only', () => {
+    for (const dev of Object.keys(pkg.devDependencies))
+      expect(existsSync(join(installed, 'node_modules', dev)), dev).toBe(false);
+    for (const dep of Object.keys(pkg.dependencies))
+      expect(existsSync(join(installed, 'node_modules', dep)), dep).toBe(true);
+  });
+});
+
+describe('the installed binary', () => {
+  it('--version prints package.json version', async () => {
+    const r = await run(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(pkg.version);
+  });
+
+  it('--help lists the commands', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['diagnose', 'triage', 'simulate', 'collect', 'rules']) expect(r.stdout).toContain(c);
+  });
+
+  it.each(scenarios)('diagnoses the shipped example %s as expected.json says', async (name) => {
+    const dir = join(installed, 'examples', name);
+    const input = readdirSync(dir)
+      .filter((f) => !/^(snapshot\.json|expected.*|README\.md)$/i.test(f))
+      .sort()[0]!;
+    // From the package folder, so the `source` fields read examples/... as in expected.json.
+    const r = await run(
+      [
+        'diagnose',
+        `examples/${name}/${input}`,
+        '--snapshot',
+        `examples/${name}/snapshot.json`,
+        '--format',
+        'json',
+      ],
+      installed,
+    );
+    expect(r.code, r.stderr).not.toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject(JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')));
+  });
+
+  it('triages a log and diagnoses each group with a snapshot', async () => {
+    const r = await run([
+      'triage',
+      join(FIXTURES, 'access.log'),
+      '--snapshot',
+      join(FIXTURES, 'snapshot.json'),
+      '--format',
+      'json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.scanned).toMatchObject({ files: 1, denied: 2 });
+    expect(j.groups[0].diagnosis.causes[0].code).toBe('explicit-deny-bucket-policy');
+  });
+
+  it('rules show prints the rule doc shipped as markdown', async () => {
+    const md = files.find((f) => /^rules\/.+\.md$/.test(f))!;
+    const id = relative('rules', md).replace(/\.md$/, '');
+    const r = await run(['rules', 'show', id]);
+    expect(r.code, r.stderr).toBe(0);
+    const body = readFileSync(join(ROOT, md), 'utf8').split('\n').slice(5).join('\n').trim().split('\n')[0]!;
+    expect(body.length).toBeGreaterThan(0);
+    expect(r.stdout).toContain(body);
+  });
+});
+
+describe('npm start in a clone', () => {
+  it('does not compile again when no source changed since the build', () => {
+    const started = Date.now();
+    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-if-stale.mjs')], {
+      cwd: ROOT,
+      env: baseEnv(),
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('compiling');
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});

@@ -5,7 +5,13 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { FAIL_ON_HELP, parseFailOn, type FailOn } from './fail-on.js';
 import { collectValues, parseTri, parseVpce } from './options.js';
 import { packageVersion } from './package-info.js';
-import type { CollectOptions, DiagnoseOptions, SimulateOptions, TriageOptions } from './options.js';
+import type {
+  CollectOptions,
+  CommonOptions,
+  DiagnoseOptions,
+  SimulateOptions,
+  TriageOptions,
+} from './options.js';
 
 /** What every command module's `run` returns: the process exit code (0 explained, 1 unexplained, 2 could not run). */
 export type ExitCode = 0 | 1 | 2;
@@ -285,6 +291,39 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
     const { runSimulate } = await import('./commands/simulate.js');
     setExit(await runSimulate(opts));
   });
+
+  const test = program
+    .command('test')
+    .description('policy unit tests: run the requests in FILE and check each gets the decision it expects')
+    .argument('<FILE>', 'the test file (JSON; see README "Policy tests")');
+  addEvidenceOptions(test);
+  addOutputOptions(test);
+  test.options.find((o) => o.long === '--format')?.choices(['text', 'json', 'markdown', 'sarif', 'github']);
+  test
+    .option('--rule-docs-url <url>', 'base URL of the rule docs that SARIF helpUri links to')
+    .addHelpText(
+      'after',
+      `
+Test file (JSON):
+  { "snapshot": "snapshot.json",                 evidence (relative to the file; also --snapshot/--live)
+    "defaults": { "principal": "arn:..." },      request fields shared by every test (optional)
+    "tests": [ { "name": "app reads reports",
+                 "principal": "arn:aws:iam::111122223333:role/app",
+                 "action": "s3:GetObject", "resource": "arn:aws:s3:::bucket/key",
+                 "context": { "aws:SecureTransport": "true" },
+                 "expect": "Allowed" } ] }      Allowed | ImplicitDeny | ExplicitDeny | NotAuthenticated | denied
+A test passes only when every decision the evidence leaves possible meets "expect"; when unknown
+evidence decides, it is reported as undetermined and does not pass.
+
+Exit codes:
+  0  every test passed
+  1  at least one test failed or was undetermined
+  2  s3doctor could not run (bad test file, no evidence, bad flags)`,
+    )
+    .action(async (file: string, opts: CommonOptions) => {
+      const { runPolicyTestFile } = await import('./commands/test.js');
+      setExit(await runPolicyTestFile(file, opts));
+    });
 
   program
     .command('collect')

@@ -1,16 +1,14 @@
 // Loads the rule catalogue in the shape the SARIF renderer needs (title, cause code, Markdown docs).
 
 import type { SarifOptions, SarifRuleInfo } from './format/sarif.js';
-
-/** s3doctor's version (as `--version` prints it). */
-export const S3DOCTOR_VERSION = '0.1.0';
+import { packageVersion } from './package-info.js';
 
 /** SARIF options backed by the rule catalogue; `ruleDocsUrl` overrides where helpUri points. */
 export async function sarifOptions(ruleDocsUrl?: string): Promise<SarifOptions> {
   const { getRule, renderRuleDoc } = await import('../engine/index.js');
   const cache = new Map<string, SarifRuleInfo | undefined>();
   return {
-    version: S3DOCTOR_VERSION,
+    version: packageVersion(),
     ...(ruleDocsUrl ? { ruleDocsUrl: ruleDocsUrl.endsWith('/') ? ruleDocsUrl : `${ruleDocsUrl}/` } : {}),
     rule: (id) => {
       if (cache.has(id)) return cache.get(id);

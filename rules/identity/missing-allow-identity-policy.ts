@@ -1,5 +1,6 @@
 // Rule: no identity policy of the principal allows the action, and the request needs one.
 import {
+  accountOf,
   authOf,
   defineRule,
   fixes,
@@ -41,10 +42,35 @@ export default defineRule({
       auth.action === 's3:ListBucket' && typeof prefix === 'string' && prefix !== ''
         ? { StringLike: { 's3:prefix': `${prefix}*` } }
         : undefined;
-    return [
+    const out = [
       fixes.addIdentityStatement(ctx.evidence, auth.principal, [auth.action], [auth.resource], {
         conditions,
       }),
     ];
+    // Within one account a bucket-policy grant naming the caller also allows (an alternative, never
+    // the cause): https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+    const bucket = ctx.request.s3.bucket;
+    const account = accountOf(auth.principal);
+    if (
+      bucket &&
+      !ctx.request.s3.accessPointArn &&
+      auth.action.toLowerCase().startsWith('s3:') &&
+      account !== undefined &&
+      account === auth.resourceAccount &&
+      ctx.evidence.buckets[bucket]?.policy !== undefined
+    ) {
+      try {
+        out.push(
+          fixes.addResourceStatement(ctx.evidence, bucket, auth.principal, [auth.action], [auth.resource], {
+            conditions,
+          }),
+        );
+      } catch (e) {
+        // A bucket-policy grant is only an alternative: when it cannot be built safely, the
+        // identity-policy fix stands alone.
+        if (!(e instanceof fixes.FixError || e instanceof fixes.LeastPrivilegeError)) throw e;
+      }
+    }
+    return out;
   },
 });

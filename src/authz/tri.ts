@@ -125,12 +125,12 @@ export function blame(d: Dnf): {
     let bestScore = Infinity;
     for (const term of d) {
       // A failing grant weighs more than a failing filter (boundary, Block Public Access, ownership):
-      // a term whose grants hold and only a filter fails is the closer explanation.
+      // a term whose grants hold and only a filter fails is the closer explanation. Only atoms that
+      // certainly fail count: an unknown atom may hold, so it never makes a term look further from
+      // passing (an unknown session policy must not move the blame from a certainly missing identity
+      // Allow to a same-account bucket policy). Ties keep the first term (the identity path).
       let score = 0;
-      for (const a of term) {
-        if (a.value === F) score += a.granting ? 2 : 1.5;
-        else if (a.value === U) score += a.granting ? 1 : 0.75;
-      }
+      for (const a of term) if (a.value === F) score += a.granting ? 2 : 1.5;
       if (score < bestScore) {
         best = term;
         bestScore = score;

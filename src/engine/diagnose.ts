@@ -9,6 +9,7 @@ import type { InputSource, LogRecord } from '../model/input.js';
 import type { Result, ResultRequest } from '../model/report.js';
 import type { S3Request } from '../model/request.js';
 import { evaluateRequest } from '../authz/index.js';
+import { certainlyAllowed } from '../fix/verify.js';
 import { toS3Request } from '../request/index.js';
 import type { RequestHints } from '../request/index.js';
 import { principalLabel } from '../s3/index.js';
@@ -84,23 +85,31 @@ function build(
     evaluation,
     principalLabel: principalLabel(request.principal),
   });
-  const causes = onlyExplanation(runRules(ctx, opts.rules ?? allRules(), opts), evaluation, record);
+  const said = record?.enhanced?.kind;
+  const causes = ruledOutByMessage(
+    onlyExplanation(runRules(ctx, opts.rules ?? allRules(), opts), evaluation, record),
+    said,
+  );
   const named = record ? enhancedCauseCode(record) : undefined;
-  const decision = decide(causes, evaluation, record);
+  const inputDenied = deniedByInput(record, request);
+  const decision = decide(causes, evaluation, record, inputDenied);
   const authFailed = causes.some((c) => AUTH_CODES.includes(c.code) && c.confidence === 'certain');
   const unknowns: Unknown[] = authFailed
     ? []
     : evaluation
-      ? evaluation.unknowns
+      ? unknownsAfterMessage(evaluation.unknowns, said)
       : logsOnlyUnknowns(request, named);
   const provedByError = causes.some((c) => c.confidence === 'certain' && !c.policy);
   const reproduced = evaluation
     ? decision !== 'Allowed' || provedByError
     : causes.some((c) => c.confidence !== 'possible');
+  const possible =
+    evaluation && !authFailed ? possibleDecisions(evaluation, decision, said, inputDenied) : [decision];
   const result: Result = {
     input: record?.input ?? opts.input ?? { source: 'request' },
     request: resultRequest(request, record),
     decision,
+    ...(possible.length > 1 ? { possibleDecisions: possible } : {}),
     reproduced,
     causes,
     unknowns,
@@ -117,6 +126,57 @@ function build(
   if (!reproduced)
     result.notReproducedBecause = notReproducedReasons({ record, request, evidence, evaluation, named });
   return result;
+}
+
+/** Whether the input itself shows the request was refused (a log line with an error, a pasted error). */
+function deniedByInput(record: LogRecord | undefined, request: S3Request): boolean {
+  if (record) return (record.httpStatus ?? 403) >= 400 || record.errorCode !== undefined;
+  return request.errorCode !== undefined;
+}
+
+/**
+ * S3's enhanced AccessDenied message "because no <policy type> allows" says that no Deny statement
+ * matched: S3 reports a matching Deny ("with an explicit deny in ...") before a missing Allow. Such
+ * a message rules out every explicit deny the evidence only leaves possible.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html
+ */
+function ruledOutByMessage(causes: Cause[], said: 'explicit-deny' | 'missing-allow' | undefined): Cause[] {
+  if (said !== 'missing-allow') return causes;
+  const kept = causes.filter((c) => !(c.code.startsWith('explicit-deny-') && c.confidence === 'possible'));
+  return kept.length > 0 ? kept : causes;
+}
+
+/** The unknowns, without the explicit denies an enhanced "no ... policy allows" message rules out. */
+function unknownsAfterMessage(
+  unknowns: Unknown[],
+  said: 'explicit-deny' | 'missing-allow' | undefined,
+): Unknown[] {
+  if (said !== 'missing-allow') return unknowns;
+  return unknowns.map((u) => ({
+    path: u.path,
+    couldExplain: u.couldExplain.filter((c) => !c.startsWith('explicit-deny-')),
+  }));
+}
+
+/**
+ * The decisions still possible given the evidence and the input: the evaluation's, less `Allowed`
+ * when the input shows a refusal (unless the evidence proves the request allowed now), less what an
+ * enhanced message rules out (an explicit deny it reports fixes the kind; "no ... policy allows"
+ * rules out a matching Deny).
+ */
+function possibleDecisions(
+  evaluation: Evaluation,
+  decision: Decision,
+  said: 'explicit-deny' | 'missing-allow' | undefined,
+  inputDenied: boolean,
+): Decision[] {
+  if (decision === 'Allowed') return ['Allowed'];
+  let out = evaluation.possibleDecisions.filter((d) => !(inputDenied && d === 'Allowed'));
+  if (said === 'explicit-deny') out = out.filter((d) => d === 'ExplicitDeny');
+  if (said === 'missing-allow') out = out.filter((d) => d !== 'ExplicitDeny');
+  if (!out.includes(decision)) out = [decision, ...out];
+  // The decision first, then the others in the evaluation's order.
+  return [decision, ...out.filter((d) => d !== decision)];
 }
 
 /**
@@ -138,43 +198,49 @@ function onlyExplanation(
   return causes.map((c) => ({ ...c, confidence: 'likely' }));
 }
 
-/** The contract decision. */
+/**
+ * The contract decision: what the evidence proves, never more.
+ * - `ExplicitDeny` only when a Deny statement in the evidence matched, when the input's own message
+ *   reports an explicit deny, or when the input shows a refusal and an explicit deny is the only
+ *   refusal the evidence leaves possible.
+ * - `ImplicitDeny` when the known evidence proves that nothing allows the request, even if an
+ *   unknown layer could also hold a Deny (`possibleDecisions` then lists both); also when the input
+ *   shows a refusal the evidence leaves open and nothing says a Deny matched.
+ * - `Allowed` when the evidence proves the request allowed (the configuration changed since).
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+ */
 function decide(
   causes: Cause[],
   evaluation: Evaluation | undefined,
   record: LogRecord | undefined,
+  inputDenied: boolean,
 ): Decision {
   const top = causes.find((c) => c.confidence !== 'possible');
   if (top && AUTH_CODES.includes(top.code)) return 'NotAuthenticated';
+  const said = record?.enhanced?.kind;
   if (evaluation) {
     if (evaluation.decision === 'NotAuthenticated') return evaluation.decision;
-    // Unknown evidence leaves a denial possible: the denial the input supports (the kind an enhanced
-    // AccessDenied message reports), else the most severe one still possible. Never "Allowed".
-    const open = openDenial(evaluation, record);
-    if (open) return open;
-    if (evaluation.decision !== 'Allowed') return evaluation.decision;
-    // The evidence allows, but the error itself proves the refusal (object lock, archive, disabled...).
-    const proved = causes.find((c) => c.confidence === 'certain');
-    if (proved) return proved.code.startsWith('explicit-deny-') ? 'ExplicitDeny' : 'ImplicitDeny';
-    return 'Allowed';
+    if (certainlyAllowed(evaluation)) {
+      // The evidence allows, but the error itself proves the refusal (object lock, archive, disabled...).
+      const proved = causes.find((c) => c.confidence === 'certain');
+      if (proved) return proved.code.startsWith('explicit-deny-') ? 'ExplicitDeny' : 'ImplicitDeny';
+      return 'Allowed';
+    }
+    // A Deny statement of the evidence matched a required authorization.
+    if (evaluation.certain && evaluation.decision === 'ExplicitDeny') return 'ExplicitDeny';
+    const possible = evaluation.possibleDecisions;
+    if (!inputDenied) return evaluation.decision;
+    if (said === 'explicit-deny') return 'ExplicitDeny';
+    if (said === 'missing-allow') return 'ImplicitDeny';
+    const refusals = possible.filter((d) => d === 'ExplicitDeny' || d === 'ImplicitDeny');
+    // The input proves a refusal; when the evidence leaves only one kind, that kind is proved.
+    if (refusals.length === 1) return refusals[0] as Decision;
+    return 'ImplicitDeny';
   }
-  if (record?.enhanced?.kind === 'explicit-deny') return 'ExplicitDeny';
+  if (said === 'explicit-deny') return 'ExplicitDeny';
   if (causes.some((c) => c.code.startsWith('explicit-deny-') && c.confidence !== 'possible'))
     return 'ExplicitDeny';
   return 'ImplicitDeny';
-}
-
-const DENIALS_BY_SEVERITY: Decision[] = ['ExplicitDeny', 'ImplicitDeny'];
-
-/** For an evaluation left open with a denial among its possible decisions: the denial to report. */
-function openDenial(evaluation: Evaluation, record: LogRecord | undefined): Decision | undefined {
-  if (evaluation.certain) return undefined;
-  const possible = DENIALS_BY_SEVERITY.filter((d) => evaluation.possibleDecisions.includes(d));
-  if (possible.length === 0) return undefined;
-  const kind = record?.enhanced?.kind;
-  const reported: Decision | undefined =
-    kind === 'explicit-deny' ? 'ExplicitDeny' : kind === 'missing-allow' ? 'ImplicitDeny' : undefined;
-  return reported && possible.includes(reported) ? reported : possible[0];
 }
 
 /** The unknowns that keep an open evaluation open: evidence paths that could explain a cause, else all. */

@@ -167,6 +167,8 @@ function sameAccountFilter(auth: AuthorizationResult, codes: CauseCode[]): Cause
 export interface CauseCodesOptions {
   /** Also count authorizations S3 only possibly needs (`need: 'possible'`); default false. */
   includePossible?: boolean;
+  /** Only layers known to block (their `applies` is not unknown); default false. */
+  known?: boolean;
 }
 
 /**
@@ -198,8 +200,10 @@ export function causeCodesOf(evaluation: Evaluation, opts: CauseCodesOptions = {
     if (auth.decision === 'Allowed') continue;
     if (auth.request.need === 'possible' && !opts.includePossible) continue;
     const codes: CauseCode[] = [];
-    for (const l of auth.layers)
+    for (const l of auth.layers) {
+      if (opts.known && l.applies === 'unknown') continue;
       for (const c of layerCauseCodes(l, auth, evaluation)) if (!codes.includes(c)) codes.push(c);
+    }
     for (const c of sameAccountFilter(auth, codes)) if (!out.includes(c)) out.push(c);
   }
   if (out.length === 0 && evaluation.decision === 'NotAuthenticated') {

@@ -43,9 +43,10 @@ export interface VerifyOptions {
  * - `verified`: true only when the request is now certainly allowed (`certainlyAllowed`: patches applied
  *   to a deep copy of the evidence; client changes applied to a copy of the request). A patch whose
  *   current document was unknown cannot be verified.
- * - `remainingCauses`: when not verified, the cause codes of the layers that still block
- *   (`causeCodesOf`), the caller's `blocking` codes first; when the request is allowed only if unknown
- *   evidence turns out well, the codes that evidence could explain; `blocking` itself when nothing could change.
+ * - `remainingCauses`: when not verified, the cause codes of the layers known to still block
+ *   (`causeCodesOf` with `known`), the caller's `blocking` codes first; `blocking` itself when nothing
+ *   could change.
+ * - `mayRemain`: when unknown evidence could still block, the codes it could explain and its paths.
  * - `blastRadius`: for patches, what a probe set newly allows (`measureBlastRadius`); empty for client changes.
  * - `diff` (unified diff of every patched document) and `commands` (the fix's own commands, then
  *   `cliCommands` of every patch).
@@ -80,17 +81,26 @@ export function verifyFix(
   } else {
     const evaluation = evaluateRequest(changedReq, after);
     out.verified = certainlyAllowed(evaluation) && !patches.some((p) => p.beforeUnknown);
-    if (out.verified) delete out.remainingCauses;
-    else if (evaluation.decision === 'Allowed') {
-      // Allowed only if the unknown evidence turns out well: what that evidence could still explain.
-      out.remainingCauses = [...new Set(evaluation.unknowns.flatMap((u) => u.couldExplain))];
+    if (out.verified) {
+      delete out.remainingCauses;
+      delete out.mayRemain;
     } else {
-      const found = causeCodesOf(evaluation);
+      // Known blockers (the evidence proves them) and what unknown evidence could still block with
+      // are kept apart: "still blocked by" only for the first.
+      const found = evaluation.decision === 'Allowed' ? [] : causeCodesOf(evaluation, { known: true });
       const ordered = [
         ...blocking.filter((c) => found.includes(c)),
         ...found.filter((c) => !blocking.includes(c)),
       ];
-      out.remainingCauses = ordered.length > 0 ? ordered : [...blocking];
+      const open = evaluation.unknowns.filter((u) => u.couldExplain.length > 0);
+      if (ordered.length > 0) out.remainingCauses = ordered;
+      else delete out.remainingCauses;
+      if (open.length > 0)
+        out.mayRemain = {
+          causes: [...new Set(open.flatMap((u) => u.couldExplain))].filter((c) => !ordered.includes(c)),
+          unknowns: open.map((u) => u.path),
+        };
+      if (ordered.length === 0 && open.length === 0) out.remainingCauses = [...blocking];
     }
   }
   if (patches.length > 0 && !opts.skipBlastRadius) {

@@ -111,8 +111,13 @@ export interface Fix {
   patch?: PolicyPatch;
   /** Re-evaluated with the patch applied: the request is now allowed. Never assumed. */
   verified?: boolean;
-  /** When not verified: the causes that still block after the patch. */
+  /** When not verified: the causes known to still block after the patch (the evidence proves them). */
   remainingCauses?: CauseCode[];
+  /**
+   * When not verified because evidence is unknown: what that evidence could still block with (`causes`)
+   * and which evidence it is (`unknowns`: snapshot paths or `context.<key>`). Never proven blockers.
+   */
+  mayRemain?: { causes: CauseCode[]; unknowns: string[] };
   blastRadius?: BlastRadius;
   /** AWS CLI commands that would apply it. */
   commands?: string[];

@@ -25,6 +25,12 @@ export interface Result {
   input: InputSource;
   request: ResultRequest;
   decision: Decision;
+  /**
+   * The decisions still possible, `decision` first, when unknown evidence could change it (absent when
+   * the decision is settled). An input that shows a refusal rules out `Allowed`; an enhanced message
+   * rules out what it contradicts.
+   */
+  possibleDecisions?: Decision[];
   /** False: the evidence as given would allow this request. */
   reproduced: boolean;
   /** Most likely first; every blocking layer. */

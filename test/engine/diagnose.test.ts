@@ -500,20 +500,31 @@ describe('an evaluation left open while the input proves a denial', () => {
     expect(r.causes.map((c) => c.code)).toContain('explicit-deny-bucket-policy');
   });
 
-  it('without an enhanced message: the most severe possible denial', () => {
+  // CONTRACT: ExplicitDeny only when a Deny statement matched or the input says so. A plain "Access
+  // Denied" with an unidentified caller leaves both refusals possible: ImplicitDeny, ExplicitDeny listed.
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html
+  it('without an enhanced message: no Deny is claimed; both refusals are listed as possible', () => {
     const r = diagnose(
       record(
         'download failed: s3://reports-bucket/2026/q3.csv to ./q3.csv An error occurred (AccessDenied) when calling the GetObject operation: Access Denied',
       ),
       evidence,
     );
-    expect(r.decision).toBe('ExplicitDeny');
+    expect(r.decision).toBe('ImplicitDeny');
+    expect(r.possibleDecisions).toEqual(['ImplicitDeny', 'ExplicitDeny']);
     expect(r.decisionOpen).toContain('context.aws:SecureTransport');
   });
 
-  it('an enhanced "no ... policy allows": the implicit deny it reports, though an explicit one is possible', () => {
+  it('an enhanced "no ... policy allows": the implicit deny it reports; the message rules out a matching Deny', () => {
     const r = diagnose(pasted('because no identity-based policy allows the s3:GetObject action'), evidence);
     expect(r.decision).toBe('ImplicitDeny');
+    expect(r.possibleDecisions).toBeUndefined();
+    expect(r.unknowns.flatMap((u) => u.couldExplain).filter((c) => c.startsWith('explicit-deny-'))).toEqual(
+      [],
+    );
+    expect(
+      r.causes.filter((c) => c.code.startsWith('explicit-deny-') && c.confidence === 'possible'),
+    ).toEqual([]);
   });
 
   it('the same request over TLS, as a log line shows it: certainly allowed, not reproduced', () => {

@@ -49,10 +49,23 @@ export const FIX_KIND_LABEL: Record<Fix['kind'], string> = {
 export function verificationLabel(f: Fix): string | undefined {
   if (f.verified === true) return 'verified: the request is allowed after this change';
   if (f.verified === false) {
-    const rest = f.remainingCauses?.length ? `; still blocked by ${f.remainingCauses.join(', ')}` : '';
-    return `not enough on its own${rest}`;
+    const still = f.remainingCauses?.length ? `; still blocked by ${f.remainingCauses.join(', ')}` : '';
+    const may = f.mayRemain;
+    const maybe =
+      may && may.causes.length > 0
+        ? `; may still be blocked by ${may.causes.join(', ')} (unknown: ${listed(may.unknowns)})`
+        : may && may.unknowns.length > 0
+          ? `; unknown evidence may still block it (${listed(may.unknowns)})`
+          : '';
+    return `not enough on its own${still}${maybe}`;
   }
   return undefined;
+}
+
+/** At most three items, then "and N more". */
+function listed(xs: string[]): string {
+  const more = xs.length > 3 ? ` and ${xs.length - 3} more` : '';
+  return `${xs.slice(0, 3).join(', ')}${more}`;
 }
 
 /** Blast radius in one line. */
@@ -96,14 +109,34 @@ function decisionWords(r: Result): string {
     case 'Allowed':
       return 'Allowed: the evidence as given would allow this request';
     case 'ExplicitDeny':
-      return 'Explicit deny: a Deny statement matched';
+      return denyMatched(r)
+        ? 'Explicit deny: a Deny statement matched'
+        : 'Explicit deny: the input reports an explicit deny';
     case 'ImplicitDeny':
-      return 'Implicit deny: no policy allowed it';
+      return `Implicit deny: no policy allowed it${alsoPossible(r)}`;
     case 'NotAuthenticated':
       return 'Not authenticated: the request was rejected before any policy was evaluated';
     default:
       return String(r.decision);
   }
+}
+
+/** Whether a cause cites a Deny statement the evidence shows matching (not only an input's words). */
+function denyMatched(r: Result): boolean {
+  return r.causes.some(
+    (c) =>
+      c.code.startsWith('explicit-deny-') &&
+      c.confidence === 'certain' &&
+      c.policy?.statementIndex !== undefined,
+  );
+}
+
+/** `; an explicit deny is also possible (unknown: ...)` when unknown evidence could hold a matching Deny. */
+function alsoPossible(r: Result): string {
+  if (!r.possibleDecisions?.includes('ExplicitDeny')) return '';
+  const paths = r.unknowns.filter((u) => u.couldExplain.some((c) => c.startsWith('explicit-deny-')));
+  const which = paths.length > 0 ? ` (unknown: ${listed(paths.map((u) => u.path))})` : '';
+  return `; an explicit deny is also possible${which}`;
 }
 
 /**

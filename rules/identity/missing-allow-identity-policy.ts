@@ -60,11 +60,19 @@ export default defineRule({
       ctx.evidence.buckets[bucket]?.policy !== undefined
     ) {
       try {
-        out.push(
-          fixes.addResourceStatement(ctx.evidence, bucket, auth.principal, [auth.action], [auth.resource], {
-            conditions,
-          }),
-        );
+        out.push({
+          ...fixes.addResourceStatement(
+            ctx.evidence,
+            bucket,
+            auth.principal,
+            [auth.action],
+            [auth.resource],
+            {
+              conditions,
+            },
+          ),
+          alternative: true,
+        });
       } catch (e) {
         // A bucket-policy grant is only an alternative: when it cannot be built safely, the
         // identity-policy fix stands alone.

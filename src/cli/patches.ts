@@ -10,13 +10,14 @@ export function patchFileContent(patch: PolicyPatch): string {
   return JSON.stringify(patch.after, null, 2) + '\n';
 }
 
-/** The fixes worth saving or applying: those with a patch, verified ones first. */
+/** The fixes worth saving or applying: those with a patch (not alternatives), verified ones first. */
 export function patchFixes(results: Result[]): { fix: Fix; patch: PolicyPatch }[] {
   const out: { fix: Fix; patch: PolicyPatch }[] = [];
   const seen = new Set<string>();
   for (const r of results) {
     for (const c of r.causes) {
       for (const f of c.fixes) {
+        if (f.alternative) continue;
         for (const p of [f.patch, ...(f.additionalPatches ?? [])]) {
           if (!p) continue;
           const k = JSON.stringify([p.target, p.after]);

@@ -125,6 +125,11 @@ export interface Fix {
   diff?: string;
   /** Further patches that belong to the same fix and are applied together with `patch`. */
   additionalPatches?: PolicyPatch[];
+  /**
+   * Another way to the same end as the cause's first fix (e.g. a same-account bucket-policy grant beside
+   * the identity-policy fix): shown, but `--apply` and `--save-patch` take the first fix only.
+   */
+  alternative?: boolean;
   /** For client changes: how the request changes, so the fix can be re-evaluated. */
   requestChange?: RequestChange;
 }

@@ -86,7 +86,8 @@ export interface FixFacts {
 
 /** The shared facts of a fix, in words (each formatter styles them its own way). */
 export function fixFacts(f: Fix): FixFacts {
-  const out: FixFacts = { kind: FIX_KIND_LABEL[f.kind] ?? f.kind };
+  const kind = FIX_KIND_LABEL[f.kind] ?? f.kind;
+  const out: FixFacts = { kind: f.alternative ? `${kind}, alternative` : kind };
   const v = verificationLabel(f);
   if (v) out.verification = v;
   const br = blastRadiusLabel(f);

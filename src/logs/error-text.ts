@@ -74,19 +74,19 @@ const PATTERNS: readonly Pattern[] = [
   {
     // AWS CLI v1/v2, botocore, boto3 ClientError.
     name: 'aws-cli',
-    re: /An error occurred \(([^)\n]+)\) when calling the (\w+) operation(?: \(reached max retries: \d+\))?: ?([^\n]*)/g,
+    re: /An error occurred \(([^()\n]{1,256})\) when calling the (\w{1,128}) operation(?: \(reached max retries: \d+\))?: ?([^\n]*)/g,
     extract: (m) => ({ ...codeOrStatus(m[1]), apiName: m[2], message: nonEmpty(m[3]) }),
   },
   {
     // Very old AWS CLI.
     name: 'aws-cli-old',
-    re: /A client error \(([^)\n]+)\) occurred when calling the (\w+) operation: ?([^\n]*)/g,
+    re: /A client error \(([^()\n]{1,256})\) occurred when calling the (\w{1,128}) operation: ?([^\n]*)/g,
     extract: (m) => ({ ...codeOrStatus(m[1]), apiName: m[2], message: nonEmpty(m[3]) }),
   },
   {
     // AWS SDK for Java v1.
     name: 'java-v1',
-    re: /(\S*Exception): ([^\n]*?) ?\(Service: ([^;)\n]+); Status Code: (\d+); Error Code: ([^;)\n]+); Request ID: ([^;)\n]+)(?:; (?:S3 )?Extended Request ID: ([^;)\n]+))?[^)\n]*\)/g,
+    re: /(?<!\S)(\S{0,256}Exception): ((?:(?!Exception: )[^\n]){0,2048}?) ?\(Service: ([^;()\n]{1,256}); Status Code: (\d{1,3}); Error Code: ([^;()\n]{1,256}); Request ID: (?=([^;)\n]{1,256}))\6(?:; (?:S3 )?Extended Request ID: (?=([^;)\n]{1,256}))\7)?(?=([^)\n]{0,1024}))\8\)/g,
     extract: (m) => {
       const code = codeOrStatus(m[5]);
       return {
@@ -102,7 +102,7 @@ const PATTERNS: readonly Pattern[] = [
   {
     // AWS SDK for Java v2 (no error code printed: named from the message when it is a fixed one).
     name: 'java-v2',
-    re: /(\S*Exception): ([^\n]*?) ?\(Service: ([^,)\n]+), Status Code: (\d+), Request ID: ([^,)\n]+)(?:, Extended Request ID: ([^,)\n]+))?[^)\n]*\)/g,
+    re: /(?<!\S)(\S{0,256}Exception): ((?:(?!Exception: )[^\n]){0,2048}?) ?\(Service: ([^,()\n]{1,256}), Status Code: (\d{1,3}), Request ID: (?=([^,)\n]{1,256}))\5(?:, Extended Request ID: (?=([^,)\n]{1,256}))\6)?(?=([^)\n]{0,1024}))\7\)/g,
     extract: (m) => ({
       httpStatus: Number(m[4]),
       message: nonEmpty(m[2]),
@@ -114,7 +114,7 @@ const PATTERNS: readonly Pattern[] = [
   {
     // AWS SDK for Go v2.
     name: 'go-v2',
-    re: /operation error ([\w .-]+?): (\w+), (?:exceeded maximum number of attempts, \d+, )?https response error StatusCode: (\d+), RequestID: ([^,\n]*), HostID: ([^,\n]*), (?:api error )?([\w.]+): ?([^\n]*)/g,
+    re: /operation error ([\w .-]{1,128}?): (\w{1,128}), (?:exceeded maximum number of attempts, \d{1,6}, )?https response error StatusCode: (\d{1,3}), RequestID: ([^,\n]{0,256}), HostID: ([^,\n]{0,256}), (?:api error )?([\w.]{1,256}): ?([^\n]*)/g,
     extract: (m) => ({
       ...codeOrStatus(m[6]),
       httpStatus: Number(m[3]),
@@ -127,7 +127,7 @@ const PATTERNS: readonly Pattern[] = [
   {
     // AWS SDK for Go v1: `Code: message` then a tab-indented `status code: N, request id: X, host id: Y`.
     name: 'go-v1',
-    re: /^[ \t]*([A-Za-z][\w.]*): ([^\n]*)\r?\n[ \t]*status code: (\d+), request id: ([^,\n]*)(?:, host id: ([^\n]*))?/gm,
+    re: /^[ \t]*([A-Za-z][\w.]{0,255}): ([^\n]*)\r?\n[ \t]*status code: (\d{1,3}), request id: ([^,\n]{0,256})(?:, host id: ([^\n]*))?/gm,
     extract: (m) => ({
       ...codeOrStatus(m[1]),
       httpStatus: Number(m[3]),
@@ -139,7 +139,7 @@ const PATTERNS: readonly Pattern[] = [
   {
     // AWS SDK for .NET, a response without a body (HEAD).
     name: 'dotnet-head',
-    re: /Error making request with Error Code (\w+) and Http Status Code (\w+)\. No further error information was returned by the service\.?/g,
+    re: /Error making request with Error Code (\w{1,128}) and Http Status Code (\w{1,128})\. No further error information was returned by the service\.?/g,
     extract: (m) => ({
       ...codeOrStatus(m[1]),
       httpStatus: REASON_STATUS[m[2] ?? ''] ?? (/^\d{3}$/.test(m[2] ?? '') ? Number(m[2]) : undefined),
@@ -149,20 +149,21 @@ const PATTERNS: readonly Pattern[] = [
   {
     // AWS SDK for .NET: `Amazon.S3.AmazonS3Exception: Access Denied`.
     name: 'dotnet',
-    re: /^(?![ \t]*--->)[^\n]*?\bAmazon(?:\.[A-Za-z0-9]+)+\.(\w*Exception): ?([^\n]*)/gm,
+    re: /^(?![ \t]*--->)[^\n]*?\bAmazon(?:\.[A-Za-z0-9]{1,64}){1,8}\.(\w{0,128}Exception): ?([^\n]*)/gm,
     extract: (m) => ({ message: nonEmpty(m[2]) }),
     window: true,
   },
   {
     // Raw S3 XML error body.
     name: 'xml',
-    re: /<Error>([\s\S]*?)<\/Error>/g,
+    // The body stops at the next `<Error>` too, so a run of unclosed tags is read once, not once per tag.
+    re: /<Error>((?:(?!<\/?Error>)[\s\S])*)<\/Error>/g,
     extract: (m) => fromXml(m[1] ?? ''),
   },
   {
     // SDK for JavaScript v3/v2 (and Node's printing of it): `AccessDenied: Access Denied` then a stack / object.
     name: 'js',
-    re: /^[ \t]*(?:Uncaught )?(?:\w+ \[)?([A-Za-z][\w.]*|\d{3})\]?(?: \[\w+\])?: ([^\n]*)$/gm,
+    re: /^[ \t]*(?:Uncaught )?(?:\w{1,128} \[)?([A-Za-z][\w.]{0,255}|\d{3})\]?(?: \[\w{1,128}\])?: ([^\n]*)$/gm,
     extract: (m) => ({ ...codeOrStatus(m[1]), message: nonEmpty(m[2]) }),
     window: true,
     accept: (m, text) => {
@@ -171,9 +172,11 @@ const PATTERNS: readonly Pattern[] = [
       if (!(code in PSEUDO_CODES) && !/^\d{3}$/.test(code)) return false;
       // A status or reason phrase as the name: only with SDK context right after it.
       const after = text.slice(m.index, m.index + 4000);
-      return /\$metadata|httpStatusCode|statusCode|at \S*(?:de_|deserializeAws|Request\.extractError|smithy|aws-sdk)/.test(
-        after,
-      );
+      if (/\$metadata|httpStatusCode|statusCode/.test(after)) return true;
+      // A stack frame `at <token>` naming the SDK (each token read once: no rescans of long runs).
+      for (const f of after.matchAll(/at (\S+)/g))
+        if (/de_|deserializeAws|Request\.extractError|smithy|aws-sdk/.test(f[1] ?? '')) return true;
+      return false;
     },
   },
   {
@@ -236,7 +239,7 @@ function xmlUnescape(s: string): string {
 
 /** Fills fields the anchor did not give from the text of its window (printed objects, headers, stacks). */
 function fromWindow(w: string, f: ErrFields): void {
-  const kv = /["']?(\$?[A-Za-z][\w-]*)["']?\s*[:=]\s*(?:"([^"\n]*)"|'([^'\n]*)'|(\d{3})\b)/g;
+  const kv = /["']?(\$?(?<![\w-])[A-Za-z][\w-]{0,255})["']?\s*[:=]\s*(?:"([^"\n]*)"|'([^'\n]*)'|(\d{3})\b)/g;
   const seen: Record<string, string> = {};
   for (const m of w.matchAll(kv)) {
     const k = (m[1] ?? '').toLowerCase();
@@ -276,9 +279,11 @@ function fromWindow(w: string, f: ErrFields): void {
   // Operation from a JS SDK v3 stack (`de_GetObjectCommand`, `deserializeAws_restXmlGetObjectCommandError`) or command name.
   if (!f.apiName) {
     f.apiName =
-      /\bde_([A-Z]\w*?)Command\b/.exec(w)?.[1] ??
-      /deserializeAws_(?:restXml|restJson1|json1_1|query|ec2)([A-Z]\w*?)Command(?:Error)?\b/.exec(w)?.[1] ??
-      /\b([A-Z][A-Za-z0-9]+?)Command\b/.exec(w)?.[1] ??
+      /\bde_([A-Z]\w{0,127}?)Command\b/.exec(w)?.[1] ??
+      /deserializeAws_(?:restXml|restJson1|json1_1|query|ec2)([A-Z]\w{0,127}?)Command(?:Error)?\b/.exec(
+        w,
+      )?.[1] ??
+      /\b([A-Z][A-Za-z0-9]{1,127}?)Command\b/.exec(w)?.[1] ??
       /when calling the (\w+) operation/.exec(w)?.[1];
   }
 }
@@ -293,9 +298,10 @@ function s3Url(u: string): { bucket: string; key?: string } | undefined {
 
 /** `aws s3 cp/sync/mv/rm` prefixes on the line of the error: they name the bucket and key. */
 function fromCliPrefix(lineText: string, f: ErrFields): void {
-  const m = /\b(upload|download|copy|move|delete) failed: (.*?)(?: An error occurred| A client error|$)/.exec(
-    lineText,
-  );
+  const m =
+    /\b(upload|download|copy|move|delete) failed: (.{0,4096}?)(?: An error occurred| A client error|$)/.exec(
+      lineText,
+    );
   if (!m) return;
   // Local paths may hold spaces; the S3 URLs are taken as the space-free tokens starting with s3://.
   const rest = m[2] ?? '';
@@ -376,17 +382,25 @@ function parseErrorTextUnsafe(text: string, source: string, opts: ErrorTextOptio
   anchors.sort((a, b) => a.start - b.start);
   // Secondary anchors (bare $metadata objects, boto3 dicts) inside an earlier anchor's window are part of it.
   const merged: Anchor[] = [];
+  let prevEnd = -1; // the last merged anchor's window end, computed once (not once per anchor inside it)
   for (const a of anchors) {
     const prev = merged[merged.length - 1];
     const isBare = Object.keys(a.fields).length === 0;
-    if (prev && isBare && prev.window && a.start < windowEndOf(text, prev, text.length)) continue;
+    if (prev && isBare && prev.window) {
+      if (prevEnd < 0) prevEnd = windowEndOf(text, prev, text.length);
+      if (a.start < prevEnd) continue;
+    }
     merged.push(a);
+    prevEnd = -1;
   }
   // Enhanced messages not inside any anchor's own text or window are errors of their own.
   const bounds = (i: number): [number, number] => {
     const a = merged[i] as Anchor;
     const next = merged[i + 1]?.start ?? text.length;
-    return [a.start, a.window ? windowEndOf(text, a, next) : Math.max(a.end, lineEnd(text, a.start))];
+    return [
+      a.start,
+      a.window ? windowEndOf(text, a, next) : Math.max(a.end, lineEndWithin(text, a.start, next)),
+    ];
   };
   const covered = merged.map((_a, i) => bounds(i));
   ENHANCED_RE_GLOBAL.lastIndex = 0;
@@ -411,9 +425,16 @@ function parseErrorTextUnsafe(text: string, source: string, opts: ErrorTextOptio
     const f: ErrFields = { ...a.fields };
     const next = merged[i + 1]?.start ?? text.length;
     const lineStart = starts[lineOf(starts, a.start) - 1] ?? 0;
-    const windowEnd = a.window ? windowEndOf(text, a, next) : Math.min(next, lineEnd(text, a.end));
+    const windowEnd = a.window ? windowEndOf(text, a, next) : lineEndWithin(text, a.end, next);
     const w = text.slice(a.start, Math.max(windowEnd, a.end));
-    fromCliPrefix(text.slice(lineStart, lineEnd(text, a.start)), f);
+    // The CLI prefix sits on the anchor's line; read at most CLI_PREFIX_CHARS either side (lines may be megabytes).
+    fromCliPrefix(
+      text.slice(
+        Math.max(lineStart, a.start - CLI_PREFIX_CHARS),
+        lineEndWithin(text, a.start, a.start + CLI_PREFIX_CHARS),
+      ),
+      f,
+    );
     fromWindow(w, f);
     const enhanced = parseEnhancedMessage(f.message) ?? parseEnhancedMessage(w);
     records.push(toRecord(f, enhanced, source, first + lineOf(starts, a.start) - 1));
@@ -429,7 +450,8 @@ function parseErrorTextUnsafe(text: string, source: string, opts: ErrorTextOptio
 /** A windowed anchor's text ends at the next anchor, a blank line, or {@link WINDOW_CHARS}. */
 function windowEndOf(text: string, a: Anchor, next: number): number {
   const limit = Math.min(next, a.start + WINDOW_CHARS, text.length);
-  for (let nl = text.indexOf('\n', a.end); nl >= 0 && nl < limit; nl = text.indexOf('\n', nl + 1)) {
+  // Bounded scans: indexOf would run on to the end of a one-line file for every anchor.
+  for (let nl = lineEndWithin(text, a.end, limit); nl < limit; nl = lineEndWithin(text, nl + 1, limit)) {
     let j = nl + 1;
     while (j < limit && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9 || text.charCodeAt(j) === 13))
       j++;
@@ -474,10 +496,15 @@ function isCovered(spans: readonly [number, number][], pos: number): boolean {
   return false;
 }
 
-function lineEnd(text: string, pos: number): number {
-  const e = text.indexOf('\n', pos);
-  return e < 0 ? text.length : e;
+/** The end of the line at `pos`, looking no further than `limit` (so k anchors on one long line cost k short scans). */
+function lineEndWithin(text: string, pos: number, limit: number): number {
+  const end = Math.min(limit, text.length);
+  for (let i = pos; i < end; i++) if (text.charCodeAt(i) === 10) return i;
+  return Math.max(pos, end);
 }
+
+/** How far around an anchor the `aws s3 cp ... failed:` prefix is looked for. */
+const CLI_PREFIX_CHARS = 8192;
 
 /** A bare fixed message (`Access Denied`, `The provided token has expired.`, `403 Forbidden`) with no client wrapper. */
 function bareMessage(text: string): { index: number; fields: ErrFields } | undefined {

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, ROOT, assertBuilt, baseEnv, type RunResult } from './helpers.js';
+import { FIXTURES, ROOT, assertBuilt, baseEnv, fakeAwsEnv, startFake, type RunResult } from './helpers.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   version: string;
@@ -40,10 +40,10 @@ function npm(args: string[], cwd: string): string {
 }
 
 /** Runs the installed binary (through its shebang, as a shell would) from a folder outside the repo. */
-function run(args: string[], cwd = tmp): Promise<RunResult> {
+function run(args: string[], cwd = tmp, env: Record<string, string> = {}): Promise<RunResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { cwd, env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, args, { cwd, env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -167,6 +167,34 @@ describe('the installed binary', () => {
     expect(body.length).toBeGreaterThan(0);
     expect(r.stdout).toContain(body);
   });
+});
+
+describe('the optional @aws-sdk/client-ec2', () => {
+  it('is not installed, and collect says how to add it instead of failing', async () => {
+    expect(existsSync(join(installed, 'node_modules', '@aws-sdk', 'client-ec2'))).toBe(false);
+    const fake = await startFake({
+      caller: {
+        userId: 'AROAFAKE:dev',
+        account: '111122223333',
+        arn: 'arn:aws:sts::111122223333:assumed-role/dev/dev',
+      },
+    });
+    try {
+      const out = join(tmp, 'vpce-snapshot.json');
+      const r = await run(
+        ['collect', 'examples/vpc-endpoint-policy/event.json', '--out', out],
+        installed,
+        fakeAwsEnv(fake.url),
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const snap = JSON.parse(readFileSync(out, 'utf8')) as { notes: { path: string; reason: string }[] };
+      const note = snap.notes.find((n) => n.path.startsWith('vpcEndpoints.'));
+      expect(note?.reason).toContain('npm install -g @aws-sdk/client-ec2');
+      expect(fake.calls.some((c) => c.service === 'ec2')).toBe(false);
+    } finally {
+      await fake.close();
+    }
+  }, 60_000);
 });
 
 describe('npm start in a clone', () => {

@@ -1,11 +1,30 @@
 // VPC endpoint evidence: the endpoint's VPC, owner and policy, from EC2 DescribeVpcEndpoints in
-// the endpoint owner's account and region (DOMAIN-AUTHZ §7.1).
+// the endpoint owner's account and region (DOMAIN-AUTHZ §7.1). @aws-sdk/client-ec2 (28 MB for this
+// one call) is an optional peer dependency: without it the evidence stays unknown, with a note.
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVpcEndpoints.html
 
 import type * as EC2 from '@aws-sdk/client-ec2';
 import type { LiveContext } from './context.js';
 import { parsePolicyDocument } from './documents.js';
 import { evidencePath } from '../index.js';
+
+/** The optional package that reads VPC endpoints. */
+export const EC2_PACKAGE = '@aws-sdk/client-ec2';
+
+/** The note left when it is not installed. */
+export const EC2_MISSING =
+  `not collected: reading VPC endpoint policies needs the optional package ${EC2_PACKAGE}, which is not installed ` +
+  `(npm install -g ${EC2_PACKAGE} next to a global s3doctor, or npm install ${EC2_PACKAGE} in your project)`;
+
+/** True when `err` says that package `name` itself (not one of its dependencies) cannot be found. */
+export function isMissingPackage(err: unknown, name: string): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return (
+    (e?.code === 'ERR_MODULE_NOT_FOUND' || e?.code === 'MODULE_NOT_FOUND') &&
+    typeof e.message === 'string' &&
+    e.message.includes(`'${name}'`)
+  );
+}
 
 /** Collects `vpce-...` as seen from `account` (the requester's, usually) in `region`. */
 export function collectVpcEndpoint(
@@ -15,8 +34,15 @@ export function collectVpcEndpoint(
   region: string,
 ): Promise<void> {
   return ctx.once(`vpce:${id}`, async () => {
-    const ec2 = await ctx.module<typeof EC2>('ec2');
     const path = evidencePath('vpcEndpoints', id);
+    let ec2: typeof EC2;
+    try {
+      ec2 = await ctx.module<typeof EC2>('ec2');
+    } catch (err) {
+      if (!isMissingPackage(err, EC2_PACKAGE)) throw err;
+      ctx.note(path, EC2_MISSING);
+      return;
+    }
     const r = await ctx.send<EC2.DescribeVpcEndpointsCommandOutput>({
       service: 'ec2',
       account,

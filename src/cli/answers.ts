@@ -4,7 +4,7 @@ import type { AnswerOptions, TriAnswer, VpceAnswer } from './options.js';
 import type { RequestChange, Result } from '../model/index.js';
 
 /** The questions the assistant may ask. */
-export type QuestionId = 'https' | 'via-vpce' | 'request-payer';
+export type QuestionId = 'https' | 'via-vpce' | 'request-payer' | 'session-policy';
 
 /** One question: its wording, why it matters, its flag, and which unknown paths it settles. */
 export interface QuestionSpec {
@@ -38,6 +38,13 @@ export const QUESTIONS: readonly QuestionSpec[] = [
     flag: '--request-payer yes|no|unknown',
     settles: /^(s3\.requestPayerSent|context\..*request-?payer.*)$/i,
   },
+  {
+    id: 'session-policy',
+    text: 'Was a session policy passed when the role session was created (AssumeRole Policy or PolicyArns)?',
+    why: 'the session policy could decide this request, and AWS has no API that returns it',
+    flag: '--session-policy none|FILE|unknown',
+    settles: /^sessions\..*\.sessionPolicy$/,
+  },
 ];
 
 /**
@@ -50,6 +57,8 @@ export function questionsFor(result: Result, answered: AnswerOptions = {}): Ques
     if (q.id === 'https' && answered.https && answered.https !== 'unknown') return false;
     if (q.id === 'via-vpce' && answered.viaVpce && answered.viaVpce.kind !== 'unknown') return false;
     if (q.id === 'request-payer' && answered.requestPayer && answered.requestPayer !== 'unknown')
+      return false;
+    if (q.id === 'session-policy' && answered.sessionPolicy && answered.sessionPolicy.kind !== 'unknown')
       return false;
     return result.unknowns.some((u) => q.settles.test(u.path));
   });

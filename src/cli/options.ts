@@ -1,5 +1,6 @@
 // The flag values the commands receive, and parsers for the assistant's answer flags (types + tiny pure code).
 
+import type { PolicyDocument } from '../model/index.js';
 import type { FailOn } from './fail-on.js';
 
 /** `--format`. */
@@ -11,8 +12,20 @@ export type TriAnswer = 'yes' | 'no' | 'unknown';
 /** `--via-vpce`: an endpoint id, `no`, or unknown. */
 export type VpceAnswer = { kind: 'vpce'; id: string } | { kind: 'no' } | { kind: 'unknown' };
 
+/**
+ * `--session-policy`: the session policy of the role sessions in the input. `none`: no session policy was passed
+ * (known: null); a file: that policy document (loaded by the command); unknown: left as the evidence has it.
+ */
+export type SessionPolicyAnswer =
+  | { kind: 'none' }
+  | { kind: 'unknown' }
+  | { kind: 'file'; path: string }
+  | { kind: 'policy'; document: PolicyDocument; source: string };
+
 /** Flags every evidence-using command shares (CONTRACT "Common flags"). */
 export interface CommonOptions {
+  /** `--session-policy none|FILE`. */
+  sessionPolicy?: SessionPolicyAnswer;
   snapshot?: string[];
   live?: boolean;
   profile?: string;
@@ -31,6 +44,8 @@ export interface CommonOptions {
 
 /** Answers to the assistant's questions, given as flags. */
 export interface AnswerOptions {
+  /** The session policy of the role sessions in the input (`--session-policy`, or the assistant's question). */
+  sessionPolicy?: SessionPolicyAnswer;
   https?: TriAnswer;
   viaVpce?: VpceAnswer;
   requestPayer?: TriAnswer;
@@ -83,6 +98,16 @@ export function parseVpce(value: string): VpceAnswer {
   if (t === 'no' || t === 'none' || t === 'false') return { kind: 'no' };
   if (t === 'unknown' || t === '?') return { kind: 'unknown' };
   throw new Error(`expected a VPC endpoint id (vpce-0abc...), no, or unknown, got "${value}"`);
+}
+
+/** Parses `--session-policy`: `none`, `unknown`, or the path of a policy JSON file. */
+export function parseSessionPolicy(value: string): SessionPolicyAnswer {
+  const v = value.trim();
+  const t = v.toLowerCase();
+  if (t === 'none' || t === 'no' || t === 'null') return { kind: 'none' };
+  if (t === 'unknown' || t === '?' || t === "don't know") return { kind: 'unknown' };
+  if (v === '') throw new Error('expected none, unknown or the path of a session policy JSON file');
+  return { kind: 'file', path: v };
 }
 
 /** Collects a repeatable flag's values. */

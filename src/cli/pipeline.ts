@@ -1,14 +1,26 @@
 // The diagnosis pipeline the commands share: read records, gather evidence, diagnose each record.
 
-import type { Evidence, LogRecord, MalformedRecord, Report, Result, S3Request } from '../model/index.js';
+import type {
+  Evidence,
+  LogRecord,
+  MalformedRecord,
+  PolicyDocument,
+  Report,
+  Result,
+  S3Request,
+  SessionGrant,
+} from '../model/index.js';
 import { answersToChange, hasAnswers } from './answers.js';
 import { hintsFrom, type EvidenceSource } from './evidence-source.js';
-import type { AnswerOptions } from './options.js';
+import { UsageError } from './errors.js';
+import type { AnswerOptions, SessionPolicyAnswer } from './options.js';
 
 /** Records read from the inputs, and what was skipped. */
 export interface ReadResult {
   records: LogRecord[];
   malformed: MalformedRecord[];
+  /** Sessions created by STS AssumeRole* events found in the inputs (their session policies). */
+  sessionGrants?: SessionGrant[];
 }
 
 /** Reads every denied record from the inputs (files, folders, .gz, `-` for stdin). */
@@ -19,11 +31,13 @@ export async function readRecords(
   const { readInputs } = await import('../logs/index.js');
   const records: LogRecord[] = [];
   const malformed: MalformedRecord[] = [];
-  for await (const item of readInputs(inputs, { stdin, deniedOnly: true })) {
+  const sessionGrants: SessionGrant[] = [];
+  const onSessionGrant = (g: SessionGrant) => void sessionGrants.push(g);
+  for await (const item of readInputs(inputs, { stdin, deniedOnly: true, onSessionGrant })) {
     if (item.kind === 'record') records.push(item.record);
     else malformed.push(item.malformed);
   }
-  return { records, malformed };
+  return { records, malformed, ...(sessionGrants.length ? { sessionGrants } : {}) };
 }
 
 /** Reads records from pasted text (a log line, an event, an error message). */
@@ -76,7 +90,9 @@ export async function diagnoseRecords(
   records: LogRecord[],
   source: EvidenceSource,
   answers: AnswerOptions = {},
+  sessionGrants: readonly SessionGrant[] = [],
 ): Promise<Result[]> {
+  source = await settleSessionPolicies(records, source, answers.sessionPolicy, sessionGrants);
   const engine = await import('../engine/index.js');
   const hints = hintsFrom(source.evidence);
   const evidenceKind = source.kind === 'none' ? undefined : source.kind;
@@ -93,6 +109,89 @@ export async function diagnoseRecords(
       request: change ? applyRequestChange(base, change) : base,
     });
   });
+}
+
+/** A policy document from a file (`--session-policy FILE`), validated and normalised as a snapshot's documents are. */
+export async function loadSessionPolicy(path: string): Promise<PolicyDocument> {
+  const { readFile } = await import('node:fs/promises');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(
+      `cannot read the session policy file ${path} (${(e as NodeJS.ErrnoException).code ?? String(e)}): --session-policy takes none or a policy JSON file.`,
+    );
+  }
+  return checkedPolicy(text, path);
+}
+
+async function checkedPolicy(doc: unknown, label: string): Promise<PolicyDocument> {
+  const { parseSnapshot } = await import('../evidence/index.js');
+  const key = 'arn:aws:sts::000000000000:assumed-role/r/s';
+  const { evidence, problems } = parseSnapshot(
+    { schemaVersion: 1, sessions: { [key]: { sessionPolicy: doc } } },
+    label,
+  );
+  const policy = evidence?.sessions[key]?.sessionPolicy;
+  if (!policy || problems.length > 0)
+    throw new UsageError(
+      `${label} is not a valid policy document: ${problems.map((p) => p.message).join('; ') || 'empty'}`,
+    );
+  return policy;
+}
+
+/**
+ * The evidence with the session policies of the input's role sessions settled: by the user's answer
+ * (`--session-policy none|FILE`, which wins), else by the AssumeRole* events read with the requests (only where the
+ * evidence leaves the session policy unknown). Without evidence there is nothing to settle.
+ */
+export async function settleSessionPolicies(
+  records: readonly LogRecord[],
+  source: EvidenceSource,
+  answer: SessionPolicyAnswer | undefined,
+  grants: readonly SessionGrant[] = [],
+): Promise<EvidenceSource> {
+  if (!source.evidence || records.length === 0) return source;
+  const known = answer && answer.kind !== 'unknown';
+  if (!known && grants.length === 0) return source;
+  const { toS3Request } = await import('../request/index.js');
+  const sp = await import('../evidence/session-policy.js');
+  const hints = hintsFrom(source.evidence);
+  const uses = records.flatMap((r) => {
+    const p = toS3Request(r, hints).principal;
+    if (p.kind !== 'role-session' && p.kind !== 'federated-user') return [];
+    return [
+      {
+        sessionArn: p.arn,
+        ...(r.identity?.accessKeyIdHash ? { accessKeyIdHash: r.identity.accessKeyIdHash } : {}),
+        ...(r.time ? { time: r.time } : {}),
+      },
+    ];
+  });
+  if (uses.length === 0) return source;
+  if (known) {
+    const doc =
+      answer.kind === 'none'
+        ? null
+        : answer.kind === 'policy'
+          ? answer.document
+          : await loadSessionPolicy(answer.path);
+    const policies = new Map(uses.map((u) => [u.sessionArn, doc] as const));
+    return { ...source, evidence: sp.withSessionPolicies(source.evidence, policies) };
+  }
+  // Policies passed to AssumeRole are checked like any snapshot document; one that does not validate stays unknown.
+  const checked: SessionGrant[] = [];
+  for (const g of grants) {
+    if (!g.policy || typeof g.policy === 'string') checked.push(g);
+    else {
+      try {
+        checked.push({ ...g, policy: await checkedPolicy(g.policy, "the AssumeRole event's policy") });
+      } catch {
+        checked.push({ ...g, policy: JSON.stringify(g.policy) });
+      }
+    }
+  }
+  return { ...source, evidence: sp.fillFromGrants(source.evidence, uses, checked) };
 }
 
 /** A Report from results and skipped entries. */

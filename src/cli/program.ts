@@ -3,7 +3,7 @@
 
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { FAIL_ON_HELP, parseFailOn, type FailOn } from './fail-on.js';
-import { collectValues, parseTri, parseVpce } from './options.js';
+import { collectValues, parseSessionPolicy, parseTri, parseVpce } from './options.js';
 import { packageVersion } from './package-info.js';
 import type {
   CollectOptions,
@@ -29,6 +29,7 @@ questions has a flag:
   --https yes|no|unknown           Was the request made over HTTPS?
   --via-vpce ID|no|unknown         Did it come through a VPC endpoint?
   --request-payer yes|no|unknown   Did the client send x-amz-request-payer?
+  --session-policy none|FILE|unknown   Was a session policy passed when the role session was created?
   --principal/--operation/--bucket/--key   describe the request instead of giving a log
   --save-patch [FILE]              save each verified patch (s3doctor-patch-<target>.json)
   --apply [--yes | --assume-yes]   apply the verified patch (a dry run without --yes)`;
@@ -44,6 +45,14 @@ function tri(value: string): string {
 function vpce(value: string): ReturnType<typeof parseVpce> {
   try {
     return parseVpce(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+function sessionPolicy(value: string): ReturnType<typeof parseSessionPolicy> {
+  try {
+    return parseSessionPolicy(value);
   } catch (e) {
     throw new InvalidArgumentError((e as Error).message);
   }
@@ -93,7 +102,13 @@ function addEvidenceOptions(cmd: Command): Command {
     .option('--live', 'gather evidence from AWS with the standard credential chain')
     .option('--profile <name>', 'AWS profile for --live')
     .option('--region <region>', 'AWS region for --live')
-    .option('--role-arn <arn>', 'role to assume for another account (repeatable)', collectValues);
+    .option('--role-arn <arn>', 'role to assume for another account (repeatable)', collectValues)
+    .addOption(
+      new Option(
+        '--session-policy <none|FILE>',
+        'the session policy of the role sessions in the input (AWS never returns it): none, or a policy JSON file',
+      ).argParser(sessionPolicy),
+    );
 }
 
 function addOutputOptions(cmd: Command): Command {

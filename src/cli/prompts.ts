@@ -268,8 +268,21 @@ async function askForEvidence(
   };
 }
 
-async function askQuestion(ask: Ask, q: QuestionSpec): Promise<Partial<AnswerOptions>> {
+async function askQuestion(ask: Ask, q: QuestionSpec, deps: AssistantDeps): Promise<Partial<AnswerOptions>> {
   const message = `${q.text}\n  (asked because ${q.why}; flag ${q.flag})`;
+  if (q.id === 'session-policy') {
+    const a = await ask.select<'none' | 'file' | 'unknown'>({
+      message,
+      choices: [
+        { value: 'none', name: 'No: the session was created without a session policy' },
+        { value: 'file', name: 'Yes, and I have the policy JSON in a file' },
+        { value: 'unknown', name: "I don't know" },
+      ],
+    });
+    if (a !== 'file') return { sessionPolicy: { kind: a } };
+    const path = (await ask.input({ message: 'Session policy file:', validate: existingPath(deps) })).trim();
+    return { sessionPolicy: { kind: 'file', path } };
+  }
   if (q.id === 'via-vpce') {
     const a = await ask.select<'yes' | 'no' | 'unknown'>({
       message,
@@ -300,6 +313,24 @@ async function askQuestion(ask: Ask, q: QuestionSpec): Promise<Partial<AnswerOpt
   return q.id === 'https' ? { https: a } : { requestPayer: a };
 }
 
+/** What a result concludes: decision, first cause and its confidence. */
+function verdict(r: Result): string {
+  const c = r.causes[0];
+  return `${r.decision} ${c ? `${c.code} ${c.confidence}` : '-'}`;
+}
+
+/** Whether settling the session policy as "none" would change any result's verdict. */
+async function sessionPolicyDecides(
+  deps: AssistantDeps,
+  records: LogRecord[],
+  ev: EvidenceChoice,
+  answers: AnswerOptions,
+  results: Result[],
+): Promise<boolean> {
+  const settled = await deps.diagnose(records, ev, { ...answers, sessionPolicy: { kind: 'none' } });
+  return settled.some((r, i) => !results[i] || verdict(r) !== verdict(results[i]));
+}
+
 /**
  * The whole guided diagnosis: the request, the evidence, the questions that change the verdict,
  * the result, then actions (save the patch, show the AWS CLI commands, save a Markdown report,
@@ -317,6 +348,7 @@ export async function runAssistantFlow(
     ...(preset.https ? { https: preset.https } : {}),
     ...(preset.viaVpce ? { viaVpce: preset.viaVpce } : {}),
     ...(preset.requestPayer ? { requestPayer: preset.requestPayer } : {}),
+    ...(preset.sessionPolicy ? { sessionPolicy: preset.sessionPolicy } : {}),
   };
   let results = await deps.diagnose(records, ev, answers);
   // Ask only what could change the verdict, once each.
@@ -326,7 +358,10 @@ export async function runAssistantFlow(
     const q = pending[0];
     if (!q) break;
     asked.add(q.id);
-    const a = await askQuestion(ask, q);
+    // The session policy is asked only when it decides the verdict: settled to "none", the result would change.
+    if (q.id === 'session-policy' && !(await sessionPolicyDecides(deps, records, ev, answers, results)))
+      continue;
+    const a = await askQuestion(ask, q, deps);
     Object.assign(answers, a);
     const known = Object.values(a).some(
       (v) => v !== 'unknown' && !(typeof v === 'object' && v.kind === 'unknown'),

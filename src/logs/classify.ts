@@ -1,6 +1,6 @@
 // Turns JSON values found in an input (CloudTrail records, lookup-events, SDK error objects) into read items.
 
-import type { InputFormat, InputSource, LogRecord, ReadItem } from '../model/input.js';
+import type { InputFormat, InputSource, LogRecord, ReadItem, SessionGrant } from '../model/input.js';
 import {
   cloudTrailEventToRecord,
   isCloudTrailEvent,
@@ -11,6 +11,7 @@ import {
 } from './cloudtrail.js';
 import { mayHoldAwsError, parseErrorText } from './error-text.js';
 import type { JsonItem } from './json-scanner.js';
+import { sessionGrantOf } from './sts-events.js';
 
 /** Items plus whether the value was something s3doctor understood (even if it held no records). */
 export interface Classified {
@@ -18,6 +19,8 @@ export interface Classified {
   understood: boolean;
   /** Events of other services skipped (not S3, S3 Express or KMS). */
   otherServices: number;
+  /** When given, the sessions that STS AssumeRole* events among them created (their session policies). */
+  grants?: SessionGrant[];
 }
 
 function malformed(source: string, line: number | undefined, reason: string): ReadItem {
@@ -65,6 +68,10 @@ function classifyValue(
     out.understood = true;
     if (!isRelevantSource(v)) {
       out.otherServices++;
+      if (out.grants) {
+        const grant = sessionGrantOf(v, input);
+        if (grant) out.grants.push(grant);
+      }
       return;
     }
     out.items.push(rec(cloudTrailEventToRecord(v, input, format)));

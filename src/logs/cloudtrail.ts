@@ -3,6 +3,7 @@
 import type { InputFormat, InputSource, LogRecord } from '../model/input.js';
 import { collapseWhitespace, parseEnhancedMessage } from './enhanced.js';
 import { maskAccessKeyId, redactQueryValue, redactSecrets } from './redact.js';
+import { accessKeyFingerprint } from './sts-events.js';
 
 /*
  * Record fields: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html ,
@@ -188,6 +189,7 @@ function identity(r: LogRecord, ui: Obj): void {
   const akid = str(ui.accessKeyId);
   const prefix = akid ? maskAccessKeyId(akid).replace('****', '') : '';
   if (prefix) id.accessKeyIdPrefix = prefix;
+  if (akid) id.accessKeyIdHash = accessKeyFingerprint(akid);
   const sc = maybeJson(ui.sessionContext);
   if (isObj(sc)) {
     const issuer = maybeJson(sc.sessionIssuer);

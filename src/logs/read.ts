@@ -2,7 +2,7 @@
 
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import type { MalformedRecord, ReadItem, ScanStats } from '../model/input.js';
+import type { MalformedRecord, ReadItem, ScanStats, SessionGrant } from '../model/input.js';
 import { checkAccessLogLine, parseAccessLogLine } from './access-log.js';
 import { classifyJsonItem, type Classified } from './classify.js';
 import { readCsv } from './csv.js';
@@ -48,6 +48,11 @@ export interface ReadOptions {
    * leave it at 1 unless measured faster where it runs.
    */
   workers?: number;
+  /**
+   * Receives the session each STS AssumeRole* CloudTrail event in the inputs created (with the session policy passed
+   * to it), so the session policies of the denied requests' sessions can be filled in. Not called by scanDenied.
+   */
+  onSessionGrant?(grant: SessionGrant): void;
 }
 
 /** Longest line kept (a longer one is reported malformed and skipped). */
@@ -71,6 +76,7 @@ interface Ctx {
   /** Something at all was read (a record, or a recognised container). */
   readable: boolean;
   problems: string[];
+  onSessionGrant: ((g: SessionGrant) => void) | undefined;
 }
 
 /**
@@ -108,6 +114,7 @@ async function* run(inputs: string[], opts: ReadOptions, scan: boolean): AsyncGe
     onProgress: opts.onProgress,
     readable: false,
     problems: [],
+    onSessionGrant: scan ? undefined : opts.onSessionGrant,
   };
   if (files.length === 0) {
     throw new InputError(`No files found in ${inputs.join(', ')}. s3doctor reads ${ACCEPTED_FORMATS}.`);
@@ -213,6 +220,7 @@ export async function runScanTask(task: ScanTask): Promise<TaskResult> {
     onProgress: undefined,
     readable: false,
     problems: [],
+    onSessionGrant: undefined,
   };
   const items: ReadItem[] = [];
   const gen =
@@ -545,10 +553,19 @@ async function* readJson(chunks: AsyncIterable<Buffer>, file: string, ctx: Ctx):
       ? { filter: (b) => b.includes('rrorCode') } // errorCode (CloudTrail), ErrorCode, \"errorCode\" in lookup-events
       : {},
   );
-  const out: Classified = { items: [], understood: false, otherServices: 0 };
+  const out: Classified = {
+    items: [],
+    understood: false,
+    otherServices: 0,
+    ...(ctx.onSessionGrant ? { grants: [] } : {}),
+  };
   const flush = function* (): Generator<ReadItem> {
     for (const item of out.items) yield item;
     out.items = [];
+    if (out.grants?.length) {
+      for (const g of out.grants) ctx.onSessionGrant?.(g);
+      out.grants = [];
+    }
   };
   for await (const chunk of chunks) {
     for (const item of splitter.push(chunk)) {

@@ -1,5 +1,7 @@
 // Where a record came from and what a log record says, before any IAM interpretation.
 
+import type { PolicyDocument } from './policy.js';
+
 /** Where one record was read: a file and line, or a CloudTrail event id within a file. */
 export interface InputSource {
   /** File path as the user gave it (or `-` for stdin). */
@@ -71,6 +73,8 @@ export interface LogRecord {
     invokedBy?: string;
     /** `ASIA...`/`AKIA...` prefix only: never the whole key id (redacted). */
     accessKeyIdPrefix?: string;
+    /** A one-way fingerprint of the access key id (to match the AssumeRole event that issued it; never the key). */
+    accessKeyIdHash?: string;
     /** IAM user name (`userIdentity.userName`, or the console CSV's `User name`). */
     userName?: string;
   };
@@ -152,4 +156,23 @@ export interface ScanStats {
   lines: number;
   denied: number;
   malformed: number;
+}
+
+/**
+ * What an STS AssumeRole, AssumeRoleWithWebIdentity or AssumeRoleWithSAML CloudTrail event says about the session
+ * it created (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html).
+ */
+export interface SessionGrant {
+  /** The session ARN (`responseElements.assumedRoleUser.arn`, else built from roleArn + roleSessionName). */
+  sessionArn: string;
+  /** Fingerprint of `responseElements.credentials.accessKeyId` (as `identity.accessKeyIdHash`; never the key). */
+  accessKeyIdHash?: string;
+  /** `eventTime`. */
+  time?: string;
+  /** `requestParameters.policy`, parsed; `null` when none was passed; the raw text when it is not JSON. */
+  policy: PolicyDocument | null | string;
+  /** `requestParameters.policyArns[].arn`. */
+  policyArns: string[];
+  /** Where the event was read. */
+  source?: InputSource;
 }

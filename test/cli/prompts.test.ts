@@ -285,4 +285,56 @@ describe('assistant flow', () => {
     const { deps } = fakeDeps();
     await expect(runAssistantFlow(s.ask, deps)).rejects.toThrow(/No such file: missing.json/);
   });
+
+  describe('the session policy question (issue 12)', () => {
+    const SESSION = 'sessions.arn:aws:sts::111122223333:assumed-role/app/s1.sessionPolicy';
+    /** A result left open by the unknown session policy; `settled` is the result once it is "none". */
+    function sessionDeps(settled: Result) {
+      const open: Result = {
+        ...unexplainedResult(),
+        unknowns: [{ path: SESSION, couldExplain: ['missing-allow-session-policy'] }],
+      };
+      return fakeDeps({
+        diagnose: async (records, _ev, answers) => {
+          sessionCalls.push({ ...answers });
+          return records.map(() => (answers.sessionPolicy?.kind === 'none' ? settled : open));
+        },
+      });
+    }
+    let sessionCalls: AnswerOptions[] = [];
+
+    it('is asked, with "I don\'t know", when settling it would change the verdict', async () => {
+      sessionCalls = [];
+      const s = scripted(['paste', '403', 'none', 'none', 'done']);
+      const { deps } = sessionDeps({ ...denyResult(), decision: 'Allowed', causes: [], unknowns: [] });
+      const out = await runAssistantFlow(s.ask, deps);
+      const q = s.asked.find((a) => a.message.startsWith('Was a session policy passed'));
+      expect(q?.message).toContain('could decide this request');
+      expect(q?.message).toContain('--session-policy');
+      expect(q?.choices).toContain("I don't know");
+      expect(sessionCalls.at(-1)).toEqual({ sessionPolicy: { kind: 'none' } });
+      expect(out.results[0]!.decision).toBe('Allowed');
+    });
+
+    it('is not asked when the verdict is the same whatever it holds', async () => {
+      sessionCalls = [];
+      const s = scripted(['paste', '403', 'none', 'done']);
+      const open = {
+        ...unexplainedResult(),
+        unknowns: [{ path: SESSION, couldExplain: ['missing-allow-session-policy' as const] }],
+      };
+      const { deps } = sessionDeps(open);
+      await runAssistantFlow(s.ask, deps);
+      expect(s.asked.some((a) => a.message.startsWith('Was a session policy passed'))).toBe(false);
+      expect(s.left).toEqual([]);
+    });
+
+    it('takes a policy file as the answer', async () => {
+      sessionCalls = [];
+      const s = scripted(['paste', '403', 'none', 'file', 'sp.json', 'done']);
+      const { deps } = sessionDeps({ ...denyResult(), decision: 'Allowed', causes: [], unknowns: [] });
+      await runAssistantFlow(s.ask, deps);
+      expect(sessionCalls.at(-1)).toEqual({ sessionPolicy: { kind: 'file', path: 'sp.json' } });
+    });
+  });
 });

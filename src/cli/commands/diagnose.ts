@@ -65,7 +65,7 @@ export async function runDiagnose(inputs: string[], opts: DiagnoseOptions): Prom
     const requests = await toRequests(read.records, ev.evidence);
     ev = await gatherEvidence(opts, () => requests);
   }
-  const results = await diagnoseRecords(read.records, ev, opts);
+  const results = await diagnoseRecords(read.records, ev, opts, read.sessionGrants);
   const report = toReport(results, read.malformed);
   const format = opts.format ?? 'text';
   const sarif = format === 'sarif' ? await sarifOptions(opts.ruleDocsUrl) : undefined;

@@ -49,7 +49,22 @@ export async function runSimulate(opts: SimulateOptions): Promise<ExitCode> {
   const ev = await gatherEvidence(opts, () => [req]);
   const { evaluateRequest } = await import('../../authz/index.js');
   const { emptyEvidence } = await import('../../evidence/index.js');
-  const evaluation = evaluateRequest(req, ev.evidence ?? emptyEvidence());
+  let evidence = ev.evidence ?? emptyEvidence();
+  const p = req.principal;
+  if (
+    opts.sessionPolicy &&
+    opts.sessionPolicy.kind !== 'unknown' &&
+    (p.kind === 'role-session' || p.kind === 'federated-user')
+  ) {
+    // --session-policy settles the session policy of the request's session.
+    const { loadSessionPolicy } = await import('../pipeline.js');
+    const { withSessionPolicies } = await import('../../evidence/session-policy.js');
+    const sp = opts.sessionPolicy;
+    const doc =
+      sp.kind === 'none' ? null : sp.kind === 'policy' ? sp.document : await loadSessionPolicy(sp.path);
+    evidence = withSessionPolicies(evidence, new Map([[p.arn, doc]]));
+  }
+  const evaluation = evaluateRequest(req, evidence);
   const t = processTerminal();
   const format = opts.format ?? 'text';
   let text: string;

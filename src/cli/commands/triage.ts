@@ -48,7 +48,8 @@ async function diagnoseWith(
     ev = await gatherEvidence({ ...opts, format: undefined }, () => requests);
   }
   if (ev.kind === 'none') return { source: ev };
-  return { source: ev, diagnose: (records) => diagnoseRecords(records, ev) };
+  const answers = opts.sessionPolicy ? { sessionPolicy: opts.sessionPolicy } : {};
+  return { source: ev, diagnose: (records) => diagnoseRecords(records, ev, answers) };
 }
 
 /** Renders and emits a finished triage report; returns the exit code. */

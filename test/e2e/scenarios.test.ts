@@ -1,0 +1,125 @@
+// Scenarios written from AWS documentation pages (test/scenarios/cases), run through the built CLI: each one's decision,
+// first cause and confidence come from the page it cites. Role sessions whose session policy the snapshot leaves
+// unknown (as `collect` leaves it) run twice: as written, and with `--session-policy none`.
+
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, runCli } from './helpers.js';
+import {
+  inputFile,
+  loadScenarios,
+  unknownSessionOf,
+  type LoadedScenario,
+  type ScenarioExpect,
+} from './scenario-kit.js';
+
+const cases = loadScenarios('cases');
+const pending = loadScenarios('pending');
+// S3D_SCENARIOS_PENDING=1 runs the scenarios waiting for an engine fix (test/scenarios/pending) instead: a case that
+// passes there moves to test/scenarios/cases.
+const runnable = process.env.S3D_SCENARIOS_PENDING === '1' ? pending : cases;
+let dir = '';
+
+// S3D_SCENARIO_DIR=DIR keeps each scenario's snapshot and input there (to rerun one by hand).
+const keep = process.env.S3D_SCENARIO_DIR;
+beforeAll(async () => {
+  assertBuilt();
+  dir = keep ?? (await mkdtemp(join(tmpdir(), 's3d-scenarios-')));
+});
+afterAll(async () => {
+  if (dir && !keep) await rm(dir, { recursive: true, force: true });
+});
+
+interface JsonResult {
+  decision: string;
+  reproduced: boolean;
+  causes: {
+    code: string;
+    confidence: string;
+    resource?: string;
+    fixes: { patch?: { target: { type: string; id: string } } }[];
+  }[];
+  unknowns: { path: string; couldExplain: string[] }[];
+  decisionOpen?: string[];
+}
+
+async function diagnose(s: LoadedScenario, extra: string[], format: 'json' | 'text') {
+  const d = join(dir, s.id.replace(/[^\w-]/g, '_'));
+  const { name, text } = inputFile(s.input);
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(d, { recursive: true });
+  await writeFile(join(d, 'snapshot.json'), JSON.stringify(s.fullSnapshot, null, 2));
+  await writeFile(join(d, name), text);
+  const r = await runCli(
+    ['diagnose', join(d, name), '--snapshot', join(d, 'snapshot.json'), '--format', format, ...extra],
+    { timeoutMs: 60000 },
+  );
+  expect(r.code, `${s.id}: ${r.stderr}`).not.toBe(2);
+  return r;
+}
+
+function check(s: LoadedScenario, x: JsonResult | undefined, want: ScenarioExpect, how: string): void {
+  const where = `${s.id} (${how}; ${s.doc})`;
+  expect(x, `${where}: no result`).toBeDefined();
+  const r = x as JsonResult;
+  const first = r.causes[0];
+  const summary = `${where}: got ${r.decision} / ${first ? `${first.code} (${first.confidence})` : '(no cause)'}`;
+  expect(r.decision, summary).toBe(want.decision);
+  if (want.cause !== undefined) expect(first?.code, summary).toBe(want.cause);
+  if (want.confidence !== undefined) {
+    const ok = Array.isArray(want.confidence) ? want.confidence : [want.confidence];
+    expect(ok, summary).toContain(first?.confidence);
+  }
+  if (want.reproduced !== undefined) expect(r.reproduced, summary).toBe(want.reproduced);
+  if (want.resource !== undefined) expect(first?.resource, summary).toBe(want.resource);
+  if (want.fixTarget !== undefined) {
+    const t = first?.fixes.find((f) => f.patch)?.patch?.target;
+    expect(t ? `${t.type}:${t.id}` : '(no patch)', summary).toBe(want.fixTarget);
+  }
+  for (const u of want.unknowns ?? [])
+    expect([...r.unknowns.map((k) => k.path), ...(r.decisionOpen ?? [])], `${summary}: unknowns`).toContain(
+      u,
+    );
+}
+
+async function run(s: LoadedScenario, want: ScenarioExpect, extra: string[], how: string): Promise<void> {
+  const r = await diagnose(s, [...(s.args ?? []), ...extra], 'json');
+  const report = JSON.parse(r.stdout) as { results: JsonResult[] };
+  check(s, report.results[0], want, how);
+  if (want.inText?.length || want.notInText?.length) {
+    const t = await diagnose(s, [...(s.args ?? []), ...extra], 'text');
+    for (const txt of want.inText ?? []) expect(t.stdout, `${s.id}: text report`).toContain(txt);
+    for (const txt of want.notInText ?? []) expect(t.stdout, `${s.id}: text report`).not.toContain(txt);
+  }
+}
+
+describe('scenario data', () => {
+  const all = [...cases, ...pending];
+  it('has at least 60 scenarios, half of them role sessions whose session policy is unknown', () => {
+    expect(all.length).toBeGreaterThanOrEqual(60);
+    expect(all.filter((s) => unknownSessionOf(s)).length * 2).toBeGreaterThanOrEqual(all.length);
+  });
+  it.each(all.map((s) => [s.id, s] as const))('%s cites an AWS documentation page', (_id, s) => {
+    expect(s.doc).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
+    expect(s.says.length).toBeGreaterThan(20);
+  });
+  it('no scenario is both enabled and pending', () => {
+    const ids = new Set(cases.map((s) => s.id));
+    expect(pending.filter((s) => ids.has(s.id)).map((s) => s.id)).toEqual([]);
+  });
+});
+
+describe.concurrent('scenarios from the AWS documentation', () => {
+  it.each(runnable.map((s) => [s.id, s] as const))('%s', async (_id, s) => {
+    await run(s, s.expect, [], 'as written');
+    if (unknownSessionOf(s) && s.expectWithNoSessionPolicy !== 'skip')
+      await run(
+        s,
+        s.expectWithNoSessionPolicy ?? s.expect,
+        ['--session-policy', 'none'],
+        '--session-policy none',
+      );
+  });
+});

@@ -1,18 +1,18 @@
 // The `simulate --request FILE` request (CONTRACT.md): validated and turned into an S3Request.
 
 import type { AuthzRequest, ContextValue, Principal, S3CallFacts, S3Request } from '../model/index.js';
+import { UserError } from '../model/user-error.js';
 import { principalFromString } from '../s3/index.js';
 
 /** A simulate request that could not be used; `problems` lists each with its JSON path. */
-export class SimulateRequestError extends Error {
-  readonly problems: { path: string; message: string }[];
+export class SimulateRequestError extends UserError {
+  declare readonly problems: { path: string; message: string }[];
   constructor(problems: { path: string; message: string }[]) {
     super(
       `The simulate request is not valid; fix the file and retry:\n` +
         problems.map((p) => `  ${p.path || '(document)'}: ${p.message}`).join('\n'),
+      { problems },
     );
-    this.name = 'SimulateRequestError';
-    this.problems = problems;
   }
 }
 

@@ -3,15 +3,14 @@
 
 import type { ExitCode } from './program.js';
 import type { Evidence, Fix, LogRecord, PolicyPatch, Result } from '../model/index.js';
+import { UserError } from '../model/user-error.js';
 import type { EvidenceSource } from './evidence-source.js';
 import type { DiagnoseOptions } from './options.js';
 import { notice, writeNewFile } from './output.js';
 import { patchFileName, patchFixes } from './patches.js';
 
 /** The patch could not be applied (unsupported target, document changed, AWS refused): exit 2 with the reason. */
-export class ApplyError extends Error {
-  override readonly name = 'ApplyError';
-}
+export class ApplyError extends UserError {}
 
 /** Patch targets s3doctor can write, with the AWS API that writes each. */
 export const APPLY_TARGETS: Record<string, string> = {
@@ -80,6 +79,10 @@ export function sameDocument(a: unknown, b: unknown): boolean {
   return JSON.stringify(canonical(a ?? null)) === JSON.stringify(canonical(b ?? null));
 }
 
+function firstLine(e: unknown): string {
+  return String((e as { message?: unknown })?.message ?? e).split('\n')[0] ?? '';
+}
+
 function errName(e: unknown): string {
   return (e as { name?: string })?.name ?? '';
 }
@@ -104,8 +107,12 @@ async function targetIo(patch: PolicyPatch, aws: AwsOptions): Promise<TargetIo> 
   const config = {
     region: targetRegion(patch, aws),
     ...(aws.profile ? { profile: aws.profile } : {}),
-    maxAttempts: 2,
+    // A socket that never answers fails in seconds, not minutes.
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000, throwOnRequestTimeout: true },
   };
+  // Writes are sent once, whatever AWS_MAX_ATTEMPTS says: a retried write may already have landed
+  // (CreatePolicyVersion is not idempotent), so a failed write is reported, never repeated.
+  const once = { ...config, maxAttempts: 1 };
   const { type, id, name } = patch.target;
   if (
     type === 'bucket-policy' ||
@@ -113,10 +120,9 @@ async function targetIo(patch: PolicyPatch, aws: AwsOptions): Promise<TargetIo> 
     type === 'bucket-ownership-controls'
   ) {
     const s3 = await import('@aws-sdk/client-s3');
-    const client = new s3.S3Client({
-      ...config,
-      forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_S3),
-    });
+    const forcePathStyle = Boolean(process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_S3);
+    const client = new s3.S3Client({ ...config, forcePathStyle });
+    const writer = new s3.S3Client({ ...once, forcePathStyle });
     if (type === 'bucket-policy') {
       return {
         read: async () => {
@@ -128,7 +134,7 @@ async function targetIo(patch: PolicyPatch, aws: AwsOptions): Promise<TargetIo> 
           }
         },
         write: async (after) =>
-          void (await client.send(
+          void (await writer.send(
             new s3.PutBucketPolicyCommand({ Bucket: id, Policy: JSON.stringify(after) }),
           )),
       };
@@ -145,7 +151,7 @@ async function targetIo(patch: PolicyPatch, aws: AwsOptions): Promise<TargetIo> 
           }
         },
         write: async (after) =>
-          void (await client.send(
+          void (await writer.send(
             new s3.PutPublicAccessBlockCommand({ Bucket: id, PublicAccessBlockConfiguration: after }),
           )),
       };
@@ -162,7 +168,7 @@ async function targetIo(patch: PolicyPatch, aws: AwsOptions): Promise<TargetIo> 
         }
       },
       write: async (after) =>
-        void (await client.send(
+        void (await writer.send(
           new s3.PutBucketOwnershipControlsCommand({
             Bucket: id,
             OwnershipControls: {
@@ -175,13 +181,14 @@ async function targetIo(patch: PolicyPatch, aws: AwsOptions): Promise<TargetIo> 
   if (type === 'kms-key-policy') {
     const kms = await import('@aws-sdk/client-kms');
     const client = new kms.KMSClient(config);
+    const writer = new kms.KMSClient(once);
     return {
       read: async () =>
         parseDoc(
           (await client.send(new kms.GetKeyPolicyCommand({ KeyId: id, PolicyName: 'default' }))).Policy,
         ),
       write: async (after) =>
-        void (await client.send(
+        void (await writer.send(
           new kms.PutKeyPolicyCommand({ KeyId: id, PolicyName: 'default', Policy: JSON.stringify(after) }),
         )),
     };
@@ -189,6 +196,7 @@ async function targetIo(patch: PolicyPatch, aws: AwsOptions): Promise<TargetIo> 
   // identity-policy and permissions-boundary: IAM.
   const iam = await import('@aws-sdk/client-iam');
   const client = new iam.IAMClient(config);
+  const writer = new iam.IAMClient(once);
   if (id.includes(':policy/')) {
     return {
       read: async () => {
@@ -199,7 +207,7 @@ async function targetIo(patch: PolicyPatch, aws: AwsOptions): Promise<TargetIo> 
         return parseDoc(v.PolicyVersion?.Document);
       },
       write: async (after) =>
-        void (await client.send(
+        void (await writer.send(
           new iam.CreatePolicyVersionCommand({
             PolicyArn: id,
             PolicyDocument: JSON.stringify(after),
@@ -224,7 +232,7 @@ async function targetIo(patch: PolicyPatch, aws: AwsOptions): Promise<TargetIo> 
         }
       },
       write: async (after) =>
-        void (await client.send(
+        void (await writer.send(
           new iam.PutRolePolicyCommand({ RoleName, PolicyName: name, PolicyDocument: JSON.stringify(after) }),
         )),
     };
@@ -243,7 +251,7 @@ async function targetIo(patch: PolicyPatch, aws: AwsOptions): Promise<TargetIo> 
         }
       },
       write: async (after) =>
-        void (await client.send(
+        void (await writer.send(
           new iam.PutUserPolicyCommand({ UserName, PolicyName: name, PolicyDocument: JSON.stringify(after) }),
         )),
     };
@@ -277,7 +285,21 @@ export async function applyPatch(
   opts: AwsOptions & { backupDir?: string },
 ): Promise<ApplyOutcome> {
   const io = await targetIo(patch, opts);
-  const current = await io.read();
+  const service = patch.target.type.startsWith('bucket-')
+    ? 'S3'
+    : patch.target.type === 'kms-key-policy'
+      ? 'KMS'
+      : 'IAM';
+  const { awsCallUserError } = await import('../evidence/live/errors.js');
+  let current: Current;
+  try {
+    current = await io.read();
+  } catch (e) {
+    const reason = awsCallUserError(e, service, opts.profile)?.message ?? `${errName(e)}: ${firstLine(e)}`;
+    throw new ApplyError(
+      `nothing was changed: the current ${patch.target.type} of ${patch.target.id} could not be read before the change. ${reason}`,
+    );
+  }
   if (!sameDocument(current, patch.before)) {
     throw new ApplyError(
       `${patch.target.type} ${patch.target.id} changed since the evidence was collected (the document in AWS differs from the one diagnosed): collect the evidence again and re-run diagnose. Nothing was changed.`,
@@ -290,8 +312,13 @@ export async function applyPatch(
   try {
     await io.write(patch.after as Record<string, unknown>);
   } catch (e) {
+    const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    // No HTTP answer (timeout, reset): the write may have landed. It is not sent again.
+    const unsure = status === undefined;
     throw new ApplyError(
-      `AWS refused the change to ${patch.target.type} ${patch.target.id} (${errName(e)}: ${(e as Error).message}). Nothing was changed; the backup is at ${backupPath}.`,
+      unsure
+        ? `the change to ${patch.target.type} ${patch.target.id} got no answer from AWS (${errName(e)}: ${firstLine(e)}); it may or may not have been made, so it was not sent again. Check the document in AWS before trying again; the backup of the previous one is at ${backupPath}.`
+        : `AWS refused the change to ${patch.target.type} ${patch.target.id} (${errName(e)}: ${firstLine(e)}). Nothing was changed; the backup is at ${backupPath}.`,
     );
   }
   return { target: patch.target, backupPath };
@@ -370,7 +397,6 @@ export async function reDiagnose(records: LogRecord[], opts: DiagnoseOptions): P
   try {
     const { collectLive } = await import('./evidence-source.js');
     const { diagnoseRecords, toRequests } = await import('./pipeline.js');
-    const { isExplained } = await import('./format/common.js');
     const evidence = await collectLive(await toRequests(records), opts);
     const after = await diagnoseRecords(records, { evidence, kind: 'live' }, opts);
     for (const r of after) {
@@ -378,11 +404,12 @@ export async function reDiagnose(records: LogRecord[], opts: DiagnoseOptions): P
         `After the change: ${r.request.action} on ${r.request.resource}: ${r.decision}${r.decision === 'Allowed' ? ' (fixed)' : ` (${r.causes.map((c) => c.code).join(', ') || 'no cause shown'})`}`,
       );
     }
-    return after.every((r) => r.decision === 'Allowed' || isExplained(r)) ? 0 : 1;
+    // Applying was meant to allow each request: one still denied is a failure a script must see.
+    return after.every((r) => r.decision === 'Allowed') ? 0 : 1;
   } catch (e) {
     notice(
       `Applied, but could not collect the evidence again to confirm (${(e as Error).message}). Run s3doctor diagnose --live to check.`,
     );
-    return undefined;
+    return 1;
   }
 }

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { UsageError } from './errors.js';
 
 /**
  * Section names of an AWS shared config or credentials file. In `config`, profiles are
@@ -47,4 +48,25 @@ export async function listAwsProfiles(
     }
   }
   return [...names].sort((a, b) => (a === 'default' ? -1 : b === 'default' ? 1 : a.localeCompare(b)));
+}
+
+/**
+ * Throws a one-line {@link UsageError} when `--profile NAME` names no profile in the config or
+ * credentials file: the SDK would otherwise report "could not load credentials", as if it had expired.
+ */
+export async function assertProfileExists(
+  name: string,
+  env: NodeJS.ProcessEnv = process.env,
+  home = homedir(),
+): Promise<void> {
+  const names = await listAwsProfiles(env, home);
+  if (names.includes(name)) return;
+  const config = env.AWS_CONFIG_FILE || join(home, '.aws', 'config');
+  const creds = env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials');
+  const known = names.length
+    ? `profiles there: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''}`
+    : 'no profile is defined there';
+  throw new UsageError(
+    `AWS profile "${name}" does not exist in ${config} or ${creds} (${known}); create it with \`aws configure --profile ${name}\` or \`aws configure sso\`, or pass another --profile.`,
+  );
 }

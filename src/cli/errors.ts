@@ -1,45 +1,31 @@
-// User errors the CLI turns into one clear message and exit code 2 (never a stack trace).
+// User errors: one `UserError` base class (src/model/user-error.ts), recognised with instanceof; the CLI
+// prints its message in one block (never a stack trace) and exits with its code.
+
+import { CancelledError, UserError } from '../model/user-error.js';
 
 /** A problem with how s3doctor was called (bad flag value, missing flag, file exists): exit 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
+export class UsageError extends UserError {}
+
+/**
+ * Inquirer's errors for Ctrl-C (`ExitPromptError`) and an aborted prompt (`AbortPromptError`). They
+ * come from a third-party package whose classes load only with the assistant, so they are matched
+ * by name, once, here, and turned into {@link CancelledError}.
+ */
+const PROMPT_CANCEL_NAMES = new Set(['ExitPromptError', 'AbortPromptError']);
+
+/** The user error `e` stands for (a prompt cancel becomes {@link CancelledError}), or undefined for a bug. */
+export function asUserError(e: unknown): UserError | undefined {
+  if (e instanceof UserError) return e;
+  if (e instanceof Error && PROMPT_CANCEL_NAMES.has(e.name)) return new CancelledError();
+  return undefined;
 }
 
-/** The error names other areas throw for user errors; matched by name so no module loads early. */
-const USER_ERROR_NAMES = new Set([
-  'UsageError',
-  'InputError',
-  'SnapshotError',
-  'LiveCredentialsError',
-  'LiveCollectError',
-  'SimulateRequestError',
-  'ApplyError',
-  'ExitPromptError',
-  'AbortPromptError',
-]);
-
-/** Whether `e` is a user error (message only) rather than a bug (message and stack). */
-export function isUserError(e: unknown): e is Error {
-  if (!(e instanceof Error)) return false;
-  return USER_ERROR_NAMES.has(e.name) || USER_ERROR_NAMES.has(e.constructor.name);
-}
-
-function problemLines(e: Error): string[] {
-  const problems = (e as { problems?: unknown }).problems;
-  if (!Array.isArray(problems)) return [];
-  return problems.map((p) => {
-    if (typeof p === 'string') return p;
-    if (p && typeof p === 'object' && 'message' in p) {
-      const path = (p as { path?: unknown }).path;
-      return `${typeof path === 'string' && path ? `${path}: ` : ''}${String((p as { message: unknown }).message)}`;
-    }
-    return String(p);
-  });
+function problemLines(e: UserError): string[] {
+  return e.problems.map((p) => (typeof p === 'string' ? p : `${p.path ? `${p.path}: ` : ''}${p.message}`));
 }
 
 /** The message printed for a user error: the error's own message plus each listed problem not in it. */
-export function userErrorMessage(e: Error): string {
-  if (e.name === 'ExitPromptError' || e.name === 'AbortPromptError') return 'Cancelled: nothing was changed.';
+export function userErrorMessage(e: UserError): string {
   const lines = [e.message.trim()];
   for (const p of problemLines(e)) if (!e.message.includes(p)) lines.push(`  ${p}`);
   return lines.join('\n');

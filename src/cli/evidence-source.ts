@@ -1,6 +1,7 @@
 // Where a command's evidence comes from: snapshot files, live AWS, both merged, or none (logs alone).
 
 import type { Evidence, S3Request } from '../model/index.js';
+import type { LiveCall } from '../evidence/live/index.js';
 import type { CommonOptions } from './options.js';
 import { startSpinner } from './progress.js';
 
@@ -37,7 +38,11 @@ export async function gatherEvidence(
 }
 
 /** Live collection with a spinner naming what is being fetched. */
-export async function collectLive(requests: S3Request[], opts: CommonOptions): Promise<Evidence> {
+export async function collectLive(
+  requests: S3Request[],
+  opts: CommonOptions,
+  onCall?: (call: LiveCall) => void,
+): Promise<Evidence> {
   const { collectEvidence } = await import('../evidence/live/index.js');
   const spinner = await startSpinner('Collecting evidence from AWS');
   try {
@@ -46,6 +51,7 @@ export async function collectLive(requests: S3Request[], opts: CommonOptions): P
       ...(opts.region ? { region: opts.region } : {}),
       ...(opts.roleArn?.length ? { roleArns: opts.roleArn } : {}),
       onProgress: (msg: string) => spinner.text(`Collecting evidence: ${msg}`),
+      ...(onCall ? { onCall } : {}),
     });
     spinner.succeed('Evidence collected from AWS');
     return evidence;

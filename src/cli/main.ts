@@ -3,8 +3,12 @@
 // place that exits. Only commander loads up front (see program.ts).
 
 import { CommanderError } from 'commander';
-import { isUserError, userErrorMessage } from './errors.js';
+import { asUserError, userErrorMessage } from './errors.js';
 import { buildProgram, type ExitCode } from './program.js';
+
+// The AWS SDK's Node-version notice (nine lines on stderr before any message of ours) is not something
+// a user of s3doctor can act on; the SDK reads this variable when a client is first created, after this line.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 async function flushAndExit(code: number): Promise<never> {
   await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
@@ -12,9 +16,20 @@ async function flushAndExit(code: number): Promise<never> {
   process.exit(code);
 }
 
+/**
+ * Ctrl-C anywhere (a spinner, a long read): one line and exit 130. A command that must clean up
+ * first (athena run stops its query) adds its own SIGINT listener and ends with CancelledError.
+ */
+function onInterrupt(): void {
+  if (process.listenerCount('SIGINT') > 1) return;
+  process.stderr.write('\ns3doctor: cancelled (Ctrl-C).\n');
+  void flushAndExit(130);
+}
+
 /** Runs the CLI with `argv` (process.argv shape) and exits. */
 export async function main(argv: string[]): Promise<never> {
-  let code: ExitCode = 0;
+  process.on('SIGINT', onInterrupt);
+  let code: ExitCode | 130 = 0;
   const program = buildProgram((c) => {
     code = c;
   });
@@ -26,8 +41,9 @@ export async function main(argv: string[]): Promise<never> {
         e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help';
       return flushAndExit(ok ? 0 : 2);
     }
-    if (isUserError(e)) {
-      let msg = userErrorMessage(e);
+    const user = asUserError(e);
+    if (user) {
+      let msg = userErrorMessage(user);
       try {
         const { redactSecrets } = await import('../logs/index.js');
         msg = redactSecrets(msg);
@@ -35,7 +51,7 @@ export async function main(argv: string[]): Promise<never> {
         // The log module is part of the package; if it cannot load, print the message as is.
       }
       process.stderr.write(`s3doctor: ${msg}\n`);
-      return flushAndExit(2);
+      return flushAndExit(user.exitCode);
     }
     process.stderr.write(
       `s3doctor: internal error (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,

@@ -1,7 +1,9 @@
 // Writes what the CLI prints: to stdout or an --out file (never overwriting silently), secrets redacted.
 
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { link, lstat, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { redactSecrets } from '../logs/index.js';
 import { UsageError } from './errors.js';
 
@@ -16,23 +18,117 @@ export function processOutput(): OutputTarget {
   return { stdout: process.stdout, stderr: process.stderr };
 }
 
+const FS_REASONS: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'it is a folder',
+  ENOTDIR: 'a parent in the path is a file, not a folder',
+  ENOENT: 'the folder does not exist and cannot be created',
+  EINVAL: 'that place does not take files',
+  ENAMETOOLONG: 'the name is too long',
+  ELOOP: 'the path loops through symbolic links',
+  EXDEV: 'it is on another file system',
+  EBUSY: 'the file is busy',
+};
+
+/** A file-system failure as one line naming the path and the reason; never a stack trace. */
+export function fsUserError(e: unknown, path: string, verb = 'write'): UsageError {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code ?? 'EIO';
+  const reason =
+    FS_REASONS[code] ?? ((e as Error | undefined)?.message ?? 'input/output error').split('\n')[0];
+  return new UsageError(`cannot ${verb} ${path}: ${reason} (${code}); choose another file.`);
+}
+
+/** `~/x` and `~` as the shell would expand them (users paste such paths into prompts and quotes). */
+export function expandHome(path: string): string {
+  if (path === '~') return homedir();
+  if (path.startsWith('~/')) return join(homedir(), path.slice(2));
+  return path;
+}
+
+/**
+ * Checks, before any work, that `path` can be written: it does not exist (or `force`), and the
+ * nearest existing parent is a folder. Throws a one-line {@link UsageError} otherwise.
+ */
+export async function assertCanWrite(path: string, force = false): Promise<void> {
+  const abs = resolve(expandHome(path));
+  const st = await lstat(abs).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
+    throw fsUserError(e, path);
+  });
+  if (st) {
+    if (!force)
+      throw new UsageError(`${path} already exists: pass --force to overwrite it, or choose another file.`);
+    if (st.isDirectory()) throw fsUserError(Object.assign(new Error(), { code: 'EISDIR' }), path);
+    return;
+  }
+  await nearestParent(dirname(abs), path);
+}
+
+/** The nearest existing ancestor of `dir`, which must be a folder; the missing levels below it. */
+async function nearestParent(dir: string, path: string): Promise<string[]> {
+  const missing: string[] = [];
+  for (let d = dir; ; d = dirname(d)) {
+    const st = await stat(d).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return undefined;
+      throw fsUserError(e, path);
+    });
+    if (st) {
+      if (!st.isDirectory()) throw fsUserError(Object.assign(new Error(), { code: 'ENOTDIR' }), path);
+      return missing.reverse();
+    }
+    missing.push(d);
+    if (dirname(d) === d) return missing.reverse();
+  }
+}
+
 /**
  * Writes `text` to a new file; refuses to replace an existing one unless `force` (exit 2 with the
- * fix). Returns the absolute path written. Secrets are redacted first.
+ * fix). Returns the absolute path written. Secrets are redacted first. The text goes to a temporary
+ * file beside the target, which then takes the target's name in one step (a hard link when the name
+ * must be new, a rename with `force`), so a failed write never leaves a truncated or half-written
+ * file, and `--force` keeps the old file until the new one is complete. Missing parent folders are
+ * created one level at a time (Node's recursive mkdir never returns under /proc/sys).
  */
 export async function writeNewFile(path: string, text: string, force = false): Promise<string> {
-  const abs = resolve(path);
-  await mkdir(dirname(abs), { recursive: true });
+  const abs = resolve(expandHome(path));
+  await assertCanWrite(path, force);
+  for (const d of await nearestParent(dirname(abs), path))
+    await mkdir(d).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw fsUserError(e, path);
+    });
+  const existing = await stat(abs).catch(() => undefined);
+  if (existing && !existing.isFile()) {
+    // A device or pipe (--out /dev/stdout --force) is written in place: it cannot be replaced.
+    await writeFile(abs, redactSecrets(text)).catch((e: unknown) => {
+      throw fsUserError(e, path);
+    });
+    return abs;
+  }
+  const tmp = join(dirname(abs), `.${basename(abs)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await writeFile(abs, redactSecrets(text), { flag: force ? 'w' : 'wx' });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST')
-      throw new UsageError(`${path} already exists: pass --force to overwrite it, or choose another file.`);
-    if (code === 'EACCES' || code === 'EPERM' || code === 'EISDIR' || code === 'ENOTDIR') {
-      throw new UsageError(`cannot write ${path} (${code}): choose a writable file.`);
+    await writeFile(tmp, redactSecrets(text), { flag: 'wx' });
+    if (force) await rename(tmp, abs);
+    else {
+      try {
+        await link(tmp, abs);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') throw e;
+        // File systems without hard links: the target was checked just before.
+        if (await stat(abs).catch(() => undefined)) throw Object.assign(new Error(), { code: 'EEXIST' });
+        await rename(tmp, abs);
+      }
     }
-    throw e;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new UsageError(`${path} already exists: pass --force to overwrite it, or choose another file.`);
+    throw fsUserError(e, path);
+  } finally {
+    await rm(tmp, { force: true }).catch(() => undefined);
   }
   return abs;
 }

@@ -2,6 +2,7 @@
 // (and the AWS SDK, prompts, zod and the engine behind it) so `--help` starts fast.
 
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { UsageError } from './errors.js';
 import { FAIL_ON_HELP, parseFailOn, type FailOn } from './fail-on.js';
 import { collectValues, parseSessionPolicy, parseTri, parseVpce } from './options.js';
 import { packageVersion } from './package-info.js';
@@ -12,6 +13,7 @@ import type {
   SimulateOptions,
   TriageOptions,
 } from './options.js';
+import { nearestName } from '../s3/nearest.js';
 
 /** What every command module's `run` returns: the process exit code (0 explained, 1 unexplained, 2 could not run). */
 export type ExitCode = 0 | 1 | 2;
@@ -122,6 +124,18 @@ function addOutputOptions(cmd: Command): Command {
     );
 }
 
+/** A one-line usage error for a word that is no command, naming the nearest command when it looks like a typo. */
+function unknownCommand(parent: Command, word: string): UsageError {
+  const names = parent.commands
+    .filter((c) => !(c as unknown as { _hidden?: boolean })._hidden)
+    .map((c) => c.name());
+  const near = nearestName(word, names);
+  const where = parent.parent ? `${parent.name()} ` : '';
+  return new UsageError(
+    `unknown command "${where}${word}"${near ? `: did you mean "${where}${near}"?` : ''} Commands: ${names.join(', ')} (s3doctor help ${parent.parent ? parent.name() : 'COMMAND'}).`,
+  );
+}
+
 /** Builds the commander program (exported for tests of the help text). */
 export function buildProgram(setExit: (code: ExitCode) => void): Command {
   const program = new Command();
@@ -133,8 +147,11 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
     .version(packageVersion(), '-V, --version')
     .option('--no-interactive', 'never prompt')
     .showHelpAfterError('(add --help for the flags)')
+    .allowExcessArguments()
+    .helpCommand(false)
     .addHelpText('after', ASSISTANT_HELP + '\n' + EXIT_CODES_HELP)
     .action(async (opts: { interactive?: boolean }) => {
+      if (program.args.length > 0) throw unknownCommand(program, program.args[0]!);
       const { runStartAssistant } = await import('./commands/assistant.js');
       setExit(
         await runStartAssistant({
@@ -218,7 +235,13 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
   // Athena and alerting commands (triage helper).
   const athena = program
     .command('athena')
-    .description('hand triage to Amazon Athena: table DDL, the denied-requests query, and running it');
+    .description('hand triage to Amazon Athena: table DDL, the denied-requests query, and running it')
+    .allowExcessArguments()
+    .action(() => {
+      throw athena.args.length
+        ? unknownCommand(athena, athena.args[0]!)
+        : new UsageError('athena needs a subcommand: ddl, query or run (s3doctor help athena).');
+    });
   athena
     .command('ddl')
     .description("print CREATE TABLE statements (with partition projection) for AWS's documented log schemas")
@@ -266,7 +289,12 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
     .option('--database <name>', 'database name (default default)')
     .option('--snapshot <file>', 'evidence from a snapshot file (repeatable, merged)', collectValues)
     .option('--profile <name>', 'AWS profile')
-    .option('--region <region>', 'AWS region');
+    .option('--region <region>', 'AWS region')
+    .option(
+      '--timeout <seconds>',
+      'stop the query (StopQueryExecution) when it runs longer (default 1800)',
+      positiveInt,
+    );
   addOutputOptions(athenaRun);
   athenaRun.options.find((o) => o.long === '--format')?.choices(['text', 'json', 'markdown', 'html']);
   athenaRun.addHelpText('after', EXIT_CODES_HELP).action(async (opts: Record<string, unknown>) => {
@@ -381,6 +409,29 @@ Exit codes:
       setExit(await runRulesShow(id, opts));
     });
 
+  program
+    .command('help')
+    .description('show the help of a command (s3doctor help diagnose, s3doctor help athena run)')
+    .argument('[command...]', 'the command')
+    .action((words: string[]) => {
+      let cmd = program;
+      for (const w of words) {
+        const next = cmd.commands.find((c) => c.name() === w || c.aliases().includes(w));
+        if (!next) throw unknownCommand(cmd, w);
+        cmd = next;
+      }
+      cmd.outputHelp();
+      setExit(0);
+    });
+
+  // --profile NAME that names no profile is said so before any AWS call (the SDK would call it "expired").
+  program.hook('preAction', async (_program, action) => {
+    const profile = (action.opts() as { profile?: unknown }).profile;
+    if (typeof profile === 'string') {
+      const { assertProfileExists } = await import('./aws-profiles.js');
+      await assertProfileExists(profile);
+    }
+  });
   // Commander exits with 1 on bad flags; the contract says 2, so errors come back as exceptions.
   const all = [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)];
   for (const c of all) c.exitOverride();

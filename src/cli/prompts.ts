@@ -10,6 +10,7 @@ import type {
   Report,
   Result,
 } from '../model/index.js';
+import { CancelledError } from '../model/user-error.js';
 import { questionsFor, type QuestionSpec } from './answers.js';
 import type { AnswerOptions, TriAnswer, VpceAnswer } from './options.js';
 
@@ -29,7 +30,7 @@ export interface Ask {
     validate?: (value: string) => true | string | Promise<true | string>;
   }): Promise<string>;
   confirm(q: { message: string; default?: boolean }): Promise<boolean>;
-  /** Reads pasted text up to an empty line. */
+  /** Reads pasted text up to its explicit end (two empty lines in a row, or Ctrl-D). */
   paste(message: string): Promise<string>;
   /** Prints a block of output. */
   say(text: string): void;
@@ -54,23 +55,59 @@ export async function createTerminalAsk(): Promise<Ask> {
         ...(q.validate ? { validate: q.validate } : {}),
       }),
     confirm: (q) => inq.confirm({ message: q.message, default: q.default ?? false }),
-    paste: async (message) => {
-      const { createInterface } = await import('node:readline');
-      process.stdout.write(`${message}\n`);
-      const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: false });
-      const lines: string[] = [];
-      try {
-        for await (const line of rl) {
-          if (line.trim() === '' && lines.length > 0) break;
-          if (line.trim() !== '') lines.push(line);
-        }
-      } finally {
-        rl.close();
-      }
-      return lines.join('\n');
-    },
+    paste: (message) => readPaste(process.stdin, process.stdout, message),
     say: (text) => void process.stdout.write(redactSecrets(text.endsWith('\n') ? text : `${text}\n`)),
   };
+}
+
+/**
+ * Reads a paste from `input` until its explicit end: two empty lines in a row, or end of input
+ * (Ctrl-D). Single empty lines are kept (a boto3 traceback has them). Lines that arrive within
+ * `quietMs` after the end are the tail of the same paste and are dropped, so they never answer
+ * the next prompt. Ctrl-D before anything was pasted is a cancel ({@link CancelledError}, exit 130).
+ */
+export async function readPaste(
+  input: NodeJS.ReadableStream,
+  output: { write(s: string): unknown },
+  message: string,
+  quietMs = 150,
+): Promise<string> {
+  const { createInterface } = await import('node:readline');
+  output.write(`${message}\n`);
+  return new Promise((resolve, reject) => {
+    const rl = createInterface({ input, terminal: false });
+    const lines: string[] = [];
+    let blanks = 0;
+    let ended = false;
+    let timer: NodeJS.Timeout | undefined;
+    const text = (): string => lines.join('\n').trim();
+    const drain = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => rl.close(), quietMs);
+    };
+    rl.on('line', (line) => {
+      if (ended) return drain();
+      if (line.trim() !== '') {
+        blanks = 0;
+        lines.push(line);
+        return;
+      }
+      blanks += 1;
+      if (lines.length === 0) return;
+      if (blanks >= 2) {
+        ended = true;
+        drain();
+      } else lines.push('');
+    });
+    rl.on('close', () => {
+      clearTimeout(timer);
+      if (text() === '')
+        reject(
+          new CancelledError('Cancelled (end of input before anything was pasted): nothing was changed.'),
+        );
+      else resolve(text());
+    });
+  });
 }
 
 /** Records read from what the user gave. */
@@ -93,7 +130,8 @@ export interface AssistantDeps {
   readFile(path: string): Promise<ReadOutcome>;
   described(d: { principal?: string; operation?: string; bucket?: string; key?: string }): LogRecord;
   listProfiles(): Promise<string[]>;
-  loadSnapshot(path: string): Promise<Evidence>;
+  /** Loads and merges snapshot files (as `--snapshot` does everywhere). */
+  loadSnapshot(paths: string[]): Promise<Evidence>;
   collectLive(records: LogRecord[], profile: string | undefined): Promise<Evidence>;
   diagnose(records: LogRecord[], ev: EvidenceChoice, answers: AnswerOptions): Promise<Result[]>;
   renderText(report: Report, evidence: Evidence | undefined): string;
@@ -138,10 +176,28 @@ const OPERATIONS = [
   'PutBucketPolicy',
 ];
 
+/**
+ * A path as typed or dropped on a terminal: surrounding quotes removed ('...' or "..."), `\ `
+ * escapes undone (drag and drop on macOS and GNOME), and a leading `~` expanded to `home`.
+ */
+export function typedPath(v: string, home: string): string {
+  let p = v.trim();
+  const q = p[0];
+  if (p.length >= 2 && (q === '"' || q === "'") && p.endsWith(q)) p = p.slice(1, -1);
+  else p = p.replace(/\\([ '"()&;$!#*?[\]{}<>|`\\])/g, '$1');
+  if (p === '~') return home;
+  if (p.startsWith('~/')) return `${home.replace(/\/$/, '')}/${p.slice(2)}`;
+  return p;
+}
+
+function cleanPath(v: string): string {
+  return typedPath(v, process.env.HOME ?? process.env.USERPROFILE ?? '~');
+}
+
 /** A prompt validator: a path that exists (else the message the prompt shows). */
 function existingPath(deps: AssistantDeps): (v: string) => Promise<true | string> {
   return async (v) => {
-    const path = v.trim();
+    const path = cleanPath(v);
     if (path === '') return 'Give a path';
     return (await deps.fileExists(path)) ? true : `No such file: ${path}`;
   };
@@ -159,14 +215,14 @@ async function askForRequest(ask: Ask, deps: AssistantDeps): Promise<LogRecord[]
     });
     let read: ReadOutcome;
     if (how === 'paste') {
-      const text = await ask.paste('Paste it below, then press Enter on an empty line:');
+      const text = await ask.paste('Paste it below, then press Enter twice on empty lines (or Ctrl-D):');
       read = await deps.readPasted(text);
     } else if (how === 'file') {
       const path = await ask.input({
         message: 'File or folder:',
         validate: existingPath(deps),
       });
-      read = await deps.readFile(path.trim());
+      read = await deps.readFile(cleanPath(path));
     } else {
       const principal = await ask.input({
         message: 'Who made the request? (IAM user/role/session ARN, or "anonymous")',
@@ -220,8 +276,12 @@ async function askForEvidence(
   preset: AssistantPreset,
 ): Promise<EvidenceChoice> {
   if (preset.snapshot?.length) {
-    const parts = await Promise.all(preset.snapshot.map((p) => deps.loadSnapshot(p)));
-    return { evidence: parts[0]!, kind: 'snapshot', snapshotPath: preset.snapshot[0]! };
+    // Several --snapshot files are merged, as diagnose merges them.
+    return {
+      evidence: await deps.loadSnapshot(preset.snapshot),
+      kind: 'snapshot',
+      snapshotPath: preset.snapshot.join(', '),
+    };
   }
   if (preset.live)
     return {
@@ -240,14 +300,14 @@ async function askForEvidence(
   if (where === 'none') return { kind: 'none' };
   if (where === 'snapshot') {
     for (;;) {
-      const path = (
+      const path = cleanPath(
         await ask.input({
           message: 'Snapshot file:',
           validate: existingPath(deps),
-        })
-      ).trim();
+        }),
+      );
       try {
-        return { evidence: await deps.loadSnapshot(path), kind: 'snapshot', snapshotPath: path };
+        return { evidence: await deps.loadSnapshot([path]), kind: 'snapshot', snapshotPath: path };
       } catch (e) {
         ask.say(`That snapshot cannot be used: ${(e as Error).message}`);
       }
@@ -410,7 +470,7 @@ export async function runAssistantFlow(
     } else if (action === 'commands') {
       ask.say(commands.join('\n'));
     } else if (action === 'markdown') {
-      const path = (await ask.input({ message: 'Report file:', default: 's3doctor-report.md' })).trim();
+      const path = cleanPath(await ask.input({ message: 'Report file:', default: 's3doctor-report.md' }));
       const force = (await deps.fileExists(path))
         ? await ask.confirm({ message: `${path} exists. Overwrite it?`, default: false })
         : false;

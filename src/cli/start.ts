@@ -62,7 +62,8 @@ async function run(): Promise<void> {
   const { spawn } = await import('node:child_process');
   const child = spawn(process.execPath, [main, ...args], { stdio: 'inherit' });
   child.on('exit', (code, signal) => {
-    process.exitCode = code ?? (signal ? 2 : 0);
+    // A child ended by Ctrl-C (SIGINT) is a cancel: 130, as the shell reports it; another signal is a failure.
+    process.exitCode = code ?? (signal === 'SIGINT' ? 130 : 2);
   });
 }
 

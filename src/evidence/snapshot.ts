@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import type * as Z from 'zod';
 import type { Evidence } from '../model/evidence.js';
 import type { PolicyDocument } from '../model/policy.js';
+import { UserError } from '../model/user-error.js';
 import { validatePolicy } from '../iam/index.js';
 import { mergeEvidence, emptyEvidence } from './merge.js';
 import { evidencePath } from './path.js';
@@ -17,18 +18,17 @@ export interface SnapshotProblem {
 }
 
 /** A snapshot that could not be used; `problems` lists every problem, each with its file and JSON path. */
-export class SnapshotError extends Error {
+export class SnapshotError extends UserError {
   /** Every problem found, in file order. */
-  readonly problems: (SnapshotProblem & { source: string })[];
+  declare readonly problems: (SnapshotProblem & { source: string })[];
   constructor(problems: (SnapshotProblem & { source: string })[]) {
     const shown = problems.slice(0, 50).map((p) => `  ${p.source}: ${p.path || '(document)'}: ${p.message}`);
     const more = problems.length > 50 ? [`  ... and ${problems.length - 50} more`] : [];
     super(
       `The evidence snapshot is not valid (${problems.length} problem${problems.length === 1 ? '' : 's'}); fix the file and retry:\n` +
         [...shown, ...more].join('\n'),
+      { problems },
     );
-    this.name = 'SnapshotError';
-    this.problems = problems;
   }
 }
 

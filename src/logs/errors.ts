@@ -1,5 +1,7 @@
 // The error readInputs throws when no input at all could be read, with a message that names the fix.
 
+import { UserError } from '../model/user-error.js';
+
 /** The input formats s3doctor reads, for messages. */
 export const ACCEPTED_FORMATS =
   'S3 server access log lines, CloudTrail (a single event, a {"Records": [...]} file, `aws cloudtrail lookup-events` output, ' +
@@ -12,12 +14,10 @@ export const ACCEPTED_FORMATS =
  * read from any input: every input was missing, empty, binary, unrecognised or fully malformed.
  * `.message` says what was found and which formats are accepted; the CLI exits 2 with it.
  */
-export class InputError extends Error {
+export class InputError extends UserError {
   /** One line per input saying what was wrong with it. */
-  readonly problems: string[];
+  declare readonly problems: string[];
   constructor(message: string, problems: string[] = []) {
-    super(message);
-    this.name = 'InputError';
-    this.problems = problems;
+    super(message, { problems });
   }
 }

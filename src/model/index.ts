@@ -16,3 +16,4 @@ export type {
   Cause,
 } from './cause.js';
 export { CAUSE_CODES } from './cause.js';
+export { UserError, CancelledError } from './user-error.js';

@@ -9,6 +9,7 @@ export type {
   DataAccess,
 } from './operation-spec.js';
 export { lookupOperation, operationById, listOperations, OPERATIONS } from './operations.js';
+export { nearestName } from './nearest.js';
 export type { OperationQuery } from './operations.js';
 export {
   parseArn,

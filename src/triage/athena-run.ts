@@ -1,5 +1,7 @@
 // Runs the grouped denied-requests query in Athena (StartQueryExecution, GetQueryExecution polling, GetQueryResults pages).
 
+import { CancelledError, UserError } from '../model/user-error.js';
+import { awsCallUserError } from '../evidence/live/errors.js';
 import type { AthenaLogType } from './athena-sql.js';
 
 /** Options of {@link runAthenaQuery}. */
@@ -10,8 +12,12 @@ export interface AthenaRunOptions {
   database?: string;
   region?: string;
   profile?: string;
-  /** Poll interval (ms). */
+  /** First poll interval (ms, default 1000); each next wait is 1.5 times longer, up to 10 s. */
   pollMs?: number;
+  /** How long the query may run before it is stopped (ms, default 30 minutes). */
+  timeoutMs?: number;
+  /** Aborting it (Ctrl-C) stops the query in Athena (StopQueryExecution) and ends with {@link CancelledError}. */
+  signal?: AbortSignal;
   /** Extra client options (tests: endpoint, credentials). */
   clientOptions?: Record<string, unknown>;
   type: AthenaLogType;
@@ -21,12 +27,7 @@ export interface AthenaRunOptions {
 export type AthenaRow = Record<string, string>;
 
 /** Thrown when the query fails or is cancelled, with Athena's reason. */
-export class AthenaQueryError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AthenaQueryError';
-  }
-}
+export class AthenaQueryError extends UserError {}
 
 /**
  * Starts the query, polls until it ends, and yields the result rows page by page (the first row of
@@ -40,35 +41,60 @@ export async function* runAthenaQuery(
   const client = new sdk.AthenaClient({
     ...(o.region ? { region: o.region } : {}),
     ...(o.profile ? { profile: o.profile } : {}),
+    // A socket that never answers fails in seconds, not minutes.
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000, throwOnRequestTimeout: true },
     ...(o.clientOptions ?? {}),
   });
+  const call = async <T>(f: () => Promise<T>): Promise<T> => {
+    try {
+      return await f();
+    } catch (e) {
+      throw awsCallUserError(e, 'Athena', o.profile) ?? e;
+    }
+  };
+  let running: string | undefined;
   try {
-    const start = await client.send(
-      new sdk.StartQueryExecutionCommand({
-        QueryString: o.sql,
-        WorkGroup: o.workgroup,
-        ...(o.output ? { ResultConfiguration: { OutputLocation: o.output } } : {}),
-        ...(o.database ? { QueryExecutionContext: { Database: o.database } } : {}),
-      }),
+    const start = await call(() =>
+      client.send(
+        new sdk.StartQueryExecutionCommand({
+          QueryString: o.sql,
+          WorkGroup: o.workgroup,
+          ...(o.output ? { ResultConfiguration: { OutputLocation: o.output } } : {}),
+          ...(o.database ? { QueryExecutionContext: { Database: o.database } } : {}),
+        }),
+      ),
     );
     const id = start.QueryExecutionId;
     if (!id) throw new AthenaQueryError('Athena returned no query execution id');
+    running = id;
+    const deadline = Date.now() + (o.timeoutMs ?? 30 * 60_000);
+    let wait = o.pollMs ?? 1000;
     for (;;) {
-      const q = await client.send(new sdk.GetQueryExecutionCommand({ QueryExecutionId: id }));
+      if (o.signal?.aborted) throw new CancelledError(`Cancelled: Athena query ${id} was stopped.`);
+      if (Date.now() > deadline)
+        throw new AthenaQueryError(
+          `Athena query ${id} did not finish within ${Math.round((o.timeoutMs ?? 30 * 60_000) / 1000)} s and was stopped; narrow it (--since, --bucket) or raise --timeout.`,
+        );
+      const q = await call(() => client.send(new sdk.GetQueryExecutionCommand({ QueryExecutionId: id })));
       const state = q.QueryExecution?.Status?.State;
       if (state === 'SUCCEEDED') break;
       if (state === 'FAILED' || state === 'CANCELLED') {
+        running = undefined;
         throw new AthenaQueryError(
           `Athena query ${id} ${state.toLowerCase()}: ${q.QueryExecution?.Status?.StateChangeReason ?? 'no reason given'}`,
         );
       }
-      await new Promise((r) => setTimeout(r, o.pollMs ?? 1000));
+      await sleep(Math.min(wait, Math.max(0, deadline - Date.now())), o.signal);
+      wait = Math.min(10_000, Math.ceil(wait * 1.5));
     }
+    running = undefined;
     let token: string | undefined;
     let columns: string[] | undefined;
     do {
-      const page = await client.send(
-        new sdk.GetQueryResultsCommand({ QueryExecutionId: id, ...(token ? { NextToken: token } : {}) }),
+      const page = await call(() =>
+        client.send(
+          new sdk.GetQueryResultsCommand({ QueryExecutionId: id, ...(token ? { NextToken: token } : {}) }),
+        ),
       );
       let rows = page.ResultSet?.Rows ?? [];
       if (!columns) {
@@ -93,8 +119,26 @@ export async function* runAthenaQuery(
       token = page.NextToken;
     } while (token);
   } finally {
+    // A query we started and did not see end (Ctrl-C, timeout, a failed poll) is stopped, so it costs nothing more.
+    if (running)
+      await client
+        .send(new sdk.StopQueryExecutionCommand({ QueryExecutionId: running }))
+        .catch(() => undefined);
     client.destroy();
   }
+}
+
+/** Waits `ms`, or less when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 function csvCell(v: string | undefined): string {

@@ -1,5 +1,7 @@
 // Athena SQL text: CREATE TABLE statements with partition projection for AWS's documented log schemas, and the denied-requests queries.
 
+import { UserError } from '../model/user-error.js';
+
 /** Which logs a table holds. */
 export type AthenaLogType = 'access-log' | 'cloudtrail';
 
@@ -27,7 +29,7 @@ function qualified(table: string | undefined, database: string | undefined, type
 /** Checks an `s3://bucket/prefix` location and returns it ending in `/`. */
 export function normaliseLocation(location: string): string {
   if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(location))
-    throw new Error(`--location must be an S3 URL like s3://my-log-bucket/prefix/, got "${location}"`);
+    throw new UserError(`--location must be an S3 URL like s3://my-log-bucket/prefix/, got "${location}"`);
   return location.endsWith('/') ? location : `${location}/`;
 }
 
@@ -196,7 +198,7 @@ export function sinceDate(since: string, now = new Date()): Date {
   }
   const d = /^\d{4}-\d{2}-\d{2}$/.test(since.trim()) ? new Date(`${since.trim()}T00:00:00Z`) : new Date(NaN);
   if (Number.isNaN(d.getTime()))
-    throw new Error(`--since must look like 7d, 24h, 2w or 2026-11-01, got "${since}"`);
+    throw new UserError(`--since must look like 7d, 24h, 2w or 2026-11-01, got "${since}"`);
   return d;
 }
 

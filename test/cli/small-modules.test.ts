@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listAwsProfiles, profileNames } from '../../src/cli/aws-profiles.js';
-import { UsageError, isUserError, userErrorMessage } from '../../src/cli/errors.js';
+import { UsageError, asUserError, userErrorMessage } from '../../src/cli/errors.js';
+import { CancelledError, UserError } from '../../src/model/user-error.js';
 import { emitReport, writeNewFile } from '../../src/cli/output.js';
 import { patchFixes, savePatches } from '../../src/cli/patches.js';
 import { canPrompt, canShowProgress, canSpin, isCI } from '../../src/cli/tty.js';
@@ -54,21 +55,46 @@ describe('terminal decisions', () => {
 });
 
 describe('user errors', () => {
-  it("recognises other areas' errors by name and lists their problems", () => {
-    class SnapshotError extends Error {
-      override name = 'SnapshotError';
-      problems = [
-        { path: 'buckets.b.policy', message: 'not an object' },
-        { path: 'principals', message: 'bad ARN' },
-      ];
+  it("recognises every area's errors by their UserError base class and lists their problems", async () => {
+    const { SnapshotError } = await import('../../src/evidence/snapshot.js');
+    const { InputError } = await import('../../src/logs/errors.js');
+    const { ApplyError } = await import('../../src/cli/apply.js');
+    const { AthenaQueryError } = await import('../../src/triage/athena-run.js');
+    const { LiveCollectError } = await import('../../src/evidence/live/errors.js');
+    const { SimulateRequestError } = await import('../../src/authz/simulate.js');
+    const e = new SnapshotError([
+      { source: 'snap.json', path: 'buckets.b.policy', message: 'not an object' },
+    ]);
+    expect(asUserError(e)).toBe(e);
+    expect(userErrorMessage(e)).toContain('snap.json: buckets.b.policy: not an object');
+    const input = new InputError('Nothing could be read.', ['a.log: binary data']);
+    expect(userErrorMessage(asUserError(input)!)).toBe('Nothing could be read.\n  a.log: binary data');
+    for (const u of [
+      new ApplyError('x'),
+      new AthenaQueryError('x'),
+      new LiveCollectError('x'),
+      new SimulateRequestError([{ path: 'action', message: 'x' }]),
+      new UsageError('x'),
+    ]) {
+      expect(u).toBeInstanceOf(UserError);
+      expect(asUserError(u)?.exitCode).toBe(2);
     }
-    const e = new SnapshotError('snap.json is not a valid snapshot:');
-    expect(isUserError(e)).toBe(true);
-    expect(userErrorMessage(e)).toBe(
-      'snap.json is not a valid snapshot:\n  buckets.b.policy: not an object\n  principals: bad ARN',
-    );
-    expect(isUserError(new TypeError('x'))).toBe(false);
-    expect(isUserError(new UsageError('x'))).toBe(true);
+    // A class merely named like a user error is a bug, not a user error.
+    class ApplyErrorLookalike extends Error {
+      override name = 'ApplyError';
+    }
+    expect(asUserError(new ApplyErrorLookalike('x'))).toBeUndefined();
+    expect(asUserError(new TypeError('x'))).toBeUndefined();
+  });
+
+  it('turns a prompt cancelled with Ctrl-C into exit 130', () => {
+    const ctrlC = Object.assign(new Error('User force closed the prompt with SIGINT'), {
+      name: 'ExitPromptError',
+    });
+    const u = asUserError(ctrlC);
+    expect(u).toBeInstanceOf(CancelledError);
+    expect(u?.exitCode).toBe(130);
+    expect(userErrorMessage(u!)).toBe('Cancelled: nothing was changed.');
   });
 });
 

@@ -12,7 +12,7 @@ export async function realAssistantDeps(colour: boolean): Promise<AssistantDeps>
   const { collectLive } = await import('../evidence-source.js');
   const { renderReportText } = await import('../format/text.js');
   const { renderReportMarkdown } = await import('../format/markdown.js');
-  const { writeNewFile } = await import('../output.js');
+  const { expandHome, writeNewFile } = await import('../output.js');
   const patches = await import('../patches.js');
   const apply = await import('../apply.js');
   const { listAwsProfiles } = await import('../aws-profiles.js');
@@ -36,9 +36,9 @@ export async function realAssistantDeps(colour: boolean): Promise<AssistantDeps>
     },
     described: (d) => pipeline.describedRecord(d),
     listProfiles: () => listAwsProfiles(),
-    loadSnapshot: async (path) => {
+    loadSnapshot: async (paths) => {
       const { loadSnapshots } = await import('../../evidence/index.js');
-      return loadSnapshots([path]);
+      return loadSnapshots(paths.map(expandHome));
     },
     collectLive: async (records, profile) =>
       collectLive(await pipeline.toRequests(records), profile ? { profile } : {}),

@@ -3,6 +3,7 @@
 import type { ExitCode } from '../program.js';
 import type { MalformedRecord } from '../../model/index.js';
 import type { TriageRunOptions } from './triage.js';
+import { UsageError } from '../errors.js';
 
 function text(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
@@ -48,8 +49,8 @@ export async function runAthenaQuery(opts: Record<string, unknown>): Promise<Exi
  */
 export async function runAthenaRun(opts: Record<string, unknown>): Promise<ExitCode> {
   if (opts.live !== true) {
-    throw new Error(
-      'athena run calls AWS: add --live (or print the SQL with s3doctor athena query --grouped)',
+    throw new UsageError(
+      'athena run calls AWS: add --live (or print the SQL with s3doctor athena query --grouped).',
     );
   }
   const { runAthenaQuery: run, rowsToCsv } = await import('../../triage/athena-run.js');
@@ -67,7 +68,21 @@ export async function runAthenaRun(opts: Record<string, unknown>): Promise<ExitC
   let rowsRead = 0;
   let header = true;
   const database = text(opts.database);
+  // Ctrl-C stops the query in Athena before s3doctor exits (130).
+  const cancel = new AbortController();
+  const onSigint = (): void => cancel.abort();
+  process.once('SIGINT', onSigint);
+  // The log reader turns a failing stream into "nothing could be read"; the Athena failure is what the user needs.
+  let failure: unknown;
   async function* csv(): AsyncGenerator<string> {
+    try {
+      yield* pages();
+    } catch (e) {
+      failure = e;
+      throw e;
+    }
+  }
+  async function* pages(): AsyncGenerator<string> {
     for await (const page of run({
       sql,
       workgroup: String(opts.workgroup),
@@ -77,6 +92,8 @@ export async function runAthenaRun(opts: Record<string, unknown>): Promise<ExitC
       ...(text(opts.region) ? { region: text(opts.region)! } : {}),
       ...(text(opts.profile) ? { profile: text(opts.profile)! } : {}),
       ...(process.env.S3DOCTOR_ATHENA_POLL_MS ? { pollMs: Number(process.env.S3DOCTOR_ATHENA_POLL_MS) } : {}),
+      ...(typeof opts.timeout === 'number' ? { timeoutMs: opts.timeout * 1000 } : {}),
+      signal: cancel.signal,
     })) {
       for (const r of page.rows) {
         rowsRead++;
@@ -109,16 +126,23 @@ export async function runAthenaRun(opts: Record<string, unknown>): Promise<ExitC
   const malformed: MalformedRecord[] = [];
   const stats = { files: 1, bytes: 0, lines: 0, denied: 0, malformed: 0 };
   const stream = Readable.from(csv());
-  for await (const item of readInputs(['-'], { stdin: stream, deniedOnly: true, stats })) {
-    if (item.kind === 'record') {
-      const rec = item.record;
-      const id = [rec.requestId, rec.input.eventId, `line:${rec.input.line ?? 0}`].find(
-        (k) => k !== undefined && weights.has(k),
-      );
-      grouper.add(rec, id ? (weights.get(id) ?? 1) : 1, id ? spans.get(id) : undefined);
-      auditor.add(item.record);
-    } else if (malformed.length < 100) malformed.push(item.malformed);
+  try {
+    for await (const item of readInputs(['-'], { stdin: stream, deniedOnly: true, stats })) {
+      if (item.kind === 'record') {
+        const rec = item.record;
+        const id = [rec.requestId, rec.input.eventId, `line:${rec.input.line ?? 0}`].find(
+          (k) => k !== undefined && weights.has(k),
+        );
+        grouper.add(rec, id ? (weights.get(id) ?? 1) : 1, id ? spans.get(id) : undefined);
+        auditor.add(item.record);
+      } else if (malformed.length < 100) malformed.push(item.malformed);
+    }
+  } catch (e) {
+    throw failure ?? e;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
   }
+  if (failure) throw failure;
   stats.lines = rowsRead;
   const { format, out, force, snapshot, interactive } = opts as TriageRunOptions;
   return triageScan(

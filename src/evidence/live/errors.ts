@@ -1,6 +1,8 @@
 // Classifies AWS SDK v3 errors into what the collector records (DOMAIN-AUTHZ §7.2, ECOSYSTEM.md
 // "SDK errors"), and the one error the user must act on: their own credentials are expired/missing.
 
+import { UserError } from '../../model/user-error.js';
+
 /** How one call ended, when it did not return a value. */
 export type FailureKind =
   /** The configuration does not exist (NoSuchBucketPolicy and its kin): evidence is `null`. */
@@ -145,16 +147,13 @@ export function redact(s: string): string {
  * The live collectors cannot start: AWS STS cannot be reached, or a `--role-arn` / role config is
  * malformed. The message names the problem; the CLI treats it as a user error (exit 2).
  */
-export class LiveCollectError extends Error {
-  override readonly name = 'LiveCollectError';
-}
+export class LiveCollectError extends UserError {}
 
 /**
  * The runner's AWS credentials are expired, invalid or missing. The message says how to refresh
  * them (`aws sso login --profile X`, or AWS_PROFILE / access keys); the CLI exits 2 with it.
  */
-export class LiveCredentialsError extends Error {
-  override readonly name = 'LiveCredentialsError';
+export class LiveCredentialsError extends UserError {
   /** The AWS error code behind it (`ExpiredToken`, `CredentialsProviderError`, ...). */
   readonly code: string;
   /** The profile in use, when one was named. */
@@ -171,4 +170,41 @@ export class LiveCredentialsError extends Error {
     this.code = code;
     this.profile = profile;
   }
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'EPIPE',
+  'TimeoutError',
+  'AbortError',
+  'RequestTimeout',
+]);
+
+/**
+ * The error the user must act on when an AWS call failed before AWS could answer it for the
+ * request itself: their credentials ({@link LiveCredentialsError}), no Region configured, or an
+ * endpoint that refuses or never answers. `service` names what was called (`Athena`, `IAM`).
+ * Undefined for an answer from AWS (AccessDenied, NoSuchBucket, ...), which callers handle.
+ */
+export function awsCallUserError(err: unknown, service: string, profile?: string): UserError | undefined {
+  if (isCredentialsError(err)) return new LiveCredentialsError(err, profile);
+  const e = (err ?? {}) as SdkErrorShape;
+  const message = redact(String(e.message ?? '')).split('\n')[0] ?? '';
+  if (/region is missing/i.test(message))
+    return new UserError(
+      `no AWS Region for ${service}: pass --region, or set AWS_REGION (or AWS_DEFAULT_REGION), or a region in the profile.`,
+    );
+  const code = errorCode(err);
+  const endpoint = process.env.AWS_ENDPOINT_URL ? ` at ${redact(process.env.AWS_ENDPOINT_URL)}` : '';
+  if (NETWORK_CODES.has(code) || /request aborted|socket hang up|timed? ?out/i.test(message))
+    return new UserError(
+      `cannot reach AWS ${service}${endpoint} (${code}: ${message || 'no answer'}); check the network, proxy and endpoint settings, then run again.`,
+    );
+  return undefined;
 }

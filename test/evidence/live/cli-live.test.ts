@@ -95,9 +95,9 @@ test('expired credentials: exit 2 and one message that says how to refresh them'
   expect(r.stderr).toContain('ExpiredToken');
   expect(r.stderr).toContain('aws sso login --profile NAME');
   expect(fake.calls).toHaveLength(1);
-  // A profile that does not exist: the provider chain fails before any call, same kind of message.
+  // A profile that does not exist: said so before any call (not "expired").
   const p = await s3doctor(['diagnose', input, '--live', '--profile', 'dev']);
   expect(p.code).toBe(2);
-  expect(p.stderr).toContain('aws sso login --profile dev');
+  expect(p.stderr).toContain('AWS profile "dev" does not exist');
   expect(fake.calls).toHaveLength(1);
 });

@@ -3,7 +3,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -195,6 +195,93 @@ describe('the optional @aws-sdk/client-ec2', () => {
       await fake.close();
     }
   }, 60_000);
+});
+
+describe('the library API, imported from a separate project', () => {
+  /** A project whose node_modules/s3doctor is the installed package (one install serves every test). */
+  async function consumer(): Promise<string> {
+    const proj = join(tmp, 'consumer');
+    if (existsSync(proj)) return proj;
+    await mkdir(join(proj, 'node_modules'), { recursive: true });
+    await symlink(installed, join(proj, 'node_modules', 's3doctor'), 'dir');
+    await writeFile(
+      join(proj, 'package.json'),
+      JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+    );
+    return proj;
+  }
+
+  it('plain Node: loadSnapshot + diagnose give the result document of the CLI, simulate and triage too', async () => {
+    const proj = await consumer();
+    await writeFile(
+      join(proj, 'run.mjs'),
+      [
+        "import { collect, diagnose, loadSnapshot, simulate, triage } from 's3doctor';",
+        'const [dir, log, logSnapshot] = process.argv.slice(2);',
+        'const evidence = await loadSnapshot(`${dir}/snapshot.json`);',
+        'const report = await diagnose(`${dir}/event.json`, { evidence });',
+        '// A result names its request in the simulate request shape, so it can be evaluated again.',
+        'const evaluation = await simulate(report.results[0].request, evidence);',
+        'const t = await triage(log, { evidence: await loadSnapshot(logSnapshot), workers: 1 });',
+        'process.stdout.write(JSON.stringify({ report, decision: evaluation.decision, groups: t.groups.length, collect: typeof collect }));',
+      ].join('\n'),
+    );
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(proj, 'run.mjs'),
+        'examples/missing-identity-allow',
+        join(FIXTURES, 'access.log'),
+        join(FIXTURES, 'snapshot.json'),
+      ],
+      { cwd: installed, env: baseEnv(), encoding: 'utf8' },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout);
+    const expected = JSON.parse(
+      readFileSync(join(installed, 'examples', 'missing-identity-allow', 'expected.json'), 'utf8'),
+    );
+    expect(out.report).toMatchObject(expected);
+    expect(out.decision).toBe(expected.results[0].decision);
+    expect(out.groups).toBeGreaterThan(0);
+    expect(out.collect).toBe('function');
+  });
+
+  it('TypeScript: the package types resolve through exports (a wrong type is an error)', async () => {
+    const proj = await consumer();
+    await writeFile(
+      join(proj, 'main.ts'),
+      [
+        "import { diagnose, loadSnapshot, type Report, type Evidence } from 's3doctor';",
+        "const evidence: Evidence = await loadSnapshot('snapshot.json');",
+        "const report: Report = await diagnose({ text: 'An error occurred (AccessDenied)' }, { evidence });",
+        'export const n: number = report.results.length;',
+        '// @ts-expect-error schemaVersion is a number, so the types are real (not any)',
+        'export const s: string = report.schemaVersion;',
+        '',
+      ].join('\n'),
+    );
+    await writeFile(
+      join(proj, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2023',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: ['node'],
+          typeRoots: [join(ROOT, 'node_modules', '@types')],
+        },
+        files: ['main.ts'],
+      }),
+    );
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const r = spawnSync(process.execPath, [tsc, '-p', proj], { cwd: proj, encoding: 'utf8' });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+  }, 120_000);
 });
 
 describe('npm start in a clone', () => {

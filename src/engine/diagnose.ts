@@ -268,6 +268,7 @@ function resultRequest(req: S3Request, record: LogRecord | undefined): ResultReq
   if (req.authorizations.length > 1)
     out.actions = req.authorizations.map((a) => ({ action: a.action, resource: a.resource, need: a.need }));
   if (req.unknownKeys.length > 0) out.unknownKeys = [...req.unknownKeys];
+  if (req.provedAbsent?.length) out.provedAbsent = req.provedAbsent.map((p) => ({ ...p }));
   return out;
 }
 

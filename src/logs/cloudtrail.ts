@@ -141,7 +141,10 @@ export function cloudTrailEventToRecord(ev: Obj, input: InputSource, format: Inp
   if (isObj(ui)) identity(r, ui);
 
   const rp = maybeJson(ev.requestParameters);
-  if (isObj(rp)) requestParameters(r, rp);
+  if (isObj(rp)) {
+    requestParameters(r, rp);
+    sseNotSent(r);
+  }
 
   const aed = maybeJson(ev.additionalEventData);
   if (isObj(aed)) {
@@ -241,6 +244,35 @@ function requestParameters(r: LogRecord, rp: Obj): void {
   }
   if (Object.keys(query).length > 0) r.query = query;
   if (Object.keys(headers).length > 0) r.headers = { ...(r.headers ?? {}), ...headers };
+}
+
+/** Writes whose CloudTrail record lists the SSE request headers in `requestParameters` when they were sent. */
+const SSE_RECORDING_EVENTS = new Set(['PutObject', 'CopyObject', 'CreateMultipartUpload']);
+/**
+ * Headers a CloudTrail S3 write record lists in `requestParameters` when the request sent them, also
+ * when it was denied: a published denied PutObject record shows `x-amz-server-side-encryption` and
+ * `x-amz-server-side-encryption-aws-kms-key-id` there (gist.github.com/mattgillard/78d0b010c30964681a1adfb178fc4a53;
+ * field list: DOMAIN-LOGS §2.2, https://docs.aws.amazon.com/AmazonS3/latest/userguide/cloudtrail-logging-s3-info.html).
+ * Other headers (`x-amz-acl`, `x-amz-request-payer`) are not settled: their recording is not confirmed.
+ */
+const SSE_RECORDED_HEADERS = ['x-amz-server-side-encryption', 'x-amz-server-side-encryption-aws-kms-key-id'];
+
+/** The SSE headers a write's shown requestParameters lack were not sent: say so, naming the event. */
+function sseNotSent(r: LogRecord): void {
+  if (r.eventSource !== undefined && r.eventSource !== 's3.amazonaws.com') return;
+  if (!r.apiName || !SSE_RECORDING_EVENTS.has(r.apiName)) return;
+  const where = r.input.eventId
+    ? `event ${r.input.eventId}`
+    : r.input.line
+      ? `line ${r.input.line}`
+      : 'the event';
+  for (const h of SSE_RECORDED_HEADERS) {
+    if (r.headers?.[h] !== undefined) continue;
+    r.headersNotSent = {
+      ...(r.headersNotSent ?? {}),
+      [h]: `${where}: CloudTrail requestParameters has no ${h}`,
+    };
+  }
 }
 
 function resources(r: LogRecord, res: unknown[]): void {

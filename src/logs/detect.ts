@@ -98,7 +98,10 @@ export function detect(sniff: Buffer): Detected {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const trimmed = text.trimStart();
   if (trimmed === '') return { kind: 'empty' };
-  if (/^\{\s*("|\})/.test(trimmed) || /^\[\s*(\{|\[|"|\])/.test(trimmed)) return { kind: 'json' };
+  // `aws sts get-caller-identity` output first: the text after it holds the error (read as text).
+  const identityFirst = /^\{\s*"(?:UserId|Account|Arn)"\s*:/.test(trimmed);
+  if (!identityFirst && (/^\{\s*("|\})/.test(trimmed) || /^\[\s*(\{|\[|"|\])/.test(trimmed)))
+    return { kind: 'json' };
   const lines = text.split('\n');
   // The last line may be cut by the sniff window: only whole lines count.
   const whole = lines.length > 1 ? lines.slice(0, -1) : lines;

@@ -187,6 +187,14 @@ const PATTERNS: readonly Pattern[] = [
     window: true,
   },
   {
+    // Hadoop S3A (EMR, Glue, Databricks) when no SDK message on the line was recognised: S3A raises
+    // AccessDeniedException for a 403 (hadoop-aws troubleshooting_s3a.md).
+    name: 's3a',
+    re: /\bjava\.nio\.file\.AccessDeniedException: s3[an]?:\/\//g,
+    extract: () => ({ httpStatus: 403 }),
+    window: true,
+  },
+  {
     // boto3 `e.response` printed as a dict or JSON.
     name: 'boto3-response',
     re: /["']Error["']\s*:\s*\{\s*["'](?:Code|Message)["']\s*:/g,

@@ -8,6 +8,7 @@ import { CSV_OPTIONS, CsvMapper } from './csv.js';
 import { csvKindOfHeader, parseCsvHeader } from './detect.js';
 import { ACCEPTED_FORMATS } from './errors.js';
 import { parseErrorText } from './error-text.js';
+import { fillFromSurroundings } from './surroundings.js';
 import { JsonSplitter } from './json-scanner.js';
 
 /** Options for {@link readTextItems}. */
@@ -48,7 +49,9 @@ function readTextUnsafe(text: string, source: string, opts: ReadTextOptions): Re
       ? []
       : [{ kind: 'malformed', malformed: { source, reason: 'empty input' } }];
   }
-  if (/^\{\s*("|\})/.test(trimmed) || /^\[\s*(\{|\[|"|\])/.test(trimmed)) {
+  // `aws sts get-caller-identity` output pasted first is context for the error text after it, not an input.
+  const identityFirst = /^\{\s*"(?:UserId|Account|Arn)"\s*:/.test(trimmed);
+  if (!identityFirst && (/^\{\s*("|\})/.test(trimmed) || /^\[\s*(\{|\[|"|\])/.test(trimmed))) {
     const json = readJsonText(body, source, first);
     if (json) return json;
   }
@@ -76,8 +79,9 @@ function readTextUnsafe(text: string, source: string, opts: ReadTextOptions): Re
     }
   }
   const remaining = rest ? rest.join('\n') : body;
-  for (const r of parseErrorText(remaining, source, { firstLine: first }))
-    items.push({ kind: 'record', record: r });
+  const errors = parseErrorText(remaining, source, { firstLine: first });
+  fillFromSurroundings(remaining, errors, first);
+  for (const r of errors) items.push({ kind: 'record', record: r });
   items.sort((a, b) => lineOfItem(a) - lineOfItem(b));
   if (items.length === 0 && opts.reportUnrecognised !== false) {
     items.push({

@@ -105,6 +105,11 @@ export interface LogRecord {
   region?: string;
   /** Request headers the input revealed (lower-case names), e.g. `x-amz-acl`. */
   headers?: Record<string, string>;
+  /**
+   * Request headers the input proves were NOT sent (lower-case names; `x-amz-grant-*` covers a family),
+   * each with the proof in words naming the line or event, e.g. `line 3: the aws s3 cp command has no --sse`.
+   */
+  headersNotSent?: Record<string, string>;
   /** Policy a PutBucketPolicy call submitted (CloudTrail `requestParameters.bucketPolicy`). */
   submittedPolicy?: unknown;
   /** From an enhanced AccessDenied message (DOMAIN-LOGS §3.1). */

@@ -18,6 +18,8 @@ export interface ResultRequest {
   actions?: { action: string; resource: string; need: 'required' | 'possible' }[];
   /** Context keys the input could not reveal. */
   unknownKeys?: string[];
+  /** Context keys the input proves absent (headers not sent), each with the line or event that proves it. */
+  provedAbsent?: { key: string; proof: string }[];
 }
 
 /** One diagnosed request. */

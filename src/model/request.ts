@@ -126,6 +126,8 @@ export interface S3Request {
   errorMessage?: string;
   /** Context keys no input revealed, named once for the report. */
   unknownKeys: string[];
+  /** Context keys the input proves absent (a header it shows was not sent), with the proof naming the line or event. */
+  provedAbsent?: { key: string; proof: string }[];
   /**
    * Facts the input lacked that the request needs (`bucket`, `key`, `principal`, `operation`,
    * `access-point`, `copy-source`, `delete-keys`, `time`): ask the user or gather evidence. Absent = nothing missing.

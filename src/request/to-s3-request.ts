@@ -95,14 +95,28 @@ class HeaderView {
   private readonly query: Record<string, string>;
   /** Lower-case names of the headers a SigV4 presigned URL signed; `undefined` when not shown. */
   readonly signed?: Set<string>;
+  /** Headers the input proves were not sent (`x-amz-grant-*` covers the family), with the proof. */
+  private readonly notSent: Record<string, string>;
 
   constructor(record: LogRecord) {
     this.headers = {};
     for (const [k, v] of Object.entries(record.headers ?? {})) this.headers[k.toLowerCase()] = v;
+    this.notSent = {};
+    for (const [k, v] of Object.entries(record.headersNotSent ?? {})) this.notSent[k.toLowerCase()] = v;
     this.query = {};
     for (const [k, v] of Object.entries(record.query ?? {})) this.query[k.toLowerCase()] = v;
     const sh = this.query['x-amz-signedheaders'];
     if (sh) this.signed = new Set(sh.toLowerCase().split(';').filter(Boolean));
+  }
+
+  /** Why the input proves this header (or every header of a `x-amz-grant-*` family) was not sent, if it does. */
+  proofOf(name: string): string | undefined {
+    const n = name.toLowerCase();
+    const direct = this.notSent[n];
+    if (direct !== undefined) return direct;
+    for (const [k, v] of Object.entries(this.notSent))
+      if (k.endsWith('*') && n.startsWith(k.slice(0, -1))) return v;
+    return undefined;
   }
 
   /** The value of a header (or of the same-named query parameter, as presigned URLs and CloudTrail carry them). */
@@ -128,6 +142,7 @@ class HeaderView {
    */
   sent(patterns: readonly string[]): boolean | undefined {
     if (patterns.some((p) => this.matching(p).length > 0)) return true;
+    if (patterns.length > 0 && patterns.every((p) => this.proofOf(p) !== undefined)) return false;
     if (this.signed && patterns.every((p) => p.toLowerCase().startsWith('x-amz-'))) {
       const signed = [...this.signed];
       const anySigned = patterns.some((p) => {
@@ -552,6 +567,9 @@ export function toS3Request(record: LogRecord, hints: RequestHints = {}): S3Requ
     ctx.absent(...ACCESS_POINT_KEYS);
   }
 
+  // Keys a header the input proves was not sent settles as absent, with the proof for the report.
+  const provedAbsent: { key: string; proof: string }[] = [];
+
   // Operation keys the request line / requestParameters / headers reveal.
   // The request's parameters are shown by a request URI, or by CloudTrail requestParameters (the
   // console's CSV export has none: it only shows them when it carries the full record).
@@ -571,7 +589,11 @@ export function toS3Request(record: LogRecord, hints: RequestHints = {}): S3Requ
     if (h) {
       const v = hv.get(h);
       if (v !== undefined) ctx.set(k, v);
-      else if (hv.sent([h]) === false) ctx.absent(k);
+      else if (hv.sent([h]) === false) {
+        ctx.absent(k);
+        const proof = hv.proofOf(h);
+        if (proof !== undefined) provedAbsent.push({ key: k, proof });
+      }
     }
   }
   let requestTags: Record<string, string> | undefined;
@@ -584,6 +606,8 @@ export function toS3Request(record: LogRecord, hints: RequestHints = {}): S3Requ
       ctx.absent(...REQUEST_OBJECT_TAG_KEYS.filter((x) => x.endsWith('/*')));
     } else if (hv.sent(['x-amz-tagging']) === false) {
       ctx.absent(...REQUEST_OBJECT_TAG_KEYS);
+      const proof = hv.proofOf('x-amz-tagging');
+      if (proof !== undefined) provedAbsent.push({ key: 's3:RequestObjectTagKeys', proof });
     }
   }
 
@@ -665,6 +689,7 @@ export function toS3Request(record: LogRecord, hints: RequestHints = {}): S3Requ
   if (record.errorCode) out.errorCode = record.errorCode;
   if (record.errorMessage) out.errorMessage = record.errorMessage;
   if (missing.size > 0) out.missing = [...missing].sort();
+  if (provedAbsent.length > 0) out.provedAbsent = provedAbsent;
   return out;
 }
 

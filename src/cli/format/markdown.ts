@@ -161,6 +161,7 @@ export function renderResultMarkdown(r: Result, n: number, opts: MarkdownOptions
   if (r.request.errorCode) req.push(['Error code', code(r.request.errorCode)]);
   for (const [k, v] of Object.entries(r.request.context))
     req.push([`Context ${code(k)}`, code(contextValue(v))]);
+  for (const p of r.request.provedAbsent ?? []) req.push([`Not sent ${code(p.key)}`, p.proof]);
   if (r.request.unknownKeys?.length)
     req.push(['Not in the input', r.request.unknownKeys.map(code).join(', ')]);
   out.push(table(['Field', 'Value'], req));

@@ -174,6 +174,7 @@ export function renderResultText(r: Result, opts: TextOptions): string {
         100,
       ).map((l, i) => `  ${i === 0 ? 'context   ' : '          '} ${l}`),
     );
+  for (const p of r.request.provedAbsent ?? []) out.push(`  not sent   ${p.key} (${p.proof})`);
   const evidenceWord =
     r.evidence === 'snapshot' ? 'a snapshot' : r.evidence === 'live' ? 'live AWS' : undefined;
   const decisionColour = r.decision === 'Allowed' ? 'green' : 'red';

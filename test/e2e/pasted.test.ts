@@ -118,7 +118,7 @@ describe('pasted CI logs, stack traces and command lines', () => {
       '    "Account": "111122223333",',
       '    "Arn": "arn:aws:iam::111122223333:user/alice"',
       '}',
-      'An error occurred (AccessDenied) when calling the GetObject operation: Access Denied',
+      'download failed: s3://acme-reports/q3.csv to ./q3.csv An error occurred (AccessDenied) when calling the GetObject operation: Access Denied',
     ].join('\n');
     const r = await runCli(['diagnose', '-', '--format', 'json'], { input });
     expect(r.code, r.stderr).not.toBe(2);

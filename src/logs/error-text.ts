@@ -193,6 +193,12 @@ const PATTERNS: readonly Pattern[] = [
     re: /\bjava\.nio\.file\.AccessDeniedException: s3[an]?:\/\//g,
     extract: () => ({ httpStatus: 403 }),
     window: true,
+    // The SDK exception on the same line is the error (its anchor may start later on the line).
+    accept: (m, text) => {
+      const nl = text.indexOf('\n', m.index);
+      const line = text.slice(m.index, Math.min(nl < 0 ? text.length : nl, m.index + 16384));
+      return !line.includes('(Service: ') && !line.includes('operation error ');
+    },
   },
   {
     // boto3 `e.response` printed as a dict or JSON.

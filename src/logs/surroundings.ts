@@ -503,9 +503,15 @@ function s3aOperation(op: string, hasKey: boolean): string | undefined {
 /** Where one S3A error line names its path and operation. */
 export function parseS3aLine(line: string): { loc?: S3Loc; key?: string; op: string } | undefined {
   const text = line.length > MAX_LINE ? line.slice(0, MAX_LINE) : line;
-  for (let at = text.indexOf('Exception: '); at >= 0; at = text.indexOf('Exception: ', at + 1)) {
+  // The S3A exception is among the first few on its line (`UncheckedIOException: AccessDeniedException: ...`).
+  let tries = 0;
+  for (
+    let at = text.indexOf('Exception: ');
+    at >= 0 && tries++ < 8;
+    at = text.indexOf('Exception: ', at + 1)
+  ) {
     const start = at + 'Exception: '.length;
-    const colon = text.indexOf(': ', start);
+    const colon = text.slice(start, start + 2050).indexOf(': ') + start;
     if (colon <= start || colon - start > 2048) continue;
     const path = text.slice(start, colon);
     if (/\s/.test(path)) continue;
@@ -571,13 +577,16 @@ function uploadAt(line: string, idx: number): UploadLine | undefined {
   return m && loc ? { idx, local: m[1] as string, loc } : undefined;
 }
 
-/** The nearest entry at or before `idx` (entries sorted by idx), within {@link MAX_DISTANCE}. */
+/** The nearest entry at or before `idx` (entries sorted by idx), within {@link MAX_DISTANCE}: binary search. */
 function nearestBefore<T extends { idx: number }>(list: readonly T[], idx: number): T | undefined {
-  let best: T | undefined;
-  for (const x of list) {
-    if (x.idx > idx) break;
-    best = x;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((list[mid] as T).idx <= idx) lo = mid + 1;
+    else hi = mid;
   }
+  const best = lo > 0 ? list[lo - 1] : undefined;
   return best && idx - best.idx <= MAX_DISTANCE ? best : undefined;
 }
 

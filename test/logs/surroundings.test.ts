@@ -149,6 +149,28 @@ describe('records from the text around the error', () => {
   });
 });
 
+describe('hostile input', () => {
+  it('many commands and errors in one paste are read in bounded time (each error finds its command by binary search)', () => {
+    const pairs = 20000;
+    const lines: string[] = [];
+    for (let i = 0; i < pairs; i++) {
+      lines.push(`aws s3 cp f${i} s3://b/p/`);
+      lines.push('An error occurred (AccessDenied) when calling the PutObject operation: Access Denied');
+    }
+    const started = Date.now();
+    const recs = records(readText(lines.join('\n')));
+    expect(recs).toHaveLength(pairs);
+    expect(recs[pairs - 1]).toMatchObject({ bucket: 'b', key: `p/f${pairs - 1}` });
+    expect(Date.now() - started).toBeLessThan(15000);
+  });
+  it('a long line of repeated exceptions is read in bounded time', () => {
+    const line = 'java.nio.file.AccessDeniedException: '.repeat(20000) + ': getFileStatus on x:';
+    const started = Date.now();
+    expect(parseS3aLine(line)).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
 /** Log lines a CI or Spark job prints around an error: no AWS error, command, identity or upload among them. */
 const noiseLine = fc.oneof(
   fc.constantFrom(

@@ -178,6 +178,7 @@ describe('the optional @aws-sdk/client-ec2', () => {
         account: '111122223333',
         arn: 'arn:aws:sts::111122223333:assumed-role/dev/dev',
       },
+      buckets: { 'vendor-feeds': { ownership: 'BucketOwnerEnforced' } },
     });
     try {
       const out = join(tmp, 'vpce-snapshot.json');

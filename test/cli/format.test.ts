@@ -197,11 +197,13 @@ describe('helpers', () => {
     ).toBe('s3:GetObject');
   });
   it('hints how to collect unknowns by path', () => {
-    expect(collectHint('buckets.b1.policy')).toContain('s3doctor collect --bucket b1 --live');
+    expect(collectHint('buckets.b1.policy')).toContain(
+      's3doctor collect --bucket b1 --out s3doctor-snapshot.json',
+    );
     expect(collectHint('kmsKeys.arn:aws:kms:us-east-1:1:key/k')).toContain(
       'aws kms get-key-policy --key-id arn:aws:kms:us-east-1:1:key/k',
     );
     expect(collectHint('context.s3:x-amz-acl')).toContain('s3:x-amz-acl');
-    expect(collectHint('weird')).toContain('add weird to the snapshot');
+    expect(collectHint('weird')).toContain('add weird to a snapshot');
   });
 });

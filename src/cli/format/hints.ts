@@ -1,86 +1,216 @@
 // How to collect each kind of missing evidence: a data table the formatters render next to unknowns.
+// Every command a hint prints runs as printed (test/cli/printed-commands.test.ts parses each one).
 
-/** One way to settle an unknown: which snapshot path (or request key) it covers and what to do. */
-export interface CollectHint {
-  /** Matches the unknown's path. */
-  pattern: RegExp;
-  /** What to do, in one sentence; `{{1}}`.. are the pattern's capture groups. */
-  how: string;
+import { shellQuote } from '../../fix/advice.js';
+
+/** The snapshot file the printed collect commands write (and diagnose then reads with --snapshot). */
+export const SNAPSHOT_FILE = 's3doctor-snapshot.json';
+
+/** What a hint says: the step in words, and the command that does it, as argv (quoted when printed). */
+export interface Hint {
+  text: string;
+  command?: string[];
 }
 
-/** Ordered: the first matching pattern wins. */
-export const COLLECT_HINTS: readonly CollectHint[] = [
+/** One way to settle an unknown: which snapshot path segments it covers and what to do. */
+interface CollectHint {
+  /** Matches the unknown's path segments (see {@link pathSegments}). */
+  match(seg: string[]): boolean;
+  hint(seg: string[]): Hint;
+}
+
+/** A segment the engine could not name (an account it does not know): `?`. */
+const known = (v: string | undefined): v is string => v !== undefined && v !== '' && v !== '?';
+
+const collect = (...args: string[]): string[] => ['s3doctor', 'collect', ...args, '--out', SNAPSHOT_FILE];
+
+/** Ordered: the first match wins. */
+const COLLECT_HINTS: readonly CollectHint[] = [
   {
-    pattern: /^context\.aws:SecureTransport$/,
-    how: 'say whether the client used HTTPS: --https yes|no (the log did not show the TLS details)',
+    match: (s) => s[0] === 'context' && s[1] === 'aws:SecureTransport',
+    hint: () => ({
+      text: 'say whether the client used HTTPS: --https yes|no (the log did not show the TLS details)',
+    }),
   },
   {
-    pattern: /^context\.aws:SourceVpce$|^context\.aws:SourceVpc$/,
-    how: 'say whether the request came through a VPC endpoint: --via-vpce vpce-ID|no',
+    match: (s) => s[0] === 'context' && (s[1] === 'aws:SourceVpce' || s[1] === 'aws:SourceVpc'),
+    hint: () => ({ text: 'say whether the request came through a VPC endpoint: --via-vpce vpce-ID|no' }),
   },
   {
-    pattern: /^(s3\.requestPayerSent|context\..*request-?payer.*)$/i,
-    how: 'say whether the client sent x-amz-request-payer: --request-payer yes|no',
+    match: (s) =>
+      (s[0] === 's3' && s[1] === 'requestPayerSent') ||
+      (s[0] === 'context' && /request-?payer/i.test(s[1] ?? '')),
+    hint: () => ({ text: 'say whether the client sent x-amz-request-payer: --request-payer yes|no' }),
   },
   {
-    pattern: /^buckets\.([^.]+)\.requestPayer$/,
-    how: 'collect whether bucket {{1}} has Requester Pays on: aws s3api get-bucket-request-payment --bucket {{1}}',
+    match: (s) => s[0] === 'buckets' && known(s[1]) && s[2] === 'requestPayer',
+    hint: (s) => ({
+      text: `collect whether bucket ${s[1]} has Requester Pays on`,
+      command: ['aws', 's3api', 'get-bucket-request-payment', '--bucket', s[1]!],
+    }),
   },
   {
-    pattern: /^context\.(.+)$/,
-    how: 'the request context key {{1}} was not in the input: use a CloudTrail event for this request, which carries more context',
+    match: (s) => s[0] === 'context',
+    hint: (s) => ({
+      text: `the request context key ${s[1] ?? ''} was not in the input: use a CloudTrail event for this request, which carries more context`,
+    }),
   },
   {
-    pattern: /^accounts\.([^.]+)\.(serviceControlPolicies|resourceControlPolicies|organizationId)/,
-    how: 'collect the organization policies of account {{1}}: s3doctor collect --live with organizations:ListPoliciesForTarget and organizations:DescribePolicy (run from the management or a delegated administrator account)',
+    match: (s) =>
+      s[0] === 'accounts' &&
+      ['serviceControlPolicies', 'resourceControlPolicies', 'organizationId'].includes(s[2] ?? ''),
+    hint: (s) => ({
+      text: `collect the organization policies of ${known(s[1]) ? `account ${s[1]}` : 'the account'} with credentials allowed organizations:ListPoliciesForTarget and organizations:DescribePolicy (the management or a delegated administrator account; pass --profile), then diagnose with --snapshot ${SNAPSHOT_FILE}`,
+    }),
   },
   {
-    pattern: /^accounts\.([^.]+)\.publicAccessBlock/,
-    how: 'collect the account-level Block Public Access settings: aws s3control get-public-access-block --account-id {{1}}',
+    match: (s) => s[0] === 'accounts' && s[2] === 'publicAccessBlock',
+    hint: (s) =>
+      known(s[1])
+        ? {
+            text: 'collect the account-level Block Public Access settings',
+            command: ['aws', 's3control', 'get-public-access-block', '--account-id', s[1]],
+          }
+        : {
+            text: 'collect the account-level Block Public Access settings of the bucket owner (its account id is not known: aws sts get-caller-identity in that account names it)',
+          },
   },
   {
-    pattern: /^accounts\.([^.]+)/,
-    how: 'collect account {{1}} with s3doctor collect --live (credentials in that account)',
+    match: (s) => s[0] === 'accounts',
+    hint: (s) => ({
+      text: `collect ${known(s[1]) ? `account ${s[1]}` : 'the account'} with credentials in that account (pass --profile or --role-arn to s3doctor collect), then diagnose with --snapshot ${SNAPSHOT_FILE}`,
+    }),
   },
   {
-    pattern: /^principals\.(.+?)\.permissionsBoundary/,
-    how: 'collect the permissions boundary of {{1}}: s3doctor collect --principal {{1}} --live',
+    match: (s) => s[0] === 'principals' && known(s[1]) && s[2] === 'permissionsBoundary',
+    hint: (s) => ({
+      text: `collect the permissions boundary of ${s[1]}`,
+      command: collect('--principal', s[1]!),
+    }),
   },
   {
-    pattern: /^principals\.(.+?)(\.|$)/,
-    how: 'collect the identity policies of {{1}}: s3doctor collect --principal {{1}} --live',
+    match: (s) => s[0] === 'principals' && known(s[1]),
+    hint: (s) => ({
+      text: `collect the identity policies of ${s[1]}`,
+      command: collect('--principal', s[1]!),
+    }),
   },
   {
-    pattern: /^sessions\.(.+?)(\.|$)/,
-    how: 'the session policy of {{1}} is only known to whoever called AssumeRole: add it to the snapshot under sessions',
+    match: (s) => s[0] === 'principals',
+    hint: () => ({ text: 'the caller is not known: give a CloudTrail event or --principal ARN' }),
   },
   {
-    pattern: /^buckets\.([^.[]+)\.objects(?:\["(.+)"\]|\.(.+))$/,
-    how: 'collect the object metadata: aws s3api head-object --bucket {{1}} --key "{{2}}{{3}}" (or s3doctor collect --bucket {{1}} --live)',
+    match: (s) => s[0] === 'sessions',
+    hint: (s) => ({
+      text: `the session policy of ${s[1] ?? 'the session'} is only known to whoever called AssumeRole: add it to the snapshot under sessions, or pass --session-policy`,
+    }),
   },
   {
-    pattern: /^buckets\.([^.]+)/,
-    how: 'collect bucket {{1}}: s3doctor collect --bucket {{1}} --live (credentials in the bucket owner account)',
+    match: (s) => s[0] === 'buckets' && known(s[1]) && s[2] === 'objects' && s[3] !== undefined,
+    hint: (s) => ({
+      text: `collect the object metadata (or ${['s3doctor', 'collect', '--bucket', s[1]!, '--out', SNAPSHOT_FILE].map(shellQuote).join(' ')})`,
+      command: ['aws', 's3api', 'head-object', '--bucket', s[1]!, '--key', s.slice(3).join('.')],
+    }),
   },
   {
-    pattern: /^accessPoints\.(.+?)(\.|$)/,
-    how: 'collect the access point: aws s3control get-access-point-policy (credentials in the access point owner account)',
+    match: (s) => s[0] === 'buckets' && known(s[1]),
+    hint: (s) => ({
+      text: `collect bucket ${s[1]} (credentials in the bucket owner account)`,
+      command: collect('--bucket', s[1]!),
+    }),
   },
   {
-    pattern: /^kmsKeys\.(.+?)(\.|$)/,
-    how: 'collect the key policy: aws kms get-key-policy --key-id {{1}} --policy-name default',
+    match: (s) =>
+      s[0] === 'accessPoints' && known(s[1]) && /^arn:[^:]+:s3:[^:]*:\d{12}:accesspoint\/.+/.test(s[1]),
+    hint: (s) => {
+      const [, , , , account, rest] = s[1]!.split(':');
+      return {
+        text: 'collect the access point policy (credentials in the access point owner account)',
+        command: [
+          'aws',
+          's3control',
+          'get-access-point-policy',
+          '--account-id',
+          account!,
+          '--name',
+          rest!.slice('accesspoint/'.length),
+        ],
+      };
+    },
   },
   {
-    pattern: /^vpcEndpoints\.(.+?)(\.|$)/,
-    how: 'collect the endpoint policy: aws ec2 describe-vpc-endpoints --vpc-endpoint-ids {{1}}',
+    match: (s) => s[0] === 'kmsKeys' && known(s[1]),
+    hint: (s) => ({
+      text: 'collect the key policy',
+      command: ['aws', 'kms', 'get-key-policy', '--key-id', s[1]!, '--policy-name', 'default'],
+    }),
+  },
+  {
+    match: (s) => s[0] === 'vpcEndpoints' && known(s[1]),
+    hint: (s) => ({
+      text: 'collect the endpoint policy',
+      command: ['aws', 'ec2', 'describe-vpc-endpoints', '--vpc-endpoint-ids', s[1]!],
+    }),
   },
 ];
 
-/** The hint for one unknown path, or a generic one. */
-export function collectHint(path: string): string {
-  for (const h of COLLECT_HINTS) {
-    const m = h.pattern.exec(path);
-    if (m) return h.how.replace(/\{\{(\d)\}\}/g, (_all, i: string) => m[Number(i)] ?? '');
+/**
+ * The segments of a path written by `evidencePath` (`buckets["my.bucket"].objects["a/b.txt"]`):
+ * dots split, `[n]` and `["quoted"]` are one segment each.
+ */
+export function pathSegments(path: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  let cur = '';
+  while (i < path.length) {
+    const c = path[i]!;
+    if (c === '.') {
+      if (cur !== '') out.push(cur);
+      cur = '';
+      i++;
+    } else if (c === '[') {
+      if (cur !== '') out.push(cur);
+      cur = '';
+      const end = path.startsWith('["', i) ? closingQuote(path, i + 2) : path.indexOf(']', i);
+      if (end < 0) {
+        cur = path.slice(i);
+        break;
+      }
+      const raw = path.slice(i + 1, path[end] === '"' ? end + 1 : end);
+      try {
+        out.push(raw.startsWith('"') ? (JSON.parse(raw) as string) : raw);
+      } catch {
+        out.push(raw);
+      }
+      i = (path[end] === '"' ? end + 1 : end) + 1;
+    } else {
+      cur += c;
+      i++;
+    }
   }
-  return `add ${path} to the snapshot (s3doctor collect --live gathers what it can)`;
+  if (cur !== '') out.push(cur);
+  return out;
+}
+
+function closingQuote(s: string, from: number): number {
+  for (let i = from; i < s.length; i++) {
+    if (s[i] === '\\') i++;
+    else if (s[i] === '"') return i;
+  }
+  return -1;
+}
+
+/** The hint for one unknown path: words, and a command when one settles it. */
+export function collectHintParts(path: string): Hint {
+  const seg = pathSegments(path);
+  for (const h of COLLECT_HINTS) if (h.match(seg)) return h.hint(seg);
+  return {
+    text: `add ${path} to a snapshot (s3doctor collect INPUT --out ${SNAPSHOT_FILE} gathers what it can; then diagnose with --snapshot ${SNAPSHOT_FILE})`,
+  };
+}
+
+/** The hint for one unknown path, as one line: the words, then the command shell-quoted. */
+export function collectHint(path: string): string {
+  const h = collectHintParts(path);
+  return h.command ? `${h.text}: ${h.command.map(shellQuote).join(' ')}` : h.text;
 }

@@ -368,6 +368,43 @@ Exit codes:
       setExit(await runPolicyTestFile(file, opts));
     });
 
+  const logging = program
+    .command('logging')
+    .description(
+      'logging readiness: access logging, delivery permission, target settings, retention, CloudTrail data events',
+    )
+    .argument('[BUCKET...]', 'buckets to check (default: every bucket in the snapshot)');
+  addEvidenceOptions(logging);
+  addOutputOptions(logging);
+  logging
+    .addOption(
+      new Option(
+        '--retention-days <n>',
+        'days of log retention a suggested lifecycle rule sets (default 365)',
+      ).argParser(positiveInt),
+    )
+    .option('--trace', 'show the log delivery PutObject evaluation even when it is allowed')
+    .addHelpText(
+      'after',
+      `
+For each bucket: server access logging on or off; target bucket and prefix (date-partitioned keys or
+not); target in the same Region and account; the log delivery's own PutObject (logging.s3.amazonaws.com
+with aws:SourceArn/aws:SourceAccount) evaluated by the engine, naming the layer that blocks it ("my
+logs stopped arriving"); the grant scoped by aws:SourceArn/aws:SourceAccount; target default encryption
+(SSE-KMS is not supported for log delivery); Object Ownership, Object Lock default retention and
+Requester Pays of the target; a lifecycle rule expiring the log prefix; a CloudTrail trail or event
+data store recording S3 data events. Each gap comes with AWS CLI commands and CloudFormation.
+
+Exit codes:
+  0  no gap and nothing unknown
+  1  at least one gap, or evidence missing to decide a check
+  2  s3doctor could not run (no evidence, bucket not in the evidence, bad flags)`,
+    )
+    .action(async (buckets: string[], opts: CommonOptions & { retentionDays?: number; trace?: boolean }) => {
+      const { runLogging } = await import('./commands/logging.js');
+      setExit(await runLogging(buckets, opts));
+    });
+
   program
     .command('collect')
     .description(

@@ -108,6 +108,14 @@ export function mergeEvidence(...sets: Evidence[]): Evidence {
       }
       out.canonicalIds[id] = account;
     }
+    if (ev.trails) {
+      const target = (out.trails ??= {}) as unknown as Record<string, Record<string, unknown>>;
+      for (const [key, entry] of Object.entries(ev.trails)) {
+        const e = entry as unknown as Record<string, unknown>;
+        if (target[key] === undefined) target[key] = structuredClone(e);
+        else mergeEntry(target[key], e, evidencePath('trails', key), out.notes, false);
+      }
+    }
     out.notes.push(...(ev.notes ?? []).map((n) => ({ ...n })));
   }
   return out;

@@ -138,6 +138,36 @@ export function buildSnapshotSchema(z: typeof Z) {
             .optional(),
           objects: z.record(z.string(), object).optional(),
           tags: tags.optional(),
+          logging: z
+            .looseObject({
+              TargetBucket: z.string(),
+              TargetPrefix: z.string(),
+              TargetObjectKeyFormat: z
+                .looseObject({
+                  PartitionedPrefix: z
+                    .looseObject({ PartitionDateSource: z.enum(['EventTime', 'DeliveryTime']).optional() })
+                    .optional(),
+                  SimplePrefix: z.looseObject({}).optional(),
+                })
+                .optional(),
+              TargetGrants: z.array(z.unknown()).optional(),
+            })
+            .nullable()
+            .optional(),
+          lifecycle: z
+            .array(
+              z.looseObject({
+                ID: z.string().optional(),
+                Status: z.enum(['Enabled', 'Disabled']),
+                Prefix: z.string().optional(),
+                Filter: z.looseObject({}).optional(),
+                Expiration: z
+                  .looseObject({ Days: z.number().optional(), Date: z.string().optional() })
+                  .optional(),
+              }),
+            )
+            .nullable()
+            .optional(),
         }),
       )
       .optional(),
@@ -177,6 +207,36 @@ export function buildSnapshotSchema(z: typeof Z) {
       )
       .optional(),
     canonicalIds: z.record(z.string(), account12).optional(),
+    trails: z
+      .record(
+        z.string(),
+        z.looseObject({
+          kind: z.enum(['trail', 'event-data-store']),
+          name: z.string(),
+          homeRegion: z.string().optional(),
+          isMultiRegion: z.boolean().optional(),
+          isLogging: z.boolean().optional(),
+          eventSelectors: z
+            .array(
+              z.looseObject({
+                ReadWriteType: z.enum(['ReadOnly', 'WriteOnly', 'All']).optional(),
+                DataResources: z
+                  .array(z.looseObject({ Type: z.string(), Values: z.array(z.string()).optional() }))
+                  .optional(),
+              }),
+            )
+            .optional(),
+          advancedEventSelectors: z
+            .array(
+              z.looseObject({
+                Name: z.string().optional(),
+                FieldSelectors: z.array(z.looseObject({ Field: z.string() })),
+              }),
+            )
+            .optional(),
+        }),
+      )
+      .optional(),
     notes: z.array(z.looseObject({ path: z.string(), reason: z.string() })).optional(),
   });
 }

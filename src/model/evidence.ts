@@ -107,6 +107,70 @@ export interface BucketEvidence {
   } | null;
   objects?: Record<string, ObjectEvidence>;
   tags?: Record<string, string>;
+  /** Server access logging (GetBucketLogging's `LoggingEnabled`); `null`: logging is off. */
+  logging?: BucketLogging | null;
+  /** Lifecycle rules (GetBucketLifecycleConfiguration's `Rules`); `null`: no lifecycle configuration. */
+  lifecycle?: LifecycleRule[] | null;
+}
+
+/**
+ * Where a bucket's server access logs go (PutBucketLogging's `LoggingEnabled`).
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_LoggingEnabled.html
+ */
+export interface BucketLogging {
+  TargetBucket: string;
+  TargetPrefix: string;
+  /** `PartitionedPrefix` (date-partitioned keys) or `SimplePrefix`; absent means simple. */
+  TargetObjectKeyFormat?: {
+    PartitionedPrefix?: { PartitionDateSource?: 'EventTime' | 'DeliveryTime' };
+    SimplePrefix?: Record<string, never>;
+  };
+  /** ACL grants on delivered logs (not supported when the target enforces bucket-owner ownership). */
+  TargetGrants?: unknown[];
+}
+
+/** One lifecycle rule, the fields s3doctor reads (https://docs.aws.amazon.com/AmazonS3/latest/API/API_LifecycleRule.html). */
+export interface LifecycleRule {
+  ID?: string;
+  Status: 'Enabled' | 'Disabled';
+  /** Deprecated top-level prefix. */
+  Prefix?: string;
+  Filter?: { Prefix?: string; And?: { Prefix?: string } } & Record<string, unknown>;
+  Expiration?: { Days?: number; Date?: string; ExpiredObjectDeleteMarker?: boolean };
+  Transitions?: unknown[];
+  NoncurrentVersionExpiration?: { NoncurrentDays?: number };
+}
+
+/**
+ * A CloudTrail trail or event data store and the S3 data events it records (DescribeTrails +
+ * GetEventSelectors, or GetEventDataStore). Absent `trails` in the evidence: unknown.
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html
+ */
+export interface TrailEvidence {
+  kind: 'trail' | 'event-data-store';
+  name: string;
+  homeRegion?: string;
+  isMultiRegion?: boolean;
+  /** Whether the trail is logging now (GetTrailStatus). */
+  isLogging?: boolean;
+  /** Basic event selectors (trails only). */
+  eventSelectors?: {
+    ReadWriteType?: 'ReadOnly' | 'WriteOnly' | 'All';
+    DataResources?: { Type: string; Values?: string[] }[];
+  }[];
+  /** Advanced event selectors (trails and event data stores). */
+  advancedEventSelectors?: {
+    Name?: string;
+    FieldSelectors: {
+      Field: string;
+      Equals?: string[];
+      StartsWith?: string[];
+      NotEquals?: string[];
+      NotStartsWith?: string[];
+      EndsWith?: string[];
+      NotEndsWith?: string[];
+    }[];
+  }[];
 }
 
 /** One access point. */
@@ -154,4 +218,6 @@ export interface Evidence {
   vpcEndpoints: Record<string, VpcEndpointEvidence>;
   canonicalIds: Record<string, string>;
   notes: EvidenceNote[];
+  /** CloudTrail trails and event data stores, by ARN (optional; absent: unknown). */
+  trails?: Record<string, TrailEvidence>;
 }

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, assertBuilt, baseEnv, runCli } from './helpers.js';
 
 const run = promisify(execFile);
-const COMMANDS = ['diagnose', 'triage', 'simulate', 'collect', 'rules', 'test'];
+const COMMANDS = ['diagnose', 'triage', 'simulate', 'collect', 'rules', 'test', 'logging'];
 
 let readme = '';
 const help: Record<string, string> = {};

@@ -2,7 +2,8 @@
 
 import type { AuthzRequest, ContextValue, Principal, S3CallFacts, S3Request } from '../model/index.js';
 import { UserError } from '../model/user-error.js';
-import { principalFromString } from '../s3/index.js';
+import { S3_ACTIONS_BY_RESOURCE } from '../fix/s3-actions-table.js';
+import { listOperations, nearestName, principalFromString } from '../s3/index.js';
 
 /** A simulate request that could not be used; `problems` lists each with its JSON path. */
 export class SimulateRequestError extends UserError {
@@ -17,6 +18,27 @@ export class SimulateRequestError extends UserError {
 }
 
 const ACTION = /^[a-z0-9-]+:[A-Za-z0-9]+$/;
+
+let s3Actions: Map<string, string> | undefined;
+/** Every s3: action (the Service Authorization Reference's, and the operation table's), by lower-case name. */
+function allS3Actions(): string[] {
+  if (!s3Actions) {
+    s3Actions = new Map();
+    const names = [
+      ...Object.values(S3_ACTIONS_BY_RESOURCE).flat(),
+      ...listOperations().flatMap((o) => [...o.actions, ...(o.versionActions ?? [])]),
+      's3:ListAllMyBuckets',
+    ];
+    for (const a of names) if (a.startsWith('s3:')) s3Actions.set(a.toLowerCase(), a);
+  }
+  return [...s3Actions.values()];
+}
+
+/** IAM action names are case-insensitive, so `s3:getobject` is as good as `s3:GetObject`. */
+function knownS3Action(action: string): boolean {
+  allS3Actions();
+  return s3Actions!.has(action.toLowerCase());
+}
 const ARN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso[a-z-]*):[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:.+$/;
 const S3_FACT_KEYS: Record<string, 'string' | 'boolean' | 'string-or-null' | 'any'> = {
   operation: 'string',
@@ -88,6 +110,13 @@ export function parseSimulateRequest(json: unknown): S3Request {
   }
   if (action !== undefined && !ACTION.test(action))
     problems.push({ path: 'action', message: 'must be service:Action, e.g. s3:GetObject (no wildcards)' });
+  else if (action !== undefined && action.toLowerCase().startsWith('s3:') && !knownS3Action(action)) {
+    const near = nearestName(action, allS3Actions());
+    problems.push({
+      path: 'action',
+      message: `${action} is not an S3 action${near ? `: did you mean ${near}?` : ''} (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html)`,
+    });
+  }
   if (resource !== undefined && resource !== '*' && !ARN.test(resource))
     problems.push({ path: 'resource', message: 'must be an ARN (arn:aws:s3:::bucket/key) or "*"' });
   if (resourceAccount !== undefined && !/^\d{12}$/.test(resourceAccount))

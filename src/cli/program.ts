@@ -24,6 +24,46 @@ Exit codes:
   1  at least one request could not be explained with the evidence at hand
   2  s3doctor could not run (bad flags, unreadable input, invalid snapshot, no credentials)`;
 
+const SIMULATE_EXIT_HELP = `
+Exit codes:
+  0  the decision is certain with the evidence at hand
+  1  unknown evidence leaves the decision open
+  2  s3doctor could not run (bad flags, invalid request or snapshot, no credentials)`;
+
+const COLLECT_EXIT_HELP = `
+Exit codes:
+  0  the snapshot was written (items that could not be read are listed under "notes")
+  2  nothing was written: bad flags, the --out file exists, no credentials, or every read was refused`;
+
+const TRIAGE_EVIDENCE_HELP = `
+Without --snapshot or --live, triage only finds, groups and counts the denials (a different
+question from "why"): it then exits 0 unless it could not run. With evidence, 1 means at least
+one group could not be explained.`;
+
+/** One or two runnable examples per command, shown at the end of its --help. */
+const EXAMPLES: Record<string, string[]> = {
+  diagnose: [
+    's3doctor diagnose access.log --snapshot snapshot.json',
+    's3doctor diagnose --principal arn:aws:iam::111122223333:role/app --operation GetObject --bucket reports --key q3.csv --live',
+  ],
+  triage: [
+    's3doctor triage logs/ --top 10',
+    's3doctor triage logs/ --live --format markdown --out triage.md',
+  ],
+  'athena ddl': ['s3doctor athena ddl --type access-log --location s3://my-log-bucket/prefix/'],
+  'athena query': ['s3doctor athena query --since 7d --bucket reports --grouped'],
+  'athena run': ['s3doctor athena run --live --workgroup primary --since 24h'],
+  alerts: ['s3doctor alerts --bucket reports --log-group CloudTrail/DefaultLogGroup'],
+  simulate: ['s3doctor simulate --request request.json --snapshot snapshot.json'],
+  collect: [
+    's3doctor collect access.log --out snapshot.json --profile prod',
+    's3doctor collect --bucket reports --principal arn:aws:iam::111122223333:role/app --out snapshot.json',
+  ],
+  'rules list': ['s3doctor rules list --format markdown'],
+  'rules show': ['s3doctor rules show bucket-policy/deny-insecure-transport'],
+  help: ['s3doctor help athena run'],
+};
+
 const ASSISTANT_HELP = `
 Run s3doctor with no arguments on a terminal for the interactive assistant. It never prompts
 when stdin or stdout is not a terminal, when CI is set, or with --no-interactive; each of its
@@ -186,7 +226,7 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
     .option('--key <key>', 'describe the request: the object key')
     .option('--save-patch [file]', 'save each verified patch as JSON (default s3doctor-patch-<target>.json)')
     .option('--apply', 'apply the verified policy patch to AWS (a dry run unless --yes)')
-    .option('--yes', 'confirm --apply without asking')
+    .option('--yes', 'with --apply: make the change (without it --apply is a dry run that only prints it)')
     .option('--assume-yes', 'same as --yes')
     .option(
       '--backup-dir <dir>',
@@ -330,7 +370,7 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
     );
   addEvidenceOptions(simulate);
   addOutputOptions(simulate);
-  simulate.addHelpText('after', EXIT_CODES_HELP).action(async (opts: SimulateOptions) => {
+  simulate.addHelpText('after', SIMULATE_EXIT_HELP).action(async (opts: SimulateOptions) => {
     const { runSimulate } = await import('./commands/simulate.js');
     setExit(await runSimulate(opts));
   });
@@ -419,7 +459,7 @@ Exit codes:
     .option('--role-arn <arn>', 'role to assume for another account (repeatable)', collectValues)
     .option('--force', 'overwrite the --out file if it exists')
     .option('--no-interactive', 'never prompt')
-    .addHelpText('after', EXIT_CODES_HELP)
+    .addHelpText('after', COLLECT_EXIT_HELP)
     .action(async (inputs: string[], opts: CollectOptions) => {
       const { runCollect } = await import('./commands/collect.js');
       setExit(await runCollect(inputs, opts));
@@ -460,6 +500,18 @@ Exit codes:
       cmd.outputHelp();
       setExit(0);
     });
+
+  // Every command's help marks its required options and ends with examples that run as printed.
+  const everyCommand: Command[] = [program];
+  for (let i = 0; i < everyCommand.length; i++) everyCommand.push(...everyCommand[i]!.commands);
+  for (const c of everyCommand) {
+    for (const o of c.options)
+      if (o.mandatory && !o.description.endsWith('(required)')) o.description += ' (required)';
+    const path = c.parent && c.parent !== program ? `${c.parent.name()} ${c.name()}` : c.name();
+    const examples = EXAMPLES[path];
+    if (examples) c.addHelpText('after', `\nExamples:\n${examples.map((e) => `  ${e}`).join('\n')}`);
+  }
+  triage.addHelpText('after', TRIAGE_EVIDENCE_HELP);
 
   // --profile NAME that names no profile is said so before any AWS call (the SDK would call it "expired").
   program.hook('preAction', async (_program, action) => {

@@ -300,3 +300,56 @@ describe('printed commands', () => {
     expect(await problemOf('s3doctor collect --bucket b --out s.json')).toBeUndefined();
   });
 });
+
+describe('--help of every command', () => {
+  function helps(): Map<string, string> {
+    const program = buildProgram(() => undefined);
+    const out = new Map<string, string>();
+    const walk = (c: Command, path: string): void => {
+      let text = '';
+      c.configureOutput({ writeOut: (s) => void (text += s), writeErr: () => undefined });
+      c.outputHelp();
+      out.set(path, text);
+      for (const sub of c.commands) walk(sub, path ? `${path} ${sub.name()}` : sub.name());
+    };
+    walk(program, '');
+    return out;
+  }
+
+  it('shows examples that run as printed, marks required options, and its own exit codes', async () => {
+    const all = helps();
+    for (const cmd of [
+      'diagnose',
+      'triage',
+      'simulate',
+      'collect',
+      'athena ddl',
+      'athena query',
+      'athena run',
+      'alerts',
+      'rules show',
+    ]) {
+      const text = all.get(cmd)!;
+      const examples =
+        text
+          .split('Examples:\n')[1]
+          ?.split('\n\n')[0]
+          ?.split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean) ?? [];
+      expect(examples.length, cmd).toBeGreaterThan(0);
+      for (const e of examples) expect(await problemOf(e), e).toBeUndefined();
+    }
+    expect(all.get('athena ddl')).toMatch(
+      /--location <s3url>\s+where the logs are: s3:\/\/bucket\/prefix\/ \(required\)/,
+    );
+    expect(all.get('athena run')).toMatch(/--workgroup <name>\s+Athena workgroup \(required\)/);
+    expect(all.get('collect')).toMatch(/--out <file>\s+the snapshot file to write \(required\)/);
+    for (const cmd of ['collect', 'simulate'])
+      expect(all.get(cmd), cmd).not.toContain('every denied request was explained');
+    expect(all.get('simulate')).toContain('1  unknown evidence leaves the decision open');
+    expect(all.get('collect')).toContain('every read was refused');
+    expect(all.get('diagnose')).not.toMatch(/--yes\s+confirm --apply without asking/);
+    expect(all.get('triage')).toContain('Without --snapshot or --live, triage only finds, groups and counts');
+  });
+});

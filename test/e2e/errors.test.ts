@@ -147,8 +147,33 @@ describe('usage errors are one line with exit 2', () => {
     [['athena', 'run', '--workgroup', 'w'], /athena run calls AWS: add --live/],
     [['diagnos', 'x'], /unknown command "diagnos": did you mean "diagnose"\?/],
     [['help', 'diagnos'], /did you mean "diagnose"/],
+    [
+      ['diagnose', '--operation', 'GetObjcet', '--bucket', 'b'],
+      /GetObjcet is not an S3 API operation: did you mean GetObject\?/,
+    ],
+    [
+      ['diagnose', '--operation', 'GetObject', '--bucket', 'Not A Bucket!'],
+      /"Not A Bucket!" is not a bucket name/,
+    ],
   ])('%j', async (args, pattern) => {
     expectOneLine(await runCli(args as string[]), 2, pattern);
+  });
+
+  it('simulate rejects a mistyped S3 action with the nearest one, and takes any letter case', async () => {
+    const bad = join(dir, 'typo.json');
+    await writeFile(
+      bad,
+      JSON.stringify({ principal: 'anonymous', action: 's3:GetObjcet', resource: 'arn:aws:s3:::b/k' }),
+    );
+    const r = await runCli(['simulate', '--request', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('s3:GetObjcet is not an S3 action: did you mean s3:GetObject?');
+    const lower = join(dir, 'lower.json');
+    await writeFile(
+      lower,
+      JSON.stringify({ principal: 'anonymous', action: 's3:getobject', resource: 'arn:aws:s3:::b/k' }),
+    );
+    expect((await runCli(['simulate', '--request', lower])).code).not.toBe(2);
   });
 
   it('help and help COMMAND print the help and exit 0', async () => {

@@ -25,6 +25,30 @@ export function reportExitCode(report: Report, failOn?: FailOn[]): ExitCode {
   return reportFailOnExit(report, failOn);
 }
 
+/**
+ * A described request must name a real S3 operation and a possible bucket name, else the report
+ * would be a long "not explained": reject it with the nearest valid operation name.
+ * Bucket names: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html (legacy
+ * names may hold capitals and underscores; an access point ARN or alias is accepted too).
+ */
+async function validateDescribed(operation: string, bucket: string): Promise<void> {
+  const { listOperations, nearestName } = await import('../../s3/index.js');
+  const names = new Set<string>();
+  for (const o of listOperations())
+    for (const n of [o.apiName, o.eventName, ...(o.aliases ?? [])]) names.add(n);
+  const lower = new Map([...names].map((n) => [n.toLowerCase(), n]));
+  if (!lower.has(operation.toLowerCase()) && !lower.has(operation.replace(/Command$/, '').toLowerCase())) {
+    const near = nearestName(operation, names);
+    throw new UsageError(
+      `--operation ${operation} is not an S3 API operation${near ? `: did you mean ${near}?` : ''} (names as in the S3 API reference: GetObject, PutObject, ListObjectsV2, ...).`,
+    );
+  }
+  if (!bucket.startsWith('arn:') && !/^[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]$/.test(bucket))
+    throw new UsageError(
+      `--bucket ${JSON.stringify(bucket)} is not a bucket name (3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit), nor an access point ARN.`,
+    );
+}
+
 function described(opts: DiagnoseOptions): boolean {
   return Boolean(opts.principal || opts.operation || opts.bucket || opts.key);
 }
@@ -36,6 +60,7 @@ async function readAll(inputs: string[], opts: DiagnoseOptions): Promise<ReadRes
         'to describe a request give at least --operation (e.g. GetObject) and --bucket (and --principal, --key).',
       );
     }
+    await validateDescribed(opts.operation, opts.bucket);
     const fromInputs = inputs.length ? await readRecords(inputs) : { records: [], malformed: [] };
     return { records: [...fromInputs.records, describedRecord(opts)], malformed: fromInputs.malformed };
   }

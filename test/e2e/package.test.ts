@@ -94,6 +94,7 @@ describe('the tarball', () => {
     expect(pkg.scripts.prepare).toBeUndefined();
     expect(files).toContain('dist/src/cli/main.js');
     expect(files).toContain('package.json');
+    expect(files).toContain('schemas/snapshot.schema.json');
     expect(files.some((f) => /^rules\/.+\.md$/.test(f))).toBe(true);
     expect(files.some((f) => f.startsWith('examples/') && f.endsWith('expected.json'))).toBe(true);
     expect(files.filter((f) => f.endsWith('.tsbuildinfo'))).toEqual([]);

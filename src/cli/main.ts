@@ -46,7 +46,8 @@ export async function main(argv: string[]): Promise<never> {
       let msg = userErrorMessage(user);
       try {
         const { redactSecrets } = await import('../logs/index.js');
-        msg = redactSecrets(msg);
+        const { terminalSafe } = await import('./format/safe.js');
+        msg = terminalSafe(redactSecrets(msg), false);
       } catch {
         // The log module is part of the package; if it cannot load, print the message as is.
       }

@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { redactSecrets } from '../logs/index.js';
 import { UsageError } from './errors.js';
+import { terminalSafe } from './format/safe.js';
 
 /** Where output goes (injectable for tests). */
 export interface OutputTarget {
@@ -87,7 +88,8 @@ async function nearestParent(dir: string, path: string): Promise<string[]> {
 
 /**
  * Writes `text` to a new file; refuses to replace an existing one unless `force` (exit 2 with the
- * fix). Returns the absolute path written. Secrets are redacted first. The text goes to a temporary
+ * fix). Returns the absolute path written. Secrets are redacted and control
+ * characters replaced first. The text goes to a temporary
  * file beside the target, which then takes the target's name in one step (a hard link when the name
  * must be new, a rename with `force`), so a failed write never leaves a truncated or half-written
  * file, and `--force` keeps the old file until the new one is complete. Missing parent folders are
@@ -103,14 +105,14 @@ export async function writeNewFile(path: string, text: string, force = false): P
   const existing = await stat(abs).catch(() => undefined);
   if (existing && !existing.isFile()) {
     // A device or pipe (--out /dev/stdout --force) is written in place: it cannot be replaced.
-    await writeFile(abs, redactSecrets(text)).catch((e: unknown) => {
+    await writeFile(abs, terminalSafe(redactSecrets(text))).catch((e: unknown) => {
       throw fsUserError(e, path);
     });
     return abs;
   }
   const tmp = join(dirname(abs), `.${basename(abs)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await writeFile(tmp, redactSecrets(text), { flag: 'wx' });
+    await writeFile(tmp, terminalSafe(redactSecrets(text)), { flag: 'wx' });
     if (force) await rename(tmp, abs);
     else {
       try {
@@ -144,10 +146,10 @@ export async function emitReport(
     target.stderr.write(`Report written to ${abs}\n`);
     return;
   }
-  target.stdout.write(redactSecrets(text));
+  target.stdout.write(terminalSafe(redactSecrets(text)));
 }
 
 /** Prints a notice on stderr (redacted). */
 export function notice(text: string, target = processOutput()): void {
-  target.stderr.write(redactSecrets(text.endsWith('\n') ? text : `${text}\n`));
+  target.stderr.write(terminalSafe(redactSecrets(text.endsWith('\n') ? text : `${text}\n`)));
 }

@@ -12,6 +12,7 @@ import type {
 } from '../model/index.js';
 import { CancelledError } from '../model/user-error.js';
 import { questionsFor, type QuestionSpec } from './answers.js';
+import { terminalSafe } from './format/safe.js';
 import type { AnswerOptions, TriAnswer, VpceAnswer } from './options.js';
 
 /** One choice of a select question. */
@@ -56,7 +57,8 @@ export async function createTerminalAsk(): Promise<Ask> {
       }),
     confirm: (q) => inq.confirm({ message: q.message, default: q.default ?? false }),
     paste: (message) => readPaste(process.stdin, process.stdout, message),
-    say: (text) => void process.stdout.write(redactSecrets(text.endsWith('\n') ? text : `${text}\n`)),
+    say: (text) =>
+      void process.stdout.write(terminalSafe(redactSecrets(text.endsWith('\n') ? text : `${text}\n`))),
   };
 }
 

@@ -343,7 +343,7 @@ export function clientAdviceForDeny(policyRef: PolicyRef, st: PolicyStatement, g
 export function keyStateCommands(key: string | undefined, keyState: string | undefined): string[] {
   const k = key ? shellQuote(key) : '<key-id>';
   const region = key ? regionOf(key) : undefined;
-  const r = region ? ` --region ${region}` : '';
+  const r = region ? ` --region ${shellQuote(region)}` : '';
   const describe = `aws kms describe-key --key-id ${k}${r} --query 'KeyMetadata.[KeyState,DeletionDate,CustomKeyStoreId]'`;
   switch (keyState) {
     case 'Disabled':

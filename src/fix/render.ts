@@ -84,7 +84,7 @@ export function cliCommands(patch: PolicyPatch): string[] {
   const backup = patchFileName(patch).replace(/^s3doctor-patch-/, 's3doctor-backup-');
   const hasBefore = patch.before !== null && !patch.beforeUnknown;
   const region = regionOf(id);
-  const r = region ? ` --region ${region}` : '';
+  const r = region ? ` --region ${q(region)}` : '';
   // Every put below replaces the whole document: with the current one unknown it would erase it.
   if (patch.beforeUnknown && type !== 'object-restore') return [];
   switch (type) {
@@ -138,7 +138,7 @@ export function cliCommands(patch: PolicyPatch): string[] {
     case 'access-point-policy': {
       const p = s3ArnParts(id);
       if (p?.kind !== 'access-point') return [];
-      const common = `--account-id ${p.account} --name ${q(p.name)} --region ${p.region}`;
+      const common = `--account-id ${q(p.account)} --name ${q(p.name)} --region ${q(p.region)}`;
       return [
         ...(hasBefore
           ? [`aws s3control get-access-point-policy ${common} --query Policy --output text > ${backup}`]

@@ -53,15 +53,24 @@ function maskCredential(value: string): string {
 
 /** Rules applied in order; each replaces the secret part of its match. */
 const RULES: readonly { re: RegExp; replace: (m: string, ...groups: string[]) => string }[] = [
-  // Query parameters in URLs / request URIs: X-Amz-Signature=, Signature=, X-Amz-Security-Token=.
+  // Query parameters in URLs / request URIs: X-Amz-Signature=, Signature=, X-Amz-Security-Token=, also
+  // inside a percent-encoded URL (a presigned URL carried in another URL's query: `%3F`, `%3D`, `%26`,
+  // and `%253D`... when encoded twice or more). The value ends at the next separator, encoded or not.
   {
-    re: /([?&;\s"']|^)(X-Amz-Signature|Signature|X-Amz-Security-Token|X-Amz-S3session-Token)=([^&\s"'<>]*)/gi,
-    replace: (_m, pre = '', name = '', value = '') => `${pre}${name}=${value === '' ? '' : REDACTED}`,
+    re: /([?&;\s"']|^|%(?:25){0,3}(?:3F|26))(X-Amz-Signature|Signature|X-Amz-Security-Token|X-Amz-S3session-Token)(=|%(?:25){0,3}3D)((?:(?!%(?:25){0,3}26)[^&\s"'<>])*)/gi,
+    replace: (_m, pre = '', name = '', eq = '', value = '') =>
+      `${pre}${name}${eq}${value === '' ? '' : REDACTED}`,
   },
-  // AWSAccessKeyId= (SigV2 presigned URLs) and X-Amz-Credential= key ids.
+  // AWSAccessKeyId= (SigV2 presigned URLs) and X-Amz-Credential= key ids (`=` maybe percent-encoded).
   {
-    re: /(AWSAccessKeyId=|X-Amz-Credential=|Credential=)([A-Z0-9]{4})[A-Z0-9]+/gi,
-    replace: (_m, name = '', prefix = '') => `${name}${prefix.toUpperCase()}****`,
+    re: /(AWSAccessKeyId|X-Amz-Credential|Credential)(=|%(?:25){0,3}3D)([A-Z0-9]{4})[A-Z0-9]+/gi,
+    replace: (_m, name = '', eq = '', prefix = '') => `${name}${eq}${prefix.toUpperCase()}****`,
+  },
+  // Space-separated forms: `aws configure set aws_secret_access_key X`, `--secret-access-key X`,
+  // `--session-token X`, and labels with spaces (`Secret Access Key: X`, `Session Token = X`).
+  {
+    re: /((?:\bconfigure\s+set\s+(?:[\w-]+\.){0,3}(?:aws_secret_access_key|aws_session_token|aws_security_token)|--(?:secret-access-key|session-token|security-token))\s+["']?|\b(?:aws )?(?:secret access key|secret key|session token|security token)\s*(?:[:=]|=>)\s*["']?)([^\s"',}<&]+)/gi,
+    replace: (_m, name = '') => `${name}${REDACTED}`,
   },
   // Authorization header signatures (`Signature=abcdef...`) without a query separator before them.
   {

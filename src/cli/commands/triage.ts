@@ -6,6 +6,7 @@ import { gatherEvidence, type EvidenceSource } from '../evidence-source.js';
 import { triageFailOnExit } from '../fail-on.js';
 import { renderTriage } from '../format/index.js';
 import { renderTriageNdjson } from '../format/ndjson.js';
+import { safeDeep } from '../format/safe.js';
 import type { TriageOptions } from '../options.js';
 import { emitReport } from '../output.js';
 import { startProgressBar } from '../progress.js';
@@ -66,13 +67,14 @@ export async function emitTriage(report: TriageReport, opts: TriageRunOptions): 
   else if (format === 'sarif')
     text = renderTriage(report, 'sarif', { colour: false, sarif: await sarifOptions(opts.ruleDocsUrl) });
   else {
-    const shown = opts.top ? { ...report, groups: report.groups.slice(0, opts.top) } : report;
+    const safe = safeDeep(report);
+    const shown = opts.top ? { ...safe, groups: safe.groups.slice(0, opts.top) } : safe;
     text =
       format === 'markdown'
         ? renderTriage(shown, 'markdown', { colour: false }) +
-          renderTriageExtrasMarkdown(report, opts.top ?? 10)
+          renderTriageExtrasMarkdown(safe, opts.top ?? 10)
         : renderTriage(shown, 'text', { colour: !opts.out && stdoutColour(t) }) +
-          renderTriageExtrasText(report, opts.top ?? 10);
+          renderTriageExtrasText(safe, opts.top ?? 10);
   }
   await emitReport(text, opts);
   return triageFailOnExit(report, opts.failOn);

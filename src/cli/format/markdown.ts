@@ -11,6 +11,7 @@ import {
   sourceLabel,
 } from './common.js';
 import { collectHint } from './hints.js';
+import { mdEscape as md } from './safe.js';
 import { findPolicyStatement } from '../../evidence/policy-lookup.js';
 
 /** Options of the Markdown formatter. */
@@ -148,7 +149,7 @@ function table(head: [string, string], rows: [string, string][]): string {
 /** One result as a Markdown section. */
 export function renderResultMarkdown(r: Result, n: number, opts: MarkdownOptions): string {
   const out: string[] = [];
-  out.push(`## ${n}. ${r.request.action} on ${code(r.request.resource)}: ${r.decision}`);
+  out.push(`## ${n}. ${md(r.request.action)} on ${code(r.request.resource)}: ${md(r.decision)}`);
   out.push('### Request');
   const req: [string, string][] = [
     ['Source', code(sourceLabel(r.input))],
@@ -157,7 +158,7 @@ export function renderResultMarkdown(r: Result, n: number, opts: MarkdownOptions
     ['Resource', code(r.request.resource)],
   ];
   if (r.request.operation) req.push(['Operation', code(r.request.operation)]);
-  if (r.request.time) req.push(['Time', r.request.time]);
+  if (r.request.time) req.push(['Time', md(r.request.time)]);
   if (r.request.errorCode) req.push(['Error code', code(r.request.errorCode)]);
   for (const [k, v] of Object.entries(r.request.context))
     req.push([`Context ${code(k)}`, code(contextValue(v))]);
@@ -167,23 +168,28 @@ export function renderResultMarkdown(r: Result, n: number, opts: MarkdownOptions
   out.push(table(['Field', 'Value'], req));
   out.push('### Verdict');
   out.push(
-    `**${decisionLabel(r)}.** ${isExplained(r) ? 'Explained.' : 'Not explained with the evidence at hand (see Unknowns).'}` +
+    `**${md(decisionLabel(r))}.** ${isExplained(r) ? 'Explained.' : 'Not explained with the evidence at hand (see Unknowns).'}` +
       (r.evidence && r.evidence !== 'none'
         ? ` The evidence ${r.decisionOpen ? 'does not settle' : r.reproduced ? 'reproduces' : 'does not reproduce'} the denial.`
         : ''),
   );
-  for (const w of r.notReproducedBecause ?? []) out.push(`- ${w}`);
+  for (const w of r.notReproducedBecause ?? []) out.push(`- ${md(w)}`);
   out.push('### Evidence');
-  out.push(table(['Evidence', 'Status'], evidenceRows(r, opts.evidence)));
+  out.push(
+    table(
+      ['Evidence', 'Status'],
+      evidenceRows(r, opts.evidence).map(([a, b]) => [md(a), md(b)]),
+    ),
+  );
   out.push('### Causes');
   if (r.causes.length === 0) out.push('No cause could be shown with the evidence at hand.');
   r.causes.forEach((c, i) => {
     const lines = [
-      `${i + 1}. **${code(c.code)}** (${c.confidence}): ${c.explanation}`,
+      `${i + 1}. **${code(c.code)}** (${md(c.confidence)}): ${md(c.explanation)}`,
       `   - Rule: ${code(c.rule)}`,
     ];
     if (c.action && c.resource) lines.push(`   - Blocks: ${code(c.action)} on ${code(c.resource)}`);
-    if (c.policy) lines.push(`   - Statement: ${policyLabel(c.policy)}`);
+    if (c.policy) lines.push(`   - Statement: ${md(policyLabel(c.policy))}`);
     if (c.condition) {
       lines.push(
         `   - Condition: ${code(c.condition.operator)} ${code(c.condition.key)} = ${code(contextValue(c.condition.policyValues))}; request value: **${code(contextValue(c.condition.requestValue))}**`,
@@ -197,14 +203,14 @@ export function renderResultMarkdown(r: Result, n: number, opts: MarkdownOptions
   out.push('### Fixes');
   if (fixes.length === 0) out.push('No fix to suggest.');
   for (const { c, f, id } of fixes) {
-    out.push(`#### Fix ${id}: ${f.summary}`);
+    out.push(`#### Fix ${id}: ${md(f.summary)}`);
     const { kind, verification: v, blastRadius: br } = fixFacts(f);
-    const meta = [`- Kind: ${kind} (for ${code(c.code)})`];
-    if (v) meta.push(`- ${v[0]!.toUpperCase()}${v.slice(1)}`);
-    if (br) meta.push(`- Blast radius: ${br}`);
+    const meta = [`- Kind: ${md(kind)} (for ${code(c.code)})`];
+    if (v) meta.push(`- ${md(v[0]!.toUpperCase() + v.slice(1))}`);
+    if (br) meta.push(`- Blast radius: ${md(br)}`);
     for (const na of f.blastRadius?.newlyAllowed ?? [])
       meta.push(`  - ${code(na.principal)} ${code(na.action)} ${code(na.resource)}`);
-    if (f.patch) meta.push(`- Changes: ${f.patch.target.type} ${code(f.patch.target.id)}`);
+    if (f.patch) meta.push(`- Changes: ${md(f.patch.target.type)} ${code(f.patch.target.id)}`);
     out.push(meta.join('\n'));
     if (f.diff)
       out.push(
@@ -228,7 +234,7 @@ export function renderResultMarkdown(r: Result, n: number, opts: MarkdownOptions
         '|---|---|---|',
         ...r.unknowns.map(
           (u) =>
-            `| ${cell(code(u.path))} | ${cell(u.couldExplain.map(code).join(', '))} | ${cell(collectHint(u.path))} |`,
+            `| ${cell(code(u.path))} | ${cell(u.couldExplain.map(code).join(', '))} | ${cell(md(collectHint(u.path)))} |`,
         ),
       ].join('\n'),
     );
@@ -240,7 +246,7 @@ export function renderResultMarkdown(r: Result, n: number, opts: MarkdownOptions
 export function renderReportMarkdown(report: Report, opts: MarkdownOptions = {}): string {
   const explained = report.results.filter(isExplained).length;
   const out = [
-    `# ${opts.title ?? 's3doctor report'}`,
+    `# ${md(opts.title ?? 's3doctor report')}`,
     `${plural(report.results.length, 'denied request')}: ${explained} explained, ${report.results.length - explained} not explained.`,
   ];
   report.results.forEach((r, i) => out.push(renderResultMarkdown(r, i + 1, opts)));
@@ -253,7 +259,7 @@ export function renderReportMarkdown(report: Report, opts: MarkdownOptions = {})
         '|---|---|',
         ...malformed.map(
           (m) =>
-            `| ${cell(code(m.line !== undefined ? `${m.source}:${m.line}` : m.source))} | ${cell(m.reason)} |`,
+            `| ${cell(code(m.line !== undefined ? `${m.source}:${m.line}` : m.source))} | ${cell(md(m.reason))} |`,
         ),
       ].join('\n'),
     );
@@ -272,9 +278,9 @@ export function renderTriageMarkdown(t: TriageReport): string {
       '|---|---|---|---|---|---|---|---|---|',
       ...t.groups.map(
         (g, i) =>
-          `| ${i + 1} | ${g.count} | ${cell(g.errorCode)} | ${cell(code(g.action))} | ${cell(code(`${g.bucket}/${g.keyPrefix}`))} | ${cell(
+          `| ${i + 1} | ${g.count} | ${cell(md(g.errorCode))} | ${cell(code(g.action))} | ${cell(code(`${g.bucket}/${g.keyPrefix}`))} | ${cell(
             code(g.principal),
-          )} | ${g.firstSeen ?? ''} | ${g.lastSeen ?? ''} | ${cell(g.diagnosis?.causes.map((c) => code(c.code)).join(', ') ?? '')} |`,
+          )} | ${md(g.firstSeen ?? '')} | ${md(g.lastSeen ?? '')} | ${cell(g.diagnosis?.causes.map((c) => code(c.code)).join(', ') ?? '')} |`,
       ),
     ].join('\n'),
   ];
@@ -282,7 +288,7 @@ export function renderTriageMarkdown(t: TriageReport): string {
     out.push('## Skipped input');
     out.push(
       t.malformed
-        .map((m) => `- ${code(m.line !== undefined ? `${m.source}:${m.line}` : m.source)}: ${m.reason}`)
+        .map((m) => `- ${code(m.line !== undefined ? `${m.source}:${m.line}` : m.source)}: ${md(m.reason)}`)
         .join('\n'),
     );
   }

@@ -344,7 +344,7 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
   program
     .command('alerts')
     .description(
-      'print the CloudWatch Logs metric filter and alarm (AWS CLI and CloudFormation) for future AccessDenied events',
+      'print CloudWatch alerting for future S3 and KMS denials: metric filter and alarm, Contributor Insights top IPs/principals/buckets with top-contributor alarms (AWS CLI and CloudFormation)',
     )
     .option('--bucket <name>', 'only denials on this bucket (repeatable)', collectValues)
     .option('--principal <arn>', 'only denials of this principal (repeatable)', collectValues)
@@ -356,6 +356,11 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
     .option('--threshold <n>', 'alarm when at least N denials happen in one period', positiveInt, 1)
     .option('--period <seconds>', 'alarm period in seconds', positiveInt, 300)
     .option('--sns-topic <arn>', 'SNS topic the alarm notifies')
+    .option(
+      '--top-threshold <n>',
+      'alarm when one IP, principal or bucket makes at least N denials in one period (default 10)',
+      positiveInt,
+    )
     .action(async (opts: Record<string, unknown>) => {
       const { runAlerts } = await import('./commands/alerts.js');
       setExit(await runAlerts(opts));

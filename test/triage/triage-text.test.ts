@@ -82,12 +82,24 @@ describe('athena query', () => {
 });
 
 describe('alerts', () => {
-  it('filter pattern on S3 AccessDenied, narrowed to buckets (OR) and principals', () => {
-    expect(filterPattern({})).toBe(
-      '{ ($.eventSource = "s3.amazonaws.com") && ($.errorCode = "AccessDenied") }',
+  it('filter pattern on every S3 and KMS denial code, narrowed to buckets (OR) and principals', () => {
+    const all = filterPattern({});
+    for (const c of [
+      'AccessDenied',
+      'AllAccessDisabled',
+      'AccountProblem',
+      'InvalidAccessKeyId',
+      'SignatureDoesNotMatch',
+      'ExpiredToken',
+    ])
+      expect(all).toContain(`($.errorCode = "${c}")`);
+    expect(all).toContain(
+      '($.eventSource = "kms.amazonaws.com") && (($.errorCode = "AccessDenied") || ($.errorCode = "AccessDeniedException")',
     );
-    expect(filterPattern({ buckets: ['a', 'b'], principals: ['arn:aws:iam::1:role/r'] })).toBe(
-      '{ ($.eventSource = "s3.amazonaws.com") && ($.errorCode = "AccessDenied") && (($.requestParameters.bucketName = "a") || ($.requestParameters.bucketName = "b")) && ($.userIdentity.arn = "arn:aws:iam::1:role/r") }',
+    const narrowed = filterPattern({ buckets: ['a', 'b'], principals: ['arn:aws:iam::1:role/r'] });
+    expect(narrowed).not.toContain('kms.amazonaws.com');
+    expect(narrowed).toContain(
+      ' && (($.requestParameters.bucketName = "a") || ($.requestParameters.bucketName = "b")) && ($.userIdentity.arn = "arn:aws:iam::1:role/r") }',
     );
   });
 
@@ -99,7 +111,9 @@ describe('alerts', () => {
       periodSeconds: 60,
       snsTopic: 'arn:aws:sns:us-east-1:1:t',
     };
-    const [filter, alarm] = alertCliCommands(o);
+    const [filter, alarm, rule, topAlarm] = alertCliCommands(o);
+    expect(rule).toContain('aws cloudwatch put-insight-rule');
+    expect(topAlarm).toContain("--alarm-actions 'arn:aws:sns:us-east-1:1:t'");
     expect(filter).toContain("--log-group-name 'trail'\\''s logs'");
     expect(filter).toContain('metricValue=1,defaultValue=0');
     expect(alarm).toContain('--threshold 5 --comparison-operator GreaterThanOrEqualToThreshold');

@@ -477,8 +477,9 @@ function s3aOperation(op: string, hasKey: boolean): string | undefined {
   if (o === 'getfilestatus' || o === 'innergetfilestatus' || o === 's3getfilestatus')
     return hasKey ? 'HeadObject' : 'ListObjectsV2';
   if (o === 'getobjectmetadata' || o === 'head') return 'HeadObject';
-  if (o === 'open' || o === 'read' || o === 'reopen' || o === 'lazyseek' || o.startsWith('read '))
-    return 'GetObject';
+  // S3AInputStream names its GETs `open <uri> at <pos>`, `re-open ...`, `read ...`.
+  const first = o.split(' ', 1)[0] ?? '';
+  if (['open', 're-open', 'reopen', 'read', 'lazyseek'].includes(first)) return 'GetObject';
   if (o.startsWith('put 0-byte object') || o === 'putobject' || o === 'put' || o.startsWith('writing object'))
     return 'PutObject';
   if (o === 'doesbucketexist' || o === 'verifybucketexists' || o === 'doesbucketexistv2') return 'HeadBucket';

@@ -121,6 +121,22 @@ describe('records from the text around the error', () => {
     expect(r).toMatchObject({ apiName: 'DeleteObject', bucket: 'acme-reports', key: 'old.csv' });
   });
 
+  it('S3A on the SDK for Java v2 (Hadoop 3.4): open is a GetObject', () => {
+    const [r, ...rest] = records(
+      readText(
+        'java.nio.file.AccessDeniedException: s3a://acme-lake/curated/t.parquet: open s3a://acme-lake/curated/t.parquet at 0 on s3a://acme-lake/curated/t.parquet: software.amazon.awssdk.services.s3.model.S3Exception: Access Denied (Service: S3, Status Code: 403, Request ID: 5B2F2C1A9D8E7F60, Extended Request ID: abcEXAMPLE=):AccessDenied',
+      ),
+    );
+    expect(rest).toEqual([]);
+    expect(r).toMatchObject({
+      bucket: 'acme-lake',
+      key: 'curated/t.parquet',
+      apiName: 'GetObject',
+      httpStatus: 403,
+      requestId: '5B2F2C1A9D8E7F60',
+    });
+  });
+
   it('reads get-caller-identity text output', () => {
     const [r] = records(
       readText(

@@ -1,6 +1,7 @@
 // Rule: a cross-account or anonymous request needs a bucket-policy (or ACL) grant, and there is none.
 import {
   authOf,
+  bucketOf,
   defineRule,
   fixes,
   missingAllowFindings,
@@ -24,12 +25,16 @@ export default defineRule({
     enhanced: 'AWS reported that no resource-based policy allows {{action}} on {{resource}}.',
   },
   match(ctx) {
-    const bucket = ctx.request.s3.bucket ?? '?';
     const found = missingAllowFindings(ctx, 'bucket-policy', { plain: 'missing', nearMiss: 'nearMiss' }).map(
       (f) => ({
         ...f,
-        // Through an access point the bucket policy is evaluated against the bucket's own ARN.
-        data: { ...f.data, bucket, resource: authOf(f, ctx)?.underlyingResource ?? f.resource },
+        // Through an access point the bucket policy is evaluated against the bucket's own ARN; for
+        // CopyObject the source read names the source bucket.
+        data: {
+          ...f.data,
+          bucket: bucketOf(ctx, authOf(f, ctx)) ?? '?',
+          resource: authOf(f, ctx)?.underlyingResource ?? f.resource,
+        },
       }),
     );
     return traceOrMessage(ctx, 'missing-allow-bucket-policy', found, 'enhanced');
@@ -37,7 +42,7 @@ export default defineRule({
   suggest(f, ctx) {
     const auth = authOf(f, ctx);
     const ap = ctx.request.s3.accessPointArn;
-    const bucket = (ap && ctx.evidence?.accessPoints[ap]?.bucket) || ctx.request.s3.bucket;
+    const bucket = bucketOf(ctx, auth);
     if (!ctx.evidence || !auth || !bucket || ctx.request.principal.kind === 'anonymous') return [];
     const resource = auth.underlyingResource ?? auth.resource;
     const conditions = ap ? { StringEquals: { 's3:DataAccessPointArn': ap } } : undefined;

@@ -2,6 +2,7 @@
 import {
   accountOf,
   authOf,
+  bucketOf,
   defineRule,
   fixes,
   missingAllowFindings,
@@ -49,7 +50,7 @@ export default defineRule({
     ];
     // Within one account a bucket-policy grant naming the caller also allows (an alternative, never
     // the cause): https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
-    const bucket = ctx.request.s3.bucket;
+    const bucket = bucketOf(ctx, auth);
     const account = accountOf(auth.principal);
     if (
       bucket &&

@@ -5,6 +5,7 @@ import {
   fixes,
   missingAllowFindings,
   traceOrMessage,
+  unknownLayerFindings,
 } from '../../src/engine/rule-kit.js';
 
 /** Rule `session/missing-allow-session-policy`: its .md beside this file says what it means and how it decides. */
@@ -20,12 +21,19 @@ export default defineRule({
     missing:
       'The session policy of {{principal}} does not allow {{action}} on {{resource}}; a session policy limits the session to what both it and the role allow.',
     enhanced: 'AWS reported that no session policy allows {{action}} on {{resource}} for {{principal}}.',
+    unknown:
+      'The session policy of {{principal}} is not in the evidence (no AWS API returns it), and it is the one layer left that could refuse {{action}} on {{resource}}: if it does not allow the action, it explains the denial.',
   },
   match(ctx) {
     const found = missingAllowFindings(ctx, 'session-policy', { plain: 'missing' });
-    return traceOrMessage(ctx, 'missing-allow-session-policy', found, 'enhanced');
+    const fromMessage = traceOrMessage(ctx, 'missing-allow-session-policy', found, 'enhanced');
+    if (fromMessage.length > 0) return fromMessage;
+    // An enhanced message that names another layer settles where the Allow is missing.
+    return ctx.enhancedCode() ? [] : unknownLayerFindings(ctx, 'session-policy', 'unknown');
   },
   suggest(f, ctx) {
+    // An unknown session policy cannot be patched: the fix is to start the session without one.
+    if (f.messageId === 'unknown') return [];
     const auth = authOf(f, ctx);
     if (!ctx.evidence || !auth) return [];
     return [fixes.addSessionPolicyStatement(ctx.evidence, auth.principal, [auth.action], [auth.resource])];

@@ -280,6 +280,21 @@ export function evaluateAuthorization(az0: AuthzRequest, opts: ChainOptions): Au
   if (!target) {
     const grant: Dnf = pc === 'iam' || pc === 'root' || pc === 'unknown' ? [[ids.id, ids.pb, ids.sp]] : [];
     if (isS3 || !['iam', 'root'].includes(pc)) idw.work.facts.resourcePolicy = 'none-in-evidence';
+    // Another account's resource of a service whose resource policies are not modelled: that policy must
+    // grant too, and it is not in the evidence, so the grant is unknown (never Allowed on the identity alone).
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+    const cross =
+      (pc === 'iam' || pc === 'root') &&
+      resourceAccount !== undefined &&
+      rp.account !== undefined &&
+      resourceAccount !== rp.account;
+    if (!isS3 && cross && grant.length > 0) {
+      const rw = unknownWork('resource-policy', `resourcePolicies.${az.resource}`);
+      rw.deny = U;
+      rw.facts.crossAccount = true;
+      works.push(rw);
+      grant[0]!.push({ layer: 'resource-policy', value: U, granting: true });
+    }
     return finish(az, works, grant);
   }
   return s3Chain(az, opts, rp, pc, target, works, ids);

@@ -184,6 +184,11 @@ export function enrichContext(
     else if (!present.has('s3:accesspointnetworkorigin') && !isUnknown('s3:AccessPointNetworkOrigin'))
       unknown.set('s3:accesspointnetworkorigin', 's3:AccessPointNetworkOrigin');
   }
+  // A request through a VPC endpoint comes from that endpoint's VPC: the snapshot's endpoint entry
+  // settles aws:SourceVpc. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcevpc
+  const vpceKey = given.find((k) => k.toLowerCase() === 'aws:sourcevpce');
+  const vpce = vpceKey ? az.context[vpceKey] : undefined;
+  if (typeof vpce === 'string') set('aws:SourceVpc', ev.vpcEndpoints[vpce]?.vpcId);
   if (res.objectTagsApply && res.objectTags) {
     for (const [k, v] of Object.entries(res.objectTags)) set(`s3:ExistingObjectTag/${k}`, v);
   }

@@ -68,6 +68,7 @@ const LAYER_CODES: Record<LayerName, CauseCode[]> = {
   ],
   'kms-identity-policy': ['explicit-deny-identity-policy', 'missing-allow-kms'],
   'kms-key-state': ['kms-key-unusable'],
+  'resource-policy': [],
 };
 
 /** S3 steps whose refusal (`block`) S3 words as an explicit deny. */

@@ -344,6 +344,48 @@ export function missingAllowFindings<M extends string>(
   return out;
 }
 
+/**
+ * A finding for a layer whose evidence is unknown (nothing evaluated) when it is the only thing left
+ * that could refuse the request: no layer is known to block, no other unknown layer could lack an
+ * Allow or block, and this one could lack an Allow. Always `possible`: unknown evidence proves nothing.
+ */
+export function unknownLayerFindings<M extends string>(
+  ctx: RuleContext,
+  layerName: LayerName,
+  messageId: M,
+): Finding<M>[] {
+  const out: Finding<M>[] = [];
+  for (const hit of ctx.layersOf(layerName)) {
+    const l = hit.layer;
+    if (l.outcome !== 'unknown' || l.policies.length > 0 || !l.possible?.includes('missing-allow')) continue;
+    if (hit.auth.decision === 'Allowed' && !hit.auth.possibleDecisions.includes('ImplicitDeny')) continue;
+    // Only while nothing known refuses the request (any of its authorizations), and no other unknown
+    // layer could lack an Allow or block: then this layer is the one open explanation.
+    const others = ctx
+      .authorizations()
+      .some((a) =>
+        a.layers.some(
+          (x) =>
+            BLOCKING.some((b) => b === x.outcome) ||
+            (x !== l &&
+              x.outcome === 'unknown' &&
+              (x.possible ?? BLOCKING).some((b) => b === 'missing-allow' || b === 'block')),
+        ),
+      );
+    if (others) continue;
+    out.push({
+      confidence: 'possible',
+      messageId,
+      data: findingData(hit, undefined, undefined),
+      action: hit.auth.request.action,
+      resource: hit.auth.request.resource,
+      layer: l.layer,
+      authorizationIndex: hit.index,
+    });
+  }
+  return out;
+}
+
 /** Placeholder values every layer finding offers. */
 export function findingData(
   hit: LayerHit,
@@ -437,7 +479,12 @@ export function traceOrMessage<M extends string>(
   }
   const msg = enhancedFinding(ctx, code, messageId);
   if (!ctx.evaluation) return msg;
-  return msg.map((f) => ({ ...f, confidence: 'possible' as Confidence }));
+  // The evidence for the layer AWS named is unknown (an unreadable SCP, a session policy): nothing
+  // contradicts the message, so it stays likely. When the evidence shows that layer allowing now, the
+  // policy may have been edited since: possible.
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html
+  const open = ctx.evaluation.unknowns.some((u) => u.couldExplain.includes(code));
+  return open ? msg : msg.map((f) => ({ ...f, confidence: 'possible' as Confidence }));
 }
 
 /**
@@ -464,6 +511,21 @@ export * from './fix-drafts.js';
 export function authOf(f: Finding, ctx: RuleContext): AuthzRequest | undefined {
   if (f.authorizationIndex !== undefined) return ctx.authorizations()[f.authorizationIndex]?.request;
   return ctx.primary();
+}
+
+/**
+ * The bucket an authorization acts on: the bucket of its S3 resource (for CopyObject the source's
+ * GetObject names the source bucket, the PutObject the destination), the bucket behind an access
+ * point, else the request's bucket.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
+ */
+export function bucketOf(ctx: RuleContext, auth: AuthzRequest | undefined): string | undefined {
+  const arn = auth?.underlyingResource ?? auth?.resource ?? '';
+  const m = /^arn:aws[\w-]*:s3:::([^/]+)/.exec(arn);
+  if (m) return m[1];
+  const ap = /^arn:aws[\w-]*:s3:[^:]*:\d{12}:accesspoint\/[^/]+/.exec(arn)?.[0];
+  const behind = ap ? ctx.evidence?.accessPoints[ap]?.bucket : undefined;
+  return behind ?? ctx.request.s3.bucket;
 }
 
 /**

@@ -424,7 +424,7 @@ function evaluateStatement(
         m =
           s.effect === 'Deny' && boundary
             ? { matched: 'true', via: 'not-principal' }
-            : matchNotPrincipal(s.principals, req.principal, opts ?? NO_OPTS);
+            : matchNotPrincipal(s.principals, req.principal, opts ?? NO_OPTS, s.effect);
       } else m = matchPrincipal(s.principals, req.principal, opts ?? NO_OPTS);
       // Same content as the last trace (a new request object for the same caller): keep the shared
       // frozen object, so the failed-statement memo below still applies.

@@ -181,12 +181,16 @@ export function matchPrincipal(
 /**
  * Matches a NotPrincipal element: the statement applies to every caller the element does not exempt. A
  * caller is exempt only when every level of its identity is listed: the account, and the user, or the
- * role and the assumed-role session (AWS matches the request at each level).
+ * role and the assumed-role session (AWS matches the request at each level). An `Allow` that exempts
+ * the caller's user, role or session but not its account applies to the caller at the account level
+ * only (`account`: delegation, which grants nothing on its own within one account); a `Deny` applies.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
  */
 export function matchNotPrincipal(
   entries: readonly PrincipalEntry[],
   p: Principal,
   opts: PrincipalOptions,
+  effect: 'Allow' | 'Deny' = 'Deny',
 ): PrincipalMatch {
   if (entries.some((e) => e.k === 'wildcard')) return { matched: 'false', by: '*', via: 'not-principal' };
   if (p.kind === 'unknown') return UNRESOLVED;
@@ -222,5 +226,9 @@ export function matchNotPrincipal(
       exempt = listed('canonical-user') || accountListed;
       break;
   }
-  return exempt ? { matched: 'false', via: 'not-principal' } : { matched: 'true', via: 'not-principal' };
+  if (exempt) return { matched: 'false', via: 'not-principal' };
+  const ownLevelListed = listed('user') || listed('role') || listed('session') || listed('federated-user');
+  if (effect === 'Allow' && !accountListed && ownLevelListed && p.kind !== 'root')
+    return { matched: 'account', via: 'account' };
+  return { matched: 'true', via: 'not-principal' };
 }

@@ -108,7 +108,9 @@ export type LayerName =
   | 'object-state'
   | 'kms-key-policy'
   | 'kms-identity-policy'
-  | 'kms-key-state';
+  | 'kms-key-state'
+  /** The resource-based policy of a service s3doctor does not model (cross-account calls need its grant). */
+  | 'resource-policy';
 
 /** One layer's verdict for one authorization. */
 export interface LayerResult {

@@ -2,6 +2,8 @@
 // false in an AND of layers stays false whatever the unknowns hold, the cause follows the account
 // relationship, enhanced messages fix the kind, and fixes say "may still be blocked" for unknowns.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decisionLabel, verificationLabel } from '../../src/cli/format/common.js';
 import { diagnose } from '../../src/engine/index.js';
@@ -250,5 +252,194 @@ describe('allowed now', () => {
     expect(r.reproduced).toBe(false);
     expect(r.decisionOpen).toBeUndefined();
     expect(r.notReproducedBecause?.join(' ')).toMatch(/changed since/);
+  });
+});
+
+/** A CloudTrail event (the shape of examples/missing-identity-allow/event.json), adjusted. */
+function trail(over: Record<string, unknown>): LogRecord {
+  const base = JSON.parse(
+    readFileSync(join('examples', 'missing-identity-allow', 'event.json'), 'utf8'),
+  ) as Record<string, unknown>;
+  const ev = { ...base, ...over };
+  delete (ev as { errorMessage?: string }).errorMessage;
+  if (over.errorMessage) ev.errorMessage = over.errorMessage;
+  const identity = base.userIdentity as Record<string, unknown>;
+  ev.userIdentity = {
+    ...identity,
+    arn: SESSION,
+    principalId: 'AROAEXAMPLE:s1',
+    sessionContext: {
+      ...(identity.sessionContext as object),
+      sessionIssuer: { type: 'Role', principalId: 'AROAEXAMPLE', arn: ROLE, accountId: A, userName: 'app' },
+    },
+  };
+  return record(JSON.stringify({ Records: [ev] }));
+}
+
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
+// CopyObject reads the source (s3:GetObject) and writes the destination (s3:PutObject): the fix goes
+// where the refusal is.
+describe('the fix targets the layer that blocks', () => {
+  it('CopyObject from another account whose bucket grants nothing: the fix is on the source bucket', () => {
+    const ev = evidenceOf({
+      ...JSON.parse(
+        JSON.stringify(
+          evidence({
+            identity: doc({ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: '*' }),
+            session: null,
+          }),
+        ),
+      ),
+      buckets: {
+        'reports-bucket': {
+          accountId: A,
+          region: 'us-east-1',
+          policy: null,
+          objectOwnership: 'BucketOwnerEnforced',
+          publicAccessBlock: null,
+          requestPayer: 'BucketOwner',
+          encryption: null,
+        },
+        'partner-share': {
+          accountId: B,
+          region: 'us-east-1',
+          policy: null,
+          objectOwnership: 'BucketOwnerEnforced',
+          publicAccessBlock: null,
+          requestPayer: 'BucketOwner',
+          encryption: null,
+          objects: {
+            'in/data.csv': {
+              exists: true,
+              serverSideEncryption: null,
+              storageClass: 'STANDARD',
+              restoreStatus: null,
+            },
+          },
+        },
+      },
+    });
+    const r = diagnose(
+      trail({
+        eventName: 'CopyObject',
+        readOnly: false,
+        requestParameters: {
+          bucketName: 'reports-bucket',
+          key: 'copies/q3.csv',
+          'x-amz-copy-source': 'partner-share/in/data.csv',
+        },
+        resources: [{ type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::reports-bucket', accountId: A }],
+      }),
+      ev,
+    );
+    expect(r.causes[0]).toMatchObject({
+      code: 'missing-allow-bucket-policy',
+      confidence: 'certain',
+      resource: 'arn:aws:s3:::partner-share/in/data.csv',
+    });
+    expect(r.causes[0]!.explanation).toContain('The bucket policy on partner-share');
+    expect(r.causes[0]!.fixes[0]!.patch?.target).toEqual({ type: 'bucket-policy', id: 'partner-share' });
+  });
+});
+
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+// NotPrincipal must list the account too: a caller whose user is listed but not its account is matched
+// at the account level, which within one account delegates to IAM and grants nothing on its own.
+describe('NotPrincipal and account-level grants', () => {
+  const exemptUser = doc({
+    Effect: 'Allow',
+    NotPrincipal: { AWS: ROLE },
+    Action: 's3:GetObject',
+    Resource: 'arn:aws:s3:::reports-bucket/*',
+  });
+  it('an Allow exempting the role but not its account does not grant on its own: the identity policy is the cause', () => {
+    const r = diagnose(record(LOG_LINE), evidence({ bucketPolicy: exemptUser, session: null }));
+    expect(r.decision).toBe('ImplicitDeny');
+    expect(r.causes[0]).toMatchObject({ code: 'missing-allow-identity-policy', confidence: 'certain' });
+  });
+});
+
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+// Cross account, the resource owner's resource-based policy must grant too: not in the evidence, not Allowed.
+describe('cross-account actions of services without a modelled resource policy', () => {
+  it('sqs:SendMessage to another account: never certainly allowed on the identity policy alone', async () => {
+    const { evaluateRequest, parseSimulateRequest } = await import('../../src/authz/index.js');
+    const ev = evidenceOf({
+      principals: {
+        [`arn:aws:iam::${A}:user/alice`]: {
+          policies: [
+            {
+              name: 'p',
+              kind: 'inline',
+              document: doc({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' }),
+            },
+          ],
+          permissionsBoundary: null,
+        },
+      },
+      accounts: {
+        [A]: { organizationId: null, serviceControlPolicies: null, resourceControlPolicies: null },
+        [B]: { organizationId: null, serviceControlPolicies: null, resourceControlPolicies: null },
+      },
+    })!;
+    const req = (account: string) =>
+      parseSimulateRequest({
+        principal: `arn:aws:iam::${A}:user/alice`,
+        action: 'sqs:SendMessage',
+        resource: `arn:aws:sqs:us-east-1:${account}:jobs`,
+        context: {},
+      });
+    const cross = evaluateRequest(req(B), ev);
+    expect(cross.certain).toBe(false);
+    expect(cross.possibleDecisions).toContain('ImplicitDeny');
+    expect(cross.unknowns.map((u) => u.path)).toContain(`resourcePolicies.arn:aws:sqs:us-east-1:${B}:jobs`);
+    const same = evaluateRequest(req(A), ev);
+    expect(same.decision).toBe('Allowed');
+    expect(same.certain).toBe(true);
+  });
+});
+
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcevpc
+// A request through a VPC endpoint comes from the endpoint's VPC: the snapshot's vpcEndpoints entry settles aws:SourceVpc.
+describe('context keys the evidence implies', () => {
+  it('aws:SourceVpc from the endpoint the record names and its vpcEndpoints entry', () => {
+    const onlyFromVpc = doc({
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: 'arn:aws:s3:::reports-bucket/*',
+      Condition: { StringNotEquals: { 'aws:SourceVpc': 'vpc-111' } },
+    });
+    const base = JSON.parse(
+      JSON.stringify(evidence({ identity: allowRead, session: null, bucketPolicy: onlyFromVpc })),
+    );
+    const viaVpce = (vpcId: string) =>
+      evidenceOf({ ...base, vpcEndpoints: { 'vpce-1a2b': { accountId: A, vpcId, policy: null } } })!;
+    const rec = trail({ vpcEndpointId: 'vpce-1a2b', sourceIPAddress: '10.0.1.7' });
+    const from111 = diagnose(rec, viaVpce('vpc-111'));
+    expect(from111.decision).toBe('Allowed');
+    expect(from111.reproduced).toBe(false);
+    const from222 = diagnose(rec, viaVpce('vpc-222'));
+    expect(from222.decision).toBe('ExplicitDeny');
+    expect(from222.causes[0]).toMatchObject({ code: 'explicit-deny-bucket-policy', confidence: 'certain' });
+  });
+});
+
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html
+describe('an enhanced message naming a layer whose evidence is unknown', () => {
+  it('"because no session policy allows" with the session policy unknown: likely, not possible', () => {
+    const r = diagnose(
+      pasted('because no session policy allows the s3:GetObject action'),
+      evidence({ identity: allowRead }),
+    );
+    expect(r.decision).toBe('ImplicitDeny');
+    expect(r.causes[0]).toMatchObject({ code: 'missing-allow-session-policy', confidence: 'likely' });
+  });
+
+  it('no message, the unknown session policy is the one open layer: a possible missing-allow-session-policy', () => {
+    const r = diagnose(record(LOG_LINE), evidence({ identity: allowRead }));
+    expect(r.causes.map((c) => [c.code, c.confidence])).toEqual([
+      ['missing-allow-session-policy', 'possible'],
+    ]);
   });
 });

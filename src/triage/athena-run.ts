@@ -39,7 +39,10 @@ export async function* runAthenaQuery(
 ): AsyncGenerator<{ columns: string[]; rows: AthenaRow[] }> {
   const sdk = await import('@aws-sdk/client-athena');
   const client = new sdk.AthenaClient({
-    ...(o.region ? { region: o.region } : {}),
+    // The AWS CLI's AWS_DEFAULT_REGION, which the SDK for JavaScript does not read.
+    ...(o.region || (!process.env.AWS_REGION && process.env.AWS_DEFAULT_REGION)
+      ? { region: o.region || process.env.AWS_DEFAULT_REGION }
+      : {}),
     ...(o.profile ? { profile: o.profile } : {}),
     // A socket that never answers fails in seconds, not minutes.
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000, throwOnRequestTimeout: true },

@@ -312,9 +312,16 @@ export class LiveContext {
     };
   }
 
-  /** Resolves the default region the SDK would use (profile, env), else us-east-1. */
+  /**
+   * Resolves the default region as the AWS CLI does: --region, AWS_REGION, AWS_DEFAULT_REGION (which
+   * the SDK for JavaScript ignores), the profile's region; else us-east-1.
+   * https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-envvars.html
+   */
   async resolveDefaultRegion(): Promise<void> {
-    const explicit = this.opts.region ?? (this.opts.clientOptions?.all?.region as string | undefined);
+    const explicit =
+      this.opts.region ??
+      (this.opts.clientOptions?.all?.region as string | undefined) ??
+      (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || undefined);
     if (explicit) {
       this.defaultRegion = explicit;
       return;

@@ -639,6 +639,42 @@ describe('regions, throttling, slow answers, credentials', () => {
     expect(fake.calls.filter((c) => c.op === 'GetBucketPolicy')).toHaveLength(2);
   });
 
+  test('AWS_DEFAULT_REGION is honoured as the AWS CLI does (after --region and AWS_REGION)', async () => {
+    const { LiveContext } = await import('../../../src/evidence/live/context.js');
+    const empty = {
+      schemaVersion: 1 as const,
+      principals: {},
+      sessions: {},
+      accounts: {},
+      buckets: {},
+      accessPoints: {},
+      kmsKeys: {},
+      vpcEndpoints: {},
+      canonicalIds: {},
+      notes: [],
+    };
+    const saved = { r: process.env.AWS_REGION, d: process.env.AWS_DEFAULT_REGION };
+    try {
+      delete process.env.AWS_REGION;
+      process.env.AWS_DEFAULT_REGION = 'eu-central-1';
+      const ctx = new LiveContext({}, structuredClone(empty));
+      await ctx.resolveDefaultRegion();
+      expect(ctx.defaultRegion).toBe('eu-central-1');
+      process.env.AWS_REGION = 'ap-south-1';
+      const ctx2 = new LiveContext({}, structuredClone(empty));
+      await ctx2.resolveDefaultRegion();
+      expect(ctx2.defaultRegion).toBe('ap-south-1');
+      const ctx3 = new LiveContext({ region: 'us-west-2' }, structuredClone(empty));
+      await ctx3.resolveDefaultRegion();
+      expect(ctx3.defaultRegion).toBe('us-west-2');
+    } finally {
+      if (saved.r === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = saved.r;
+      if (saved.d === undefined) delete process.env.AWS_DEFAULT_REGION;
+      else process.env.AWS_DEFAULT_REGION = saved.d;
+    }
+  });
+
   test('the default client configuration uses the adaptive retry mode and no endpoint of its own', async () => {
     const { LiveContext } = await import('../../../src/evidence/live/context.js');
     const ctx = new LiveContext(

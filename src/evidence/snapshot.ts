@@ -126,6 +126,22 @@ function setAt(root: Record<string, unknown>, segs: (string | number)[], value: 
   (cur as Record<string | number, unknown>)[segs[segs.length - 1] as string | number] = value;
 }
 
+/** How deep objects and arrays may nest in a snapshot. */
+export const MAX_SNAPSHOT_DEPTH = 64;
+
+/** Whether `v` nests objects/arrays more than `max` levels deep (iterative: no recursion to overflow). */
+function nestedDeeperThan(v: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[v, 1]];
+  while (stack.length > 0) {
+    const [x, d] = stack.pop()!;
+    if (x === null || typeof x !== 'object') continue;
+    if (d > max) return true;
+    for (const c of Array.isArray(x) ? x : Object.values(x as Record<string, unknown>))
+      stack.push([c, d + 1]);
+  }
+  return false;
+}
+
 /**
  * Validates one parsed snapshot document (CONTRACT.md, schemaVersion 1). Returns the evidence when
  * there is no problem; otherwise every problem, each with its JSON path (`buckets.b.policy.Statement[0].Effect`).
@@ -141,6 +157,13 @@ export function parseSnapshot(
   const problems: SnapshotProblem[] = [];
   if (!isRecord(json)) {
     return { problems: [{ path: '', message: 'a snapshot must be a JSON object with "schemaVersion": 1' }] };
+  }
+  // Before any recursive step (schema check, structuredClone): a document nested 100,000 levels deep
+  // would overflow the stack. Real snapshots stay far below this (a policy condition is about 10 deep).
+  if (nestedDeeperThan(json, MAX_SNAPSHOT_DEPTH)) {
+    return {
+      problems: [{ path: '', message: `nested more than ${MAX_SNAPSHOT_DEPTH} levels deep: not a snapshot` }],
+    };
   }
   const parsed = snapshotSchema().safeParse(json);
   if (!parsed.success) {

@@ -9,70 +9,25 @@ import type {
   Decision,
   Evaluation,
   Evidence,
-  LayerName,
   S3Request,
   Unknown,
 } from '../model/index.js';
+import { AUTHENTICATION_ERRORS, BLOCK_AS_EXPLICIT_DENY, LAYER_CODES } from './cause-table.js';
 import { evaluateAuthorization } from './chain.js';
 import { ctx } from './iam-layers.js';
 import { evaluateKmsAuthorization, kmsAuthorizationsFor } from './kms.js';
 import { pickDecision } from './layers.js';
 import { memo } from './memo.js';
 
-/** S3 error codes that mean no policy was evaluated, with the contract's cause. */
-const AUTH_ERRORS: Record<string, CauseCode> = {
-  ExpiredToken: 'expired-credentials',
-  ExpiredTokenException: 'expired-credentials',
-  TokenRefreshRequired: 'expired-credentials',
-  InvalidToken: 'expired-credentials',
-  InvalidAccessKeyId: 'invalid-access-key',
-  InvalidClientTokenId: 'invalid-access-key',
-  SignatureDoesNotMatch: 'signature-mismatch',
-  AuthorizationHeaderMalformed: 'signature-mismatch',
-  RequestTimeTooSkewed: 'clock-skew',
-};
-
 /** The authentication failure an S3 request shows, if any. */
 export function authenticationFailure(req: S3Request): { errorCode: string; cause: CauseCode } | undefined {
   const code = req.errorCode;
-  if (code && AUTH_ERRORS[code]) return { errorCode: code, cause: AUTH_ERRORS[code] as CauseCode };
+  if (code && AUTHENTICATION_ERRORS[code])
+    return { errorCode: code, cause: AUTHENTICATION_ERRORS[code] as CauseCode };
   if (code === 'AccessDenied' && /request has expired/i.test(req.errorMessage ?? ''))
     return { errorCode: code, cause: 'presigned-url-expired' };
   return undefined;
 }
-
-/** Which cause codes an unknown layer could explain. */
-const LAYER_CODES: Record<LayerName, CauseCode[]> = {
-  authentication: [],
-  scp: ['explicit-deny-scp', 'missing-allow-scp'],
-  rcp: ['explicit-deny-rcp'],
-  'vpc-endpoint-policy': ['explicit-deny-vpc-endpoint-policy', 'missing-allow-vpc-endpoint-policy'],
-  'identity-policy': ['explicit-deny-identity-policy', 'missing-allow-identity-policy'],
-  'permissions-boundary': ['explicit-deny-permissions-boundary', 'missing-allow-permissions-boundary'],
-  'session-policy': ['explicit-deny-session-policy', 'missing-allow-session-policy'],
-  'bucket-policy': ['explicit-deny-bucket-policy', 'missing-allow-bucket-policy'],
-  'access-point-policy': ['explicit-deny-access-point-policy', 'missing-allow-access-point-policy'],
-  // S3 reports a network-origin refusal as an explicit deny in a resource-based policy.
-  'access-point-network-origin': ['explicit-deny-access-point-policy'],
-  'bucket-acl': ['missing-allow-bucket-policy'],
-  'object-acl': ['missing-allow-bucket-policy', 'object-owned-by-other-account'],
-  'object-ownership': ['object-owned-by-other-account', 'acl-not-supported'],
-  'block-public-access': ['block-public-access'],
-  'requester-pays': ['requester-pays-not-acknowledged'],
-  'object-lock': ['object-lock-protected'],
-  'object-state': ['object-not-found-without-list', 'archived-object'],
-  'kms-key-policy': [
-    'explicit-deny-kms-key-policy',
-    'missing-allow-kms',
-    'kms-aws-managed-key-cross-account',
-  ],
-  'kms-identity-policy': ['explicit-deny-identity-policy', 'missing-allow-kms'],
-  'kms-key-state': ['kms-key-unusable'],
-  'resource-policy': [],
-};
-
-/** S3 steps whose refusal (`block`) S3 words as an explicit deny. */
-const BLOCK_AS_EXPLICIT_DENY: ReadonlySet<LayerName> = new Set(['access-point-network-origin']);
 
 /** One-entry memos (no weak-map entry per request): the last request's KMS memo key and time. */
 let lastS3: S3Request['s3'] | undefined;

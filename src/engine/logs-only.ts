@@ -4,6 +4,7 @@
 import type { CauseCode } from '../model/cause.js';
 import type { Unknown } from '../model/evaluation.js';
 import type { S3Request } from '../model/request.js';
+import { LAYER_CODES } from '../authz/cause-table.js';
 import { accountOf, identityArn } from './rule-kit.js';
 
 /** Operations that read object data (KMS Decrypt, archive tiers, missing keys). */
@@ -17,7 +18,8 @@ const LOCKABLE = ['DeleteObject', 'DeleteObjects', 'PutObjectRetention', 'PutObj
  */
 export function logsOnlyUnknowns(req: S3Request, named?: CauseCode): Unknown[] {
   const out: Unknown[] = [];
-  const add = (path: string, couldExplain: CauseCode[]) => out.push({ path, couldExplain });
+  const add = (path: string, couldExplain: readonly CauseCode[]) =>
+    out.push({ path, couldExplain: [...couldExplain] });
   const p = req.principal;
   const id = identityArn(p);
   const account = accountOf(p);
@@ -27,34 +29,19 @@ export function logsOnlyUnknowns(req: S3Request, named?: CauseCode): Unknown[] {
   const crossOrUnknown = p.kind === 'anonymous' || !account || !bucketAccount || account !== bucketAccount;
 
   if (id) {
-    add(`principals.${id}.policies`, [
-      'explicit-deny-identity-policy',
-      'missing-allow-identity-policy',
-      'missing-allow-kms',
-    ]);
-    add(`principals.${id}.permissionsBoundary`, [
-      'explicit-deny-permissions-boundary',
-      'missing-allow-permissions-boundary',
-    ]);
+    add(`principals.${id}.policies`, [...LAYER_CODES['identity-policy'], 'missing-allow-kms']);
+    add(`principals.${id}.permissionsBoundary`, LAYER_CODES['permissions-boundary']);
   }
   if (p.kind === 'role-session' || p.kind === 'federated-user')
-    add(`sessions.${p.arn}.sessionPolicy`, ['explicit-deny-session-policy', 'missing-allow-session-policy']);
+    add(`sessions.${p.arn}.sessionPolicy`, LAYER_CODES['session-policy']);
   if (account && p.kind !== 'anonymous' && p.kind !== 'service')
-    add(`accounts.${account}.serviceControlPolicies`, ['explicit-deny-scp', 'missing-allow-scp']);
-  if (bucketAccount) add(`accounts.${bucketAccount}.resourceControlPolicies`, ['explicit-deny-rcp']);
+    add(`accounts.${account}.serviceControlPolicies`, LAYER_CODES.scp);
+  if (bucketAccount) add(`accounts.${bucketAccount}.resourceControlPolicies`, LAYER_CODES.rcp);
   const vpce = primary?.context['aws:SourceVpce'];
-  if (typeof vpce === 'string')
-    add(`vpcEndpoints.${vpce}.policy`, [
-      'explicit-deny-vpc-endpoint-policy',
-      'missing-allow-vpc-endpoint-policy',
-    ]);
-  if (accessPointArn)
-    add(`accessPoints.${accessPointArn}.policy`, [
-      'explicit-deny-access-point-policy',
-      'missing-allow-access-point-policy',
-    ]);
+  if (typeof vpce === 'string') add(`vpcEndpoints.${vpce}.policy`, LAYER_CODES['vpc-endpoint-policy']);
+  if (accessPointArn) add(`accessPoints.${accessPointArn}.policy`, LAYER_CODES['access-point-policy']);
   if (bucket) {
-    add(`buckets.${bucket}.policy`, ['explicit-deny-bucket-policy', 'missing-allow-bucket-policy']);
+    add(`buckets.${bucket}.policy`, LAYER_CODES['bucket-policy']);
     if (crossOrUnknown) {
       add(`buckets.${bucket}.publicAccessBlock`, ['block-public-access']);
       if (p.kind !== 'anonymous') add(`buckets.${bucket}.requestPayer`, ['requester-pays-not-acknowledged']);

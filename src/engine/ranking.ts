@@ -3,26 +3,24 @@
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
 
 import type { CauseCode } from '../model/cause.js';
+import { CAUSE_KIND, type CauseKind } from '../authz/cause-table.js';
 import type { LayerName } from '../model/evaluation.js';
 import { confidenceRank } from './rule-kit.js';
 import type { Confidence } from './rule-kit.js';
 
-/** The credential and signing codes: no policy was evaluated. */
-export const AUTH_CODES: readonly CauseCode[] = [
-  'expired-credentials',
-  'invalid-access-key',
-  'signature-mismatch',
-  'clock-skew',
-  'presigned-url-expired',
-];
+export { AUTH_CODES } from '../authz/cause-table.js';
 
-/** Which group a code belongs to, in ranking order. */
+/** Which group a code belongs to, in ranking order (the cause table's kind). */
 export function causeKind(code: CauseCode): 0 | 1 | 2 | 3 {
-  if (AUTH_CODES.includes(code)) return 0;
-  if (code.startsWith('explicit-deny-')) return 1;
-  if (code.startsWith('missing-allow-')) return 3;
-  return 2;
+  return KIND_RANK[CAUSE_KIND[code]];
 }
+
+const KIND_RANK: Readonly<Record<CauseKind, 0 | 1 | 2 | 3>> = {
+  authentication: 0,
+  'explicit-deny': 1,
+  's3-check': 2,
+  'missing-allow': 3,
+};
 
 /** AWS's documented order of checks, then S3's and KMS's steps. */
 const LAYER_ORDER: readonly LayerName[] = [

@@ -55,7 +55,7 @@ export {
   AUTH_ERROR_CAUSES,
   S3_STEP_CAUSES,
   type CauseCodesOptions,
-} from './cause-codes.js';
+} from '../authz/cause-table.js';
 export { certainlyAllowed, verifyFix, patchesOf, type VerifyOptions } from './verify.js';
 export { planProbes, measureBlastRadius, type Probe, type ProbePlan } from './probes.js';
 export { renderDiff, cliCommands, patchFileName, prettyJson } from './render.js';

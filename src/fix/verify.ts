@@ -6,7 +6,7 @@ import type { Evaluation } from '../model/evaluation.js';
 import type { Evidence } from '../model/evidence.js';
 import type { S3Request } from '../model/request.js';
 import { applyPatchesToEvidence, applyRequestChange } from './apply.js';
-import { causeCodesOf } from './cause-codes.js';
+import { causeCodesOf } from '../authz/cause-table.js';
 import { planProbes, measureBlastRadius } from './probes.js';
 import { cliCommands, patchFileName, renderDiff } from './render.js';
 import { FixError } from './resources.js';

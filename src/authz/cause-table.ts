@@ -1,7 +1,84 @@
-// Maps an evaluation's blocking layers to the contract's cause codes (shared by fix verification and rules).
+// The one cause table: which cause code a (layer, outcome, facts) or an S3 error code stands for, and
+// which kind each cause is. Read by the evaluator (unknowns, authentication), ranking, the rules and
+// fix verification; adding a cause is a row here and a rule file.
 
 import { CAUSE_CODES, type CauseCode } from '../model/cause.js';
 import type { AuthorizationResult, Evaluation, LayerName, LayerResult } from '../model/evaluation.js';
+
+/** What a cause is: no policy evaluated, a Deny matched, an S3 check refused, an Allow is missing. */
+export type CauseKind = 'authentication' | 'explicit-deny' | 's3-check' | 'missing-allow';
+
+/** The kind of every cause code, in ranking order of kinds (authentication first, missing allow last). */
+export const CAUSE_KIND: Readonly<Record<CauseCode, CauseKind>> = Object.fromEntries(
+  CAUSE_CODES.map((c) => [
+    c,
+    c.startsWith('explicit-deny-')
+      ? 'explicit-deny'
+      : c.startsWith('missing-allow-')
+        ? 'missing-allow'
+        : [
+              'expired-credentials',
+              'invalid-access-key',
+              'signature-mismatch',
+              'clock-skew',
+              'presigned-url-expired',
+            ].includes(c)
+          ? 'authentication'
+          : 's3-check',
+  ]),
+) as Record<CauseCode, CauseKind>;
+
+/** The credential and signing codes: no policy was evaluated. */
+export const AUTH_CODES: readonly CauseCode[] = CAUSE_CODES.filter((c) => CAUSE_KIND[c] === 'authentication');
+
+/** Which cause codes each layer stands for: what an unknown layer could explain (`Unknown.couldExplain`). */
+export const LAYER_CODES: Record<LayerName, CauseCode[]> = {
+  authentication: [],
+  scp: ['explicit-deny-scp', 'missing-allow-scp'],
+  rcp: ['explicit-deny-rcp'],
+  'vpc-endpoint-policy': ['explicit-deny-vpc-endpoint-policy', 'missing-allow-vpc-endpoint-policy'],
+  'identity-policy': ['explicit-deny-identity-policy', 'missing-allow-identity-policy'],
+  'permissions-boundary': ['explicit-deny-permissions-boundary', 'missing-allow-permissions-boundary'],
+  'session-policy': ['explicit-deny-session-policy', 'missing-allow-session-policy'],
+  'bucket-policy': ['explicit-deny-bucket-policy', 'missing-allow-bucket-policy'],
+  'access-point-policy': ['explicit-deny-access-point-policy', 'missing-allow-access-point-policy'],
+  // S3 reports a network-origin refusal as an explicit deny in a resource-based policy.
+  'access-point-network-origin': ['explicit-deny-access-point-policy'],
+  'bucket-acl': ['missing-allow-bucket-policy'],
+  'object-acl': ['missing-allow-bucket-policy', 'object-owned-by-other-account'],
+  'object-ownership': ['object-owned-by-other-account', 'acl-not-supported'],
+  'block-public-access': ['block-public-access'],
+  'requester-pays': ['requester-pays-not-acknowledged'],
+  'object-lock': ['object-lock-protected'],
+  'object-state': ['object-not-found-without-list', 'archived-object'],
+  'kms-key-policy': [
+    'explicit-deny-kms-key-policy',
+    'missing-allow-kms',
+    'kms-aws-managed-key-cross-account',
+  ],
+  'kms-identity-policy': ['explicit-deny-identity-policy', 'missing-allow-kms'],
+  'kms-key-state': ['kms-key-unusable'],
+  'resource-policy': [],
+};
+
+/** S3 steps whose refusal (`block`) S3 words as an explicit deny. */
+export const BLOCK_AS_EXPLICIT_DENY: ReadonlySet<LayerName> = new Set(['access-point-network-origin']);
+
+/**
+ * S3 (and STS) error codes that mean the request never reached authorization: the credentials or
+ * the signature failed. https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+ */
+export const AUTHENTICATION_ERRORS: Readonly<Record<string, CauseCode>> = {
+  ExpiredToken: 'expired-credentials',
+  ExpiredTokenException: 'expired-credentials',
+  TokenRefreshRequired: 'expired-credentials',
+  InvalidToken: 'expired-credentials',
+  InvalidAccessKeyId: 'invalid-access-key',
+  InvalidClientTokenId: 'invalid-access-key',
+  SignatureDoesNotMatch: 'signature-mismatch',
+  AuthorizationHeaderMalformed: 'signature-mismatch',
+  RequestTimeTooSkewed: 'clock-skew',
+};
 
 /**
  * S3 error codes that name their cause by themselves: authentication errors (no policy was
@@ -77,16 +154,23 @@ function causeFromFacts(l: LayerResult): CauseCode | undefined {
   return undefined;
 }
 
-/** The object-state step: archived, missing without ListBucket, or disabled bucket. */
+/** The object-state step's checks (its `facts.check`) and their causes. */
+const OBJECT_STATE_CHECKS: Readonly<Record<string, CauseCode>> = {
+  archived: 'archived-object',
+  'not-found': 'object-not-found-without-list',
+  'bucket-access-disabled': 'bucket-access-disabled',
+};
+
+/** Storage classes whose objects must be restored before reading. */
+const ARCHIVED_CLASSES: ReadonlySet<string> = new Set(['GLACIER', 'DEEP_ARCHIVE']);
+
+/** The object-state step: archived, missing without ListBucket, or disabled bucket, from its facts. */
 function objectStateCause(l: LayerResult): CauseCode | undefined {
   const f = l.facts ?? {};
-  if (f.check === 'archived') return 'archived-object';
-  if (f.check === 'not-found') return 'object-not-found-without-list';
-  if (f.check === 'bucket-access-disabled') return 'bucket-access-disabled';
-  const text = JSON.stringify(f).toLowerCase();
-  if (f.exists === false || /not-?found|nosuchkey|missing/.test(text)) return 'object-not-found-without-list';
-  if (/archiv|glacier|deep_archive|restore|invalidobjectstate/.test(text)) return 'archived-object';
-  if (/disabled|accountproblem|invalidpayer/.test(text)) return 'bucket-access-disabled';
+  const byCheck = typeof f.check === 'string' ? OBJECT_STATE_CHECKS[f.check] : undefined;
+  if (byCheck) return byCheck;
+  if (f.exists === false) return 'object-not-found-without-list';
+  if (typeof f.storageClass === 'string' && ARCHIVED_CLASSES.has(f.storageClass)) return 'archived-object';
   return undefined;
 }
 

@@ -1,9 +1,9 @@
-// causeCodesOf maps blocking layers of an evaluation to the contract's cause codes.
+// The cause table: causeCodesOf maps blocking layers of an evaluation to the contract's cause codes.
 
 import { describe, expect, it } from 'vitest';
-import { AUTH_ERROR_CAUSES, causeCodesOf } from '../../src/fix/cause-codes.js';
+import { AUTH_ERROR_CAUSES, causeCodesOf } from '../../src/authz/cause-table.js';
 import type { Evaluation, LayerName, LayerResult } from '../../src/model/evaluation.js';
-import { s3Request, session } from './helpers.js';
+import { s3Request, session } from '../fix/helpers.js';
 
 const req = s3Request(
   session('111122223333', 'app'),

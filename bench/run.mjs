@@ -1,10 +1,13 @@
 // `npm run bench`: every benchmark, each measured against a baseline in the same run, as ratios.
-// Sizes: BENCH_ACCESS_LOG_MB (default 1024), BENCH_RSS_REPEAT (default 10), BENCH_CT_FILES (default 100). Inputs are cached in .bench/.
+// Sizes: BENCH_ACCESS_LOG_MB (default 1024), BENCH_RSS_REPEAT (default 10), BENCH_CT_FILES (default 100),
+// BENCH_DIAGNOSE_LINES (default 1000000). BENCH_STEPS=triage,rss,cloudtrail,help,eval,live,diagnose runs only those.
+// Inputs are cached in .bench/. The load average is printed at the start and the end: other work skews every ratio.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureAccessLog, ensureCloudTrail } from './lib/generate.mjs';
+import { ensureAccessLog, ensureCloudTrail, ensureDeniedLog } from './lib/generate.mjs';
 import { benchEvaluation } from './iam-eval.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,116 +48,166 @@ function report(name, value, goal, ok) {
   console.log(`${ok ? 'PASS' : 'MISS'}  ${name}: ${value}  (goal ${goal})`);
 }
 
+const steps = new Set(
+  (process.env.BENCH_STEPS ?? 'triage,rss,cloudtrail,help,eval,live,diagnose')
+    .split(',')
+    .map((x) => x.trim()),
+);
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+console.log(`load average ${load()} (1, 5, 15 min)`);
 const mb = Number(process.env.BENCH_ACCESS_LOG_MB ?? 1024);
 console.log(`generating inputs in ${work} (cached) ...`);
-const log = await ensureAccessLog(work, mb * 1024 * 1024);
+const log = steps.has('triage') || steps.has('rss') ? await ensureAccessLog(work, mb * 1024 * 1024) : '';
 const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 // 1. triage throughput vs grep -c ' 403 ' on the same file, one core and both.
-timed(`cat ${q(log)}`); // warm the page cache
-// Piped through cat: GNU grep stops at the first match when its output is /dev/null.
-const grep = best(`grep -c ' 403 ' ${q(log)} | cat`);
-for (const workers of ['1', 'auto']) {
-  const t = best(`node ${q(cli)} triage ${q(log)} --format json --no-interactive --workers ${workers}`);
-  const ratio = grep.secs / t.secs;
-  const goal = workers === '1' ? 0.6 : 0.75;
-  report(
-    `triage ${mb} MiB access log, workers=${workers}: throughput vs grep -c (grep ${grep.secs}s, triage ${t.secs}s)`,
-    ratio.toFixed(2),
-    `>= ${goal}`,
-    ratio >= goal,
-  );
-  report(`triage peak RSS, workers=${workers}`, `${t.rssMb.toFixed(0)} MB`, '<= 250 MB', t.rssMb <= 250);
+if (steps.has('triage')) {
+  timed(`cat ${q(log)}`); // warm the page cache
+  // Piped through cat: GNU grep stops at the first match when its output is /dev/null.
+  const grep = best(`grep -c ' 403 ' ${q(log)} | cat`);
+  for (const workers of ['1', 'auto']) {
+    const t = best(`node ${q(cli)} triage ${q(log)} --format json --no-interactive --workers ${workers}`);
+    const ratio = grep.secs / t.secs;
+    const goal = workers === '1' ? 0.6 : 0.75;
+    report(
+      `triage ${mb} MiB access log, workers=${workers}: throughput vs grep -c (grep ${grep.secs}s, triage ${t.secs}s)`,
+      ratio.toFixed(2),
+      `>= ${goal}`,
+      ratio >= goal,
+    );
+    report(`triage peak RSS, workers=${workers}`, `${t.rssMb.toFixed(0)} MB`, '<= 250 MB', t.rssMb <= 250);
+  }
 }
 
 // 1b. Memory at scale: 10 GiB of input (the log given BENCH_RSS_REPEAT times, default 10), both cores.
-const repeat = Number(process.env.BENCH_RSS_REPEAT ?? 10);
-if (repeat > 0) {
-  const many = Array.from({ length: repeat }, () => q(log)).join(' ');
-  const big = timed(`node ${q(cli)} triage ${many} --format json --no-interactive --workers auto`);
+if (steps.has('rss')) {
+  const repeat = Number(process.env.BENCH_RSS_REPEAT ?? 10);
+  if (repeat > 0) {
+    const many = Array.from({ length: repeat }, () => q(log)).join(' ');
+    const big = timed(`node ${q(cli)} triage ${many} --format json --no-interactive --workers auto`);
+    report(
+      `triage peak RSS, ${((mb * repeat) / 1024).toFixed(0)} GiB of input (the log ${repeat} times), workers=auto, ${big.secs}s`,
+      `${big.rssMb.toFixed(0)} MB`,
+      '<= 250 MB',
+      big.rssMb <= 250,
+    );
+  }
+}
+
+// 2. CloudTrail .gz scanning vs zcat | jq extracting the denied events.
+if (steps.has('cloudtrail')) {
+  const ctFiles = Number(process.env.BENCH_CT_FILES ?? 100);
+  const ctDir = ensureCloudTrail(work, ctFiles, 2000);
+  const gz = readdirSync(ctDir)
+    .filter((f) => f.endsWith('.gz'))
+    .map((f) => q(path.join(ctDir, f)))
+    .join(' ');
+  const jq = best(`zcat ${gz} | jq -c '.Records[] | select(.errorCode != null)'`, 2);
+  const ct = best(`node ${q(cli)} triage ${q(ctDir)} --format json --no-interactive`, 2);
+  const ctRatio = jq.secs / ct.secs;
   report(
-    `triage peak RSS, ${((mb * repeat) / 1024).toFixed(0)} GiB of input (the log ${repeat} times), workers=auto, ${big.secs}s`,
+    `CloudTrail ${ctFiles} .gz files: throughput vs zcat | jq (jq ${jq.secs}s, s3doctor ${ct.secs}s)`,
+    ctRatio.toFixed(2),
+    '>= 3',
+    ctRatio >= 3,
+  );
+}
+
+// 3. --help cold start, median of 11, against `node -e 0`.
+if (steps.has('help')) {
+  function median(cmdArgs) {
+    const times = [];
+    for (let i = 0; i < 11; i++) {
+      const s = process.hrtime.bigint();
+      spawnSync(process.execPath, cmdArgs, { env, stdio: 'ignore' });
+      times.push(Number(process.hrtime.bigint() - s) / 1e6);
+    }
+    return times.sort((a, b) => a - b)[5];
+  }
+  const bare = median(['-e', '0']);
+  const help = median([cli, '--help']);
+  report(
+    `s3doctor --help cold start (node -e 0: ${bare.toFixed(0)} ms)`,
+    `${help.toFixed(0)} ms`,
+    '< 150 ms',
+    help < 150,
+  );
+}
+
+// 4. Policy evaluation rate against a naive uncached evaluation of the same request.
+if (steps.has('eval')) {
+  const ev = await benchEvaluation(root);
+  // The goal is read on a new request object each time (compiled policies cached, nothing else):
+  // repeating one request object would also reuse per-request memos, which measures a cache hit.
+  report(
+    `evaluations/s, one request, ${ev.policies} policies / ${ev.statements} statements, new request object each time (${ev.freshCpu.toFixed(0)}/CPU-s; naive uncached ${ev.naive.toFixed(0)}/s, ratio ${(ev.fresh / ev.naive).toFixed(1)}x)`,
+    ev.fresh.toFixed(0),
+    '>= 15000',
+    ev.fresh >= 15000,
+  );
+  console.log(
+    `      same request object repeated: ${ev.cached.toFixed(0)}/s (${ev.cachedCpu.toFixed(0)}/CPU-s); naive ${ev.naiveCpu.toFixed(0)}/CPU-s`,
+  );
+}
+
+// 5. Live collection against the fake AWS endpoint (its own script; it prints its goals).
+if (steps.has('live')) {
+  const live = spawnSync(process.execPath, [path.join(root, 'bench/live-collect.mjs')], {
+    env,
+    encoding: 'utf8',
+  });
+  for (const line of live.stdout.trim().split('\n')) {
+    const calls = /one typical cross-account request: (\d+) API calls/.exec(line);
+    const wall = /same with 50 ms per call: (\d+) ms warm/.exec(line);
+    if (calls)
+      report(
+        'live collect: API calls for one cross-account request',
+        calls[1],
+        '<= 25',
+        Number(calls[1]) <= 25,
+      );
+    else if (wall)
+      report(
+        'live collect: wall clock, 50 ms latency per call (warm)',
+        `${wall[1]} ms`,
+        '< 1000 ms',
+        Number(wall[1]) < 1000,
+      );
+    else console.log(`      ${line}`);
+  }
+  if (live.status !== 0)
+    report('live collect bench ran', `exit ${live.status}: ${live.stderr.slice(-300)}`, 'exit 0', false);
+}
+
+// 6. diagnose at scale: BENCH_DIAGNOSE_LINES denied lines (default 1,000,000) of 2,000 distinct requests, with a
+// snapshot, --format json. Linear time: against a tenth of the input in the same run; memory: peak RSS.
+const diagLines = Number(process.env.BENCH_DIAGNOSE_LINES ?? 1000000);
+if (steps.has('diagnose') && diagLines > 0) {
+  const tenth = await ensureDeniedLog(work, Math.round(diagLines / 10));
+  const full = await ensureDeniedLog(work, diagLines);
+  const run = (f) =>
+    timed(`node ${q(cli)} diagnose ${q(f.file)} --snapshot ${q(f.snapshot)} --format json --no-interactive`);
+  timed(`cat ${q(full.file)}`); // warm the page cache
+  const grepD = timed(`grep -c ' 403 ' ${q(full.file)} | cat`);
+  const small = run(tenth);
+  const big = run(full);
+  const linear = big.secs / (10 * small.secs);
+  report(
+    `diagnose ${diagLines} denied lines with a snapshot, --format json: time vs 10x the time of a tenth (${small.secs}s; ${big.secs}s, ${(diagLines / big.secs) | 0} lines/s; grep -c ${grepD.secs}s, ratio ${(grepD.secs / big.secs).toFixed(3)})`,
+    linear.toFixed(2),
+    '<= 1.2 (linear)',
+    linear <= 1.2,
+  );
+  report(
+    `diagnose peak RSS, ${diagLines} denied lines (a tenth: ${small.rssMb.toFixed(0)} MB)`,
     `${big.rssMb.toFixed(0)} MB`,
     '<= 250 MB',
     big.rssMb <= 250,
   );
 }
 
-// 2. CloudTrail .gz scanning vs zcat | jq extracting the denied events.
-const ctFiles = Number(process.env.BENCH_CT_FILES ?? 100);
-const ctDir = ensureCloudTrail(work, ctFiles, 2000);
-const gz = readdirSync(ctDir)
-  .filter((f) => f.endsWith('.gz'))
-  .map((f) => q(path.join(ctDir, f)))
-  .join(' ');
-const jq = best(`zcat ${gz} | jq -c '.Records[] | select(.errorCode != null)'`, 2);
-const ct = best(`node ${q(cli)} triage ${q(ctDir)} --format json --no-interactive`, 2);
-const ctRatio = jq.secs / ct.secs;
-report(
-  `CloudTrail ${ctFiles} .gz files: throughput vs zcat | jq (jq ${jq.secs}s, s3doctor ${ct.secs}s)`,
-  ctRatio.toFixed(2),
-  '>= 3',
-  ctRatio >= 3,
-);
-
-// 3. --help cold start, median of 11, against `node -e 0`.
-function median(cmdArgs) {
-  const times = [];
-  for (let i = 0; i < 11; i++) {
-    const s = process.hrtime.bigint();
-    spawnSync(process.execPath, cmdArgs, { env, stdio: 'ignore' });
-    times.push(Number(process.hrtime.bigint() - s) / 1e6);
-  }
-  return times.sort((a, b) => a - b)[5];
-}
-const bare = median(['-e', '0']);
-const help = median([cli, '--help']);
-report(
-  `s3doctor --help cold start (node -e 0: ${bare.toFixed(0)} ms)`,
-  `${help.toFixed(0)} ms`,
-  '< 150 ms',
-  help < 150,
-);
-
-// 4. Policy evaluation rate against a naive uncached evaluation of the same request.
-const ev = await benchEvaluation(root);
-// The goal is read on a new request object each time (compiled policies cached, nothing else):
-// repeating one request object would also reuse per-request memos, which measures a cache hit.
-report(
-  `evaluations/s, one request, ${ev.policies} policies / ${ev.statements} statements, new request object each time (${ev.freshCpu.toFixed(0)}/CPU-s; naive uncached ${ev.naive.toFixed(0)}/s, ratio ${(ev.fresh / ev.naive).toFixed(1)}x)`,
-  ev.fresh.toFixed(0),
-  '>= 15000',
-  ev.fresh >= 15000,
-);
-console.log(
-  `      same request object repeated: ${ev.cached.toFixed(0)}/s (${ev.cachedCpu.toFixed(0)}/CPU-s); naive ${ev.naiveCpu.toFixed(0)}/CPU-s`,
-);
-
-// 5. Live collection against the fake AWS endpoint (its own script; it prints its goals).
-const live = spawnSync(process.execPath, [path.join(root, 'bench/live-collect.mjs')], {
-  env,
-  encoding: 'utf8',
-});
-for (const line of live.stdout.trim().split('\n')) {
-  const calls = /one typical cross-account request: (\d+) API calls/.exec(line);
-  const wall = /same with 50 ms per call: (\d+) ms warm/.exec(line);
-  if (calls)
-    report(
-      'live collect: API calls for one cross-account request',
-      calls[1],
-      '<= 25',
-      Number(calls[1]) <= 25,
-    );
-  else if (wall)
-    report(
-      'live collect: wall clock, 50 ms latency per call (warm)',
-      `${wall[1]} ms`,
-      '< 1000 ms',
-      Number(wall[1]) < 1000,
-    );
-  else console.log(`      ${line}`);
-}
-if (live.status !== 0)
-  report('live collect bench ran', `exit ${live.status}: ${live.stderr.slice(-300)}`, 'exit 0', false);
-
+console.log(`load average ${load()} (1, 5, 15 min)`);
 console.log(`\n${rows.filter((r) => r.ok).length} of ${rows.length} goals met`);

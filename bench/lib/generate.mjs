@@ -186,3 +186,127 @@ export function ensureCloudTrail(dir, files, eventsPerFile, { seed = 7 } = {}) {
   writeFileSync(done, '');
   return sub;
 }
+
+/**
+ * Writes (once) an access log of `lines` denied lines drawn from `distinct` requests (principal,
+ * operation, bucket, key, address, agent, error), each line with its own time, request id and host
+ * id, as a busy bucket's day of denials looks; and a snapshot of those principals and buckets.
+ */
+export async function ensureDeniedLog(dir, lines, { distinct = 2000, seed = 11 } = {}) {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `denied-${seed}-${distinct}-${lines}.log`);
+  const snapshot = path.join(dir, `denied-${seed}-snapshot.json`);
+  writeFileSync(snapshot, JSON.stringify(deniedSnapshot(), null, 2));
+  if (existsSync(file)) return { file, snapshot };
+  const r = prng(seed);
+  const pool = Array.from({ length: distinct }, (_, i) => accessLogLine(r, i, true).split(' '));
+  const tmp = `${file}.tmp`;
+  const out = createWriteStream(tmp, { highWaterMark: 1 << 20 });
+  let chunk = '';
+  for (let i = 0; i < lines; i++) {
+    const f = [...pool[Math.floor(r() * distinct)]];
+    // Fields 2-3: [dd/Mon/yyyy:hh:mm:ss +0000]; 6: request id; after the agent: host id.
+    const sec = Math.floor((i * 86400) / lines);
+    f[2] = `[24/Nov/2026:${two(Math.floor(sec / 3600))}:${two(Math.floor(sec / 60) % 60)}:${two(sec % 60)}`;
+    f[6] = hex(r, 16);
+    const hostAt = f.indexOf('SigV4') - 1;
+    f[hostAt] = `${hex(r, 40)}=`;
+    chunk += f.join(' ');
+    if (chunk.length >= 1 << 20) {
+      if (!out.write(chunk)) await new Promise((res) => out.once('drain', res));
+      chunk = '';
+    }
+  }
+  out.write(chunk);
+  await new Promise((res, rej) => out.end((e) => (e ? rej(e) : res())));
+  renameSync(tmp, file);
+  return { file, snapshot };
+}
+
+/** A snapshot for {@link ensureDeniedLog}: the generator's users, roles and buckets, each with a policy. */
+function deniedSnapshot() {
+  const principals = {};
+  const sessions = {};
+  const allow = (sid, action, resource) => ({
+    Sid: sid,
+    Effect: 'Allow',
+    Action: action,
+    Resource: resource,
+  });
+  for (let p = 0; p < 20; p++) {
+    const arn =
+      p % 2 ? `arn:aws:iam::1111222233${two(p)}:user/user-${p}` : `arn:aws:iam::111122223333:role/app-${p}`;
+    const doc = {
+      Version: '2012-10-17',
+      Statement: [
+        allow(
+          'ReadFinance',
+          ['s3:GetObject', 's3:ListBucket'],
+          [`arn:aws:s3:::bench-bucket-${p % 10}`, `arn:aws:s3:::bench-bucket-${p % 10}/finance/*`],
+        ),
+        ...(p % 3 === 0 ? [allow('WriteTmp', 's3:PutObject', `arn:aws:s3:::bench-bucket-*/tmp/*`)] : []),
+      ],
+    };
+    principals[arn] = {
+      policies: [{ name: `p-${p}`, kind: 'inline', document: doc }],
+      permissionsBoundary: null,
+    };
+  }
+  const accounts = {
+    111122223333: {
+      organizationId: null,
+      serviceControlPolicies: null,
+      resourceControlPolicies: null,
+      publicAccessBlock: null,
+    },
+  };
+  const buckets = {};
+  for (let b = 0; b < 10; b++) {
+    buckets[`bench-bucket-${b}`] = {
+      accountId: '111122223333',
+      region: 'us-east-1',
+      ownerCanonicalId: OWNER,
+      policy: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'DenyInsecure',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: [`arn:aws:s3:::bench-bucket-${b}`, `arn:aws:s3:::bench-bucket-${b}/*`],
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+          ...(b % 2
+            ? [
+                {
+                  Sid: 'DenyExports',
+                  Effect: 'Deny',
+                  Principal: '*',
+                  Action: 's3:GetObject',
+                  Resource: `arn:aws:s3:::bench-bucket-${b}/exports/*`,
+                },
+              ]
+            : []),
+        ],
+      },
+      acl: null,
+      objectOwnership: 'BucketOwnerEnforced',
+      publicAccessBlock: null,
+      encryption: null,
+      requestPayer: 'BucketOwner',
+      objectLock: null,
+    };
+  }
+  return {
+    schemaVersion: 1,
+    collectedAt: '2026-11-25T00:00:00Z',
+    principals,
+    sessions,
+    accounts,
+    buckets,
+    canonicalIds: { [OWNER]: '111122223333' },
+    notes: [],
+    vpcEndpoints: {},
+  };
+}

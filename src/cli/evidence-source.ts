@@ -2,7 +2,7 @@
 
 import type { Evidence, S3Request } from '../model/index.js';
 import type { LiveCall } from '../evidence/live/index.js';
-import type { CommonOptions } from './options.js';
+import type { EvidenceOptions } from './options.js';
 import { startSpinner } from './progress.js';
 
 /** The evidence a command works with, and where it came from. */
@@ -17,7 +17,7 @@ export interface EvidenceSource {
  * `--live`, collects from AWS for `requests` (LiveCredentialsError when credentials are missing).
  */
 export async function gatherEvidence(
-  opts: CommonOptions,
+  opts: EvidenceOptions,
   requests: () => S3Request[],
 ): Promise<EvidenceSource> {
   const parts: Evidence[] = [];
@@ -40,7 +40,7 @@ export async function gatherEvidence(
 /** Live collection with a spinner naming what is being fetched. */
 export async function collectLive(
   requests: S3Request[],
-  opts: CommonOptions,
+  opts: EvidenceOptions,
   onCall?: (call: LiveCall) => void,
 ): Promise<Evidence> {
   const { collectEvidence } = await import('../evidence/live/index.js');

@@ -6,6 +6,9 @@ import type { FailOn } from './fail-on.js';
 /** `--format`. */
 export type OutputFormat = 'text' | 'json' | 'markdown' | 'sarif' | 'github';
 
+/** `diagnose --format`: the report formats, and `ndjson` (one result per line, written as it is made). */
+export type DiagnoseFormat = OutputFormat | 'ndjson';
+
 /** A yes/no answer that may stay unknown ("I don't know"). */
 export type TriAnswer = 'yes' | 'no' | 'unknown';
 
@@ -21,6 +24,9 @@ export type SessionPolicyAnswer =
   | { kind: 'unknown' }
   | { kind: 'file'; path: string }
   | { kind: 'policy'; document: PolicyDocument; source: string };
+
+/** The flags evidence gathering reads: the common flags, whatever formats the command offers. */
+export type EvidenceOptions = Omit<CommonOptions, 'format'> & { format?: string };
 
 /** Flags every evidence-using command shares (CONTRACT "Common flags"). */
 export interface CommonOptions {
@@ -52,7 +58,8 @@ export interface AnswerOptions {
 }
 
 /** `diagnose`'s flags. */
-export interface DiagnoseOptions extends CommonOptions, AnswerOptions {
+export interface DiagnoseOptions extends Omit<CommonOptions, 'format'>, AnswerOptions {
+  format?: DiagnoseFormat;
   apply?: boolean;
   yes?: boolean;
   assumeYes?: boolean;

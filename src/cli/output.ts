@@ -1,6 +1,7 @@
 // Writes what the CLI prints: to stdout or an --out file (never overwriting silently), secrets redacted.
 
 import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { link, lstat, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -110,29 +111,123 @@ export async function writeNewFile(path: string, text: string, force = false): P
     });
     return abs;
   }
-  const tmp = join(dirname(abs), `.${basename(abs)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = tempBeside(abs);
   try {
     await writeFile(tmp, terminalSafe(redactSecrets(text)), { flag: 'wx' });
-    if (force) await rename(tmp, abs);
-    else {
-      try {
-        await link(tmp, abs);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EEXIST') throw e;
-        // File systems without hard links: the target was checked just before.
-        if (await stat(abs).catch(() => undefined)) throw Object.assign(new Error(), { code: 'EEXIST' });
-        await rename(tmp, abs);
-      }
-    }
+    await takeName(tmp, abs, force);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST')
-      throw new UsageError(`${path} already exists: pass --force to overwrite it, or choose another file.`);
-    throw fsUserError(e, path);
+    throw placeError(e, path);
   } finally {
     await rm(tmp, { force: true }).catch(() => undefined);
   }
   return abs;
+}
+
+/** A temporary file name beside `abs` (hidden, unique). */
+function tempBeside(abs: string): string {
+  return join(dirname(abs), `.${basename(abs)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** Gives the complete `tmp` the name `abs` in one step: a hard link when the name must be new, a rename with `force`. */
+async function takeName(tmp: string, abs: string, force: boolean): Promise<void> {
+  if (force) return rename(tmp, abs);
+  try {
+    await link(tmp, abs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw e;
+    // File systems without hard links: the target was checked just before.
+    if (await stat(abs).catch(() => undefined)) throw Object.assign(new Error(), { code: 'EEXIST' });
+    await rename(tmp, abs);
+  }
+}
+
+function placeError(e: unknown, path: string): UsageError {
+  if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+    return new UsageError(`${path} already exists: pass --force to overwrite it, or choose another file.`);
+  return fsUserError(e, path);
+}
+
+/** A report written as it is made: to stdout, or to an --out file that takes its name only when complete. */
+export interface ReportOutput {
+  /** Writes a piece (redacted); resolves once the destination can take more (bounded memory). */
+  write(chunk: string): void | Promise<void>;
+  /** Finishes: the --out file takes its name now (never half-written), and stderr says where it went. */
+  close(): Promise<void>;
+  /** Gives up: the partly written temporary file is removed. */
+  abort(): Promise<void>;
+}
+
+/**
+ * Opens where a report goes, before any work: stdout, or `out` checked as {@link writeNewFile}
+ * checks it, written piece by piece to a temporary file beside it that takes the name on close.
+ */
+export async function openReportOutput(
+  opts: { out?: string; force?: boolean },
+  target = processOutput(),
+): Promise<ReportOutput> {
+  if (!opts.out) {
+    const stdout = target.stdout as {
+      write(s: string): unknown;
+      once?: (e: string, f: () => void) => unknown;
+    };
+    return {
+      write(chunk) {
+        if (stdout.write(terminalSafe(redactSecrets(chunk))) === false && stdout.once)
+          return new Promise<void>((res) => void stdout.once!('drain', res));
+      },
+      close: () => Promise.resolve(),
+      abort: () => Promise.resolve(),
+    };
+  }
+  const path = opts.out;
+  const force = opts.force ?? false;
+  const abs = resolve(expandHome(path));
+  await assertCanWrite(path, force);
+  for (const d of await nearestParent(dirname(abs), path))
+    await mkdir(d).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw fsUserError(e, path);
+    });
+  const existing = await stat(abs).catch(() => undefined);
+  // A device or pipe (--out /dev/stdout --force) is written in place: it cannot be replaced.
+  const inPlace = existing !== undefined && !existing.isFile();
+  const tmp = inPlace ? abs : tempBeside(abs);
+  const file = createWriteStream(tmp, { flags: inPlace ? 'w' : 'wx' });
+  let failed: unknown;
+  file.on('error', (e) => (failed ??= e));
+  await new Promise<void>((res) => {
+    file.once('open', () => res());
+    file.once('error', () => res());
+  });
+  const drop = (): Promise<void> =>
+    inPlace ? Promise.resolve() : rm(tmp, { force: true }).catch(() => undefined);
+  if (failed) {
+    await drop();
+    throw fsUserError(failed, path);
+  }
+  return {
+    write(chunk) {
+      if (failed) throw fsUserError(failed, path);
+      if (!file.write(terminalSafe(redactSecrets(chunk))))
+        return new Promise<void>((res) => void file.once('drain', res));
+    },
+    async close() {
+      await new Promise<void>((res) => file.end(() => res()));
+      try {
+        if (failed) throw failed;
+        if (!inPlace) await takeName(tmp, abs, force);
+      } catch (e) {
+        throw placeError(e, path);
+      } finally {
+        await drop();
+      }
+      target.stderr.write(`Report written to ${abs}\n`);
+    },
+    async abort() {
+      file.destroy();
+      await drop();
+    },
+  };
 }
 
 /** Prints a report to stdout, or writes it to `out` and says on stderr where it went. */

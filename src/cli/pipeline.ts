@@ -83,32 +83,46 @@ export async function toRequests(records: LogRecord[], evidence?: Evidence): Pro
 }
 
 /**
- * Diagnoses each record. With answers (`--https`, `--via-vpce`, `--request-payer` or the
- * assistant's), the request is changed accordingly before evaluation; "I don't know" leaves it as is.
+ * The function that diagnoses one record for this run (`records`: those whose role sessions the
+ * session-policy answer or `sessionGrants` settle; every record of the run when either is given). With answers (`--https`, `--via-vpce`,
+ * `--request-payer` or the assistant's), the request is changed accordingly before evaluation;
+ * "I don't know" leaves it as is. Each distinct request is diagnosed once (engine/memo.ts).
  */
-export async function diagnoseRecords(
-  records: LogRecord[],
+export async function recordDiagnoser(
   source: EvidenceSource,
   answers: AnswerOptions = {},
   sessionGrants: readonly SessionGrant[] = [],
-): Promise<Result[]> {
+  records: readonly LogRecord[] = [],
+): Promise<(record: LogRecord) => Result> {
   source = await settleSessionPolicies(records, source, answers.sessionPolicy, sessionGrants);
   const engine = await import('../engine/index.js');
   const hints = hintsFrom(source.evidence);
   const evidenceKind = source.kind === 'none' ? undefined : source.kind;
   const opts = { ...(evidenceKind ? { evidenceKind } : {}), hints };
-  if (!hasAnswers(answers)) return records.map((r) => engine.diagnose(r, source.evidence, opts));
+  if (!hasAnswers(answers))
+    return engine.memoDiagnose((r) => engine.diagnose(r, source.evidence, opts), source.evidence);
   const { toS3Request } = await import('../request/index.js');
   const { applyRequestChange } = await import('../fix/index.js');
   const change = answersToChange(answers, (id) => source.evidence?.vpcEndpoints[id]?.vpcId);
-  return records.map((r) => {
+  return engine.memoDiagnose((r) => {
     const base = toS3Request(r, hints);
     // The record still names the input and feeds the record-based rules; the request carries the answers.
     return engine.diagnose(r, source.evidence, {
       ...opts,
       request: change ? applyRequestChange(base, change) : base,
     });
-  });
+  }, source.evidence);
+}
+
+/** Diagnoses each record (see {@link recordDiagnoser}). */
+export async function diagnoseRecords(
+  records: LogRecord[],
+  source: EvidenceSource,
+  answers: AnswerOptions = {},
+  sessionGrants: readonly SessionGrant[] = [],
+): Promise<Result[]> {
+  const diagnose = await recordDiagnoser(source, answers, sessionGrants, records);
+  return records.map((r) => diagnose(r));
 }
 
 /** A policy document from a file (`--session-policy FILE`), validated and normalised as a snapshot's documents are. */

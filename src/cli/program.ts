@@ -233,7 +233,11 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
       'where --apply writes the backup of the previous document (default: current directory)',
     )
     .addHelpText('after', EXIT_CODES_HELP);
-  addCiOptions(diagnose, ['text', 'json', 'markdown', 'sarif', 'github']);
+  addCiOptions(diagnose, ['text', 'json', 'markdown', 'sarif', 'github', 'ndjson']);
+  // diagnose writes each result as it is made (but sarif and github, written whole); ndjson: one result per line.
+  diagnose.options
+    .find((o) => o.long === '--format')
+    ?.default(undefined, 'text; ndjson: one result per line');
   diagnose.action(async (inputs: string[], opts: DiagnoseOptions) => {
     const { runDiagnose } = await import('./commands/diagnose.js');
     setExit(await runDiagnose(inputs, opts));

@@ -1,18 +1,19 @@
 // `s3doctor diagnose [INPUT...]`: explain each denied request in the inputs, with optional evidence and fixes.
 
 import type { ExitCode } from '../program.js';
-import type { Report } from '../../model/index.js';
+import type { Evidence, MalformedRecord, ReadItem, Report, Result } from '../../model/index.js';
 import { UsageError } from '../errors.js';
 import { gatherEvidence, type EvidenceSource } from '../evidence-source.js';
 import { reportFailOnExit, type FailOn } from '../fail-on.js';
 import { renderReport } from '../format/index.js';
+import { reportWriter, type ReportWriter } from '../format/stream.js';
 import type { DiagnoseOptions } from '../options.js';
-import { emitReport, notice } from '../output.js';
+import { notice, openReportOutput, type ReportOutput } from '../output.js';
 import { patchFixes, savePatches } from '../patches.js';
 import {
   describedRecord,
-  diagnoseRecords,
   readRecords,
+  recordDiagnoser,
   toReport,
   toRequests,
   type ReadResult,
@@ -53,18 +54,59 @@ function described(opts: DiagnoseOptions): boolean {
   return Boolean(opts.principal || opts.operation || opts.bucket || opts.key);
 }
 
+/** Every record up front: needed when live collection must see the requests, or to apply or save fixes. */
 async function readAll(inputs: string[], opts: DiagnoseOptions): Promise<ReadResult> {
-  if (described(opts)) {
-    if (!opts.operation || !opts.bucket) {
-      throw new UsageError(
-        'to describe a request give at least --operation (e.g. GetObject) and --bucket (and --principal, --key).',
-      );
-    }
-    await validateDescribed(opts.operation, opts.bucket);
-    const fromInputs = inputs.length ? await readRecords(inputs) : { records: [], malformed: [] };
-    return { records: [...fromInputs.records, describedRecord(opts)], malformed: fromInputs.malformed };
+  const fromInputs: ReadResult = inputs.length ? await readRecords(inputs) : { records: [], malformed: [] };
+  if (!described(opts)) return fromInputs;
+  return { ...fromInputs, records: [...fromInputs.records, describedRecord(opts)] };
+}
+
+/** Whether the inputs hold STS AssumeRole* events (a first pass that keeps nothing but the answer). */
+async function holdSessionGrants(inputs: string[]): Promise<boolean> {
+  const { readInputs } = await import('../../logs/index.js');
+  let found = false;
+  const onSessionGrant = (): void => void (found = true);
+  for await (const _ of readInputs(inputs, { deniedOnly: true, onSessionGrant })) if (found) break;
+  return found;
+}
+
+/** The records of the inputs as they are read (then the described request, if any), and skipped entries. */
+async function* recordsOf(inputs: string[], opts: DiagnoseOptions): AsyncGenerator<ReadItem> {
+  if (inputs.length) {
+    const { readInputs } = await import('../../logs/index.js');
+    yield* readInputs(inputs, { stdin: process.stdin, deniedOnly: true });
   }
-  return readRecords(inputs);
+  if (described(opts)) yield { kind: 'record', record: describedRecord(opts) };
+}
+
+/**
+ * Where the results go. Text, Markdown, JSON and NDJSON are written as each result is made;
+ * SARIF and GitHub annotations are one document built from every result (held until the end).
+ */
+function resultSink(
+  format: NonNullable<DiagnoseOptions['format']>,
+  out: ReportOutput,
+  opts: { colour: boolean; evidence?: Evidence; ruleDocsUrl?: string },
+): { writer: ReportWriter; held?: Result[] } {
+  if (format !== 'sarif' && format !== 'github') return { writer: reportWriter(format, out, opts) };
+  const held: Result[] = [];
+  const malformed: MalformedRecord[] = [];
+  const counts = { results: 0, explained: 0 };
+  const writer: ReportWriter = {
+    counts,
+    result: (r) => void held.push(r),
+    malformed: (m) => void malformed.push(m),
+    end: async () => {
+      const sarif = format === 'sarif' ? await sarifOptions(opts.ruleDocsUrl) : undefined;
+      const text = renderReport(toReport(held, malformed), format, {
+        colour: opts.colour,
+        ...(opts.evidence ? { evidence: opts.evidence } : {}),
+        ...(sarif ? { sarif } : {}),
+      });
+      await out.write(text);
+    },
+  };
+  return { writer, held };
 }
 
 /** Runs `diagnose`. */
@@ -83,25 +125,61 @@ export async function runDiagnose(inputs: string[], opts: DiagnoseOptions): Prom
     }
     inputs = ['-'];
   }
-  const read = await readAll(inputs, opts);
+  if (described(opts) && (!opts.operation || !opts.bucket)) {
+    throw new UsageError(
+      'to describe a request give at least --operation (e.g. GetObject) and --bucket (and --principal, --key).',
+    );
+  }
+  if (described(opts)) await validateDescribed(opts.operation!, opts.bucket!);
   let ev: EvidenceSource = await gatherEvidence({ ...opts, live: false }, () => []);
-  if (opts.live && read.records.length) {
+  // Every record is read before diagnosing when live collection needs the requests, --apply and
+  // --save-patch the results, or session policies (--session-policy, or AssumeRole events in the
+  // inputs, looked for first) settle the evidence of the sessions the records use. Otherwise each
+  // record is diagnosed and written as it is read.
+  const holdAll =
+    Boolean(opts.live || opts.apply || opts.savePatch) ||
+    (ev.evidence !== undefined &&
+      ((opts.sessionPolicy !== undefined && opts.sessionPolicy.kind !== 'unknown') ||
+        inputs.includes('-') ||
+        (await holdSessionGrants(inputs))));
+  const read = holdAll ? await readAll(inputs, opts) : undefined;
+  if (opts.live && read?.records.length) {
     // Live collection needs the requests first; snapshots (if any) hint at canonical ids and owners.
     const requests = await toRequests(read.records, ev.evidence);
     ev = await gatherEvidence(opts, () => requests);
   }
-  const results = await diagnoseRecords(read.records, ev, opts, read.sessionGrants);
-  const report = toReport(results, read.malformed);
-  const format = opts.format ?? 'text';
-  const sarif = format === 'sarif' ? await sarifOptions(opts.ruleDocsUrl) : undefined;
-  await emitReport(
-    renderReport(report, format, {
-      colour: !opts.out && stdoutColour(t),
-      ...(ev.evidence ? { evidence: ev.evidence } : {}),
-      ...(sarif ? { sarif } : {}),
-    }),
-    opts,
-  );
+  const diagnose = await recordDiagnoser(ev, opts, read?.sessionGrants, read?.records);
+  const out = await openReportOutput(opts);
+  const { writer } = resultSink(opts.format ?? 'text', out, {
+    colour: !opts.out && stdoutColour(t),
+    ...(ev.evidence ? { evidence: ev.evidence } : {}),
+    ...(opts.ruleDocsUrl ? { ruleDocsUrl: opts.ruleDocsUrl } : {}),
+  });
+  // --fail-on asks whether some result is unexplained, or denied: the first such result decides.
+  const results: Result[] = [];
+  const examples: Result[] = [];
+  const seen = (r: Result): Result => {
+    if (read) results.push(r);
+    if (examples.length === 0 && reportFailOnExit({ schemaVersion: 1, results: [r] }, opts.failOn) === 1)
+      examples.push(r);
+    return r;
+  };
+  try {
+    if (read) {
+      for (const record of read.records) await writer.result(seen(diagnose(record)));
+      for (const m of read.malformed) await writer.malformed(m);
+    } else {
+      for await (const item of recordsOf(inputs, opts)) {
+        if (item.kind === 'record') await writer.result(seen(diagnose(item.record)));
+        else await writer.malformed(item.malformed);
+      }
+    }
+    await writer.end();
+  } catch (e) {
+    await out.abort();
+    throw e;
+  }
+  await out.close();
 
   if (opts.savePatch) {
     const items = patchFixes(results);
@@ -116,10 +194,10 @@ export async function runDiagnose(inputs: string[], opts: DiagnoseOptions): Prom
       for (const w of written) notice(`Patch saved to ${w}`);
     }
   }
-  if (opts.apply) {
+  if (opts.apply && read) {
     const { applyFromFlags } = await import('../apply.js');
     const applied = await applyFromFlags(results, ev, opts, read.records);
     if (applied !== undefined) return applied;
   }
-  return reportExitCode(report, opts.failOn);
+  return reportExitCode({ schemaVersion: 1, results: examples }, opts.failOn);
 }

@@ -1,6 +1,6 @@
 // The Markdown formatter: a runbook-ready report (request, verdict, evidence table, causes, fixes, unknowns).
 
-import type { Evidence, Report, Result, TriageReport } from '../../model/index.js';
+import type { Evidence, MalformedRecord, Report, Result, TriageReport } from '../../model/index.js';
 import {
   contextValue,
   decisionLabel,
@@ -242,28 +242,39 @@ export function renderResultMarkdown(r: Result, n: number, opts: MarkdownOptions
   return out.join('\n\n');
 }
 
-/** A whole diagnose report as Markdown. */
+/** The report's title line. */
+export function reportTitleMarkdown(opts: MarkdownOptions): string {
+  return `# ${md(opts.title ?? 's3doctor report')}`;
+}
+
+/** The "Skipped input" section: where each skipped entry was, and why. */
+export function skippedInputMarkdown(malformed: readonly MalformedRecord[]): string {
+  return [
+    '## Skipped input',
+    [
+      '| Where | Reason |',
+      '|---|---|',
+      ...malformed.map(
+        (m) =>
+          `| ${cell(code(m.line !== undefined ? `${m.source}:${m.line}` : m.source))} | ${cell(md(m.reason))} |`,
+      ),
+    ].join('\n'),
+  ].join('\n\n');
+}
+
+/**
+ * A whole diagnose report as Markdown: the results, the skipped input, then the summary line (last,
+ * so that `diagnose` can write each result as it goes; see format/stream.ts).
+ */
 export function renderReportMarkdown(report: Report, opts: MarkdownOptions = {}): string {
   const explained = report.results.filter(isExplained).length;
-  const out = [
-    `# ${md(opts.title ?? 's3doctor report')}`,
-    `${plural(report.results.length, 'denied request')}: ${explained} explained, ${report.results.length - explained} not explained.`,
-  ];
+  const out = [reportTitleMarkdown(opts)];
   report.results.forEach((r, i) => out.push(renderResultMarkdown(r, i + 1, opts)));
   const malformed = report.malformed ?? [];
-  if (malformed.length) {
-    out.push('## Skipped input');
-    out.push(
-      [
-        '| Where | Reason |',
-        '|---|---|',
-        ...malformed.map(
-          (m) =>
-            `| ${cell(code(m.line !== undefined ? `${m.source}:${m.line}` : m.source))} | ${cell(md(m.reason))} |`,
-        ),
-      ].join('\n'),
-    );
-  }
+  if (malformed.length) out.push(skippedInputMarkdown(malformed));
+  out.push(
+    `${plural(report.results.length, 'denied request')}: ${explained} explained, ${report.results.length - explained} not explained.`,
+  );
   return out.join('\n\n') + '\n';
 }
 

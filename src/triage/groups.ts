@@ -76,7 +76,7 @@ const SESSION_ARN = /^(arn:[\w-]+:sts::\d{12}:assumed-role\/[^/]+\/).+$/;
  */
 export function principalOf(r: LogRecord): string {
   const q = r.enhanced?.principalArn ?? r.requester?.trim();
-  if (!q || q === '-') return 'anonymous';
+  if (!q || q === '-') return r.identity?.type ? identityName(r.identity) : 'anonymous';
   if (!q.startsWith('arn:')) return q;
   let p = principals.get(q);
   if (p === undefined) {
@@ -87,6 +87,23 @@ export function principalOf(r: LogRecord): string {
   }
   return p;
 }
+/**
+ * A CloudTrail caller without an ARN, named as CloudTrail names it (userIdentity.type): another
+ * account's caller by its account (`AWSAccount`, or `anonymous` for an unsigned request), a service
+ * by `invokedBy` (`AWSService`), others by type and user name, principal id or account. The words
+ * match the diagnosis (s3/principal.ts principalLabel).
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html
+ */
+function identityName(id: NonNullable<LogRecord['identity']>): string {
+  if (id.type === 'AWSAccount')
+    return id.accountId && id.accountId !== 'anonymous'
+      ? `a principal of account ${id.accountId}`
+      : 'anonymous';
+  if (id.type === 'AWSService') return id.invokedBy ? `service:${id.invokedBy}` : 'service';
+  const who = id.userName ?? id.principalId ?? id.accountId;
+  return who ? `${id.type}:${who}` : (id.type ?? 'anonymous');
+}
+
 /** ARN -> principal as groups show it (every record asks, grouping and auditing; few distinct). */
 const principals = new Map<string, string>();
 

@@ -141,7 +141,7 @@ export async function runDiagnose(inputs: string[], opts: DiagnoseOptions): Prom
     (ev.evidence !== undefined &&
       ((opts.sessionPolicy !== undefined && opts.sessionPolicy.kind !== 'unknown') ||
         inputs.includes('-') ||
-        (await holdSessionGrants(inputs))));
+        (inputs.length > 0 && (await holdSessionGrants(inputs)))));
   const read = holdAll ? await readAll(inputs, opts) : undefined;
   if (opts.live && read?.records.length) {
     // Live collection needs the requests first; snapshots (if any) hint at canonical ids and owners.

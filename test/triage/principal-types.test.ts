@@ -20,7 +20,7 @@ function event(userIdentity: Record<string, unknown>): Record<string, unknown> {
 }
 
 const name = (ui: Record<string, unknown>): string =>
-  principalOf(cloudTrailEventToRecord(event(ui), { source: 't.json' }, 'cloudtrail'));
+  principalOf(cloudTrailEventToRecord(event(ui), { source: 't.json' }, 'cloudtrail-event'));
 
 // userIdentity examples after https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html
 describe('principalOf on CloudTrail userIdentity types', () => {

@@ -162,7 +162,7 @@ describe('the installed binary', () => {
   it('rules show prints the rule doc shipped as markdown', async () => {
     const md = files.find((f) => /^rules\/.+\.md$/.test(f))!;
     const id = relative('rules', md).replace(/\.md$/, '');
-    const r = await run(['rules', 'show', id]);
+    const r = await run(['rules', 'show', id, '--format', 'markdown']);
     expect(r.code, r.stderr).toBe(0);
     const body = readFileSync(join(ROOT, md), 'utf8').split('\n').slice(5).join('\n').trim().split('\n')[0]!;
     expect(body.length).toBeGreaterThan(0);

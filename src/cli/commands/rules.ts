@@ -3,6 +3,7 @@
 import type { ExitCode } from '../program.js';
 import { UsageError } from '../errors.js';
 import { renderJson } from '../format/json.js';
+import { markdownToText } from '../format/markdown-text.js';
 import { renderRulesText } from '../format/text.js';
 import type { OutputFormat } from '../options.js';
 import { emitReport } from '../output.js';
@@ -41,7 +42,9 @@ export async function runRulesShow(id: string, opts: { format?: OutputFormat }):
     await emitReport(renderJson(JSON.parse(JSON.stringify(rule))), {});
     return 0;
   }
-  const doc = renderRuleDoc(rule);
+  const md = renderRuleDoc(rule);
+  // Markdown only when asked for; text (the default) is plain: no #, **, backticks or link syntax.
+  const doc = opts.format === 'markdown' ? md : markdownToText(md);
   await emitReport(doc.endsWith('\n') ? doc : `${doc}\n`, {});
   return 0;
 }

@@ -27,8 +27,10 @@ const evidence = evidenceOf({
   },
   buckets: { b: { policy: doc('Bucket') }, none: { policy: null } },
 })!;
-const sid = (d: ReturnType<typeof findPolicyDocument>) =>
-  d && !Array.isArray(d.Statement) ? d.Statement.Sid : d?.Statement[0]?.Sid;
+const sid = (d: ReturnType<typeof findPolicyDocument>) => {
+  const st = d?.Statement;
+  return Array.isArray(st) ? st[0]?.Sid : st?.Sid;
+};
 
 describe('findPolicyDocument', () => {
   it('finds identity policies by name under the principal, by ARN, and by <principal>/<name>', () => {

@@ -50,8 +50,9 @@ function classifyValue(
   line: number,
   format: InputFormat,
   out: Classified,
+  index?: number,
 ): void {
-  const input: InputSource = { source, line };
+  const input: InputSource = index === undefined ? { source, line } : { source, line, index };
   if (isLookupEvent(v)) {
     try {
       const r = lookupEventToRecord(v, input);
@@ -164,8 +165,8 @@ export function classifyJsonItem(item: JsonItem, source: string, out: Classified
   }
   const format: InputFormat = item.container === 'Events' ? 'cloudtrail-lookup-events' : 'cloudtrail-records';
   if (item.container === 'Events' && !isLookupEvent(v) && isCloudTrailEvent(v)) {
-    classifyValue(v, item.text, source, item.line, 'cloudtrail-records', out);
+    classifyValue(v, item.text, source, item.line, 'cloudtrail-records', out, item.index);
     return;
   }
-  classifyValue(v, item.text, source, item.line, format, out);
+  classifyValue(v, item.text, source, item.line, format, out, item.index);
 }

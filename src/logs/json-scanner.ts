@@ -2,8 +2,9 @@
 
 /** What the splitter found. */
 export type JsonItem =
-  /** One element of a streamed array (`container` is the key, or `[]` for a top-level array), as JSON text. */
-  | { type: 'element'; container: string; text: string; line: number }
+  /** One element of a streamed array (`container` is the key, or `[]` for a top-level array), as JSON text;
+   * `index` is its 1-based position in that array. */
+  | { type: 'element'; container: string; text: string; line: number; index: number }
   /** An element the byte filter rejected (not parsed). */
   | { type: 'skipped'; container: string; line: number }
   /** A complete top-level object, with streamed arrays left empty (`"Records":[]`). */
@@ -60,6 +61,8 @@ export class JsonSplitter {
 
   private streamDepth = -1;
   private container = '';
+  /** Elements finished so far in the current streamed array. */
+  private elemCount = 0;
   private elemActive = false;
   private elemScalar = false;
   private elemString = false;
@@ -195,6 +198,7 @@ export class JsonSplitter {
           } else {
             this.streamDepth = 1;
             this.container = '[]';
+            this.elemCount = 0;
           }
           i++;
           continue;
@@ -212,6 +216,7 @@ export class JsonSplitter {
           this.rootActive = false;
           this.streamDepth = 2;
           this.container = this.lastKey;
+          this.elemCount = 0;
           this.streamed.push(this.lastKey);
         }
         this.afterColon = false;
@@ -358,6 +363,7 @@ export class JsonSplitter {
     this.elemActive = false;
     const bytes = this.elemParts.length === 1 ? (this.elemParts[0] as Buffer) : Buffer.concat(this.elemParts);
     this.elemParts = [];
+    this.elemCount++;
     if (this.filter && !this.filter(bytes)) {
       out.push({ type: 'skipped', container: this.container, line: this.elemLine });
     } else {
@@ -366,6 +372,7 @@ export class JsonSplitter {
         container: this.container,
         text: bytes.toString('utf8'),
         line: this.elemLine,
+        index: this.elemCount,
       });
     }
     return true;

@@ -10,6 +10,8 @@ export interface InputSource {
   line?: number;
   /** CloudTrail `eventID`, when the record is a CloudTrail event. */
   eventId?: string;
+  /** 1-based position in its JSON array (`Records`, `Events` or a top-level array), when it was one element of it. */
+  index?: number;
 }
 
 /** The detected format of one input file. */

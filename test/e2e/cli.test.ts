@@ -416,6 +416,21 @@ describe('rules', () => {
     const r = await runCli(['rules', 'show', 'bucket-policy/deny-insecure-transport']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('explicit-deny-bucket-policy');
+    // Text (the default) is plain: no Markdown headings, emphasis, code spans or link syntax.
+    expect(r.stdout).not.toMatch(/^#|`|\*\*|\]\(/m);
+    expect(r.stdout).toMatch(/^Messages\n-+$/m);
+    expect(
+      (await runCli(['rules', 'show', 'bucket-policy/deny-insecure-transport', '--format', 'text'])).stdout,
+    ).toBe(r.stdout);
+    const md = await runCli([
+      'rules',
+      'show',
+      'bucket-policy/deny-insecure-transport',
+      '--format',
+      'markdown',
+    ]);
+    expect(md.stdout).toMatch(/^## Messages$/m);
+    expect(md.stdout).toContain('`explicit-deny-bucket-policy`');
     const bad = await runCli(['rules', 'show', 'nope/nothing']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('s3doctor rules list');
@@ -508,4 +523,27 @@ describe('against the fake AWS endpoint', () => {
     expect(fake.writes).toEqual([]);
     expect(await readdir(dir)).toEqual([]);
   }, 60000);
+});
+
+describe('a one-line {"Records": [...]} file', () => {
+  it('labels each event by its index and eventID in text, and keeps the JSON input fields', async () => {
+    const ev = JSON.parse(
+      await readFile(
+        join(FIXTURES, '..', '..', 'logs', 'fixtures', 'cloudtrail-event-denied-getobject.json'),
+        'utf8',
+      ),
+    );
+    const dir = await mkdtemp(join(tmpdir(), 's3doctor-records-'));
+    const p = join(dir, 'trail.json');
+    const ids = ['11111111-aaaa-4a2b-9c3d-000000000001', '22222222-bbbb-4a2b-9c3d-000000000002'];
+    await writeFile(p, JSON.stringify({ Records: ids.map((eventID) => ({ ...ev, eventID })) }));
+    const text = await runCli(['diagnose', p, '--format', 'text']);
+    expect(text.stdout).toContain(`${p}#1 (eventID ${ids[0]})`);
+    expect(text.stdout).toContain(`${p}#2 (eventID ${ids[1]})`);
+    expect(text.stdout).not.toContain(`${p}:1`);
+    const json = JSON.parse((await runCli(['diagnose', p, '--format', 'json'])).stdout);
+    expect(json.results.map((r: { input: unknown }) => r.input)).toEqual(
+      ids.map((eventId, i) => ({ source: p, line: 1, eventId, index: i + 1 })),
+    );
+  });
 });

@@ -2,8 +2,12 @@
 
 import type { Cause, ContextValue, Fix, InputSource, PolicyRef, Result } from '../../model/index.js';
 
-/** `access.log:42` or `trail.json#eventId`. */
+/** `access.log:42`, `trail.json#3 (eventID 0c1d…)` for the 3rd element of a JSON array, or `trail.json#eventId`. */
 export function sourceLabel(s: InputSource): string {
+  if (s.index !== undefined) {
+    const id = s.eventId === undefined ? '' : ` (eventID ${s.eventId})`;
+    return `${s.source}#${s.index}${id}`;
+  }
   if (s.line !== undefined) return `${s.source}:${s.line}`;
   if (s.eventId !== undefined) return `${s.source}#${s.eventId}`;
   return s.source;

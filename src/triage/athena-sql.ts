@@ -21,9 +21,30 @@ export function defaultTable(type: AthenaLogType): string {
   return type === 'access-log' ? 's3_access_logs' : 'cloudtrail_logs';
 }
 
-function qualified(table: string | undefined, database: string | undefined, type: AthenaLogType): string {
-  const t = table ?? defaultTable(type);
-  return database ? `${database}.${t}` : t;
+/**
+ * Checks a `--table`/`--database` name: Athena and Glue names are letters, digits and underscores only
+ * (https://docs.aws.amazon.com/athena/latest/ug/tables-databases-columns-names.html), at most 255 characters.
+ */
+export function checkIdentifier(flag: '--table' | '--database', name: string): string {
+  if (!/^[A-Za-z0-9_]{1,255}$/.test(name)) {
+    const shown = JSON.stringify(name.length > 60 ? `${name.slice(0, 60)}…` : name);
+    throw new UserError(
+      `${flag} must be letters, digits and underscores only (an Athena/Glue name), got ${shown}`,
+    );
+  }
+  return name;
+}
+
+/** An identifier in backticks (DDL) or double quotes (queries), so names starting with a digit or `_` parse. */
+function qualified(
+  table: string | undefined,
+  database: string | undefined,
+  type: AthenaLogType,
+  quote: '`' | '"',
+): string {
+  const q = (s: string): string => `${quote}${s}${quote}`;
+  const t = q(table !== undefined ? checkIdentifier('--table', table) : defaultTable(type));
+  return database !== undefined ? `${q(checkIdentifier('--database', database))}.${t}` : t;
 }
 
 /** Checks an `s3://bucket/prefix` location and returns it ending in `/`. */
@@ -53,7 +74,7 @@ function accessLogDdl(o: DdlOptions): string {
   return `-- S3 server access logs (schema: https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-s3-access-logs-to-identify-requests.html)
 -- Partition projection (https://docs.aws.amazon.com/athena/latest/ug/partition-projection.html) over date-based
 -- log object keys: LOCATION is the prefix up to [SourceAccountId]/[SourceRegion]/[SourceBucket]/.
-CREATE EXTERNAL TABLE IF NOT EXISTS ${qualified(o.table, o.database, 'access-log')} (
+CREATE EXTERNAL TABLE IF NOT EXISTS ${qualified(o.table, o.database, 'access-log', '`')} (
   bucketowner STRING,
   bucket_name STRING,
   requestdatetime STRING,
@@ -110,7 +131,7 @@ function cloudTrailDdl(o: DdlOptions): string {
   const since = o.since ?? '2024/01/01';
   return `-- CloudTrail logs (schema and projection: https://docs.aws.amazon.com/athena/latest/ug/create-cloudtrail-table-partition-projection.html)
 -- LOCATION is s3://BUCKET/[prefix/]AWSLogs/ACCOUNT-ID/CloudTrail/REGION/ (one table per account and Region).
-CREATE EXTERNAL TABLE IF NOT EXISTS ${qualified(o.table, o.database, 'cloudtrail')} (
+CREATE EXTERNAL TABLE IF NOT EXISTS ${qualified(o.table, o.database, 'cloudtrail', '`')} (
   eventversion STRING,
   useridentity STRUCT<
     type: STRING, principalid: STRING, arn: STRING, accountid: STRING, invokedby: STRING,
@@ -228,7 +249,7 @@ const DENIAL_CODES_SQL = [
  */
 export function athenaQuery(o: QueryOptions): string {
   const from = sinceDate(o.since, o.now);
-  const table = qualified(o.table, o.database, o.type);
+  const table = qualified(o.table, o.database, o.type, '"');
   const codes = DENIAL_CODES_SQL.map(sqlString).join(', ');
   const limit = o.limit ? `\nLIMIT ${o.limit}` : '';
   const bucketsSql = (col: string): string =>

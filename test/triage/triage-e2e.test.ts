@@ -404,7 +404,7 @@ describe('athena and alerts commands', () => {
       's3://trail/AWSLogs/1/CloudTrail/us-east-1/',
     ]);
     expect(ddl.code).toBe(0);
-    expect(ddl.stdout).toContain('CREATE EXTERNAL TABLE IF NOT EXISTS cloudtrail_logs');
+    expect(ddl.stdout).toContain('CREATE EXTERNAL TABLE IF NOT EXISTS `cloudtrail_logs`');
     const q = await s3doctor(['athena', 'query', '--since', '7d', '--bucket', 'reports', '--grouped']);
     expect(q.stdout).toContain('count(*) AS denials');
     const a = await s3doctor(['alerts', '--bucket', 'reports', '--log-group', 'CloudTrail/Main']);

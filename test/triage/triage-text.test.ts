@@ -43,7 +43,7 @@ describe('athena ddl', () => {
       table: 'ct',
       database: 'audit',
     });
-    expect(sql).toContain('CREATE EXTERNAL TABLE IF NOT EXISTS audit.ct (');
+    expect(sql).toContain('CREATE EXTERNAL TABLE IF NOT EXISTS `audit`.`ct` (');
     expect(sql).toContain('com.amazon.emr.cloudtrail.CloudTrailInputFormat');
     expect(sql).toContain('sessionissuer: STRUCT<type: STRING, principalid: STRING, arn: STRING');
     expect(sql).toContain("'projection.enabled' = 'true'");

@@ -24,7 +24,11 @@ export async function gatherEvidence(
   let kind: EvidenceSource['kind'] = 'none';
   if (opts.snapshot?.length) {
     const { loadSnapshots } = await import('../evidence/index.js');
-    parts.push(await loadSnapshots(opts.snapshot));
+    parts.push(
+      await loadSnapshots(opts.snapshot, {
+        onWarning: (w) => process.stderr.write(`s3doctor: warning: ${w}\n`),
+      }),
+    );
     kind = 'snapshot';
   }
   if (opts.live) {

@@ -10,6 +10,7 @@ import { validatePolicy } from '../iam/index.js';
 import { mergeEvidence, emptyEvidence } from './merge.js';
 import { evidencePath } from './path.js';
 import { buildSnapshotSchema } from './snapshot-schema.js';
+import { nearestName } from '../s3/nearest.js';
 
 /** One problem found in a snapshot: where (JSON path) and what. */
 export interface SnapshotProblem {
@@ -152,8 +153,7 @@ function nestedDeeperThan(v: unknown, max: number): boolean {
 export function parseSnapshot(
   json: unknown,
   source: string,
-): { evidence?: Evidence; problems: SnapshotProblem[] } {
-  void source;
+): { evidence?: Evidence; problems: SnapshotProblem[]; warnings?: string[] } {
   const problems: SnapshotProblem[] = [];
   if (!isRecord(json)) {
     return { problems: [{ path: '', message: 'a snapshot must be a JSON object with "schemaVersion": 1' }] };
@@ -208,7 +208,36 @@ export function parseSnapshot(
     if (evidence[map] === undefined) (evidence as unknown as Record<string, unknown>)[map] = {};
   }
   if (evidence.notes === undefined) evidence.notes = [];
-  return { evidence, problems: [] };
+  const warnings = unknownSections(json, source);
+  return { evidence, problems: [], ...(warnings.length > 0 ? { warnings } : {}) };
+}
+
+/**
+ * One warning per top-level key the schema does not know (a typo like "bukets" would otherwise
+ * leave that evidence silently unknown), naming the nearest known section. `$`-keys (`$schema`) are allowed.
+ */
+function unknownSections(json: Record<string, unknown>, source: string): string[] {
+  const known = Object.keys(snapshotSchema().shape);
+  const out: string[] = [];
+  for (const key of Object.keys(json)) {
+    if (known.includes(key) || key.startsWith('$')) continue;
+    const near = nearestName(key, known);
+    // JSON.stringify escapes quotes and C0 controls; the length cap keeps a hostile key to one short line.
+    const shown = JSON.stringify(key.length > 60 ? `${key.slice(0, 60)}…` : key).replace(
+      /[\u007f-\u009f]/g,
+      '?',
+    );
+    out.push(
+      `snapshot ${source}: unknown top-level section ${shown} is ignored${near ? ` (did you mean "${near}"?)` : ''}`,
+    );
+  }
+  return out;
+}
+
+/** Options of {@link loadSnapshots}. */
+export interface LoadSnapshotOptions {
+  /** Called with each warning (an unknown top-level section); the library itself never prints. */
+  onWarning?: (message: string) => void;
 }
 
 function dedupe(problems: SnapshotProblem[]): SnapshotProblem[] {
@@ -226,7 +255,7 @@ function dedupe(problems: SnapshotProblem[]): SnapshotProblem[] {
  * unknown; on conflict the later wins, with a note). Throws {@link SnapshotError} listing every
  * problem of every file, with the file name, before any evaluation. No paths: empty evidence.
  */
-export async function loadSnapshots(paths: string[]): Promise<Evidence> {
+export async function loadSnapshots(paths: string[], options: LoadSnapshotOptions = {}): Promise<Evidence> {
   if (paths.length === 0) return emptyEvidence();
   const problems: (SnapshotProblem & { source: string })[] = [];
   const sets: Evidence[] = [];
@@ -248,6 +277,7 @@ export async function loadSnapshots(paths: string[]): Promise<Evidence> {
     }
     const r = parseSnapshot(json, file);
     if (r.evidence) sets.push(r.evidence);
+    for (const w of r.warnings ?? []) options.onWarning?.(w);
     for (const p of r.problems) problems.push({ source: file, ...p });
   }
   if (problems.length > 0) throw new SnapshotError(problems);

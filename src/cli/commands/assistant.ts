@@ -38,7 +38,9 @@ export async function realAssistantDeps(colour: boolean): Promise<AssistantDeps>
     listProfiles: () => listAwsProfiles(),
     loadSnapshot: async (paths) => {
       const { loadSnapshots } = await import('../../evidence/index.js');
-      return loadSnapshots(paths.map(expandHome));
+      return loadSnapshots(paths.map(expandHome), {
+        onWarning: (w) => process.stderr.write(`s3doctor: warning: ${w}\n`),
+      });
     },
     collectLive: async (records, profile) =>
       collectLive(await pipeline.toRequests(records), profile ? { profile } : {}),

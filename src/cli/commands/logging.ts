@@ -45,7 +45,11 @@ export async function runLogging(buckets: string[], opts: LoggingOptions): Promi
   const parts: Evidence[] = [];
   if (opts.snapshot?.length) {
     const { loadSnapshots } = await import('../../evidence/index.js');
-    parts.push(await loadSnapshots(opts.snapshot));
+    parts.push(
+      await loadSnapshots(opts.snapshot, {
+        onWarning: (w) => process.stderr.write(`s3doctor: warning: ${w}\n`),
+      }),
+    );
   }
   if (opts.live) parts.push(await liveEvidence(buckets, opts));
   const { mergeEvidence } = await import('../../evidence/index.js');

@@ -4,7 +4,7 @@
 import { AdaptiveRetryStrategy, DefaultRateLimiter } from '@smithy/core/retry';
 import { afterEach, describe, expect, test } from 'vitest';
 import { collectEvidence, LiveCredentialsError, toSnapshotJson } from '../../../src/evidence/live/index.js';
-import { parseSnapshot } from '../../../src/evidence/index.js';
+import { emptyEvidence, parseSnapshot } from '../../../src/evidence/index.js';
 import type { S3Request } from '../../../src/model/request.js';
 import { startFake, type FakeAws, type FakeWorld } from '../../helpers/fake-aws.js';
 import {
@@ -641,18 +641,7 @@ describe('regions, throttling, slow answers, credentials', () => {
 
   test('AWS_DEFAULT_REGION is honoured as the AWS CLI does (after --region and AWS_REGION)', async () => {
     const { LiveContext } = await import('../../../src/evidence/live/context.js');
-    const empty = {
-      schemaVersion: 1 as const,
-      principals: {},
-      sessions: {},
-      accounts: {},
-      buckets: {},
-      accessPoints: {},
-      kmsKeys: {},
-      vpcEndpoints: {},
-      canonicalIds: {},
-      notes: [],
-    };
+    const empty = emptyEvidence();
     const saved = { r: process.env.AWS_REGION, d: process.env.AWS_DEFAULT_REGION };
     try {
       delete process.env.AWS_REGION;
@@ -677,21 +666,7 @@ describe('regions, throttling, slow answers, credentials', () => {
 
   test('the default client configuration uses the adaptive retry mode and no endpoint of its own', async () => {
     const { LiveContext } = await import('../../../src/evidence/live/context.js');
-    const ctx = new LiveContext(
-      { profile: 'dev' },
-      {
-        schemaVersion: 1,
-        principals: {},
-        sessions: {},
-        accounts: {},
-        buckets: {},
-        accessPoints: {},
-        kmsKeys: {},
-        vpcEndpoints: {},
-        canonicalIds: {},
-        notes: [],
-      },
-    );
+    const ctx = new LiveContext({ profile: 'dev' }, emptyEvidence());
     const cfg = ctx.clientConfig('s3', 'eu-west-1');
     expect(cfg).toMatchObject({ retryMode: 'adaptive', profile: 'dev', region: 'eu-west-1' });
     expect(cfg).not.toHaveProperty('endpoint');

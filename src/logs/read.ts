@@ -7,7 +7,7 @@ import { checkAccessLogLine, parseAccessLogLine } from './access-log.js';
 import { classifyJsonItem, type Classified } from './classify.js';
 import { readCsv } from './csv.js';
 import { isDenied } from './denied.js';
-import { detect, SNIFF_BYTES } from './detect.js';
+import { detect, SNIFF_BYTES, type Detected } from './detect.js';
 import { ACCEPTED_FORMATS, InputError } from './errors.js';
 import { JsonSplitter } from './json-scanner.js';
 import {
@@ -18,6 +18,7 @@ import {
   type TaskResult,
   type TaskRunner,
 } from './parallel.js';
+import { blankNulLineChunks, blankNulLines, hasNul } from './nul-lines.js';
 import { CHUNK_BYTES, expandInputs, GzipDataError, gunzipIfNeeded, rawChunks } from './source.js';
 import { readTextItems } from './text.js';
 
@@ -289,9 +290,21 @@ async function* readOne(file: string, ctx: Ctx): AsyncGenerator<ReadItem> {
       size += r.value.length;
     }
     const sniff = Buffer.concat(head).subarray(0, SNIFF_BYTES);
-    const det = detect(sniff);
+    let det: Detected = detect(sniff);
+    // NUL bytes (a crash, a partial copy): read the other lines, report those holding NUL as
+    // malformed; binary only when no other line is text.
+    const nulLines: number[] = [];
+    if (det.kind === 'binary' && hasNul(sniff)) {
+      const rest = detect(blankNulLines(sniff));
+      if (rest.kind !== 'binary' && rest.kind !== 'empty') det = rest;
+    }
     inFlight = pending !== undefined && (det.kind === 'empty' || det.kind === 'binary');
-    const chunks = replay(head, it, ended, pending, ctx, file);
+    const replayed = replay(head, it, ended, pending, ctx, file);
+    const chunks = hasNul(sniff) ? blankNulLineChunks(replayed, (n) => nulLines.push(n)) : replayed;
+    const nulItems = function* (): Generator<ReadItem> {
+      for (const n of nulLines) yield bad(file, 'NUL bytes (binary data) in the line: skipped', n);
+      nulLines.length = 0;
+    };
     let gen: AsyncGenerator<ReadItem>;
     switch (det.kind) {
       case 'empty':
@@ -315,9 +328,11 @@ async function* readOne(file: string, ctx: Ctx): AsyncGenerator<ReadItem> {
         break;
     }
     for await (const item of gen) {
+      yield* nulItems();
       if (item.kind === 'record') records++;
       yield item;
     }
+    yield* nulItems();
   } catch (e) {
     if (e instanceof GzipDataError) {
       ctx.problems.push(`${label(file)}: ${e.message}`);
@@ -548,11 +563,7 @@ async function* scanAccessLog(
 }
 
 async function* readJson(chunks: AsyncIterable<Buffer>, file: string, ctx: Ctx): AsyncGenerator<ReadItem> {
-  const splitter = new JsonSplitter(
-    ctx.scan
-      ? { filter: (b) => b.includes('rrorCode') } // errorCode (CloudTrail), ErrorCode, \"errorCode\" in lookup-events
-      : {},
-  );
+  const splitter = new JsonSplitter(ctx.scan ? { filter: mayBeDeniedOrMalformed } : {});
   const out: Classified = {
     items: [],
     understood: false,
@@ -579,6 +590,21 @@ async function* readJson(chunks: AsyncIterable<Buffer>, file: string, ctx: Ctx):
   for (const item of splitter.end()) classifyJsonItem(item, file, out);
   if (out.understood) ctx.readable = true;
   yield* flush();
+}
+
+/**
+ * The triage filter over JSON elements: parse those that may be denied (errorCode, ErrorCode,
+ * \"errorCode\" in lookup-events) and those that may be malformed (not an object, or an object
+ * naming no event), so triage counts malformed elements as diagnose does; skip the rest unparsed
+ * (events without an error: allowed).
+ */
+function mayBeDeniedOrMalformed(b: Buffer): boolean {
+  if (b.includes('rrorCode')) return true;
+  let i = 0;
+  while (i < b.length && (b[i] === 32 || b[i] === 9 || b[i] === 10 || b[i] === 13)) i++;
+  if (b[i] !== 123) return true; // not an object
+  // eventSource/EventSource (CloudTrail, lookup-events), eventName/EventName.
+  return !b.includes('ventSource') && !b.includes('ventName');
 }
 
 async function* readFreeText(

@@ -114,6 +114,59 @@ describe('folders, stdin and mixed inputs', () => {
     expect(malformed(items)).toEqual([{ source: bin, reason: expect.stringMatching(/^binary data/) }]);
   });
 
+  it('reads the lines around a run of NUL bytes and reports the lines holding NUL as malformed by number', async () => {
+    const lines = docLog.toString().split('\n');
+    // A crash left NUL bytes where line 3 was, running into line 4 (as a partial copy does).
+    const damaged = [...lines.slice(0, 2), '\0'.repeat(300), '\0'.repeat(40) + lines[3]!, ...lines.slice(4)];
+    const p = write('nul/crash.log', damaged.join('\n'));
+    for (const read of [readInputs, scanDenied]) {
+      const stats = newStats();
+      const items = await collect(read([p], { stats }));
+      expect(malformed(items)).toEqual([
+        { source: p, line: 3, reason: 'NUL bytes (binary data) in the line: skipped' },
+        { source: p, line: 4, reason: 'NUL bytes (binary data) in the line: skipped' },
+      ]);
+      expect(stats.malformed).toBe(2);
+    }
+    const whole = records(await collect(readInputs([write('nul/whole.log', docLog)])));
+    const got = records(await collect(readInputs([p])));
+    expect(got.map((r) => r.input.line)).toEqual(
+      whole.map((r) => r.input.line).filter((l) => l !== 3 && l !== 4),
+    );
+  });
+
+  it('reads NDJSON CloudTrail events after a NUL run spanning chunk boundaries', async () => {
+    const ev = readFileSync(fixture('cloudtrail-event-denied-getobject.json'), 'utf8').replace(/\n\s*/g, ' ');
+    const nul = Buffer.alloc(3 * 1024 * 1024); // longer than a read chunk, no line end
+    const p = write(
+      'nul/trail.json',
+      Buffer.concat([Buffer.from(ev + '\n'), nul, Buffer.from('\n' + ev + '\n')]),
+    );
+    const items = await collect(readInputs([p]));
+    expect(records(items).map((r) => r.input.line)).toEqual([1, 3]);
+    expect(malformed(items)).toEqual([
+      { source: p, line: 2, reason: 'NUL bytes (binary data) in the line: skipped' },
+    ]);
+  });
+
+  it('counts the same malformed Records elements in diagnose (readInputs) and triage (scanDenied)', async () => {
+    const ev = JSON.parse(readFileSync(fixture('cloudtrail-event-denied-getobject.json'), 'utf8')) as object;
+    const allowed = { ...ev, errorCode: undefined, errorMessage: undefined };
+    const p = write(
+      'records/mixed.json',
+      JSON.stringify({ Records: [42, ev, 'str', null, { foo: 1 }, allowed, [1]] }),
+    );
+    const reasons = async (read: typeof readInputs): Promise<string[]> => {
+      const stats = newStats();
+      const got = malformed(await collect(read([p], { stats }))).map((m) => m.reason);
+      expect(stats.malformed).toBe(got.length);
+      return got;
+    };
+    const diagnose = await reasons(readInputs);
+    expect(diagnose).toHaveLength(5);
+    expect(await reasons(scanDenied)).toEqual(diagnose);
+  });
+
   it('sends malformed entries to onMalformed instead of yielding them, and counts them', async () => {
     const seen: MalformedRecord[] = [];
     const stats = newStats();

@@ -26,9 +26,23 @@ function onInterrupt(): void {
   void flushAndExit(130);
 }
 
+/**
+ * The reader of stdout went away (`s3doctor simulate --help | head -1`): nothing more can be shown,
+ * so stop quietly with 0 (as when the reader took all it wanted), not with an EPIPE stack trace.
+ * A closed stderr is ignored (there is nowhere to say anything).
+ */
+function onPipeClosed(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    if (stream === process.stdout) process.exit(0);
+  });
+}
+
 /** Runs the CLI with `argv` (process.argv shape) and exits. */
 export async function main(argv: string[]): Promise<never> {
   process.on('SIGINT', onInterrupt);
+  onPipeClosed(process.stdout);
+  onPipeClosed(process.stderr);
   let code: ExitCode | 130 = 0;
   const program = buildProgram((c) => {
     code = c;

@@ -46,3 +46,16 @@ export function canSpin(t: Terminal): boolean {
 export function canShowProgress(t: Terminal): boolean {
   return t.stderr.isTTY === true && !isCI(t.env);
 }
+
+/**
+ * When an input is stdin (`-`, or no input where stdin is the default) and stdin is a terminal,
+ * says so on stderr: a blank screen waiting for input looks like a hang.
+ */
+export function announceStdin(
+  inputs: readonly string[],
+  t: Terminal = processTerminal(),
+  write: (text: string) => void = (text) => void process.stderr.write(text),
+): void {
+  if ((inputs.length === 0 || inputs.includes('-')) && t.stdin.isTTY === true)
+    write('s3doctor: reading stdin, end with Ctrl-D\n');
+}

@@ -8,6 +8,7 @@ import type { LiveCall } from '../../evidence/live/index.js';
 import { collectLive } from '../evidence-source.js';
 import type { CollectOptions } from '../options.js';
 import { assertCanWrite, notice, writeNewFile } from '../output.js';
+import { announceStdin } from '../tty.js';
 import { readRecords, toRequests } from '../pipeline.js';
 import { startSpinner } from '../progress.js';
 
@@ -27,6 +28,7 @@ export async function runCollect(inputs: string[], opts: CollectOptions): Promis
   }
   const parts: Evidence[] = [];
   if (inputs.length) {
+    announceStdin(inputs);
     const read = await readRecords(inputs);
     for (const m of read.malformed.slice(0, 5))
       notice(`skipped ${m.source}${m.line !== undefined ? `:${m.line}` : ''}: ${m.reason}`);

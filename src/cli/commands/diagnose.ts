@@ -19,7 +19,7 @@ import {
   type ReadResult,
 } from '../pipeline.js';
 import { sarifOptions } from '../sarif-rules.js';
-import { canPrompt, processTerminal, stdoutColour } from '../tty.js';
+import { announceStdin, canPrompt, processTerminal, stdoutColour } from '../tty.js';
 
 /** Exit code of a report (CONTRACT): 0 when every request is explained, 1 otherwise; `--fail-on` changes which outcomes count. */
 export function reportExitCode(report: Report, failOn?: FailOn[]): ExitCode {
@@ -131,6 +131,7 @@ export async function runDiagnose(inputs: string[], opts: DiagnoseOptions): Prom
     );
   }
   if (described(opts)) await validateDescribed(opts.operation!, opts.bucket!);
+  if (inputs.length) announceStdin(inputs, t);
   let ev: EvidenceSource = await gatherEvidence({ ...opts, live: false }, () => []);
   // Every record is read before diagnosing when live collection needs the requests, --apply and
   // --save-patch the results, or session policies (--session-policy, or AssumeRole events in the

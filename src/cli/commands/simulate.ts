@@ -9,7 +9,7 @@ import { renderEvaluationJson } from '../format/json.js';
 import { renderEvaluationText } from '../format/text.js';
 import type { SimulateOptions } from '../options.js';
 import { emitReport } from '../output.js';
-import { processTerminal, stdoutColour } from '../tty.js';
+import { announceStdin, processTerminal, stdoutColour } from '../tty.js';
 
 async function readAllStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -21,6 +21,7 @@ async function readAllStdin(): Promise<string> {
 export async function loadSimulateRequest(path: string): Promise<S3Request> {
   let text: string;
   try {
+    if (path === '-') announceStdin([path]);
     text = path === '-' ? await readAllStdin() : await readFile(path, 'utf8');
   } catch (e) {
     throw new UsageError(

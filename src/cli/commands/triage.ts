@@ -12,7 +12,7 @@ import { emitReport } from '../output.js';
 import { startProgressBar } from '../progress.js';
 import { diagnoseRecords, toRequests } from '../pipeline.js';
 import { sarifOptions } from '../sarif-rules.js';
-import { processTerminal, stdoutColour } from '../tty.js';
+import { announceStdin, processTerminal, stdoutColour } from '../tty.js';
 import type { ScanOutcome, WorkersOption } from '../../triage/index.js';
 
 /** The malformed entries kept in the report (CONTRACT: the first 100). */
@@ -91,6 +91,7 @@ export async function triageScan(scan: ScanOutcome, opts: TriageRunOptions): Pro
 /** Runs `triage`. */
 export async function runTriage(inputs: string[], opts: TriageRunOptions): Promise<ExitCode> {
   const { scanInputs } = await import('../../triage/index.js');
+  announceStdin(inputs);
   const bar = await startProgressBar(0, 'Scanning');
   const started = Date.now();
   let scan: ScanOutcome;

@@ -419,7 +419,7 @@ async function* lineBatches(
         carrySize = 0;
         tooLong = false;
       } else {
-        lines.push(chunk.subarray(pos, nl));
+        lines.push(nl - pos > MAX_LINE_BYTES ? undefined : chunk.subarray(pos, nl));
       }
       lineNo++;
       pos = nl + 1;
@@ -492,7 +492,12 @@ async function* scanAccessLog(
   file: string,
   ctx: Ctx,
 ): AsyncGenerator<ReadItem> {
-  let carry: Buffer | undefined;
+  // The partial last line of the chunks so far (pieces, joined once at its newline), or, once it
+  // passed the limit, skipping to its end: an over-long line is copied at most up to the limit and
+  // reported once, when its newline (or the end of input) comes.
+  let carry: Buffer[] = [];
+  let carrySize = 0;
+  let skipping = false;
   let lineNo = 0;
   const stats = ctx.stats;
   const baseLines = stats.lines;
@@ -507,21 +512,34 @@ async function* scanAccessLog(
     }
     out.push(item);
   };
+  const tooLong = (): void => {
+    out.push(bad(file, `line longer than ${MAX_LINE_BYTES} bytes: skipped`, lineNo));
+  };
   for await (const chunk of chunks) {
     let pos = 0;
-    if (carry !== undefined) {
+    if (skipping || carrySize > 0) {
       const nl = chunk.indexOf(10);
       if (nl < 0) {
-        if (carry.length + chunk.length > MAX_LINE_BYTES) {
-          out.push(bad(file, `line longer than ${MAX_LINE_BYTES} bytes: skipped`, lineNo + 1));
-          carry = Buffer.alloc(0);
-        } else carry = Buffer.concat([carry, chunk]);
+        if (!skipping && carrySize + chunk.length > MAX_LINE_BYTES) {
+          skipping = true;
+          carry = [];
+          carrySize = 0;
+        } else if (!skipping) {
+          carry.push(chunk);
+          carrySize += chunk.length;
+        }
         continue;
       }
-      const line = Buffer.concat([carry, chunk.subarray(0, nl)]);
-      carry = undefined;
       lineNo++;
-      if (hasCandidate(line)) consider(line, lineNo);
+      if (skipping || carrySize + nl > MAX_LINE_BYTES) tooLong();
+      else {
+        carry.push(chunk.subarray(0, nl));
+        const line = Buffer.concat(carry, carrySize + nl);
+        if (hasCandidate(line)) consider(line, lineNo);
+      }
+      carry = [];
+      carrySize = 0;
+      skipping = false;
       pos = nl + 1;
     }
     const len = chunk.length;
@@ -529,6 +547,11 @@ async function* scanAccessLog(
     let next = chunk.indexOf(P40, pos);
     for (let nl = chunk.indexOf(10, pos); nl >= 0; nl = chunk.indexOf(10, pos)) {
       lineNo++;
+      if (nl - pos > MAX_LINE_BYTES) {
+        tooLong(); // a chunk (from a stream that sends big ones) can hold a whole over-long line
+        pos = nl + 1;
+        continue;
+      }
       if (next >= 0 && next < nl) {
         if (next < pos) next = chunk.indexOf(P40, pos);
         let hit = false;
@@ -547,16 +570,26 @@ async function* scanAccessLog(
       }
       pos = nl + 1;
     }
-    if (pos < len) carry = pos === 0 ? chunk : chunk.subarray(pos);
+    if (pos < len) {
+      if (len - pos > MAX_LINE_BYTES) skipping = true;
+      else {
+        carry = [pos === 0 ? chunk : chunk.subarray(pos)];
+        carrySize = len - pos;
+      }
+    }
     stats.lines = baseLines + lineNo;
     if (out.length > 0) {
       for (const item of out) yield item;
       out.length = 0;
     }
   }
-  if (carry !== undefined && carry.length > 0) {
+  if (skipping) {
     lineNo++;
-    if (hasCandidate(carry)) consider(carry, lineNo);
+    tooLong();
+  } else if (carrySize > 0) {
+    lineNo++;
+    const line = carry.length === 1 ? carry[0]! : Buffer.concat(carry, carrySize);
+    if (hasCandidate(line)) consider(line, lineNo);
   }
   stats.lines = baseLines + lineNo;
   for (const item of out) yield item;

@@ -97,6 +97,16 @@ export function scanRange(
         sink.malformed(item.malformed);
       }
     };
+    const overLong = (): void => {
+      res.lines++;
+      res.malformed++;
+      sink.malformed({
+        source: file,
+        line: res.lines,
+        reason: `line longer than ${MAX_LINE_BYTES} bytes: skipped`,
+      });
+      tooLong = false;
+    };
     for (;;) {
       let buf = scanner.buffer;
       const n = readSync(fd, buf, len, buf.length - len, filePos);
@@ -111,21 +121,16 @@ export function scanRange(
       if (skipping) {
         const nl = buf.subarray(0, len).indexOf(10);
         if (nl < 0) {
-          if (eof) break;
+          if (eof) {
+            // An over-long last line without a newline is counted as the others are.
+            if (tooLong) overLong();
+            break;
+          }
           bufAbs += len;
           len = 0;
           continue;
         }
-        if (tooLong) {
-          res.lines++;
-          res.malformed++;
-          sink.malformed({
-            source: file,
-            line: res.lines,
-            reason: `line longer than ${MAX_LINE_BYTES} bytes: skipped`,
-          });
-          tooLong = false;
-        }
+        if (tooLong) overLong();
         skipping = false;
         pos = nl + 1;
       }

@@ -15,6 +15,7 @@ import type { LogRecord } from '../model/input.js';
 import type { PolicyDocument, PolicyRef, PolicyStatement } from '../model/policy.js';
 import type { AuthzRequest, ContextValue, Principal, S3Request } from '../model/request.js';
 import { enhancedCauseCode } from './enhanced-message.js';
+import { LAYER_CODES } from '../authz/cause-table.js';
 import { findPolicyDocument, findPolicyStatement } from '../evidence/policy-lookup.js';
 import { fixes } from './fix-drafts.js';
 
@@ -479,6 +480,13 @@ export function traceOrMessage<M extends string>(
   }
   const msg = enhancedFinding(ctx, code, messageId);
   if (!ctx.evaluation) return msg;
+  // No layer of the trace that stands for this code applies (e.g. the record names no VPC endpoint, yet
+  // AWS says no VPC endpoint policy allows): the evidence says nothing about that layer; the message stands.
+  const layers = (Object.keys(LAYER_CODES) as LayerName[]).filter((l) => LAYER_CODES[l].includes(code));
+  const evaluated = ctx
+    .authorizations()
+    .some((a) => a.layers.some((l) => layers.includes(l.layer) && l.outcome !== 'not-applicable'));
+  if (!evaluated) return msg;
   // The evidence for the layer AWS named is unknown (an unreadable SCP, a session policy): nothing
   // contradicts the message, so it stays likely. When the evidence shows that layer allowing now, the
   // policy may have been edited since: possible.

@@ -436,6 +436,32 @@ describe('an enhanced message naming a layer whose evidence is unknown', () => {
     expect(r.causes[0]).toMatchObject({ code: 'missing-allow-session-policy', confidence: 'likely' });
   });
 
+  it('"because no VPC endpoint policy allows" and the record names no endpoint: likely (the evidence says nothing about it)', () => {
+    // A CloudTrail event without vpcEndpointId: the endpoint layer does not apply to the request as logged.
+    const event = {
+      eventVersion: '1.09',
+      userIdentity: {
+        type: 'AssumedRole',
+        arn: SESSION,
+        accountId: A,
+        sessionContext: { sessionIssuer: { type: 'Role', arn: ROLE, accountId: A } },
+      },
+      eventTime: '2026-11-24T10:00:00Z',
+      eventSource: 's3.amazonaws.com',
+      eventName: 'GetObject',
+      awsRegion: 'us-east-1',
+      sourceIPAddress: '203.0.113.7',
+      requestParameters: { bucketName: 'reports-bucket', key: '2026/q3.csv' },
+      errorCode: 'AccessDenied',
+      errorMessage: `User: ${SESSION} is not authorized to perform: s3:GetObject on resource: "${OBJ}" because no VPC endpoint policy allows the s3:GetObject action`,
+      eventType: 'AwsApiCall',
+      recipientAccountId: A,
+    };
+    const r = diagnose(record(JSON.stringify(event)), evidence({ identity: allowRead }));
+    expect(r.decision).toBe('ImplicitDeny');
+    expect(r.causes[0]).toMatchObject({ code: 'missing-allow-vpc-endpoint-policy', confidence: 'likely' });
+  });
+
   it('no message, the unknown session policy is the one open layer: a possible missing-allow-session-policy', () => {
     const r = diagnose(record(LOG_LINE), evidence({ identity: allowRead }));
     expect(r.causes.map((c) => [c.code, c.confidence])).toEqual([

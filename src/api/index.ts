@@ -38,6 +38,13 @@ export interface DiagnoseOptions {
   evidence?: Evidence;
   /** Says where the evidence came from in the results (default `snapshot` when evidence is given). */
   evidenceKind?: 'snapshot' | 'live';
+  /**
+   * A folder of Terraform / CloudFormation / CDK sources: each verified policy fix also gets `iac`,
+   * the diff of the source that defines the policy, parsed back and re-evaluated.
+   */
+  iac?: string;
+  /** With `iac`: Terraform state or CloudFormation stack documents (files) that settle open values. */
+  iacState?: string[];
 }
 
 /** Options of {@link triage}. */
@@ -99,7 +106,14 @@ export async function diagnose(inputs: Inputs, opts: DiagnoseOptions = {}): Prom
   const engine = await import('../engine/index.js');
   const kind = opts.evidenceKind ?? (opts.evidence ? 'snapshot' : undefined);
   const o = { ...(kind ? { evidenceKind: kind } : {}), hints: hintsOf(opts.evidence) };
-  const results = records.map((r) => engine.diagnose(r, opts.evidence, o));
+  let results = records.map((r) => engine.diagnose(r, opts.evidence, o));
+  if (opts.iac && opts.evidence) {
+    const iac = await import('../iac/index.js');
+    const { toS3Request } = await import('../request/index.js');
+    const index = await iac.loadIac(opts.iac, opts.iacState ? { stateFiles: opts.iacState } : {});
+    const ev = opts.evidence;
+    results = results.map((res, i) => iac.withIac(res, toS3Request(records[i]!, o.hints), ev, index));
+  }
   return { schemaVersion: 1, results, ...(malformed.length ? { malformed } : {}) };
 }
 

@@ -65,6 +65,12 @@ export interface DiagnoseOptions extends Omit<CommonOptions, 'format'>, AnswerOp
   assumeYes?: boolean;
   savePatch?: string | boolean;
   backupDir?: string;
+  /** `--iac DIR`: show each verified policy fix as a diff of the Terraform/CloudFormation source under DIR. */
+  iac?: string;
+  /** `--iac-state FILE`: Terraform state or CloudFormation stack documents that settle the sources' open values. */
+  iacState?: string[];
+  /** `--write`: with --iac and --yes, apply the diffs to the files. */
+  write?: boolean;
   /** Describe the request instead of giving a log: */
   principal?: string;
   operation?: string;

@@ -13,6 +13,7 @@ import type {
 import { answersToChange, hasAnswers } from './answers.js';
 import { hintsFrom, type EvidenceSource } from './evidence-source.js';
 import { UsageError } from './errors.js';
+import type { IacIndex } from '../iac/index.js';
 import type { AnswerOptions, SessionPolicyAnswer } from './options.js';
 
 /** Records read from the inputs, and what was skipped. */
@@ -93,24 +94,29 @@ export async function recordDiagnoser(
   answers: AnswerOptions = {},
   sessionGrants: readonly SessionGrant[] = [],
   records: readonly LogRecord[] = [],
+  extra: { iac?: IacIndex } = {},
 ): Promise<(record: LogRecord) => Result> {
   source = await settleSessionPolicies(records, source, answers.sessionPolicy, sessionGrants);
   const engine = await import('../engine/index.js');
   const hints = hintsFrom(source.evidence);
   const evidenceKind = source.kind === 'none' ? undefined : source.kind;
   const opts = { ...(evidenceKind ? { evidenceKind } : {}), hints };
-  if (!hasAnswers(answers))
+  const evidence = source.evidence;
+  const iac = extra.iac && evidence ? { index: extra.iac, lib: await import('../iac/index.js') } : undefined;
+  if (!hasAnswers(answers) && !iac)
     return engine.memoDiagnose((r) => engine.diagnose(r, source.evidence, opts), source.evidence);
   const { toS3Request } = await import('../request/index.js');
   const { applyRequestChange } = await import('../fix/index.js');
-  const change = answersToChange(answers, (id) => source.evidence?.vpcEndpoints[id]?.vpcId);
+  const change = hasAnswers(answers)
+    ? answersToChange(answers, (id) => source.evidence?.vpcEndpoints[id]?.vpcId)
+    : undefined;
   return engine.memoDiagnose((r) => {
     const base = toS3Request(r, hints);
+    const request = change ? applyRequestChange(base, change) : base;
     // The record still names the input and feeds the record-based rules; the request carries the answers.
-    return engine.diagnose(r, source.evidence, {
-      ...opts,
-      request: change ? applyRequestChange(base, change) : base,
-    });
+    const result = engine.diagnose(r, source.evidence, { ...opts, request });
+    // --iac: each verified policy fix also as a diff of the source that defines the policy.
+    return iac && evidence ? iac.lib.withIac(result, request, evidence, iac.index) : result;
   }, source.evidence);
 }
 

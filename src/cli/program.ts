@@ -232,6 +232,19 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
       '--backup-dir <dir>',
       'where --apply writes the backup of the previous document (default: current directory)',
     )
+    .option(
+      '--iac <dir>',
+      'show each verified policy fix as a diff of the Terraform/CloudFormation/CDK source under DIR',
+    )
+    .option(
+      '--iac-state <file>',
+      'with --iac: terraform.tfstate, terraform show -json or describe-stack-resources/describe-stacks output (repeatable)',
+      collectValues,
+    )
+    .option(
+      '--write',
+      'with --iac: apply the diffs to the files (only with --yes, in a clean git work tree, with a backup)',
+    )
     .addHelpText('after', EXIT_CODES_HELP);
   addCiOptions(diagnose, ['text', 'json', 'markdown', 'sarif', 'github', 'ndjson']);
   // diagnose writes each result as it is made (but sarif and github, written whole); ndjson: one result per line.

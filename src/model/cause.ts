@@ -1,5 +1,6 @@
 // Causes and fixes: what the rule engine concludes from an evaluation, and what it suggests.
 
+import type { IacFix } from './iac.js';
 import type { PolicyDocument, PolicyRef } from './policy.js';
 import type { ContextValue, S3CallFacts } from './request.js';
 
@@ -132,6 +133,8 @@ export interface Fix {
   alternative?: boolean;
   /** For client changes: how the request changes, so the fix can be re-evaluated. */
   requestChange?: RequestChange;
+  /** With `--iac DIR`: the fix as a diff of the Terraform or CloudFormation source that defines the policy. */
+  iac?: IacFix;
 }
 
 /** One cause of the denial. */

@@ -5,6 +5,7 @@ export type * from './policy.js';
 export type * from './evidence.js';
 export type * from './evaluation.js';
 export type * from './report.js';
+export type * from './iac.js';
 export type {
   CauseCode,
   Confidence,

@@ -3,6 +3,7 @@
 import type { ExitCode } from '../program.js';
 import type { Evidence, MalformedRecord, ReadItem, Report, Result } from '../../model/index.js';
 import { UsageError } from '../errors.js';
+import type { IacIndex } from '../../iac/index.js';
 import { gatherEvidence, type EvidenceSource } from '../evidence-source.js';
 import { reportFailOnExit, type FailOn } from '../fail-on.js';
 import { renderReport } from '../format/index.js';
@@ -109,6 +110,54 @@ function resultSink(
   return { writer, held };
 }
 
+/** Reads the --iac folder (and --iac-state documents); a folder that cannot be read is a usage error. */
+async function loadIacIndex(dir: string, stateFiles: string[] | undefined): Promise<IacIndex> {
+  const { loadIac } = await import('../../iac/index.js');
+  try {
+    return await loadIac(dir, stateFiles ? { stateFiles } : {});
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      `cannot read --iac ${dir}${code ? ` (${code})` : ''}: ${code ? 'give a folder of Terraform or CloudFormation sources' : (e as Error).message}.`,
+    );
+  }
+}
+
+/**
+ * `--write`: the first verified, confirmed IaC patch of each result's first cause is applied to its
+ * file; without --yes it is a dry run that names the files.
+ */
+async function writeIac(root: string, results: Result[], opts: DiagnoseOptions): Promise<void> {
+  const { writeIacPatches, IacWriteError } = await import('../../iac/index.js');
+  const chosen = results.flatMap((r) => {
+    for (const c of r.causes)
+      for (const f of c.fixes) {
+        const p = f.iac?.patches.find((x) => x.verified && x.confirmed);
+        if (p) return [p];
+      }
+    return [];
+  });
+  if (chosen.length === 0) {
+    notice('--write: no verified IaC patch matched to one source to write.');
+    return;
+  }
+  if (!(opts.yes || opts.assumeYes)) {
+    for (const p of chosen)
+      notice(`--write (dry run, add --yes to write): would change ${p.file} at line ${p.line}`);
+    return;
+  }
+  try {
+    const done = await writeIacPatches(root, chosen, opts.backupDir ? { backupDir: opts.backupDir } : {});
+    for (const w of done)
+      notice(
+        w.written ? `Wrote ${w.file} (backup: ${w.backup ?? ''})` : `Did not write ${w.file}: ${w.why ?? ''}`,
+      );
+  } catch (e) {
+    if (e instanceof IacWriteError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
 /** Runs `diagnose`. */
 export async function runDiagnose(inputs: string[], opts: DiagnoseOptions): Promise<ExitCode> {
   const t = processTerminal();
@@ -137,8 +186,11 @@ export async function runDiagnose(inputs: string[], opts: DiagnoseOptions): Prom
   // --save-patch the results, or session policies (--session-policy, or AssumeRole events in the
   // inputs, looked for first) settle the evidence of the sessions the records use. Otherwise each
   // record is diagnosed and written as it is read.
+  if ((opts.write || opts.iacState) && !opts.iac)
+    throw new UsageError('--write and --iac-state go with --iac DIR.');
+  const iac = opts.iac ? await loadIacIndex(opts.iac, opts.iacState) : undefined;
   const holdAll =
-    Boolean(opts.live || opts.apply || opts.savePatch) ||
+    Boolean(opts.live || opts.apply || opts.savePatch || opts.write) ||
     (ev.evidence !== undefined &&
       ((opts.sessionPolicy !== undefined && opts.sessionPolicy.kind !== 'unknown') ||
         inputs.includes('-') ||
@@ -149,7 +201,7 @@ export async function runDiagnose(inputs: string[], opts: DiagnoseOptions): Prom
     const requests = await toRequests(read.records, ev.evidence);
     ev = await gatherEvidence(opts, () => requests);
   }
-  const diagnose = await recordDiagnoser(ev, opts, read?.sessionGrants, read?.records);
+  const diagnose = await recordDiagnoser(ev, opts, read?.sessionGrants, read?.records, iac ? { iac } : {});
   const out = await openReportOutput(opts);
   const { writer } = resultSink(opts.format ?? 'text', out, {
     colour: !opts.out && stdoutColour(t),
@@ -195,6 +247,7 @@ export async function runDiagnose(inputs: string[], opts: DiagnoseOptions): Prom
       for (const w of written) notice(`Patch saved to ${w}`);
     }
   }
+  if (opts.write && iac) await writeIac(iac.root, results, opts);
   if (opts.apply && read) {
     const { applyFromFlags } = await import('../apply.js');
     const applied = await applyFromFlags(results, ev, opts, read.records);

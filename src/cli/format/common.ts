@@ -1,6 +1,14 @@
 // Small rendering helpers shared by the text and Markdown formatters: labels, never decisions.
 
-import type { Cause, ContextValue, Fix, InputSource, PolicyRef, Result } from '../../model/index.js';
+import type {
+  IacPatch,
+  Cause,
+  ContextValue,
+  Fix,
+  InputSource,
+  PolicyRef,
+  Result,
+} from '../../model/index.js';
 
 /** `access.log:42`, `trail.json#3 (eventID 0c1d…)` for the 3rd element of a JSON array, or `trail.json#eventId`. */
 export function sourceLabel(s: InputSource): string {
@@ -172,4 +180,19 @@ export function allFixes(r: Result): { cause: Cause; fix: Fix }[] {
 /** `1 request` / `2 requests`. */
 export function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`;
+}
+
+/** The heading of one IaC patch: tool, file:line, address (construct path), and what re-evaluation found. */
+export function iacPatchLabel(p: IacPatch): string {
+  const where = `${p.tool} ${p.file}:${p.line} ${p.address}${p.constructPath ? ` (construct ${p.constructPath})` : ''}`;
+  const n = p.blastRadius?.newlyAllowed.length ?? 0;
+  const verdict = p.verified
+    ? `verified: the edited source allows the request${p.blastRadius ? (n === 0 ? ', grants nothing beyond it' : `, also allows ${n} more`) : ''}`
+    : 'not verified';
+  return `${where}: ${verdict}${p.confirmed ? '' : ' (unconfirmed match)'}`;
+}
+
+/** Lines under an IaC patch's heading: unresolved values and notes. */
+export function iacPatchNotes(p: IacPatch): string[] {
+  return [...(p.unresolved?.length ? [`unresolved: ${p.unresolved.join(', ')}`] : []), ...(p.notes ?? [])];
 }

@@ -5,6 +5,8 @@ import {
   contextValue,
   decisionLabel,
   fixFacts,
+  iacPatchLabel,
+  iacPatchNotes,
   isExplained,
   plural,
   policyLabel,
@@ -224,6 +226,24 @@ export function renderResultMarkdown(r: Result, n: number, opts: MarkdownOptions
       );
     else if (f.patch) out.push(fence('json', JSON.stringify(f.patch.after, null, 2)));
     if (f.commands?.length) out.push(fence('sh', f.commands.join('\n')));
+    if (f.iac?.unmatched) out.push(`- Infrastructure as code: no source matched: ${md(f.iac.unmatched)}`);
+    for (const p of f.iac?.patches ?? []) {
+      out.push(
+        [
+          `- Infrastructure as code: ${md(iacPatchLabel(p))}`,
+          ...iacPatchNotes(p).map((l) => `  - ${md(l)}`),
+        ].join('\n'),
+      );
+      out.push(
+        fence(
+          'diff',
+          p.diff
+            .split('\n')
+            .filter((l) => !/^=+$/.test(l))
+            .join('\n'),
+        ),
+      );
+    }
   }
   out.push('### Unknowns and how to collect them');
   if (r.unknowns.length === 0) out.push('None: the evidence settles every layer.');

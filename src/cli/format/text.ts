@@ -15,6 +15,8 @@ import {
   contextValue,
   decisionLabel,
   fixFacts,
+  iacPatchLabel,
+  iacPatchNotes,
   isExplained,
   plural,
   policyLabel,
@@ -112,6 +114,15 @@ function renderFix(fix: Fix, n: number, s: Styler): string {
   if (fix.commands?.length) {
     out.push(indent('AWS CLI:', '  '));
     for (const c of fix.commands) out.push(indent(s('cyan', c), '    '));
+  }
+  if (fix.iac) {
+    out.push(indent('Infrastructure as code (--iac):', '  '));
+    if (fix.iac.unmatched) out.push(indent(`no source matched: ${fix.iac.unmatched}`, '    '));
+    for (const p of fix.iac.patches) {
+      out.push(indent(p.verified ? s('green', iacPatchLabel(p)) : s('yellow', iacPatchLabel(p)), '    '));
+      for (const l of iacPatchNotes(p)) out.push(indent(l, '      '));
+      out.push(indent(colourDiff(p.diff.trimEnd(), s), '    '));
+    }
   }
   return out.join('\n');
 }

@@ -51,7 +51,7 @@ describe('diagnose --iac', () => {
     });
     const md = await runCli([...args(dir), '--format', 'markdown']);
     expect(md.stdout).toContain('```diff\n--- a/template.yaml');
-  });
+  }, 120_000);
 
   it('says why when no source defines the policy, and keeps the JSON patch', async () => {
     const empty = await mkdtemp(join(tmpdir(), 's3doctor-iac-none-'));
@@ -86,7 +86,7 @@ describe('diagnose --iac', () => {
     const fix = JSON.parse(again.stdout).results[0].causes[0].fixes[0];
     expect(fix.iac.patches).toEqual([]);
     expect(fix.iac.unmatched).toContain('the source already holds the change');
-  });
+  }, 180_000);
 
   it('--write and --iac-state need --iac', async () => {
     const r = await runCli([

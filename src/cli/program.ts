@@ -72,7 +72,8 @@ questions has a flag:
   --via-vpce ID|no|unknown         Did it come through a VPC endpoint?
   --request-payer yes|no|unknown   Did the client send x-amz-request-payer?
   --session-policy none|FILE|unknown   Was a session policy passed when the role session was created?
-  --principal/--operation/--bucket/--key   describe the request instead of giving a log
+  --principal/--operation/--bucket/--key   describe the request instead of giving a log,
+                                   or fill in what a pasted error lacks (a HEAD 403 names no bucket)
   --save-patch [FILE]              save each verified patch (s3doctor-patch-<target>.json)
   --apply [--yes | --assume-yes]   apply the verified patch (a dry run without --yes)`;
 
@@ -220,10 +221,13 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
         'did the client send x-amz-request-payer? yes|no|unknown',
       ).argParser(tri),
     )
-    .option('--principal <arn>', 'describe the request: who made it (ARN, or "anonymous")')
+    .option(
+      '--principal <arn>',
+      'describe the request (or, with an input, fill in what its requests lack): who made it (ARN, or "anonymous")',
+    )
     .option('--operation <name>', 'describe the request: the S3 API operation (GetObject, PutObject, ...)')
-    .option('--bucket <name>', 'describe the request: the bucket')
-    .option('--key <key>', 'describe the request: the object key')
+    .option('--bucket <name>', 'describe the request (or fill in what a pasted error lacks): the bucket')
+    .option('--key <key>', 'describe the request (or fill in what a pasted error lacks): the object key')
     .option('--save-patch [file]', 'save each verified patch as JSON (default s3doctor-patch-<target>.json)')
     .option('--apply', 'apply the verified policy patch to AWS (a dry run unless --yes)')
     .option('--yes', 'with --apply: make the change (without it --apply is a dry run that only prints it)')

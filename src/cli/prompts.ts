@@ -14,6 +14,7 @@ import { CancelledError } from '../model/user-error.js';
 import { questionsFor, type QuestionSpec } from './answers.js';
 import { terminalSafe } from './format/safe.js';
 import type { AnswerOptions, TriAnswer, VpceAnswer } from './options.js';
+import { completeRecord, isBareHeadError, missingParts } from './missing-parts.js';
 
 /** One choice of a select question. */
 export interface Choice<T> {
@@ -256,7 +257,7 @@ async function askForRequest(ask: Ask, deps: AssistantDeps): Promise<LogRecord[]
       ask.say('No denied request found in that input. Try again (or pick another way).');
       continue;
     }
-    if (read.records.length === 1) return read.records;
+    if (read.records.length === 1) return [await askForMissingParts(ask, read.records[0]!)];
     const pick = await ask.select<number>({
       message: `${read.records.length} denied requests found. Which one?`,
       choices: [
@@ -269,6 +270,29 @@ async function askForRequest(ask: Ask, deps: AssistantDeps): Promise<LogRecord[]
     });
     return pick < 0 ? read.records : [read.records[pick]!];
   }
+}
+
+/** A pasted HEAD 403 (no code; it names no bucket, key or principal): says why and asks for what it lacks. */
+async function askForMissingParts(ask: Ask, r: LogRecord): Promise<LogRecord> {
+  const parts = isBareHeadError(r) ? missingParts(r) : [];
+  if (parts.length === 0) return r;
+  ask.say(
+    `${r.apiName} was refused with 403 Forbidden and no error code: HEAD responses have no body, so S3 sends no code or message. Give what the error leaves out.`,
+  );
+  const d: { bucket?: string; key?: string; principal?: string } = {};
+  if (parts.includes('bucket'))
+    d.bucket = (
+      await ask.input({ message: 'Bucket:', validate: (v) => (v.trim() ? true : 'Give the bucket name') })
+    ).trim();
+  if (parts.includes('key')) d.key = (await ask.input({ message: 'Object key:' })).trim() || undefined;
+  if (parts.includes('principal'))
+    d.principal = (
+      await ask.input({
+        message: 'Who made the request? (the Arn of aws sts get-caller-identity, or "anonymous")',
+        default: 'anonymous',
+      })
+    ).trim();
+  return completeRecord(r, d);
 }
 
 async function askForEvidence(

@@ -190,6 +190,45 @@ describe('assistant flow', () => {
     expect(calls.diagnose.length).toBe(2);
   });
 
+  it('a pasted HEAD 403 (no code, no bucket): says why and asks for the bucket, key and principal', async () => {
+    const s = scripted([
+      'paste',
+      'fatal error: An error occurred (403) when calling the HeadObject operation: Forbidden',
+      'reports-bucket',
+      'finance/q1.csv',
+      'arn:aws:iam::111122223333:user/alice',
+      'none',
+      'unknown',
+      'done',
+    ]);
+    let got: LogRecord[] = [];
+    const head: LogRecord = {
+      input: { source: '(pasted)', line: 1 },
+      format: 'error-message',
+      httpStatus: 403,
+      apiName: 'HeadObject',
+      errorMessage: 'Forbidden',
+    };
+    const { deps } = fakeDeps({
+      readPasted: async () => ({ records: [head], malformed: [] }),
+      diagnose: async (records) => {
+        got = records;
+        return [unexplainedResult()];
+      },
+    });
+    await runAssistantFlow(s.ask, deps);
+    expect(s.said.join('\n')).toContain('HEAD responses have no body, so S3 sends no code or message');
+    expect(s.asked.map((a) => a.message)).toEqual(
+      expect.arrayContaining(['Bucket:', 'Object key:', expect.stringMatching(/^Who made the request/)]),
+    );
+    expect(got[0]).toMatchObject({
+      apiName: 'HeadObject',
+      bucket: 'reports-bucket',
+      key: 'finance/q1.csv',
+      requester: 'arn:aws:iam::111122223333:user/alice',
+    });
+  });
+
   it('describes a request by its parts', async () => {
     const s = scripted([
       'describe',

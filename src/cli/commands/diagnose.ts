@@ -1,10 +1,11 @@
 // `s3doctor diagnose [INPUT...]`: explain each denied request in the inputs, with optional evidence and fixes.
 
 import type { ExitCode } from '../program.js';
-import type { Evidence, MalformedRecord, ReadItem, Report, Result } from '../../model/index.js';
+import type { Evidence, LogRecord, MalformedRecord, ReadItem, Report, Result } from '../../model/index.js';
 import { UsageError } from '../errors.js';
 import type { IacIndex } from '../../iac/index.js';
 import { gatherEvidence, type EvidenceSource } from '../evidence-source.js';
+import { completeRecord, missingPartsNote } from '../missing-parts.js';
 import { reportFailOnExit, type FailOn } from '../fail-on.js';
 import { renderReport } from '../format/index.js';
 import { reportWriter, type ReportWriter } from '../format/stream.js';
@@ -33,19 +34,27 @@ export function reportExitCode(report: Report, failOn?: FailOn[]): ExitCode {
  * Bucket names: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html (legacy
  * names may hold capitals and underscores; an access point ARN or alias is accepted too).
  */
-async function validateDescribed(operation: string, bucket: string): Promise<void> {
+async function validateDescribed(operation: string | undefined, bucket: string | undefined): Promise<void> {
   const { listOperations, nearestName } = await import('../../s3/index.js');
   const names = new Set<string>();
   for (const o of listOperations())
     for (const n of [o.apiName, o.eventName, ...(o.aliases ?? [])]) names.add(n);
   const lower = new Map([...names].map((n) => [n.toLowerCase(), n]));
-  if (!lower.has(operation.toLowerCase()) && !lower.has(operation.replace(/Command$/, '').toLowerCase())) {
+  if (
+    operation !== undefined &&
+    !lower.has(operation.toLowerCase()) &&
+    !lower.has(operation.replace(/Command$/, '').toLowerCase())
+  ) {
     const near = nearestName(operation, names);
     throw new UsageError(
       `--operation ${operation} is not an S3 API operation${near ? `: did you mean ${near}?` : ''} (names as in the S3 API reference: GetObject, PutObject, ListObjectsV2, ...).`,
     );
   }
-  if (!bucket.startsWith('arn:') && !/^[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]$/.test(bucket))
+  if (
+    bucket !== undefined &&
+    !bucket.startsWith('arn:') &&
+    !/^[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]$/.test(bucket)
+  )
     throw new UsageError(
       `--bucket ${JSON.stringify(bucket)} is not a bucket name (3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit), nor an access point ARN.`,
     );
@@ -55,11 +64,28 @@ function described(opts: DiagnoseOptions): boolean {
   return Boolean(opts.principal || opts.operation || opts.bucket || opts.key);
 }
 
+/**
+ * With inputs, --principal/--operation/--bucket/--key fill in what each read request lacks (a pasted
+ * HEAD 403 names none of them); a request that still lacks parts gets one line on stderr naming the
+ * flags (the first {@link MAX_NOTES}). Without inputs they describe the one request.
+ */
+function completer(inputs: string[], opts: DiagnoseOptions): (r: LogRecord) => LogRecord {
+  let notes = 0;
+  return (r) => {
+    const done = described(opts) ? completeRecord(r, opts) : r;
+    const note = missingPartsNote(done, inputs.length === 1 ? inputs[0] : undefined);
+    if (note && notes++ < MAX_NOTES) notice(note);
+    return done;
+  };
+}
+
+const MAX_NOTES = 3;
+
 /** Every record up front: needed when live collection must see the requests, or to apply or save fixes. */
 async function readAll(inputs: string[], opts: DiagnoseOptions): Promise<ReadResult> {
-  const fromInputs: ReadResult = inputs.length ? await readRecords(inputs) : { records: [], malformed: [] };
-  if (!described(opts)) return fromInputs;
-  return { ...fromInputs, records: [...fromInputs.records, describedRecord(opts)] };
+  if (!inputs.length) return { records: [describedRecord(opts)], malformed: [] };
+  const fromInputs = await readRecords(inputs);
+  return { ...fromInputs, records: fromInputs.records.map(completer(inputs, opts)) };
 }
 
 /** Whether the inputs hold STS AssumeRole* events (a first pass that keeps nothing but the answer). */
@@ -73,11 +99,14 @@ async function holdSessionGrants(inputs: string[]): Promise<boolean> {
 
 /** The records of the inputs as they are read (then the described request, if any), and skipped entries. */
 async function* recordsOf(inputs: string[], opts: DiagnoseOptions): AsyncGenerator<ReadItem> {
-  if (inputs.length) {
-    const { readInputs } = await import('../../logs/index.js');
-    yield* readInputs(inputs, { stdin: process.stdin, deniedOnly: true });
+  if (!inputs.length) {
+    yield { kind: 'record', record: describedRecord(opts) };
+    return;
   }
-  if (described(opts)) yield { kind: 'record', record: describedRecord(opts) };
+  const { readInputs } = await import('../../logs/index.js');
+  const complete = completer(inputs, opts);
+  for await (const item of readInputs(inputs, { stdin: process.stdin, deniedOnly: true }))
+    yield item.kind === 'record' ? { ...item, record: complete(item.record) } : item;
 }
 
 /**
@@ -174,12 +203,12 @@ export async function runDiagnose(inputs: string[], opts: DiagnoseOptions): Prom
     }
     inputs = ['-'];
   }
-  if (described(opts) && (!opts.operation || !opts.bucket)) {
+  if (described(opts) && inputs.length === 0 && (!opts.operation || !opts.bucket)) {
     throw new UsageError(
-      'to describe a request give at least --operation (e.g. GetObject) and --bucket (and --principal, --key).',
+      'to describe a request give at least --operation (e.g. GetObject) and --bucket (and --principal, --key); with an input they fill in what its requests lack.',
     );
   }
-  if (described(opts)) await validateDescribed(opts.operation!, opts.bucket!);
+  if (described(opts)) await validateDescribed(opts.operation, opts.bucket);
   if (inputs.length) announceStdin(inputs, t);
   let ev: EvidenceSource = await gatherEvidence({ ...opts, live: false }, () => []);
   // Every record is read before diagnosing when live collection needs the requests, --apply and

@@ -1,0 +1,64 @@
+// What a read request lacks (a HEAD 403 names no bucket, key, principal or code) and filling it in from --bucket/--key/--principal/--operation.
+
+import type { LogRecord } from '../model/index.js';
+import { shellQuote } from '../fix/advice.js';
+import type { DescribedRequest } from './pipeline.js';
+
+/** A part of a request s3doctor needs to explain it. */
+export type RequestPart = 'bucket' | 'key' | 'principal';
+
+/**
+ * True for a HEAD request refused without an error code (`aws s3 cp`'s `An error occurred (403)
+ * when calling the HeadObject operation: Forbidden`): a HEAD response has no body, so S3 sends no
+ * error code or message, only the status
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html).
+ */
+export function isBareHeadError(r: LogRecord): boolean {
+  const op = r.apiName ?? '';
+  return (
+    /^Head(Object|Bucket)$/.test(op) && (r.errorCode === undefined || /^(Forbidden|403)$/.test(r.errorCode))
+  );
+}
+
+/** The parts an error-message record lacks (logs and CloudTrail events always name them). */
+export function missingParts(r: LogRecord): RequestPart[] {
+  const out: RequestPart[] = [];
+  if (!r.bucket) out.push('bucket');
+  if (!r.key && r.apiName !== 'HeadBucket' && /Object/.test(r.apiName ?? '')) out.push('key');
+  if (!r.requester) out.push('principal');
+  return out;
+}
+
+/** The flag that gives each part. */
+export const PART_FLAG: Record<RequestPart, string> = {
+  bucket: '--bucket NAME',
+  key: '--key KEY',
+  principal: '--principal ARN',
+};
+
+/**
+ * One line about a HEAD error without a code that lacks parts s3doctor needs (undefined otherwise):
+ * says why it carries no code and names the flags that give what is missing.
+ */
+export function missingPartsNote(r: LogRecord, input?: string): string | undefined {
+  const parts = isBareHeadError(r) ? missingParts(r) : [];
+  if (parts.length === 0) return undefined;
+  const where = `${r.input.source}${r.input.line !== undefined ? `:${r.input.line}` : ''}`;
+  const head = `${r.apiName} was refused with 403 Forbidden and no error code: HEAD responses have no body, so S3 sends no code or message and the cause cannot be read from the error.`;
+  const example = `s3doctor diagnose ${input ? shellQuote(input) : 'FILE'} ${parts.map((p) => PART_FLAG[p]).join(' ')}`;
+  return `${where}: ${head} Give the ${parts.join(', ')} with ${parts.map((p) => PART_FLAG[p].split(' ')[0]).join(', ')} (${example}; the principal is the Arn of aws sts get-caller-identity run as the caller).`;
+}
+
+/** The record with what it lacks filled in from the flags (what it names is kept). */
+export function completeRecord(r: LogRecord, d: DescribedRequest): LogRecord {
+  const principal =
+    d.principal && d.principal !== 'anonymous' && d.principal !== '-' ? d.principal : undefined;
+  return {
+    ...r,
+    ...(!r.bucket && d.bucket ? { bucket: d.bucket } : {}),
+    ...(!r.key && d.key ? { key: d.key } : {}),
+    ...(!r.requester && principal ? { requester: principal } : {}),
+    ...(!r.apiName && !r.logOperation && d.operation ? { apiName: d.operation.replace(/^s3:/, '') } : {}),
+    ...(r.httpStatus === undefined ? { httpStatus: 403 } : {}),
+  };
+}

@@ -134,7 +134,10 @@ function addCiOptions(cmd: Command, formats: string[]): Command {
         'which outcomes exit 1: unexplained (default), denied, finding, none; comma-separated',
       ).argParser(failOn),
     )
-    .option('--rule-docs-url <url>', 'base URL of the rule docs that SARIF helpUri links to')
+    .option(
+      '--rule-docs-url <url>',
+      'base URL where the rules/ docs are served; SARIF helpUri is URL/<id>.md (none without it)',
+    )
     .addHelpText('after', '\n' + FAIL_ON_HELP);
 }
 
@@ -409,7 +412,10 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
   addOutputOptions(test);
   test.options.find((o) => o.long === '--format')?.choices(['text', 'json', 'markdown', 'sarif', 'github']);
   test
-    .option('--rule-docs-url <url>', 'base URL of the rule docs that SARIF helpUri links to')
+    .option(
+      '--rule-docs-url <url>',
+      'base URL where the rules/ docs are served; SARIF helpUri is URL/<id>.md (none without it)',
+    )
     .addHelpText(
       'after',
       `

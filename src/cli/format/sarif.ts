@@ -6,8 +6,14 @@ import { pathToFileURL } from 'node:url';
 import type { Result, SecurityFinding, TriageReport } from '../../model/index.js';
 import { isExplained, requestLine } from './common.js';
 
-/** Where `helpUri` points by default: the rule documentation (rules/<id>.md) in the s3doctor repository. */
-export const DEFAULT_RULE_DOCS_URL = 'https://github.com/s3doctor/s3doctor/blob/main/rules/';
+/**
+ * The rule documentation's path inside the s3doctor package (and repository): `rules/<id>.md`. s3doctor has no
+ * published documentation site, so `helpUri` is set only when `--rule-docs-url` names where these files are served;
+ * the documentation itself always travels in the rule's `help.markdown`.
+ */
+export function ruleDocPath(id: string): string {
+  return `rules/${id}.md`;
+}
 
 /** What SARIF needs to know about one rule of the catalogue. */
 export interface SarifRuleInfo {
@@ -17,7 +23,7 @@ export interface SarifRuleInfo {
   code?: string;
   /** The rule's documentation as Markdown (shown by code scanning). */
   markdown?: string;
-  /** Absolute documentation URL; default {@link SarifOptions.ruleDocsUrl} + id + `.md`. */
+  /** Absolute documentation URL; default {@link SarifOptions.ruleDocsUrl} + id + `.md` when that is given. */
   helpUri?: string;
 }
 
@@ -25,7 +31,7 @@ export interface SarifRuleInfo {
 export interface SarifOptions {
   /** Looks up a catalogue rule by id. */
   rule: (id: string) => SarifRuleInfo | undefined;
-  /** Base URL of the rule docs (ends with `/`). */
+  /** Base URL of the rule docs (ends with `/`); without it no `helpUri` is written. */
   ruleDocsUrl?: string;
   /** s3doctor's version. */
   version: string;
@@ -207,7 +213,7 @@ export function findingToSarif(f: SecurityFinding): SarifResult {
 
 /** Wraps results in a SARIF 2.1.0 log with the rules they reference (ruleIndex set on each result). */
 export function sarifLog(results: SarifResult[], opts: SarifOptions): Record<string, unknown> {
-  const base = opts.ruleDocsUrl ?? DEFAULT_RULE_DOCS_URL;
+  const base = opts.ruleDocsUrl;
   const index = new Map<string, number>();
   const rules: Record<string, unknown>[] = [];
   for (const r of results) {
@@ -216,17 +222,22 @@ export function sarifLog(results: SarifResult[], opts: SarifOptions): Record<str
       const info = EXTRA_RULES[r.ruleId] ?? opts.rule(r.ruleId);
       i = rules.length;
       index.set(r.ruleId, i);
+      const catalogued = !EXTRA_RULES[r.ruleId] && !!info;
       const helpUri =
         info?.helpUri ??
-        (EXTRA_RULES[r.ruleId]
-          ? undefined
-          : `${base}${r.ruleId.split('/').map(encodeURIComponent).join('/')}.md`);
+        (catalogued && base
+          ? `${base}${r.ruleId.split('/').map(encodeURIComponent).join('/')}.md`
+          : undefined);
+      const properties = {
+        ...(info?.code ? { causeCode: info.code } : {}),
+        ...(catalogued ? { ruleDoc: ruleDocPath(r.ruleId) } : {}),
+      };
       rules.push({
         id: r.ruleId,
         shortDescription: { text: info?.title ?? r.ruleId },
         ...(helpUri ? { helpUri } : {}),
         ...(info?.markdown ? { help: { text: info.title, markdown: info.markdown } } : {}),
-        ...(info?.code ? { properties: { causeCode: info.code } } : {}),
+        ...(Object.keys(properties).length ? { properties } : {}),
       });
     }
     r.ruleIndex = i;
@@ -240,7 +251,7 @@ export function sarifLog(results: SarifResult[], opts: SarifOptions): Record<str
           driver: {
             name: 's3doctor',
             version: opts.version,
-            informationUri: base.replace(/rules\/$/, ''),
+            ...(base ? { informationUri: base.replace(/rules\/$/, '') } : {}),
             rules,
           },
         },

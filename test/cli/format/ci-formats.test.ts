@@ -14,7 +14,12 @@ import {
   workflowCommand,
 } from '../../../src/cli/format/github.js';
 import { ndjsonLine, renderTriageNdjson } from '../../../src/cli/format/ndjson.js';
-import { renderReportSarif, renderTriageSarif, sarifLocation } from '../../../src/cli/format/sarif.js';
+import {
+  renderReportSarif,
+  renderTriageSarif,
+  ruleDocPath,
+  sarifLocation,
+} from '../../../src/cli/format/sarif.js';
 import { sarifOptions } from '../../../src/cli/sarif-rules.js';
 import type { SecurityFinding, TriageReport } from '../../../src/model/index.js';
 import { denyResult, sampleReport, sampleTriage, unexplainedResult } from '../fixtures.js';
@@ -70,7 +75,16 @@ describe('SARIF', () => {
     const opts = await sarifOptions();
     const doc = valid(renderReportSarif(sampleReport(), opts)) as {
       runs: {
-        tool: { driver: { rules: { id: string; helpUri?: string; help?: { markdown: string } }[] } };
+        tool: {
+          driver: {
+            rules: {
+              id: string;
+              helpUri?: string;
+              help?: { markdown: string };
+              properties?: { ruleDoc?: string };
+            }[];
+          };
+        };
         results: {
           ruleId: string;
           ruleIndex: number;
@@ -89,9 +103,9 @@ describe('SARIF', () => {
     ]);
     for (const r of run.results) expect(run.tool.driver.rules[r.ruleIndex]!.id).toBe(r.ruleId);
     const rule = run.tool.driver.rules.find((r) => r.id === 'bucket-policy/deny-insecure-transport')!;
-    expect(rule.helpUri).toBe(
-      'https://github.com/s3doctor/s3doctor/blob/main/rules/bucket-policy/deny-insecure-transport.md',
-    );
+    // No documentation site is published: no helpUri without --rule-docs-url, the doc's path in the package instead.
+    expect(rule.helpUri).toBeUndefined();
+    expect(rule.properties?.ruleDoc).toBe('rules/bucket-policy/deny-insecure-transport.md');
     expect(rule.help?.markdown).toContain('aws:SecureTransport');
     expect(run.results[2]!.message.text).toContain(
       'missing evidence: principals.arn:aws:iam::111122223333:user/alice.policies',
@@ -112,6 +126,17 @@ describe('SARIF', () => {
     expect(doc.runs[0]!.tool.driver.rules[0]!.helpUri).toBe(
       'https://example.com/docs/bucket-policy/deny-insecure-transport.md',
     );
+  });
+
+  it('every catalogued rule names a rule doc the package ships (rules/<id>.md exists)', async () => {
+    const { allRules } = await import('../../../src/engine/registry.js');
+    const { existsSync } = await import('node:fs');
+    const root = join(import.meta.dirname, '..', '..', '..');
+    const rules = allRules();
+    expect(rules.length).toBeGreaterThan(10);
+    for (const r of rules) expect(existsSync(join(root, ruleDocPath(r.id))), r.id).toBe(true);
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { files: string[] };
+    expect(pkg.files).toContain('rules/**/*.md');
   });
 
   it('triage: group diagnoses and security findings, valid with odd paths (spaces, stdin, absolute)', async () => {

@@ -163,10 +163,99 @@ export function classifyJsonItem(item: JsonItem, source: string, out: Classified
     classifyValue(v, item.text, source, item.line, 'cloudtrail-event', out);
     return;
   }
+  if (item.container === 'events' || item.container === 'results') {
+    classifyCloudWatchItem(v, item, source, out);
+    return;
+  }
   const format: InputFormat = item.container === 'Events' ? 'cloudtrail-lookup-events' : 'cloudtrail-records';
   if (item.container === 'Events' && !isLookupEvent(v) && isCloudTrailEvent(v)) {
     classifyValue(v, item.text, source, item.line, 'cloudtrail-records', out, item.index);
     return;
   }
   classifyValue(v, item.text, source, item.line, format, out, item.index);
+}
+
+/*
+ * CloudWatch Logs output on a CloudTrail log group. `aws logs filter-log-events`:
+ * {"events": [{"logStreamName", "timestamp", "message", "ingestionTime", "eventId"}], "searchedLogStreams", "nextToken"},
+ * each message one CloudTrail event as JSON text
+ * (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_FilterLogEvents.html ,
+ * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_FilteredLogEvent.html).
+ * `aws logs get-query-results` (Logs Insights): {"results": [[{"field", "value"}, ...], ...], "statistics", "status"},
+ * with the whole event in `@message` when the query returns it
+ * (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetQueryResults.html ,
+ * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ResultField.html ,
+ * CloudTrail to CloudWatch Logs: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html).
+ */
+
+type JsonElement = Extract<JsonItem, { type: 'element' }>;
+
+/** Rebuilds an object from Logs Insights dotted field names (`userIdentity.arn`); `@` fields are left out. */
+function unflatten(fields: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(fields)) {
+    if (name.startsWith('@')) continue;
+    const parts = name.split('.');
+    if (parts.some((p) => p === '' || p === '__proto__' || p === 'constructor' || p === 'prototype'))
+      continue;
+    let at = out;
+    for (const p of parts.slice(0, -1)) {
+      const next = at[p];
+      if (typeof next === 'object' && next !== null) at = next as Record<string, unknown>;
+      else {
+        const o: Record<string, unknown> = {};
+        at[p] = o;
+        at = o;
+      }
+    }
+    at[parts[parts.length - 1]!] = value;
+  }
+  return out;
+}
+
+/** One `filter-log-events` event or one Logs Insights result row, as items. */
+function classifyCloudWatchItem(v: unknown, item: JsonElement, source: string, out: Classified): void {
+  const insights = item.container === 'results';
+  const format: InputFormat = insights ? 'cloudwatch-logs-insights' : 'cloudwatch-logs-events';
+  let message: string | undefined;
+  let fallback: Record<string, unknown> | undefined;
+  if (insights && Array.isArray(v)) {
+    const fields: Record<string, string> = {};
+    for (const f of v)
+      if (typeof f === 'object' && f !== null && typeof (f as { field?: unknown }).field === 'string') {
+        const { field, value } = f as { field: string; value?: unknown };
+        if (typeof value === 'string') fields[field] = value;
+      }
+    message = fields['@message'];
+    // A query that lists fields (`fields eventName, errorCode, userIdentity.arn`) instead of @message.
+    if (message === undefined) fallback = unflatten(fields);
+  } else if (!insights && typeof v === 'object' && v !== null && !Array.isArray(v)) {
+    const m = (v as { message?: unknown }).message;
+    if (typeof m === 'string') message = m;
+  }
+  if (message === undefined && fallback === undefined) {
+    classifyValue(v, item.text, source, item.line, format, out, item.index);
+    return;
+  }
+  let event: unknown = fallback;
+  if (message !== undefined) {
+    try {
+      event = JSON.parse(message);
+    } catch {
+      // Not JSON: a plain log message (an application's error text, for example); searched as text below.
+      event = undefined;
+    }
+  }
+  if (event !== undefined && (isCloudTrailEvent(event) || isLookupEvent(event))) {
+    classifyValue(event, message ?? item.text, source, item.line, format, out, item.index);
+    return;
+  }
+  if (message !== undefined) {
+    classifyValue({ message }, message, source, item.line, format, out, item.index);
+    return;
+  }
+  const what = insights ? 'Logs Insights result row' : 'CloudWatch Logs event';
+  out.items.push(
+    malformed(source, item.line, `${what} has no CloudTrail event (return @message in the query)`),
+  );
 }

@@ -1,4 +1,4 @@
-// Incremental JSON splitter: streams the elements of a top-level array or of a `Records`/`Events` array without loading the whole document.
+// Incremental JSON splitter: streams the elements of a top-level array or of a `Records`/`Events`/`events`/`results` array without loading the whole document.
 
 /** What the splitter found. */
 export type JsonItem =
@@ -21,6 +21,12 @@ export interface JsonSplitterOptions {
   /** Cheap test on an element's bytes; elements it rejects are reported as `skipped`, not decoded. */
   filter?: (bytes: Buffer) => boolean;
 }
+
+/**
+ * Arrays streamed by default: CloudTrail files (`Records`), `lookup-events` (`Events`), `aws logs filter-log-events`
+ * (`events`) and `aws logs get-query-results` (`results`).
+ */
+export const DEFAULT_STREAM_KEYS: ReadonlySet<string> = new Set(['Records', 'Events', 'events', 'results']);
 
 const QUOTE = 34;
 const BACKSLASH = 92;
@@ -72,7 +78,7 @@ export class JsonSplitter {
   private elemLine = 1;
 
   constructor(opts: JsonSplitterOptions = {}) {
-    this.streamKeys = opts.streamKeys ?? new Set(['Records', 'Events']);
+    this.streamKeys = opts.streamKeys ?? DEFAULT_STREAM_KEYS;
     this.max = opts.maxValueBytes ?? 64 * 1024 * 1024;
     this.filter = opts.filter;
   }

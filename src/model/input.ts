@@ -20,6 +20,8 @@ export type InputFormat =
   | 'cloudtrail-event'
   | 'cloudtrail-records'
   | 'cloudtrail-lookup-events'
+  | 'cloudwatch-logs-events'
+  | 'cloudwatch-logs-insights'
   | 'cloudtrail-console-csv'
   | 'cloudtrail-athena-csv'
   | 'access-log-athena-csv'

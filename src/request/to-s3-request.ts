@@ -76,6 +76,8 @@ const CLOUDTRAIL_FORMATS = new Set([
   'cloudtrail-event',
   'cloudtrail-records',
   'cloudtrail-lookup-events',
+  'cloudwatch-logs-events',
+  'cloudwatch-logs-insights',
   'cloudtrail-console-csv',
   'cloudtrail-athena-csv',
 ]);

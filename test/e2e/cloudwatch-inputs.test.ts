@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, ROOT, runCli } from './helpers.js';
 
 interface JsonReport {
-  results: { input: { source: string; eventId?: string }; causes: { code: string; certainty: string }[] }[];
+  results: { input: { source: string; eventId?: string }; causes: { code: string; confidence: string }[] }[];
 }
 
 const examples = readdirSync(join(ROOT, 'examples')).filter((d) =>
@@ -18,7 +18,7 @@ function causes(stdout: string): unknown[] {
   const r = JSON.parse(stdout) as JsonReport;
   return r.results.map((x) => ({
     eventId: x.input.eventId,
-    causes: x.causes.map((c) => [c.code, c.certainty]),
+    causes: x.causes.map((c) => [c.code, c.confidence]),
   }));
 }
 

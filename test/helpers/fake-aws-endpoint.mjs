@@ -6,7 +6,7 @@
 // `ASIAFAKE<account>...`), IAM users/groups/managed policies, STS AssumeRole, bucket encryption,
 // request payment, Object Lock, objects (HEAD, ACL, retention, legal hold, tagging), region
 // redirects (301 PermanentRedirect when the signing region is not the bucket's), S3 Control access
-// points, KMS DescribeKey/ListAliases, Organizations, EC2 DescribeVpcEndpoints, injected faults
+// points, KMS DescribeKey/ListAliases, Organizations, EC2 DescribeVpcEndpoints, SNS Publish, injected faults
 // (throttling: `faults: [{ op: 'GetBucketPolicy', error: [503, 'SlowDown'], times: 1 }]`), slow
 // answers (`slow: { GetBucketAcl: 500 }`), latency per call, and calls logged as
 // `{ service, op, account, region }`, and `stats.maxInFlight` (most requests answered at once).
@@ -24,6 +24,7 @@ const NS = {
   iam: 'https://iam.amazonaws.com/doc/2010-05-08/',
   sts: 'https://sts.amazonaws.com/doc/2011-06-15/',
   ec2: 'http://ec2.amazonaws.com/doc/2016-11-15/',
+  sns: 'http://sns.amazonaws.com/doc/2010-03-31/',
 };
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const tags = (obj) =>
@@ -459,6 +460,26 @@ function query(world, ctx, svc, p, res) {
     }
     return fail([400, 'InvalidAction', `fake sts has no ${action}`]);
   }
+  if (svc === 'sns') {
+    // SNS Publish (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html): world.sns.topics[arn] is
+    // { published: [] } (or { error }); each message is recorded as its request parameters.
+    if (action !== 'Publish') return fail([400, 'InvalidAction', `fake sns has no ${action}`]);
+    const arn = p.get('TopicArn') ?? '';
+    const topic = world.sns?.topics?.[arn];
+    if (isErr(topic)) return fail(topic.error);
+    if (!topic) return fail([404, 'NotFound', 'Topic does not exist']);
+    const message = p.get('Message') ?? '';
+    if (Buffer.byteLength(message) > 262144)
+      return fail([400, 'InvalidParameter', 'Invalid parameter: Message too long']);
+    const id = `fake-message-${(topic.published ??= []).length + 1}`;
+    topic.published.push({
+      messageId: id,
+      subject: p.get('Subject') ?? undefined,
+      messageStructure: p.get('MessageStructure') ?? undefined,
+      message,
+    });
+    return ok(tags({ MessageId: id }));
+  }
   if (svc === 'ec2') {
     if (action !== 'DescribeVpcEndpoints') return fail([400, 'InvalidAction', `fake ec2 has no ${action}`]);
     if (isErr(acct.vpcEndpoints)) return fail(acct.vpcEndpoints.error);
@@ -713,7 +734,7 @@ export async function startFakeAws(world, { port = 0, latencyMs = 0 } = {}) {
       const params = target ? JSON.parse(body || '{}') : new URLSearchParams(body);
       const route = (out) => {
         if (target) return json11(world, ctx, target, params, out);
-        if (ctx.service === 'iam' || ctx.service === 'sts' || ctx.service === 'ec2')
+        if (ctx.service === 'iam' || ctx.service === 'sts' || ctx.service === 'ec2' || ctx.service === 'sns')
           return query(world, ctx, ctx.service, params, out);
         if (url.pathname.startsWith('/v20180820/')) {
           ctx.service = 's3control';
@@ -751,7 +772,12 @@ export async function startFakeAws(world, { port = 0, latencyMs = 0 } = {}) {
         stats.inFlight -= 1;
         if (res.destroyed) return;
         if (fault) {
-          if (ctx.service === 'iam' || ctx.service === 'sts' || ctx.service === 'ec2')
+          if (
+            ctx.service === 'iam' ||
+            ctx.service === 'sts' ||
+            ctx.service === 'ec2' ||
+            ctx.service === 'sns'
+          )
             return queryError(res, ctx.service, fault.error);
           if (target)
             return reply(

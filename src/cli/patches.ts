@@ -1,6 +1,7 @@
 // Saving suggested patches to files: one JSON file per patch target, named after the target.
 
-import { dirname, join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
 import type { Fix, PolicyPatch, Result } from '../model/index.js';
 import { patchFileName } from '../fix/index.js';
 import { writeNewFile } from './output.js';
@@ -35,18 +36,42 @@ export function patchFixes(results: Result[]): { fix: Fix; patch: PolicyPatch }[
 export { patchFileName };
 
 /**
- * Writes one file per patch (`file` names the file when there is exactly one; a folder otherwise,
- * default the current directory). Never overwrites unless `force`. Returns the paths written.
+ * Writes one file per patch. `file` with one patch is that file; with several, a `file` that is a
+ * folder (exists, or ends in `/`) holds them under their default names (those the printed AWS CLI
+ * commands read), else they are `file` with `-1`, `-2`, ... before its extension, in the order given.
+ * Without `file`, the default names in `dir` (the current directory). Two patches that would share a
+ * default name get `-2`, `-3`, ... Never overwrites unless `force`. Returns the paths written.
  */
 export async function savePatches(
   items: { fix: Fix; patch: PolicyPatch }[],
   where: { file?: string; dir?: string; force?: boolean },
 ): Promise<string[]> {
+  const { file } = where;
+  const intoFolder =
+    file !== undefined && items.length > 1 && (/[/\\]$/.test(file) || (await isFolder(file)));
+  const dir = intoFolder ? file : (where.dir ?? '.');
+  const used = new Set<string>();
   const written: string[] = [];
-  for (const { patch } of items) {
-    const dir = where.dir ?? (where.file ? dirname(where.file) : '.');
-    const path = where.file && items.length === 1 ? where.file : join(dir, patchFileName(patch));
+  for (const [i, { patch }] of items.entries()) {
+    let path: string;
+    if (file !== undefined && !intoFolder) {
+      const ext = extname(file);
+      path = items.length === 1 ? file : `${file.slice(0, file.length - ext.length)}-${i + 1}${ext}`;
+    } else {
+      const name = patchFileName(patch);
+      path = join(dir, name);
+      for (let n = 2; used.has(path); n++) path = join(dir, name.replace(/\.json$/, `-${n}.json`));
+    }
+    used.add(path);
     written.push(await writeNewFile(path, patchFileContent(patch), where.force));
   }
   return written;
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -231,7 +231,10 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
     .option('--operation <name>', 'describe the request: the S3 API operation (GetObject, PutObject, ...)')
     .option('--bucket <name>', 'describe the request (or fill in what a pasted error lacks): the bucket')
     .option('--key <key>', 'describe the request (or fill in what a pasted error lacks): the object key')
-    .option('--save-patch [file]', 'save each verified patch as JSON (default s3doctor-patch-<target>.json)')
+    .option(
+      '--save-patch [file]',
+      'save each verified patch as JSON (default s3doctor-patch-<target>.json); with several, FILE that is a folder (or ends in /) holds them under those names, else FILE-1.json, FILE-2.json, ...',
+    )
     .option('--apply', 'apply the verified policy patch to AWS (a dry run unless --yes)')
     .option('--yes', 'with --apply: make the change (without it --apply is a dry run that only prints it)')
     .option('--assume-yes', 'same as --yes')

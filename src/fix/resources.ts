@@ -1,5 +1,6 @@
 // ARN and principal helpers for building fixes: which ARN a statement names, and where evidence keeps it.
 
+import { createHash } from 'node:crypto';
 import type { Evidence } from '../model/evidence.js';
 import type { PrincipalElement } from '../model/policy.js';
 import type { Principal } from '../model/request.js';
@@ -159,12 +160,14 @@ export function objectArnOf(bucket: string, key: string, partition = 'aws'): str
   return `arn:${partition}:s3:::${bucket}/${key}`;
 }
 
-/** A short, IAM-name-safe slug (letters, digits, `-`), at most `max` characters. */
+/**
+ * A short, IAM-name-safe slug (letters, digits, `-`), at most `max` characters. A text cut to fit
+ * ends in `-` and 8 hex digits of its SHA-256, so two long names that share their first `max`
+ * characters (two long buckets, roles) never get the same policy or patch file name.
+ */
 export function slug(text: string, max = 48): string {
-  const s = text
-    .replace(/[^A-Za-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, max)
-    .replace(/-+$/g, '');
-  return s || 'policy';
+  const full = text.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  if (full.length <= max) return full || 'policy';
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 8);
+  return `${full.slice(0, Math.max(1, max - 9)).replace(/-+$/g, '')}-${hash}`;
 }

@@ -129,6 +129,46 @@ describe('patch files', () => {
     expect(JSON.parse(await readFile(p!, 'utf8'))).toEqual(items[0]!.patch.after);
     await expect(savePatches(items, { dir: d })).rejects.toThrow(/already exists/);
   });
+
+  it('--save-patch FILE with several patches: FILE-1, FILE-2 (never ignored), or a folder under the default names', async () => {
+    const d = await mkdtemp(join(tmpdir(), 's3d-patch-'));
+    const [one] = patchFixes([denyResult()]);
+    const other = { ...one!, patch: { ...one!.patch, target: { ...one!.patch.target, id: 'other-bucket' } } };
+    const items = [one!, other];
+    expect(await savePatches(items, { file: join(d, 'fix.json') })).toEqual([
+      join(d, 'fix-1.json'),
+      join(d, 'fix-2.json'),
+    ]);
+    expect(await savePatches(items, { file: `${d}/` })).toEqual([
+      join(d, 's3doctor-patch-bucket-reports-bucket.json'),
+      join(d, 's3doctor-patch-bucket-other-bucket.json'),
+    ]);
+    expect(await savePatches([one!], { file: join(d, 'only.json') })).toEqual([join(d, 'only.json')]);
+  });
+
+  it('two patches with the same default name are both saved (-2), not refused', async () => {
+    const d = await mkdtemp(join(tmpdir(), 's3d-patch-'));
+    const [one] = patchFixes([denyResult()]);
+    const twin = { ...one!, patch: { ...one!.patch, after: { Version: '2012-10-17', Statement: [] } } };
+    const got = await savePatches([one!, twin], { dir: d });
+    expect(got).toEqual([
+      join(d, 's3doctor-patch-bucket-reports-bucket.json'),
+      join(d, 's3doctor-patch-bucket-reports-bucket-2.json'),
+    ]);
+  });
+});
+
+describe('names cut to fit', () => {
+  it('end in a hash of the whole name, so two long names sharing a prefix differ', async () => {
+    const { slug } = await import('../../src/fix/resources.js');
+    const a = 'analytics-team-shared-data-lake-raw-events-prod-eu-west-1-bucket-a';
+    const b = 'analytics-team-shared-data-lake-raw-events-prod-eu-west-1-bucket-b';
+    expect(slug(a)).not.toBe(slug(b));
+    expect(slug(a).length).toBeLessThanOrEqual(48);
+    expect(slug(a)).toMatch(/^analytics-team-shared-data-lake-raw-/);
+    expect(slug(a)).toMatch(/-[0-9a-f]{8}$/);
+    expect(slug('reports-bucket')).toBe('reports-bucket');
+  });
 });
 
 describe('apply helpers', () => {

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, assertBuilt, fakeAwsEnv, runCli, startFake, type FakeAws } from './helpers.js';
+import { FIXTURES, ROOT, assertBuilt, fakeAwsEnv, runCli, startFake, type FakeAws } from './helpers.js';
 
 const f = (name: string) => join(FIXTURES, name);
 const STACK = /\n\s+at .+:\d+:\d+/;
@@ -328,6 +328,19 @@ describe('nothing prompts or hangs off a terminal', () => {
 });
 
 describe('triage', () => {
+  it('without evidence exits 0 on denials it did not explain, as its help and the README say (a scan, not a why)', async () => {
+    const r = await runCli(['triage', f('access.log'), '--format', 'json']);
+    expect(JSON.parse(r.stdout).scanned.denied).toBeGreaterThan(0);
+    expect(r.code).toBe(0);
+    const help = (await runCli(['triage', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('Without --snapshot or --live, triage only finds, groups and counts the denials');
+    expect(help).toContain('it then exits 0 unless it could not run');
+    const readme = (await readFile(join(ROOT, 'README.md'), 'utf8')).replace(/\s+/g, ' ');
+    expect(readme).toContain(
+      '`triage` without `--snapshot` or `--live` only finds, groups and counts denials',
+    );
+  });
+
   it('groups denied entries and the counts add up to scanned.denied', async () => {
     const r = await runCli(['triage', f('access.log'), f('https.log'), '--format', 'json']);
     expect(r.code).toBe(0);

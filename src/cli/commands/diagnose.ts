@@ -264,8 +264,14 @@ export async function runDiagnose(inputs: string[], opts: DiagnoseOptions): Prom
   await out.close();
 
   if (opts.savePatch) {
-    const items = patchFixes(results);
-    if (items.length === 0) notice('No patch to save: no fix changes a policy or configuration.');
+    // Only verified patches are saved (as --save-patch says): an unverified one may not let the request through.
+    const all = patchFixes(results);
+    const items = all.filter(({ fix }) => fix.verified === true);
+    if (items.length < all.length)
+      notice(
+        `${all.length - items.length} unverified patch(es) not saved: re-diagnosing with them did not show the request allowed (see the report's fixes).`,
+      );
+    if (items.length === 0) notice('No verified patch to save.');
     else {
       const written = await savePatches(
         items,
@@ -273,7 +279,8 @@ export async function runDiagnose(inputs: string[], opts: DiagnoseOptions): Prom
           ? { file: opts.savePatch, force: opts.force ?? false }
           : { force: opts.force ?? false },
       );
-      for (const w of written) notice(`Patch saved to ${w}`);
+      for (const [i, w] of written.entries())
+        notice(`Patch saved to ${w} (for ${items[i]!.patch.target.id})`);
     }
   }
   if (opts.write && iac) await writeIac(iac.root, results, opts);

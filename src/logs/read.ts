@@ -1,6 +1,5 @@
 // Streams read items out of files, folders, .gz and stdin: full reading (readInputs) and the fast denied-only scan (scanDenied).
 
-import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { MalformedRecord, ReadItem, ScanStats, SessionGrant } from '../model/input.js';
 import { checkAccessLogLine, parseAccessLogLine } from './access-log.js';
@@ -10,16 +9,8 @@ import { isDenied } from './denied.js';
 import { detect, SNIFF_BYTES, type Detected } from './detect.js';
 import { ACCEPTED_FORMATS, InputError } from './errors.js';
 import { JsonSplitter } from './json-scanner.js';
-import {
-  planTasks,
-  runTasks,
-  startWorkerPool,
-  type ScanTask,
-  type TaskResult,
-  type TaskRunner,
-} from './parallel.js';
 import { blankNulLineChunks, blankNulLines, hasNul } from './nul-lines.js';
-import { CHUNK_BYTES, expandInputs, GzipDataError, gunzipIfNeeded, rawChunks } from './source.js';
+import { expandInputs, GzipDataError, gunzipIfNeeded, rawChunks } from './source.js';
 import { readTextItems } from './text.js';
 
 /** Options for {@link readInputs} and {@link scanDenied}. */
@@ -39,16 +30,6 @@ export interface ReadOptions {
   onProgress?(stats: ScanStats, file: string): void;
   /** Called once with the final counters, when the read ends normally. */
   onStats?(stats: ScanStats): void;
-  /**
-   * scanDenied only: worker threads to use (default 1 = this thread). With more, files are
-   * scanned in parallel and plain access logs of 64 MiB or more are split into line-aligned
-   * ranges; records still come out in input order with the right line numbers. Needs the
-   * compiled build (`dist/`); from TypeScript sources the tasks run in this thread. Measured on
-   * the 2-core build machine (512 MiB log, 3% denied) it was slower than one thread (2.4 s vs
-   * 1.3 s, RSS 330 MB vs 77 MB: records are cloned between threads and buffered for ordering):
-   * leave it at 1 unless measured faster where it runs.
-   */
-  workers?: number;
   /**
    * Receives the session each STS AssumeRole* CloudTrail event in the inputs created (with the session policy passed
    * to it), so the session policies of the denied requests' sessions can be filled in. Not called by scanDenied.
@@ -120,11 +101,6 @@ async function* run(inputs: string[], opts: ReadOptions, scan: boolean): AsyncGe
   if (files.length === 0) {
     throw new InputError(`No files found in ${inputs.join(', ')}. s3doctor reads ${ACCEPTED_FORMATS}.`);
   }
-  const workers = scan ? Math.max(1, Math.floor(opts.workers ?? 1)) : 1;
-  if (workers > 1 && !files.includes('-')) {
-    yield* runParallel(files, opts, ctx, workers);
-    return;
-  }
   for (const file of files) {
     ctx.stats.files++;
     for await (const item of readOne(file, ctx)) {
@@ -153,104 +129,6 @@ function finish(ctx: Ctx, opts: ReadOptions): void {
     );
   }
   opts.onStats?.(ctx.stats);
-}
-
-/** The parallel scan: tasks on worker threads (or this thread), results merged in input order. */
-async function* runParallel(
-  files: string[],
-  opts: ReadOptions,
-  ctx: Ctx,
-  workers: number,
-): AsyncGenerator<ReadItem> {
-  const tasks = await planTasks(files, workers);
-  const pool = startWorkerPool(Math.min(workers, tasks.length));
-  const runner: TaskRunner = pool ? pool.run : runScanTask;
-  let lineOffset = 0;
-  try {
-    for await (const { task, result } of runTasks(tasks, runner, pool ? workers : 1)) {
-      if (task.part === 0) {
-        ctx.stats.files++;
-        lineOffset = 0;
-      }
-      ctx.stats.bytes += result.bytes;
-      ctx.stats.lines += result.lines;
-      if (result.readable) ctx.readable = true;
-      ctx.problems.push(...result.problems);
-      for (const raw of result.items) {
-        const item = lineOffset === 0 ? raw : shiftLine(raw, lineOffset);
-        if (item.kind === 'malformed') {
-          ctx.stats.malformed++;
-          if (opts.onMalformed) opts.onMalformed(item.malformed);
-          else yield item;
-          continue;
-        }
-        ctx.stats.denied++;
-        yield item;
-      }
-      lineOffset += result.lines;
-      ctx.onProgress?.(ctx.stats, task.file);
-    }
-  } finally {
-    await pool?.close();
-  }
-  finish(ctx, opts);
-}
-
-function shiftLine(item: ReadItem, by: number): ReadItem {
-  if (item.kind === 'record') {
-    const line = item.record.input.line;
-    return line === undefined
-      ? item
-      : { kind: 'record', record: { ...item.record, input: { ...item.record.input, line: line + by } } };
-  }
-  const line = item.malformed.line;
-  return line === undefined ? item : { kind: 'malformed', malformed: { ...item.malformed, line: line + by } };
-}
-
-/**
- * Runs one scan task in this thread (the worker entry calls it too): a whole input through the
- * normal reader, or a byte range of a plain access log through the fast scan. Returns the denied
- * records and malformed entries, with range line numbers counted from the range start.
- */
-export async function runScanTask(task: ScanTask): Promise<TaskResult> {
-  const ctx: Ctx = {
-    stdin: undefined,
-    deniedOnly: true,
-    scan: true,
-    stats: newStats(),
-    onProgress: undefined,
-    readable: false,
-    problems: [],
-    onSessionGrant: undefined,
-  };
-  const items: ReadItem[] = [];
-  const gen =
-    task.start !== undefined && task.end !== undefined
-      ? scanAccessLog(rangeChunks(task.file, task.start, task.end, ctx), task.file, ctx)
-      : readOne(task.file, ctx);
-  for await (const item of gen) {
-    if (item.kind === 'record') {
-      ctx.readable = true;
-      if (!isDenied(item.record)) continue;
-    }
-    items.push(item);
-  }
-  return {
-    items,
-    bytes: ctx.stats.bytes,
-    lines: ctx.stats.lines,
-    readable: ctx.readable,
-    problems: ctx.problems,
-  };
-}
-
-async function* rangeChunks(file: string, start: number, end: number, ctx: Ctx): AsyncGenerator<Buffer> {
-  if (end <= start) return;
-  for await (const c of createReadStream(file, { start, end: end - 1, highWaterMark: CHUNK_BYTES })) {
-    const b = c as Buffer;
-    ctx.stats.bytes += b.length;
-    yield b;
-  }
 }
 
 function label(file: string): string {

@@ -1,11 +1,11 @@
 // Plans and runs the triage scan over all inputs: a reader/parser pipeline on two threads, else byte ranges and files spread over threads, merged in input order.
 
 import { availableParallelism } from 'node:os';
-import { open, readdir, realpath, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { open, stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import type { LogRecord, MalformedRecord, ScanStats } from '../model/index.js';
 import { InputError } from '../logs/index.js';
+import { expandInputs } from '../logs/source.js';
 import { actionOfRecord } from './action.js';
 import { fullRecord } from './light-record.js';
 import { Auditor, shiftAuditLines } from './audit.js';
@@ -72,53 +72,10 @@ interface PlannedUnit {
   mainOnly: boolean;
 }
 
-async function walk(dir: string, out: string[], seen: Set<string>): Promise<void> {
-  let real = dir;
-  try {
-    real = await realpath(dir);
-  } catch {
-    // keep the path as given
-  }
-  if (seen.has(real)) return;
-  seen.add(real);
-  const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) await walk(p, out, seen);
-    else if (e.isFile()) out.push(p);
-  }
-}
-
-/** Expands folders (recursively, sorted) and checks paths, like the log readers do. */
+/** Expands folders (recursively, sorted) and checks paths with the log readers' own {@link expandInputs}, with each file's size. */
 async function expand(inputs: string[]): Promise<{ path: string; size: number }[]> {
-  const out: { path: string; size: number }[] = [];
-  const missing: string[] = [];
-  const seen = new Set<string>();
-  for (const input of inputs.length ? inputs : ['-']) {
-    if (input === '-') {
-      out.push({ path: '-', size: 0 });
-      continue;
-    }
-    try {
-      const st = await stat(input);
-      if (st.isDirectory()) {
-        const files: string[] = [];
-        await walk(input, files, seen);
-        for (const f of files) out.push({ path: f, size: (await stat(f)).size });
-      } else out.push({ path: input, size: st.size });
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      missing.push(`${input}: ${code === 'ENOENT' ? 'no such file or folder' : (e as Error).message}`);
-    }
-  }
-  if (missing.length) {
-    throw new InputError(
-      `Cannot read input: ${missing.join('; ')}. Give existing files, folders, or - for stdin.`,
-      missing,
-    );
-  }
-  return out;
+  const files = await expandInputs(inputs.length ? inputs : ['-']);
+  return Promise.all(files.map(async (path) => ({ path, size: path === '-' ? 0 : (await stat(path)).size })));
 }
 
 /**

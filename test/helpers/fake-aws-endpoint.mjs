@@ -6,7 +6,8 @@
 // `ASIAFAKE<account>...`), IAM users/groups/managed policies, STS AssumeRole, bucket encryption,
 // request payment, Object Lock, objects (HEAD, ACL, retention, legal hold, tagging), region
 // redirects (301 PermanentRedirect when the signing region is not the bucket's), S3 Control access
-// points, KMS DescribeKey/ListAliases, Organizations, EC2 DescribeVpcEndpoints, SNS Publish, injected faults
+// points, KMS DescribeKey/ListAliases, Organizations, EC2 DescribeVpcEndpoints, SNS Publish, bucket logging and
+// lifecycle, CloudTrail trails/selectors/status and event data stores, injected faults
 // (throttling: `faults: [{ op: 'GetBucketPolicy', error: [503, 'SlowDown'], times: 1 }]`), slow
 // answers (`slow: { GetBucketAcl: 500 }`), latency per call, and calls logged as
 // `{ service, op, account, region }`, and `stats.maxInFlight` (most requests answered at once).
@@ -145,6 +146,8 @@ function s3(world, ctx, req, url, res) {
       encryption: b.encryption,
       requestPayment: b.requestPayment,
       'object-lock': b.objectLock,
+      logging: b.logging,
+      lifecycle: b.lifecycle,
     }[sub];
     if (isErr(v)) return restError(res, v.error);
     if (!canRead) return restError(res, [403, 'AccessDenied', 'Access Denied']);
@@ -203,6 +206,44 @@ function s3(world, ctx, req, url, res) {
           200,
           'application/xml',
           `${XML}<ObjectLockConfiguration xmlns="${S3NS}"><ObjectLockEnabled>Enabled</ObjectLockEnabled>${rule}</ObjectLockConfiguration>`,
+        );
+      }
+      case 'logging': {
+        // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLogging.html: no LoggingEnabled = off.
+        const fmt = v?.TargetObjectKeyFormat?.PartitionedPrefix
+          ? `<TargetObjectKeyFormat><PartitionedPrefix>${tags({ PartitionDateSource: v.TargetObjectKeyFormat.PartitionedPrefix.PartitionDateSource })}</PartitionedPrefix></TargetObjectKeyFormat>`
+          : v?.TargetObjectKeyFormat?.SimplePrefix
+            ? '<TargetObjectKeyFormat><SimplePrefix></SimplePrefix></TargetObjectKeyFormat>'
+            : '';
+        const inner = v
+          ? `<LoggingEnabled>${tags({ TargetBucket: v.TargetBucket, TargetPrefix: v.TargetPrefix })}${fmt}</LoggingEnabled>`
+          : '';
+        return reply(
+          res,
+          200,
+          'application/xml',
+          `${XML}<BucketLoggingStatus xmlns="${S3NS}">${inner}</BucketLoggingStatus>`,
+        );
+      }
+      case 'lifecycle': {
+        // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html
+        if (!v)
+          return restError(res, [
+            404,
+            'NoSuchLifecycleConfiguration',
+            'The lifecycle configuration does not exist',
+          ]);
+        const rules = v
+          .map(
+            (r) =>
+              `<Rule>${tags({ ID: r.ID })}${r.Filter ? `<Filter>${tags({ Prefix: r.Filter.Prefix })}</Filter>` : ''}<Status>${r.Status}</Status>${r.Expiration ? `<Expiration>${tags(r.Expiration)}</Expiration>` : ''}</Rule>`,
+          )
+          .join('');
+        return reply(
+          res,
+          200,
+          'application/xml',
+          `${XML}<LifecycleConfiguration xmlns="${S3NS}">${rules}</LifecycleConfiguration>`,
         );
       }
       default:
@@ -308,6 +349,8 @@ function s3Op(method, key, sub) {
     encryption: 'GetBucketEncryption',
     requestPayment: 'GetBucketRequestPayment',
     'object-lock': 'GetObjectLockConfiguration',
+    logging: 'GetBucketLogging',
+    lifecycle: 'GetBucketLifecycleConfiguration',
   };
   const objectOps = {
     acl: 'GetObjectAcl',
@@ -581,13 +624,59 @@ function query(world, ctx, svc, p, res) {
 
 /** JSON 1.1 services: KMS (TrentService) and Organizations (AWSOrganizationsV20161128). */
 function json11(world, ctx, target, body, res) {
-  const op = target.split('.')[1];
+  const op = target.slice(target.lastIndexOf('.') + 1);
   ctx.op = op;
   const j = (status, obj) => reply(res, status, 'application/x-amz-json-1.1', JSON.stringify(obj));
   const fail = ([status, type, message = type]) => j(status, { __type: type, message });
   if (world.json?.[op]) {
     const out = world.json[op](body, ctx);
     return isErr(out) ? fail(out.error) : j(200, out);
+  }
+  if (ctx.service === 'cloudtrail') {
+    // world.cloudtrail: { trails: [{ name, arn, homeRegion, isMultiRegion, isLogging, eventSelectors,
+    // advancedEventSelectors }], eventDataStores: [{ arn, name, advancedEventSelectors, status }] } (or { error }).
+    const w = world.cloudtrail ?? {};
+    if (isErr(w[op])) return fail(w[op].error);
+    const trails = w.trails ?? [];
+    const stores = w.eventDataStores ?? [];
+    const trail = (id) => trails.find((t) => t.arn === id || t.name === id);
+    if (op === 'DescribeTrails')
+      return j(200, {
+        trailList: trails
+          .filter((t) => body.includeShadowTrails || (t.homeRegion ?? 'us-east-1') === ctx.region)
+          .map((t) => ({
+            Name: t.name,
+            TrailARN: t.arn,
+            HomeRegion: t.homeRegion,
+            IsMultiRegionTrail: !!t.isMultiRegion,
+          })),
+      });
+    if (op === 'GetEventSelectors' || op === 'GetTrailStatus') {
+      const t = trail(body.TrailName ?? body.Name);
+      if (!t) return fail([400, 'TrailNotFoundException', 'Unknown trail']);
+      if ((t.homeRegion ?? 'us-east-1') !== ctx.region)
+        return fail([400, 'TrailNotFoundException', 'Trail not found in this Region']);
+      if (op === 'GetTrailStatus') return j(200, { IsLogging: t.isLogging !== false });
+      return j(200, {
+        TrailARN: t.arn,
+        ...(t.eventSelectors ? { EventSelectors: t.eventSelectors } : {}),
+        ...(t.advancedEventSelectors ? { AdvancedEventSelectors: t.advancedEventSelectors } : {}),
+      });
+    }
+    if (op === 'ListEventDataStores')
+      return j(200, { EventDataStores: stores.map((s) => ({ EventDataStoreArn: s.arn, Name: s.name })) });
+    if (op === 'GetEventDataStore') {
+      const s = stores.find((x) => x.arn === body.EventDataStore || x.name === body.EventDataStore);
+      if (!s) return fail([400, 'EventDataStoreNotFoundException', 'Unknown event data store']);
+      return j(200, {
+        EventDataStoreArn: s.arn,
+        Name: s.name,
+        Status: s.status ?? 'ENABLED',
+        MultiRegionEnabled: s.multiRegion !== false,
+        AdvancedEventSelectors: s.advancedEventSelectors ?? [],
+      });
+    }
+    return fail([400, 'InvalidAction', `fake cloudtrail has no ${op}`]);
   }
   if (ctx.service === 'kms') {
     const findKey = (id) => {

@@ -20,7 +20,7 @@ async function liveEvidence(buckets: string[], opts: LoggingOptions): Promise<Ev
     ...(opts.region ? { region: opts.region } : {}),
     ...(opts.roleArn?.length ? { roleArns: opts.roleArn } : {}),
   };
-  const first = await collectFor({ buckets }, live);
+  const first = await collectFor({ buckets, logging: true, trails: true }, live);
   // Then the target buckets the logging configurations name.
   const targets = [
     ...new Set(
@@ -31,7 +31,8 @@ async function liveEvidence(buckets: string[], opts: LoggingOptions): Promise<Ev
   ];
   if (!targets.length) return first;
   const { mergeEvidence } = await import('../../evidence/index.js');
-  return mergeEvidence(first, await collectFor({ buckets: targets }, live));
+  // The target's policy, encryption, ownership and lifecycle (the retention rule lives there).
+  return mergeEvidence(first, await collectFor({ buckets: targets, logging: true }, live));
 }
 
 /** Runs `logging`: exit 0 when no gap was found, 1 when a gap (or unknown evidence) remains. */

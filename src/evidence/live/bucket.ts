@@ -9,7 +9,7 @@
 
 import type * as S3 from '@aws-sdk/client-s3';
 import type * as S3C from '@aws-sdk/client-s3-control';
-import type { BucketEvidence, ObjectEvidence } from '../../model/evidence.js';
+import type { BucketEvidence, BucketLogging, LifecycleRule, ObjectEvidence } from '../../model/evidence.js';
 import type { LiveContext, SendResult } from './context.js';
 import { parsePolicyDocument } from './documents.js';
 import { collectKey } from './kms.js';
@@ -36,6 +36,8 @@ export interface BucketNeeds {
   objectLock: boolean;
   /** A request writes: the default encryption and its key matter. */
   encryption: boolean;
+  /** Logging readiness: server access logging and lifecycle rules (`s3doctor logging --live`). */
+  logging?: boolean;
   /** KMS keys writes named (`x-amz-server-side-encryption-aws-kms-key-id`, or `alias/aws/s3`). */
   writeKeys: Set<string>;
   objects: Map<string, ObjectNeeds>;
@@ -301,6 +303,7 @@ async function collect(
     );
   }
   if (region) for (const k of needs.writeKeys) tasks.push(collectKey(ctx, k, region, account));
+  if (needs.logging) tasks.push(collectLogging(ctx, s3, name, send));
   if (account) tasks.push(collectAccountPublicAccessBlock(ctx, account));
   else
     ctx.note(
@@ -515,4 +518,74 @@ async function collectObject(
     }
   }
   await Promise.all(tasks);
+}
+
+type Send = <O>(command: object, absent?: readonly string[]) => Promise<SendResult<O>>;
+
+/**
+ * Server access logging (GetBucketLogging: no `LoggingEnabled` means off) and lifecycle rules
+ * (GetBucketLifecycleConfiguration: NoSuchLifecycleConfiguration means none), for `s3doctor logging --live`.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLogging.html ,
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html
+ */
+async function collectLogging(ctx: LiveContext, s3: typeof S3, name: string, send: Send): Promise<void> {
+  const ev = bucket(ctx, name);
+  const path = evidencePath('buckets', name);
+  const [logging, lifecycle] = await Promise.all([
+    send<S3.GetBucketLoggingCommandOutput>(new s3.GetBucketLoggingCommand({ Bucket: name })),
+    send<S3.GetBucketLifecycleConfigurationCommandOutput>(
+      new s3.GetBucketLifecycleConfigurationCommand({ Bucket: name }),
+      ['NoSuchLifecycleConfiguration'],
+    ),
+  ]);
+  if (logging.ok) {
+    const l = logging.value.LoggingEnabled;
+    if (l?.TargetBucket) {
+      const out: BucketLogging = { TargetBucket: l.TargetBucket, TargetPrefix: l.TargetPrefix ?? '' };
+      const f = l.TargetObjectKeyFormat;
+      if (f?.PartitionedPrefix) {
+        const src = f.PartitionedPrefix.PartitionDateSource;
+        out.TargetObjectKeyFormat = {
+          PartitionedPrefix:
+            src === 'EventTime' || src === 'DeliveryTime' ? { PartitionDateSource: src } : {},
+        };
+      } else if (f?.SimplePrefix) out.TargetObjectKeyFormat = { SimplePrefix: {} };
+      if (l.TargetGrants?.length) out.TargetGrants = l.TargetGrants;
+      ev.logging = out;
+    } else ev.logging = null;
+  } else ctx.noteFailure(`${path}.logging`, logging);
+  if (lifecycle.ok) {
+    ev.lifecycle = (lifecycle.value.Rules ?? []).map((r) => {
+      const rule: LifecycleRule = { Status: r.Status === 'Enabled' ? 'Enabled' : 'Disabled' };
+      if (r.ID) rule.ID = r.ID;
+      if (r.Prefix !== undefined) rule.Prefix = r.Prefix;
+      if (r.Filter) {
+        const filter: NonNullable<LifecycleRule['Filter']> = {};
+        if (r.Filter.Prefix !== undefined) filter.Prefix = r.Filter.Prefix;
+        if (r.Filter.And)
+          filter.And = r.Filter.And.Prefix !== undefined ? { Prefix: r.Filter.And.Prefix } : {};
+        if (r.Filter.Tag) filter.Tag = r.Filter.Tag;
+        if (r.Filter.ObjectSizeGreaterThan !== undefined)
+          filter.ObjectSizeGreaterThan = r.Filter.ObjectSizeGreaterThan;
+        if (r.Filter.ObjectSizeLessThan !== undefined)
+          filter.ObjectSizeLessThan = r.Filter.ObjectSizeLessThan;
+        rule.Filter = filter;
+      }
+      if (r.Expiration) {
+        const e = r.Expiration;
+        rule.Expiration = {
+          ...(e.Days !== undefined ? { Days: e.Days } : {}),
+          ...(e.Date ? { Date: e.Date.toISOString() } : {}),
+          ...(e.ExpiredObjectDeleteMarker !== undefined
+            ? { ExpiredObjectDeleteMarker: e.ExpiredObjectDeleteMarker }
+            : {}),
+        };
+      }
+      if (r.Transitions?.length) rule.Transitions = r.Transitions;
+      if (r.NoncurrentVersionExpiration?.NoncurrentDays !== undefined)
+        rule.NoncurrentVersionExpiration = { NoncurrentDays: r.NoncurrentVersionExpiration.NoncurrentDays };
+      return rule;
+    });
+  } else if (lifecycle.failure.kind === 'absent') ev.lifecycle = null;
+  else ctx.noteFailure(`${path}.lifecycle`, lifecycle);
 }

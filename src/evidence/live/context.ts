@@ -101,6 +101,7 @@ const MODULES: Record<LiveService, { load: () => Promise<ClientModule>; client: 
   organizations: { load: () => import('@aws-sdk/client-organizations'), client: 'OrganizationsClient' },
   kms: { load: () => import('@aws-sdk/client-kms'), client: 'KMSClient' },
   ec2: { load: () => import('@aws-sdk/client-ec2'), client: 'EC2Client' },
+  cloudtrail: { load: () => import('@aws-sdk/client-cloudtrail'), client: 'CloudTrailClient' },
 };
 
 /** IAM and Organizations are global services, served from us-east-1 in the aws partition. */

@@ -22,6 +22,7 @@ import {
   planRequest,
   type CollectionPlan,
 } from './plan.js';
+import { collectTrails } from './trails.js';
 import { collectVpcEndpoint } from './vpc-endpoint.js';
 import { emptyEvidence, evidencePath } from '../index.js';
 
@@ -43,11 +44,20 @@ export async function collectEvidence(requests: S3Request[], opts: LiveOptions =
  * every bucket setting, the principals' identity policies, and the SCPs/RCPs that apply.
  */
 export async function collectFor(
-  targets: { buckets?: string[]; principals?: string[] },
+  targets: {
+    buckets?: string[];
+    principals?: string[];
+    /** Also the buckets' server access logging and lifecycle rules (logging readiness). */
+    logging?: boolean;
+    /** Also the CloudTrail trails and event data stores and the data events they record (logging readiness). */
+    trails?: boolean;
+  },
   opts: LiveOptions = {},
 ): Promise<Evidence> {
   const plan = emptyPlan();
-  for (const b of targets.buckets ?? []) planBucket(plan, b, allBucketNeeds());
+  for (const b of targets.buckets ?? [])
+    planBucket(plan, b, targets.logging ? { ...allBucketNeeds(), logging: true } : allBucketNeeds());
+  if (targets.trails) plan.trails = true;
   for (const raw of targets.principals ?? []) {
     const p = principalFromString(raw);
     if (p.kind === 'unknown' || p.kind === 'anonymous') {
@@ -110,6 +120,7 @@ async function run(plan: CollectionPlan, opts: LiveOptions): Promise<Evidence> {
       work.push(p);
     };
     for (const t of plan.principals.values()) track(collectIdentity(ctx, t));
+    if (plan.trails) track(collectTrails(ctx));
     for (const a of plan.principalAccounts) track(collectOrgPolicies(ctx, a, 'scp'));
 
     // Access points name their bucket: resolve them, then merge their needs into the bucket's.

@@ -5,7 +5,7 @@
 // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html
 
 /** The AWS services the collectors talk to (one SDK client package each). */
-export type LiveService = 's3' | 's3control' | 'iam' | 'sts' | 'organizations' | 'kms' | 'ec2';
+export type LiveService = 's3' | 's3control' | 'iam' | 'sts' | 'organizations' | 'kms' | 'ec2' | 'cloudtrail';
 
 /** One command: its service and the IAM action that authorizes it (`null`: needs no permission). */
 export interface CommandPermission {
@@ -30,6 +30,11 @@ export const COMMAND_PERMISSIONS = {
   GetBucketEncryptionCommand: { service: 's3', action: 's3:GetEncryptionConfiguration' },
   GetBucketRequestPaymentCommand: { service: 's3', action: 's3:GetBucketRequestPayment' },
   GetObjectLockConfigurationCommand: { service: 's3', action: 's3:GetBucketObjectLockConfiguration' },
+  // Logging readiness (`s3doctor logging --live`): server access logging and lifecycle rules.
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLogging.html ,
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html (s3:GetLifecycleConfiguration)
+  GetBucketLoggingCommand: { service: 's3', action: 's3:GetBucketLogging' },
+  GetBucketLifecycleConfigurationCommand: { service: 's3', action: 's3:GetLifecycleConfiguration' },
   // S3 objects. HeadObject is authorized by s3:GetObject.
   HeadObjectCommand: { service: 's3', action: 's3:GetObject' },
   GetObjectAclCommand: { service: 's3', action: 's3:GetObjectAcl' },
@@ -66,6 +71,13 @@ export const COMMAND_PERMISSIONS = {
   ListAliasesCommand: { service: 'kms', action: 'kms:ListAliases' },
   // EC2.
   DescribeVpcEndpointsCommand: { service: 'ec2', action: 'ec2:DescribeVpcEndpoints' },
+  // CloudTrail: which trails and event data stores record S3 data events (`s3doctor logging --live`).
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudtrail.html
+  DescribeTrailsCommand: { service: 'cloudtrail', action: 'cloudtrail:DescribeTrails' },
+  GetEventSelectorsCommand: { service: 'cloudtrail', action: 'cloudtrail:GetEventSelectors' },
+  GetTrailStatusCommand: { service: 'cloudtrail', action: 'cloudtrail:GetTrailStatus' },
+  ListEventDataStoresCommand: { service: 'cloudtrail', action: 'cloudtrail:ListEventDataStores' },
+  GetEventDataStoreCommand: { service: 'cloudtrail', action: 'cloudtrail:GetEventDataStore' },
 } as const satisfies Record<string, CommandPermission>;
 
 /**

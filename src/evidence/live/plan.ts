@@ -20,6 +20,8 @@ export interface CollectionPlan {
   vpcEndpoints: Map<string, { bucket?: string; account?: string }>;
   /** Principals that cannot be collected, with why (noted in the evidence). */
   skipped: { path: string; reason: string }[];
+  /** CloudTrail trails and event data stores (logging readiness). */
+  trails?: boolean;
 }
 
 /** An empty plan. */
@@ -167,6 +169,7 @@ export function mergeNeeds(into: BucketNeeds, from: BucketNeeds): void {
   into.all ||= from.all;
   into.objectLock ||= from.objectLock;
   into.encryption ||= from.encryption;
+  if (from.logging) into.logging = true;
   for (const k of from.writeKeys) into.writeKeys.add(k);
   for (const [k, o] of from.objects) addObject(into, k, o);
   if (!into.accountHint && from.accountHint) into.accountHint = from.accountHint;

@@ -25,6 +25,7 @@ const MODULE_VARS: Record<string, string> = {
   org: 'organizations',
   kms: 'kms',
   ec2: 'ec2',
+  ct: 'cloudtrail',
 };
 
 function sentCommands(): { file: string; service: string; command: string }[] {

@@ -204,9 +204,12 @@ export function accessLogFieldsToRecord(
     if (rl.method !== undefined) r.httpMethod = rl.method;
     if (rl.uri !== undefined) r.requestUri = rl.uri;
     if (rl.query && Object.keys(rl.query).length > 0) r.query = rl.query;
-    const fromUri = keyFromPath(rl.path, r.bucket, r.hostHeader);
-    // The docs' key field is URL-encoded by an encoder that is not documented; prefer the URI's key when both exist.
-    if (fromUri !== undefined && fromUri !== '' && fromUri !== r.key && r.key !== undefined) r.key = fromUri;
+    // The key field (8) is what S3 documents as the object key; the Request-URI only fills a key the field lacks (`-`).
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/LogFormat.html
+    if (r.key === undefined) {
+      const fromUri = keyFromPath(rl.path, r.bucket, r.hostHeader);
+      if (fromUri !== undefined && fromUri !== '') r.key = fromUri;
+    }
     if (r.versionId === undefined && rl.query?.versionId) r.versionId = rl.query.versionId;
   }
   return { ok: true, record: r };

@@ -158,9 +158,10 @@ export function readTriageLine(line: string, source: string, lineNo: number): Re
   if ((x = v(f[17])) !== undefined) r.versionId = x;
   if (method !== undefined) r.httpMethod = method;
   if (query !== undefined) r.query = query;
-  if (path !== undefined && r.key !== undefined) {
+  // The key field wins; the Request-URI only fills a key the field lacks (as the logs parser does).
+  if (path !== undefined && r.key === undefined) {
     const fromUri = keyFromPath(path, bucket, v(f[22]));
-    if (fromUri !== undefined && fromUri !== '' && fromUri !== r.key) r.key = fromUri;
+    if (fromUri !== undefined && fromUri !== '') r.key = fromUri;
   }
   // Only whether a version id is present matters to grouping; the full record has its value.
   if (r.versionId === undefined && queryVersion) r.versionId = 'query';

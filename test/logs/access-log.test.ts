@@ -9,6 +9,7 @@ import type { LogRecord } from '../../src/model/input.js';
 import { collect, fixture, malformed, records } from './helpers.js';
 
 const docLines = readFileSync(fixture('access-doc-examples.log'), 'utf8').trimEnd().split('\n');
+const OWNER = '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be';
 const edge = readFileSync(fixture('access-edge-cases.log'), 'utf8').split('\n');
 
 function parse(line: string, n = 1): LogRecord {
@@ -117,8 +118,24 @@ describe('S3 access log: DOMAIN-LOGS example lines', () => {
 });
 
 describe('S3 access log: edge cases', () => {
-  it('decodes + and %20 as spaces and prefers the URI key', () => {
+  it('decodes + and %20 as spaces in the key field', () => {
     expect(parse(edge[0] as string).key).toBe('photos/Screen Shot 2019-09-09 at 9.08.44 AM.png');
+  });
+
+  it('takes the key from the key field; the Request-URI only fills a key the field lacks', () => {
+    const line = (key: string, uri: string, op = 'REST.GET.OBJECT'): string =>
+      `${OWNER} acme [24/Nov/2026:10:00:01 +0000] 198.51.100.20 arn:aws:iam::111122223333:user/u REQ1 ${op} ${key} ${uri} 403 AccessDenied 243 - 7 - "-" "aws-cli/2.17.0" - hostid1= SigV4 ECDHE-RSA-AES128-GCM-SHA256 AuthHeader acme.s3.us-east-1.amazonaws.com TLSv1.2 - -`;
+    // The key field and the URI differ: the key field is the key.
+    expect(parse(line('reports/real%2Bkey.csv', '"GET /other/path.csv HTTP/1.1"')).key).toBe(
+      'reports/real+key.csv',
+    );
+    // The key field is `-`: the URI's path names it.
+    expect(parse(line('-', '"GET /from/uri.txt HTTP/1.1"')).key).toBe('from/uri.txt');
+    // A bucket request: neither names a key.
+    expect(parse(line('-', '"GET /?list-type=2 HTTP/1.1"', 'REST.GET.BUCKET')).key).toBeUndefined();
+    // The URI is `-` or `OPTIONS *`: the key field still counts.
+    expect(parse(line('a/b.txt', '-')).key).toBe('a/b.txt');
+    expect(parse(line('a/b.txt', '"OPTIONS * HTTP/1.1"')).key).toBe('a/b.txt');
   });
 
   it('decodes UTF-8 keys and keeps unicode user agents', () => {

@@ -128,6 +128,21 @@ describe('readTriageLine', () => {
     expect(all.length - light - malformed).toBeGreaterThan(100);
   });
 
+  it('takes the key from the key field, the Request-URI only where the field is -, as the logs parser does', () => {
+    const line = (key: string, uri: string): string =>
+      `${OWNER} bkt [06/Feb/2026:00:01:00 +0000] 198.51.100.9 - E1 REST.GET.OBJECT ${key} ${uri} 403 AccessDenied 243 - 12 - "-" "curl/8.0" - HID= SigV4 ECDHE AuthHeader bkt.s3.amazonaws.com TLSv1.2 - -`;
+    for (const [key, uri, want] of [
+      ['field/key.txt', '"GET /uri/key.txt HTTP/1.1"', 'field/key.txt'],
+      ['-', '"GET /uri/key.txt HTTP/1.1"', 'uri/key.txt'],
+      ['field/key.txt', '-', 'field/key.txt'],
+    ] as const) {
+      const fast = readTriageLine(line(key, uri), 'f.log', 1);
+      const ref = parseAccessLogLine(line(key, uri), 'f.log', 1);
+      expect(fast.kind === 'record' && fast.record.key).toBe(want);
+      expect(ref.kind === 'record' && ref.record.key).toBe(want);
+    }
+  });
+
   it('a byte-range triage unit groups and audits exactly as fully parsed records do', async () => {
     const dir = mkdtempSync(join(tmpdir(), 's3doctor-light-'));
     const file = join(dir, 'access.log');

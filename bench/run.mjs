@@ -3,7 +3,7 @@
 // BENCH_DIAGNOSE_LINES (default 1000000). BENCH_STEPS=triage,rss,cloudtrail,help,eval,live,diagnose runs only those.
 // Inputs are cached in .bench/. The load average is printed at the start and the end: other work skews every ratio.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,9 +43,11 @@ function best(cmd, runs = 3) {
   }
   return b;
 }
+/** One figure, with the 1-minute load average when it was taken (other work on the machine skews every ratio). */
 function report(name, value, goal, ok) {
-  rows.push({ name, value, goal, ok });
-  console.log(`${ok ? 'PASS' : 'MISS'}  ${name}: ${value}  (goal ${goal})`);
+  const at = loadavg()[0].toFixed(2);
+  rows.push({ name, value, goal, ok, load: at });
+  console.log(`${ok ? 'PASS' : 'MISS'}  ${name}: ${value}  (goal ${goal}; load ${at})`);
 }
 
 const steps = new Set(
@@ -71,7 +73,8 @@ if (steps.has('triage')) {
   for (const workers of ['1', 'auto']) {
     const t = best(`node ${q(cli)} triage ${q(log)} --format json --no-interactive --workers ${workers}`);
     const ratio = grep.secs / t.secs;
-    const goal = workers === '1' ? 0.6 : 0.75;
+    // On two cores the goal (1.0) holds when the second core is free: see the load average.
+    const goal = workers === '1' ? 0.8 : 1.0;
     report(
       `triage ${mb} MiB access log, workers=${workers}: throughput vs grep -c (grep ${grep.secs}s, triage ${t.secs}s)`,
       ratio.toFixed(2),
@@ -116,25 +119,53 @@ if (steps.has('cloudtrail')) {
   );
 }
 
-// 3. --help cold start, median of 11, against `node -e 0`.
+// 3. Cold start, against `node -e 0` in the same run: --help, diagnose of one line with a snapshot, simulate of one
+// request. Runs alternate between the commands (so a burst of load skews all alike); the median of 11 each.
 if (steps.has('help')) {
-  function median(cmdArgs) {
-    const times = [];
-    for (let i = 0; i < 11; i++) {
-      const s = process.hrtime.bigint();
-      spawnSync(process.execPath, cmdArgs, { env, stdio: 'ignore' });
-      times.push(Number(process.hrtime.bigint() - s) / 1e6);
-    }
-    return times.sort((a, b) => a - b)[5];
-  }
-  const bare = median(['-e', '0']);
-  const help = median([cli, '--help']);
-  report(
-    `s3doctor --help cold start (node -e 0: ${bare.toFixed(0)} ms)`,
-    `${help.toFixed(0)} ms`,
-    '< 150 ms',
-    help < 150,
+  const one = await ensureDeniedLog(work, 1);
+  const request = path.join(work, 'simulate-request.json');
+  writeFileSync(
+    request,
+    JSON.stringify({
+      principal: 'arn:aws:iam::111122223301:user/user-1',
+      action: 's3:GetObject',
+      resource: 'arn:aws:s3:::bench-bucket-1/finance/2026/01/file-1.csv',
+      context: { 'aws:SecureTransport': 'true', 'aws:SourceIp': '198.51.100.7' },
+    }),
   );
+  const cmds = {
+    bare: ['-e', '0'],
+    help: [cli, '--help'],
+    diagnose: [cli, 'diagnose', one.file, '--snapshot', one.snapshot, '--no-interactive'],
+    simulate: [cli, 'simulate', '--request', request, '--snapshot', one.snapshot, '--no-interactive'],
+  };
+  const times = Object.fromEntries(Object.keys(cmds).map((k) => [k, []]));
+  for (let i = 0; i < 11; i++)
+    for (const [k, args] of Object.entries(cmds)) {
+      const s = process.hrtime.bigint();
+      spawnSync(process.execPath, args, { env, stdio: 'ignore' });
+      times[k].push(Number(process.hrtime.bigint() - s) / 1e6);
+    }
+  const median = (k) => times[k].sort((a, b) => a - b)[5];
+  const bare = median('bare');
+  for (const [k, goal] of [
+    ['help', 1.6],
+    ['diagnose', 2],
+    ['simulate', 2],
+  ]) {
+    const what = {
+      help: '--help',
+      diagnose: 'diagnose of one line with a snapshot',
+      simulate: 'simulate of one request',
+    }[k];
+    const ratio = median(k) / bare;
+    report(
+      `cold start, ${what}: time vs node -e 0 (node ${bare.toFixed(0)} ms, s3doctor ${median(k).toFixed(0)} ms)`,
+      `${ratio.toFixed(2)}x`,
+      `<= ${goal}x`,
+      ratio <= goal,
+    );
+  }
 }
 
 // 4. Policy evaluation rate against a naive uncached evaluation of the same request.

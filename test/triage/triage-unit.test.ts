@@ -102,6 +102,32 @@ describe('TriageGrouper', () => {
     expect(merged.ranked().find((x) => x.bucket === 'kept-0')?.count).toBe(2);
   });
 
+  it('a principal that starts probing late, after tens of thousands of others, keeps its exact count', () => {
+    const others = GROUP_LIMITS.maxGroups - 1;
+    const late = 'arn:aws:iam::444455556666:user/late-prober';
+    const lines = [
+      ...Array.from({ length: others }, (_, i) =>
+        rec(i, { requester: `arn:aws:iam::111122223333:user/u-${i}` }),
+      ),
+      ...Array.from({ length: 17 }, (_, i) => rec(others + i, { requester: late })),
+    ];
+    // One pass, and two unit tables merged (as two workers give).
+    const whole = new TriageGrouper();
+    lines.forEach((r) => whole.add(r));
+    const a = new TriageGrouper(undefined, GROUP_LIMITS.maxUnitGroups);
+    const b = new TriageGrouper(undefined, GROUP_LIMITS.maxUnitGroups);
+    lines.forEach((r, i) => (i < lines.length / 2 ? a : b).add(r));
+    const merged = new TriageGrouper();
+    merged.merge(a.state());
+    merged.merge(b.state());
+    for (const t of [whole, merged]) {
+      const ranked = t.ranked();
+      expect(ranked.length).toBe(others + 1);
+      expect(ranked[0]).toMatchObject({ principal: late, count: 17 });
+      expect(ranked.some((x) => x.principal === '(other principals)')).toBe(false);
+    }
+  }, 120_000);
+
   it('stays bounded: keys past the group limit are counted in one overflow group', () => {
     const g = new TriageGrouper();
     const n = GROUP_LIMITS.maxGroups + 500;

@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import type { IacIndex } from '../../iac/index.js';
 import { gatherEvidence, type EvidenceSource } from '../evidence-source.js';
 import { completeRecord, missingPartsNote } from '../missing-parts.js';
+import { heapBudget } from '../heap-budget.js';
 import { reportFailOnExit, type FailOn } from '../fail-on.js';
 import { renderReport } from '../format/index.js';
 import { reportWriter, type ReportWriter } from '../format/stream.js';
@@ -240,7 +241,9 @@ export async function runDiagnose(inputs: string[], opts: DiagnoseOptions): Prom
   // --fail-on asks whether some result is unexplained, or denied: the first such result decides.
   const results: Result[] = [];
   const examples: Result[] = [];
+  const budget = heapBudget();
   const seen = (r: Result): Result => {
+    budget();
     if (read) results.push(r);
     if (examples.length === 0 && reportFailOnExit({ schemaVersion: 1, results: [r] }, opts.failOn) === 1)
       examples.push(r);

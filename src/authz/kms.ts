@@ -39,6 +39,12 @@ export interface KeyRef {
   awsManaged: Tri;
   account?: string;
   region?: string;
+  /**
+   * Which key encrypts the data is not in the evidence (the object's encryption or key id, the
+   * bucket's default encryption): the evidence path that would say. The key policy and key state are
+   * then unknown, never the `aws/s3` default.
+   */
+  unknownPath?: string;
 }
 
 const KEY_ARN = /^arn:([^:]+):kms:([^:]+):(\d{12}):(key|alias)\/(.+)$/;
@@ -168,16 +174,25 @@ export function kmsAuthorizationsFor(
   let keyId: string | undefined;
   let need: 'required' | 'possible' = az.need;
   let sse: Tri;
+  // Evidence that would name the key when it is unknown (absent = unknown, never "no encryption").
+  let unknownPath: string | undefined;
   if (read) {
     const o = t.objectEv;
     const alg = o?.serverSideEncryption;
+    const objectPath = t.objectPath ?? t.bucketPath;
+    if (o?.exists === false) return [];
     if (alg === undefined) {
-      if (!defaultKms) return [];
+      // The object's encryption is unknown: it may be SSE-KMS whatever the bucket default says
+      // (a writer can name a key per request). https://docs.aws.amazon.com/AmazonS3/latest/userguide/specifying-kms-encryption.html
       sse = U;
-      keyId = b?.encryption?.KMSMasterKeyID;
+      keyId = o?.kmsKeyId ?? (defaultKms ? b?.encryption?.KMSMasterKeyID : undefined);
+      if (keyId === undefined && !defaultKms)
+        unknownPath = o ? `${objectPath}.serverSideEncryption` : t.bucketEv ? objectPath : t.bucketPath;
     } else {
       sse = alg !== null && alg.startsWith('aws:kms') ? T : F;
       keyId = o?.kmsKeyId ?? (sse === T ? b?.encryption?.KMSMasterKeyID : undefined);
+      // HeadObject names the key of every SSE-KMS object; without it the key is unknown, not aws/s3.
+      if (sse === T && o?.kmsKeyId === undefined && !defaultKms) unknownPath = `${objectPath}.kmsKeyId`;
     }
   } else {
     const hdr = req.s3.sseHeader;
@@ -185,7 +200,9 @@ export function kmsAuthorizationsFor(
       sse = hdr.startsWith('aws:kms') ? T : F;
       keyId = req.s3.sseKmsKeyId ?? (defaultKms ? b?.encryption?.KMSMasterKeyID : undefined);
     } else if (b?.encryption === undefined) {
-      return [];
+      // The bucket's default encryption is unknown: the write may be SSE-KMS with a key it names.
+      sse = U;
+      unknownPath = t.bucketEv ? `${t.bucketPath}.encryption` : t.bucketPath;
     } else {
       sse = defaultKms ? T : F;
       keyId = b.encryption?.KMSMasterKeyID;
@@ -194,11 +211,17 @@ export function kmsAuthorizationsFor(
   if (sse === F) return [];
   if (sse === U) need = 'possible';
   const region = b?.region;
-  const key = resolveKey(keyId, ev, {
-    ...(region ? { region } : {}),
-    ...(t.bucketAccount ? { account: t.bucketAccount } : {}),
-    partition: t.partition,
-  });
+  const key: KeyRef = unknownPath
+    ? {
+        arn: `arn:${t.partition}:kms:${region ?? '*'}:${t.bucketAccount ?? '*'}:key/*`,
+        awsManaged: U,
+        unknownPath,
+      }
+    : resolveKey(keyId, ev, {
+        ...(region ? { region } : {}),
+        ...(t.bucketAccount ? { account: t.bucketAccount } : {}),
+        partition: t.partition,
+      });
   const kmsRegion = region ?? key.region;
   const bucketKey = b?.encryption?.BucketKeyEnabled;
   const context: Record<string, ContextValue> = {};
@@ -261,6 +284,12 @@ export function evaluateKmsAuthorization(
     enrichContext({ ...az0, principal: rp.principal }, rp, ev, keyAccount ? { account: keyAccount } : {}),
   );
   const keyPath = evidencePath('kmsKeys', key.arn);
+  if (key.unknownPath) {
+    // Which key S3 would use is unknown: its policy and state are, whatever the caller's policies say.
+    const kp = unknownWork('kms-key-policy', key.unknownPath);
+    const st = unknownWork('kms-key-state', key.unknownPath, 'block');
+    return finish(az, [kp, st], [[{ layer: 'kms-key-policy', value: U, granting: true }]]);
+  }
   const works: LayerWork[] = [];
   works.push(scpWork(rp, az, ev));
   works.push(

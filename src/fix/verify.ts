@@ -19,13 +19,17 @@ export function patchesOf(fix: Fix): PolicyPatch[] {
 /**
  * Whether an evaluation proves the request allowed: its decision is `Allowed` and either it is
  * `certain`, or every required authorization can only be `Allowed` (unknowns left on authorizations
- * S3 only possibly needs do not count). An `Allowed` that still depends on unknown evidence (say, an
- * unidentified caller's identity policies) proves nothing.
+ * S3 only possibly needs, for request details the input cannot show, do not count). A KMS
+ * authorization counts as required: whether S3 calls KMS is the evidence's to say (the object's
+ * encryption), and unknown evidence proves nothing. An `Allowed` that still depends on unknown
+ * evidence (say, an unidentified caller's identity policies) proves nothing.
  */
 export function certainlyAllowed(evaluation: Evaluation): boolean {
   if (evaluation.decision !== 'Allowed') return false;
   if (evaluation.certain) return true;
-  const required = evaluation.authorizations.filter((a) => a.request.need === 'required');
+  const required = evaluation.authorizations.filter(
+    (a) => a.request.need === 'required' || a.request.action.toLowerCase().startsWith('kms:'),
+  );
   return (
     required.length > 0 &&
     required.every((a) => a.possibleDecisions.length === 1 && a.possibleDecisions[0] === 'Allowed')

@@ -118,7 +118,7 @@ describe('the identity side is an AND: a certain missing Allow stays certain wha
     expect(r.unknowns.map((u) => u.path)).toContain(`sessions.${SESSION}.sessionPolicy`);
     const label = decisionLabel(r);
     expect(label).toMatch(
-      /^Implicit deny: no policy allowed it; an explicit deny is also possible \(unknown: sessions\./,
+      /^Implicit deny: a required Allow is missing; an explicit deny is also possible \(unknown: sessions\./,
     );
     expect(label).not.toContain('a Deny statement matched');
   });
@@ -198,7 +198,7 @@ describe("the input's own words are evidence", () => {
     expect(r.unknowns.flatMap((u) => u.couldExplain).filter((c) => c.startsWith('explicit-deny-'))).toEqual(
       [],
     );
-    expect(decisionLabel(r)).toBe('Implicit deny: no policy allowed it');
+    expect(decisionLabel(r)).toBe('Implicit deny: a required Allow is missing');
   });
 
   it('"with an explicit deny in a service control policy" with SCPs unreadable: ExplicitDeny, not "a Deny statement matched"', () => {
@@ -467,5 +467,22 @@ describe('an enhanced message naming a layer whose evidence is unknown', () => {
     expect(r.causes.map((c) => [c.code, c.confidence])).toEqual([
       ['missing-allow-session-policy', 'possible'],
     ]);
+  });
+});
+
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
+// A writer can name an SSE-KMS key per request whatever the bucket default: an object whose encryption
+// the evidence does not show may need kms:Decrypt on a key nobody has read.
+describe('unknown object encryption', () => {
+  it('keeps the KMS step open: not a certain Allowed, and the unknown names the object encryption', () => {
+    const ev = evidence({ identity: allowRead, session: null });
+    const obj = ev!.buckets['reports-bucket']!.objects!['2026/q3.csv']!;
+    delete obj.serverSideEncryption;
+    const r = diagnose(record(LOG_LINE), ev);
+    expect(r.decision).toBe('ImplicitDeny');
+    const u = r.unknowns.find(
+      (x) => x.path === 'buckets.reports-bucket.objects["2026/q3.csv"].serverSideEncryption',
+    );
+    expect(u?.couldExplain).toEqual(expect.arrayContaining(['missing-allow-kms', 'kms-key-unusable']));
   });
 });

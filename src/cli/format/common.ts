@@ -1,5 +1,6 @@
 // Small rendering helpers shared by the text and Markdown formatters: labels, never decisions.
 
+import { CAUSE_KIND } from '../../authz/cause-table.js';
 import type {
   IacPatch,
   Cause,
@@ -125,8 +126,14 @@ function decisionWords(r: Result): string {
       return denyMatched(r)
         ? 'Explicit deny: a Deny statement matched'
         : 'Explicit deny: the input reports an explicit deny';
-    case 'ImplicitDeny':
-      return `Implicit deny: no policy allowed it${alsoPossible(r)}`;
+    case 'ImplicitDeny': {
+      // Only what is true of this request: an S3 check (Block Public Access, Requester Pays, object
+      // ownership, ...) refuses requests the policies allow; a missing Allow may sit beside other Allows.
+      const top = r.causes.find((c) => c.confidence !== 'possible');
+      if (top && CAUSE_KIND[top.code] === 's3-check')
+        return `Implicit deny: refused by an S3 check (${top.code})${alsoPossible(r)}`;
+      return `Implicit deny: a required Allow is missing${alsoPossible(r)}`;
+    }
     case 'NotAuthenticated':
       return 'Not authenticated: the request was rejected before any policy was evaluated';
     default:

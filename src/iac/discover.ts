@@ -15,7 +15,7 @@ export interface SourceFile {
   /** Path relative to the folder, with `/` separators. */
   rel: string;
   abs: string;
-  kind: 'terraform' | 'template' | 'state';
+  kind: 'terraform' | 'tfvars' | 'template' | 'state';
   text: string;
 }
 
@@ -27,6 +27,7 @@ export function inside(root: string, child: string): boolean {
 
 function kindOf(name: string): SourceFile['kind'] | undefined {
   if (name.endsWith('.tf')) return 'terraform';
+  if (name.endsWith('.tfvars')) return 'tfvars';
   if (name.endsWith('.tfstate') || name === 'terraform-show.json' || name.endsWith('.tfstate.json'))
     return 'state';
   if (/\.(ya?ml|json|template)$/i.test(name)) return 'template';

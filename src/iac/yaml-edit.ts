@@ -30,12 +30,13 @@ export function applySplices(text: string, splices: Splice[]): string {
   return out;
 }
 
-/** The indentation unit of a file (2 unless its lines show 4 or a tab). */
+/** The indentation unit of a file: the smallest step between its lines' indentations (a tab, or 1 to 8 spaces; 2 by default). */
 export function indentUnit(text: string): string {
-  const m = /\n([ \t]+)\S/.exec(text);
-  if (!m) return '  ';
-  if (m[1]!.startsWith('\t')) return '\t';
-  return m[1]!.length >= 4 && m[1]!.length % 4 === 0 && !/\n {2}\S/.test(text) ? '    ' : '  ';
+  if (/\n\t+\S/.test(text)) return '\t';
+  const sizes = [...new Set([...text.matchAll(/^( *)\S/gm)].map((m) => m[1]!.length))].sort((a, b) => a - b);
+  let step = Infinity;
+  for (let i = 1; i < sizes.length; i++) step = Math.min(step, sizes[i]! - sizes[i - 1]!);
+  return Number.isFinite(step) && step <= 8 ? ' '.repeat(step) : '  ';
 }
 
 function lineStart(text: string, pos: number): number {

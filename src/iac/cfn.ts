@@ -147,9 +147,10 @@ export class Resolver {
       'AWS::S3::AccessPoint': 'Name',
     };
     const p = nameProp[r.Type ?? ''];
-    if (p) {
+    if (p && r.Properties?.[p] !== undefined) {
+      // The name is written but depends on something open: that is what is unresolved.
       const v = this.prop(name, p, un);
-      if (v) return v;
+      return v ?? `\${unresolved:Ref ${name}}`;
     }
     if (r.Type === 'AWS::IAM::ManagedPolicy') {
       const n = this.prop(name, 'ManagedPolicyName', un);

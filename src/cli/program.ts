@@ -316,8 +316,11 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
       new Option('--type <type>', 'log type').choices(['access-log', 'cloudtrail']).makeOptionMandatory(),
     )
     .requiredOption('--location <s3url>', 'where the logs are: s3://bucket/prefix/')
-    .option('--table <name>', 'table name (default s3_access_logs or cloudtrail_logs)')
-    .option('--database <name>', 'database name (default default)')
+    .option(
+      '--table <name>',
+      'table name: letters, digits, underscores (default s3_access_logs or cloudtrail_logs)',
+    )
+    .option('--database <name>', 'database name: letters, digits, underscores (default default)')
     .option('--since <date>', 'first day of the projected partitions (yyyy/MM/dd; default 2024/01/01)')
     .action(async (opts: Record<string, string>) => {
       const { runAthenaDdl } = await import('./commands/athena.js');
@@ -333,8 +336,11 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
     )
     .option('--since <age>', 'how far back: 7d, 24h, or a date (yyyy-mm-dd)', '7d')
     .option('--bucket <name>', 'only this bucket (repeatable)', collectValues)
-    .option('--table <name>', 'table name (default s3_access_logs or cloudtrail_logs)')
-    .option('--database <name>', 'database name (default default)')
+    .option(
+      '--table <name>',
+      'table name: letters, digits, underscores (default s3_access_logs or cloudtrail_logs)',
+    )
+    .option('--database <name>', 'database name: letters, digits, underscores (default default)')
     .option('--grouped', 'one row per group (principal, action, bucket, key prefix, error code) with counts')
     .option('--limit <n>', 'most rows returned', positiveInt)
     .action(async (opts: Record<string, unknown>) => {
@@ -352,8 +358,11 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
     )
     .option('--since <age>', 'how far back: 7d, 24h, or a date (yyyy-mm-dd)', '7d')
     .option('--bucket <name>', 'only this bucket (repeatable)', collectValues)
-    .option('--table <name>', 'table name (default s3_access_logs or cloudtrail_logs)')
-    .option('--database <name>', 'database name (default default)')
+    .option(
+      '--table <name>',
+      'table name: letters, digits, underscores (default s3_access_logs or cloudtrail_logs)',
+    )
+    .option('--database <name>', 'database name: letters, digits, underscores (default default)')
     .option('--snapshot <file>', 'evidence from a snapshot file (repeatable, merged)', collectValues)
     .option('--profile <name>', 'AWS profile')
     .option('--region <region>', 'AWS region')

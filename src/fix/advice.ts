@@ -9,10 +9,9 @@ import type { Principal, S3Request } from '../model/request.js';
 import { FixError, principalLabel, regionOf } from './resources.js';
 import { toList } from './statements.js';
 
-/** Quotes a value for a POSIX shell when it needs it. */
-export function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
+import { shellQuote } from './shell-quote.js';
+
+export { shellQuote };
 
 /** `s3://bucket/key` of a request, when it names one. */
 function s3Url(req: S3Request): string | undefined {

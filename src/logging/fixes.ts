@@ -9,10 +9,9 @@ export interface LoggingFix {
   cloudFormation: string;
 }
 
-/** POSIX single-quoting. */
-export function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
+import { shellQuote } from '../fix/shell-quote.js';
+
+export { shellQuote };
 
 /** A YAML scalar in single quotes. */
 function yq(s: string): string {

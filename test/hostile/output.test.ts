@@ -126,3 +126,53 @@ describe('hostile access-log fields', () => {
     expect(head[head.indexOf('--key') + 1]).toBe(KEY);
   });
 });
+
+describe('a key with a newline and control characters (%0A, %1B in the Request-URI)', () => {
+  const key = 'dir/line\nbreak\u001b[2J\u0007.csv';
+  let text = '';
+  let markdown = '';
+
+  beforeAll(async () => {
+    const d = mkdtempSync(join(tmpdir(), 's3doctor-hostile-nl-'));
+    const line = [
+      '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be reports-bucket [06/Feb/2026:00:00:38 +0000] 192.0.2.3',
+      'arn:aws:sts::111122223333:assumed-role/app/s1',
+      `3E57427F3EXAMPLE REST.GET.OBJECT ${encodeKey(key)} "GET /reports-bucket/${encodeKey(key)} HTTP/1.1" 403 AccessDenied 243 - 42 -`,
+      '"-" "aws-cli/2.15.0" - hostid= SigV4 - AuthHeader s3.us-east-1.amazonaws.com - - -',
+    ].join(' ');
+    writeFileSync(join(d, 'nl.log'), line + '\n');
+    text = (await runCli(['diagnose', join(d, 'nl.log')], { cwd: d })).stdout;
+    markdown = (await runCli(['diagnose', join(d, 'nl.log'), '--format', 'markdown'], { cwd: d })).stdout;
+  }, 60_000);
+
+  it('does not break a line of the text report: every line naming the key shows it whole, newline spelled \\u000a', () => {
+    expect(text).toContain('dir/line\\u000abreak\\u001b[2J\\u0007.csv');
+    expect(text.split('\n').some((l) => l.startsWith('break'))).toBe(false);
+    expect(text).not.toMatch(CONTROL);
+    expect(markdown).not.toMatch(CONTROL);
+    expect(markdown.split('\n').some((l) => l.startsWith('break'))).toBe(false);
+  });
+
+  it('the printed head-object command, pasted into bash, names the real key (ANSI-C quoted), byte for byte', () => {
+    const commands = [
+      ...text.matchAll(/(?:^|: )((?:aws|s3doctor) [^\n]*?)(?= \((?:or|credentials|run from)\b|$)/gm),
+    ].map((m) => m[1]!);
+    const head = commands.find((c) => c.includes('head-object'));
+    expect(head).toContain("--key $'dir/line\\x0abreak\\x1b[2J\\x07.csv'");
+    const run = mkdtempSync(join(tmpdir(), 's3doctor-paste-nl-'));
+    const bin = join(run, 'bin');
+    execFileSync('mkdir', [bin]);
+    // The stub prints each argument's bytes in hex: what the shell really passed.
+    writeFileSync(
+      join(bin, 'aws'),
+      `#!/usr/bin/env node\nrequire('fs').appendFileSync(${JSON.stringify(join(run, 'argv.jsonl'))}, JSON.stringify(process.argv.slice(2).map((a) => Buffer.from(a).toString('hex'))) + '\\n');\n`,
+    );
+    chmodSync(join(bin, 'aws'), 0o755);
+    execFileSync('bash', ['-c', head!], { cwd: run, env: { PATH: `${bin}:${process.env.PATH}` } });
+    const argv = (JSON.parse(readFileSync(join(run, 'argv.jsonl'), 'utf8')) as string[]).map((h) =>
+      Buffer.from(h, 'hex').toString('utf8'),
+    );
+    expect(argv[argv.indexOf('--key') + 1]).toBe(key);
+    expect(readdirSync(run).sort()).toEqual(['argv.jsonl', 'bin']);
+  });
+});

@@ -2,6 +2,7 @@
 // Every command a hint prints runs as printed (test/cli/printed-commands.test.ts parses each one).
 
 import { shellQuote } from '../../fix/advice.js';
+import { valueSafe } from './safe.js';
 
 /** The snapshot file the printed collect commands write (and diagnose then reads with --snapshot). */
 export const SNAPSHOT_FILE = 's3doctor-snapshot.json';
@@ -16,7 +17,8 @@ export interface Hint {
 interface CollectHint {
   /** Matches the unknown's path segments (see {@link pathSegments}). */
   match(seg: string[]): boolean;
-  hint(seg: string[]): Hint;
+  /** `path` is the whole path, for a value that may hold the path's own punctuation (an object key). */
+  hint(seg: string[], path: string): Hint;
 }
 
 /** A segment the engine could not name (an account it does not know): `?`. */
@@ -107,9 +109,9 @@ const COLLECT_HINTS: readonly CollectHint[] = [
   },
   {
     match: (s) => s[0] === 'buckets' && known(s[1]) && s[2] === 'objects' && s[3] !== undefined,
-    hint: (s) => ({
+    hint: (s, path) => ({
       text: `collect the object metadata (or ${['s3doctor', 'collect', '--bucket', s[1]!, '--out', SNAPSHOT_FILE].map(shellQuote).join(' ')})`,
-      command: ['aws', 's3api', 'head-object', '--bucket', s[1]!, '--key', s.slice(3).join('.')],
+      command: ['aws', 's3api', 'head-object', '--bucket', s[1]!, '--key', objectKey(s, path)],
     }),
   },
   {
@@ -200,17 +202,30 @@ function closingQuote(s: string, from: number): number {
   return -1;
 }
 
+/**
+ * The object key of a `buckets.B.objects.KEY` path: written plainly (the logs-only diagnosis does), the
+ * key is the rest of the path, brackets and dots included (`a[2J.csv` is one key); quoted
+ * (`objects["a.csv"]`), its segment.
+ */
+function objectKey(seg: string[], path: string): string {
+  const plain = `buckets.${seg[1]!}.objects.`;
+  return path.startsWith(plain) ? path.slice(plain.length) : seg.slice(3).join('.');
+}
+
 /** The hint for one unknown path: words, and a command when one settles it. */
 export function collectHintParts(path: string): Hint {
   const seg = pathSegments(path);
-  for (const h of COLLECT_HINTS) if (h.match(seg)) return h.hint(seg);
+  for (const h of COLLECT_HINTS) if (h.match(seg)) return h.hint(seg, path);
   return {
     text: `add ${path} to a snapshot (s3doctor collect INPUT --out ${SNAPSHOT_FILE} gathers what it can; then diagnose with --snapshot ${SNAPSHOT_FILE})`,
   };
 }
 
-/** The hint for one unknown path, as one line: the words, then the command shell-quoted. */
+/**
+ * The hint for one unknown path (as in the evidence, not made safe: the command must name the real
+ * key), as one line: the words with control characters spelled out, then the command shell-quoted.
+ */
 export function collectHint(path: string): string {
   const h = collectHintParts(path);
-  return h.command ? `${h.text}: ${h.command.map(shellQuote).join(' ')}` : h.text;
+  return h.command ? `${valueSafe(h.text)}: ${h.command.map(shellQuote).join(' ')}` : valueSafe(h.text);
 }

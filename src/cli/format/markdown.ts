@@ -13,7 +13,7 @@ import {
   sourceLabel,
 } from './common.js';
 import { collectHint } from './hints.js';
-import { mdEscape as md } from './safe.js';
+import { mdEscape as md, originalOf } from './safe.js';
 import { findPolicyStatement } from '../../evidence/policy-lookup.js';
 
 /** Options of the Markdown formatter. */
@@ -254,7 +254,7 @@ export function renderResultMarkdown(r: Result, n: number, opts: MarkdownOptions
         '|---|---|---|',
         ...r.unknowns.map(
           (u) =>
-            `| ${cell(code(u.path))} | ${cell(u.couldExplain.map(code).join(', '))} | ${cell(md(collectHint(u.path)))} |`,
+            `| ${cell(code(u.path))} | ${cell(u.couldExplain.map(code).join(', '))} | ${cell(md(collectHint(originalOf(u).path)))} |`,
         ),
       ].join('\n'),
     );

@@ -8,6 +8,9 @@ const CONTROL =
   /\u001b\[(?:1|2|7|22|27|3[1-9])m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 // eslint-disable-next-line no-control-regex
 const CONTROL_ALL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+// Values from the input (a key with %0A in its Request-URI) lose their newlines too: one value, one line.
+// eslint-disable-next-line no-control-regex
+const CONTROL_VALUE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 function escaped(c: string): string {
   return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
@@ -24,19 +27,44 @@ export function terminalSafe(s: string, keepStyles = true): string {
   return s.replace(CONTROL_ALL, escaped);
 }
 
+/** A value from the input made safe for one line of a terminal: control characters and newlines spelled `\uXXXX`. */
+export function valueSafe(s: string): string {
+  return s.replace(CONTROL_VALUE, escaped);
+}
+
+/** Report fields that are several lines by design (a fix's unified diff): they keep their newlines. */
+const MULTI_LINE: ReadonlySet<string> = new Set(['diff']);
+
+/** The objects {@link safeDeep} changed, to the objects they were copied from. */
+const originals = new WeakMap<object, object>();
+
 /**
- * A copy of a report (plain data: objects, arrays, strings) with every string made {@link terminalSafe},
- * colour sequences included: run on the data before a text or Markdown formatter styles it.
+ * The object a {@link safeDeep} copy was made from, when the copy differs from it (else `v` itself):
+ * a printed command needs the real value (a key with a newline), which the shell quoting spells safely.
  */
-export function safeDeep<T>(v: T, depth = 0): T {
-  if (typeof v === 'string') return terminalSafe(v, false) as T;
+export function originalOf<T extends object>(v: T): T {
+  return (originals.get(v) as T | undefined) ?? v;
+}
+
+/**
+ * A copy of a report (plain data: objects, arrays, strings) with every string made {@link valueSafe},
+ * colour sequences and newlines included (a fix's `diff` keeps its newlines): run on the data before a
+ * text or Markdown formatter styles it.
+ */
+export function safeDeep<T>(v: T, depth = 0, field = ''): T {
+  if (typeof v === 'string') return (MULTI_LINE.has(field) ? terminalSafe(v, false) : valueSafe(v)) as T;
   if (v === null || typeof v !== 'object' || depth > 200) return v;
   if (Array.isArray(v)) return v.map((x: unknown) => safeDeep(x, depth + 1)) as T;
   const proto = Object.getPrototypeOf(v) as unknown;
   if (proto !== Object.prototype && proto !== null) return v;
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v as Record<string, unknown>))
-    out[terminalSafe(k, false)] = safeDeep(x, depth + 1);
+  let changed = false;
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    const y = safeDeep(x, depth + 1, k);
+    if (typeof x === 'string' && y !== x) changed = true;
+    out[valueSafe(k)] = y;
+  }
+  if (changed) originals.set(out, v);
   return out as T;
 }
 

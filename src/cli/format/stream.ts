@@ -9,6 +9,7 @@ import {
   skippedInputMarkdown,
   type MarkdownOptions,
 } from './markdown.js';
+import { safeDeep } from './safe.js';
 import { makeStyler } from './style.js';
 import { renderResultText, type TextOptions } from './text.js';
 
@@ -92,7 +93,7 @@ export function reportWriter(format: StreamFormat, sink: ChunkSink, opts: Report
       result: (r) => {
         const head = counts.results === 0 ? `${reportTitleMarkdown(opts)}\n\n` : '\n\n';
         count(r);
-        return sink.write(head + renderResultMarkdown(r, counts.results, opts));
+        return sink.write(head + renderResultMarkdown(safeDeep(r), counts.results, opts));
       },
       malformed: (m) => void malformed.push(m),
       end: () => {
@@ -112,7 +113,7 @@ export function reportWriter(format: StreamFormat, sink: ChunkSink, opts: Report
     result: (r) => {
       const head = counts.results === 0 ? '' : '\n\n';
       count(r);
-      return sink.write(head + renderResultText(r, opts));
+      return sink.write(head + renderResultText(safeDeep(r), opts));
     },
     malformed: (m) => {
       // Only the first 20 are shown; the rest are counted.

@@ -23,6 +23,7 @@ import {
   sourceLabel,
 } from './common.js';
 import { collectHint } from './hints.js';
+import { originalOf } from './safe.js';
 import { findPolicyStatement } from '../../evidence/policy-lookup.js';
 import { makeStyler, type Styler } from './style.js';
 
@@ -209,7 +210,7 @@ export function renderResultText(r: Result, opts: TextOptions): string {
       out.push(
         `    ${u.path}${u.couldExplain.length ? s('dim', ` could explain ${u.couldExplain.join(', ')}`) : ''}`,
       );
-      out.push(`      ${s('dim', `-> ${collectHint(u.path)}`)}`);
+      out.push(`      ${s('dim', `-> ${collectHint(originalOf(u).path)}`)}`);
     }
   }
   out.push(

@@ -51,6 +51,15 @@ function maskCredential(value: string): string {
   return `${maskAccessKeyId(m[1] ?? '')}${m[2] ?? ''}`;
 }
 
+/** A separator in the space-separated forms: whitespace, `+` (form encoding) or a percent-encoded space. */
+const SP = '(?:\\s|\\+|%(?:25){0,3}20)';
+/** An assignment sign: `:`, `=`, `=>`, or `:`/`=` percent-encoded. */
+const EQ = '[:=]|=>|%(?:25){0,3}3[AaDd]';
+/** A quote: plain, JSON-escaped (`\\"` inside a JSON string) or percent-encoded. */
+const Q = `\\\\?["']|%(?:25){0,3}2[27]`;
+/** A secret value: up to a space, quote, comma, brace, `<`, `&`, backslash, or one of those percent-encoded. */
+const VALUE = `(?:(?!%(?:25){0,3}(?:20|22|26|27|2[Cc]|7[Dd]))[^\\s"',}<&\\\\])+`;
+
 /** Rules applied in order; each replaces the secret part of its match. */
 const RULES: readonly { re: RegExp; replace: (m: string, ...groups: string[]) => string }[] = [
   // Query parameters in URLs / request URIs: X-Amz-Signature=, Signature=, X-Amz-Security-Token=, also
@@ -67,9 +76,13 @@ const RULES: readonly { re: RegExp; replace: (m: string, ...groups: string[]) =>
     replace: (_m, name = '', eq = '', prefix = '') => `${name}${eq}${prefix.toUpperCase()}****`,
   },
   // Space-separated forms: `aws configure set aws_secret_access_key X`, `--secret-access-key X`,
-  // `--session-token X`, and labels with spaces (`Secret Access Key: X`, `Session Token = X`).
+  // `--session-token X`, and labels with spaces (`Secret Access Key: X`, `Session Token = X`); spaces,
+  // `:`, `=` and quotes may be percent-encoded (a form carried in a URL) or the quotes JSON-escaped.
   {
-    re: /((?:\bconfigure\s+set\s+(?:[\w-]+\.){0,3}(?:aws_secret_access_key|aws_session_token|aws_security_token)|--(?:secret-access-key|session-token|security-token))\s+["']?|\b(?:aws )?(?:secret access key|secret key|session token|security token)\s*(?:[:=]|=>)\s*["']?)([^\s"',}<&]+)/gi,
+    re: new RegExp(
+      `((?:(?<![A-Za-z])configure${SP}+set${SP}+(?:[\\w-]+\\.){0,3}(?:aws_secret_access_key|aws_session_token|aws_security_token)|--(?:secret-access-key|session-token|security-token))${SP}+(?:${Q})?|(?<![A-Za-z])(?:aws${SP})?(?:secret${SP}access${SP}key|secret${SP}key|session${SP}token|security${SP}token)${SP}*(?:${EQ})${SP}*(?:${Q})?)(${VALUE})`,
+      'gi',
+    ),
     replace: (_m, name = '') => `${name}${REDACTED}`,
   },
   // Authorization header signatures (`Signature=abcdef...`) without a query separator before them.
@@ -79,7 +92,10 @@ const RULES: readonly { re: RegExp; replace: (m: string, ...groups: string[]) =>
   },
   // Secret key / session token assignments: ini files, env vars, JSON/JS/Python dicts, headers.
   {
-    re: /((?:["']?)(?:aws_?)?(?:secret_?access_?key|secret_?key|session_?token|security_?token|x-amz-security-token|SignatureProvided)(?:["']?)\s*(?:[:=]|=>)\s*["']?)([^\s"',}<&]+)/gi,
+    re: new RegExp(
+      `((?:${Q})?(?:aws_?)?(?:secret_?access_?key|secret_?key|session_?token|security_?token|x-amz-security-token|SignatureProvided)(?:${Q})?${SP}*(?:${EQ})${SP}*(?:${Q})?)(${VALUE})`,
+      'gi',
+    ),
     replace: (_m, name = '') => `${name}${REDACTED}`,
   },
   // XML bodies: <SignatureProvided>, <SecretAccessKey>, <SessionToken>.
@@ -89,12 +105,12 @@ const RULES: readonly { re: RegExp; replace: (m: string, ...groups: string[]) =>
   },
   // Bare STS session tokens (they start with these base64 prefixes).
   {
-    re: /\b(?:IQoJ|FwoG|FQoG|AQoD|AgoJ)[A-Za-z0-9+/%=]{16,}/g,
+    re: /(?:IQoJ|FwoG|FQoG|AQoD|AgoJ)[A-Za-z0-9+/%=]{16,}/g,
     replace: () => REDACTED,
   },
   // Any remaining full access key id.
   {
-    re: /\b(AKIA|ASIA)[A-Z0-9]{8,}\b/g,
+    re: /(?<![A-Z0-9])(AKIA|ASIA)[A-Z0-9]{12,}/g,
     replace: (_m, prefix = '') => `${prefix}****`,
   },
 ];

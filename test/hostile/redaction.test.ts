@@ -20,7 +20,7 @@ const secretsArb = fc.record({
     .map(([p, s]) => p + s),
   signature: chars('0123456789abcdef'.split(''), 64),
 });
-type Secrets = fc.infer<typeof secretsArb>;
+type Secrets = typeof secretsArb extends fc.Arbitrary<infer T> ? T : never;
 
 const SAMPLES = fc.sample(secretsArb, { numRuns: 6, seed: 1313 });
 const enc = encodeURIComponent;

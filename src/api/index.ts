@@ -13,6 +13,7 @@ import type {
 } from '../model/index.js';
 import type { LiveOptions } from '../evidence/live/index.js';
 import type { WorkersOption } from '../triage/index.js';
+import { SCHEMA_IDS } from '../model/schema-ids.js';
 
 export type * from '../model/index.js';
 export type { LiveOptions, LiveCall } from '../evidence/live/index.js';
@@ -20,6 +21,7 @@ export { SnapshotError, type SnapshotProblem } from '../evidence/index.js';
 export { LiveCollectError, LiveCredentialsError } from '../evidence/live/index.js';
 export { SimulateRequestError } from '../authz/index.js';
 export { InputError } from '../logs/index.js';
+export { SCHEMA_IDS } from '../model/schema-ids.js';
 
 /** Where a diagnosis or triage reads its denied requests from. */
 export type Inputs =
@@ -114,7 +116,12 @@ export async function diagnose(inputs: Inputs, opts: DiagnoseOptions = {}): Prom
     const ev = opts.evidence;
     results = results.map((res, i) => iac.withIac(res, toS3Request(records[i]!, o.hints), ev, index));
   }
-  return { schemaVersion: 1, results, ...(malformed.length ? { malformed } : {}) };
+  return {
+    $schema: SCHEMA_IDS.result,
+    schemaVersion: 1,
+    results,
+    ...(malformed.length ? { malformed } : {}),
+  };
 }
 
 /**
@@ -164,12 +171,13 @@ export async function triage(inputs: string | string[], opts: TriageOptions = {}
     workers: opts.workers ?? 'auto',
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
-  if (!opts.evidence) return buildTriageReport(scan);
+  if (!opts.evidence) return { $schema: SCHEMA_IDS.triage, ...buildTriageReport(scan) };
   const engine = await import('../engine/index.js');
   const kind = opts.evidenceKind ?? 'snapshot';
   const o = { evidenceKind: kind, hints: hintsOf(opts.evidence) };
   const evidence = opts.evidence;
-  return buildTriageReport(scan, {
+  const report = await buildTriageReport(scan, {
     diagnose: async (records) => records.map((r) => engine.diagnose(r, evidence, o)),
   });
+  return { $schema: SCHEMA_IDS.triage, ...report };
 }

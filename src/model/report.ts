@@ -52,6 +52,8 @@ export interface Result {
 
 /** The result JSON document. */
 export interface Report {
+  /** The address of the document's JSON Schema (`SCHEMA_IDS.result`; the file ships as `s3doctor/schemas/result.schema.json`). */
+  $schema?: string;
   schemaVersion: 1;
   results: Result[];
   malformed?: MalformedRecord[];
@@ -75,6 +77,8 @@ export interface TriageGroup {
 
 /** The triage JSON document. */
 export interface TriageReport {
+  /** The address of the document's JSON Schema (`SCHEMA_IDS.triage`; shipped as `s3doctor/schemas/triage.schema.json`). */
+  $schema?: string;
   schemaVersion: 1;
   scanned: ScanStats;
   malformed: MalformedRecord[];

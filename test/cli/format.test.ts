@@ -9,6 +9,7 @@ import { collectHint } from '../../src/cli/format/hints.js';
 import { isExplained } from '../../src/cli/format/common.js';
 import { findPolicyStatement } from '../../src/evidence/policy-lookup.js';
 import { denyResult, sampleEvidence, sampleReport, sampleTriage, unexplainedResult } from './fixtures.js';
+import { SCHEMA_IDS } from '../../src/model/schema-ids.js';
 
 const ESC = '\u001b[';
 
@@ -93,7 +94,7 @@ describe('json formatter', () => {
   it('prints the Report exactly, schemaVersion 1', () => {
     const r = sampleReport();
     const parsed = JSON.parse(renderReportJson(r));
-    expect(parsed).toEqual(r);
+    expect(parsed).toEqual({ $schema: SCHEMA_IDS.result, ...r });
     expect(parsed.schemaVersion).toBe(1);
     expect(parsed.results[0].causes[0].policy).toEqual({
       type: 'bucket-policy',
@@ -104,7 +105,7 @@ describe('json formatter', () => {
   });
   it('prints the TriageReport exactly', () => {
     const t = sampleTriage();
-    expect(JSON.parse(renderTriageJson(t))).toEqual(t);
+    expect(JSON.parse(renderTriageJson(t))).toEqual({ $schema: SCHEMA_IDS.triage, ...t });
   });
 });
 

@@ -6,6 +6,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { schemaProblems } from '../helpers/json-schemas.js';
 
 /** The repository root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -55,7 +56,34 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.
   return env;
 }
 
-/** Runs `node dist/src/cli/main.js ARGS`. */
+/** The commands whose `--format json` prints a document that names its schema in `$schema`. */
+const DOCUMENT_COMMANDS = new Set(['diagnose', 'triage', 'simulate']);
+
+/**
+ * Every JSON document a run prints is checked against the shipped schemas (schemas/*.schema.json): a
+ * document that names one of them must validate, and diagnose/triage/simulate `--format json` to stdout
+ * must name one. Returns what is wrong, or undefined.
+ */
+function documentProblems(args: string[], stdout: string): string | undefined {
+  const t = stdout.trim();
+  if (!t.startsWith('{')) return undefined;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(t);
+  } catch {
+    return undefined;
+  }
+  const problems = schemaProblems(doc);
+  if (problems && problems.length > 0)
+    return `the JSON document does not validate against its schema (${String((doc as { $schema: string }).$schema)}): ${problems.slice(0, 5).join('; ')}. If the field is new, add it to src/model/document-schemas.ts and regenerate with UPDATE_SCHEMAS=1 npx vitest run test/model.`;
+  const fi = args.indexOf('--format');
+  const json = fi >= 0 ? args[fi + 1] === 'json' : args.includes('--format=json');
+  if (!problems && json && DOCUMENT_COMMANDS.has(args[0] ?? '') && 'schemaVersion' in (doc as object))
+    return 'a --format json document without a $schema naming one of schemas/*.schema.json';
+  return undefined;
+}
+
+/** Runs `node dist/src/cli/main.js ARGS` (a JSON document it prints is validated against its schema). */
 export function runCli(args: string[], opts: RunOptions = {}): Promise<RunResult> {
   const started = Date.now();
   return new Promise((resolvePromise, reject) => {
@@ -79,7 +107,9 @@ export function runCli(args: string[], opts: RunOptions = {}): Promise<RunResult
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr, ms: Date.now() - started });
+      const bad = documentProblems(args, stdout);
+      if (bad) reject(new Error(`s3doctor ${args.join(' ')}: ${bad}`));
+      else resolvePromise({ code, stdout, stderr, ms: Date.now() - started });
     });
     if (opts.input !== undefined) child.stdin.end(opts.input);
     else if (!opts.keepStdinOpen) child.stdin.end();

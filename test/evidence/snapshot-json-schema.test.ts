@@ -11,6 +11,7 @@ import type * as Z from 'zod';
 import { describe, expect, it } from 'vitest';
 import { buildSnapshotSchema } from '../../src/evidence/snapshot-schema.js';
 import { parseSnapshot } from '../../src/evidence/index.js';
+import { SCHEMA_IDS } from '../../src/model/schema-ids.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const FILE = join(ROOT, 'schemas', 'snapshot.schema.json');
@@ -22,6 +23,7 @@ async function render(): Promise<string> {
   const { $schema, ...rest } = generated;
   const doc = {
     $schema,
+    $id: SCHEMA_IDS.snapshot,
     title: 's3doctor evidence snapshot (schemaVersion 1)',
     description:
       'Generated from src/evidence/snapshot-schema.ts by test/evidence/snapshot-json-schema.test.ts (UPDATE_SCHEMAS=1). ' +

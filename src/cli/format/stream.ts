@@ -1,6 +1,7 @@
 // Writes a diagnose report one result at a time (text, markdown, json, ndjson): nothing is kept but counts and skipped entries.
 
 import type { MalformedRecord, Result } from '../../model/index.js';
+import { SCHEMA_IDS } from '../../model/schema-ids.js';
 import { isExplained, plural } from './common.js';
 import { ndjsonLine } from './ndjson.js';
 import {
@@ -73,13 +74,19 @@ export function reportWriter(format: StreamFormat, sink: ChunkSink, opts: Report
     return {
       counts,
       result: (r) => {
-        const head = counts.results === 0 ? '{\n  "schemaVersion": 1,\n  "results": [\n' : ',\n';
+        const head =
+          counts.results === 0
+            ? `{\n  "$schema": ${JSON.stringify(SCHEMA_IDS.result)},\n  "schemaVersion": 1,\n  "results": [\n`
+            : ',\n';
         count(r);
         return sink.write(head + json(r));
       },
       malformed: (m) => void malformed.push(m),
       end: () => {
-        let tail = counts.results === 0 ? '{\n  "schemaVersion": 1,\n  "results": []' : '\n  ]';
+        let tail =
+          counts.results === 0
+            ? `{\n  "$schema": ${JSON.stringify(SCHEMA_IDS.result)},\n  "schemaVersion": 1,\n  "results": []`
+            : '\n  ]';
         if (malformed.length > 0)
           tail += ',\n  "malformed": ' + JSON.stringify(malformed, null, 2).replace(/\n/g, '\n  ');
         return sink.write(tail + '\n}\n');

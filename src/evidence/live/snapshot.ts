@@ -3,11 +3,13 @@
 // account produce the same file apart from `collectedAt`. Policy documents are kept as AWS wrote them.
 
 import type { Evidence } from '../../model/evidence.js';
+import { SCHEMA_IDS } from '../../model/schema-ids.js';
 
 type Obj = Record<string, unknown>;
 
 const ORDER = {
   top: [
+    '$schema',
     'schemaVersion',
     'collectedAt',
     'principals',
@@ -119,7 +121,7 @@ export function toSnapshot(evidence: Evidence): Obj {
   const notes = [...evidence.notes].sort(
     (a, b) => a.path.localeCompare(b.path) || a.reason.localeCompare(b.reason),
   );
-  return ordered({ ...evidence, schemaVersion: 1, notes }, ORDER.top, {
+  return ordered({ $schema: SCHEMA_IDS.snapshot, ...evidence, schemaVersion: 1, notes }, ORDER.top, {
     principals: (m) =>
       sortedMap(m, (p) =>
         ordered(p, ORDER.principal, {

@@ -7,6 +7,7 @@ import { collectEvidence, LiveCredentialsError, toSnapshotJson } from '../../../
 import { emptyEvidence, parseSnapshot } from '../../../src/evidence/index.js';
 import type { S3Request } from '../../../src/model/request.js';
 import { startFake, type FakeAws, type FakeWorld } from '../../helpers/fake-aws.js';
+import { SCHEMA_IDS } from '../../../src/model/schema-ids.js';
 import {
   appSession,
   CALLER,
@@ -158,7 +159,11 @@ describe('one cross-account GetObject', () => {
     const back = parseSnapshot(JSON.parse(text), 'collected.json');
     expect(back.problems).toEqual([]);
     // Nothing is lost or changed by the snapshot's ordering: it loads like the raw evidence.
-    expect(back.evidence).toEqual(parseSnapshot(JSON.parse(JSON.stringify(evidence)), 'raw').evidence);
+    // It names its schema ($schema), which the loader keeps beside the evidence.
+    expect(back.evidence).toEqual({
+      $schema: SCHEMA_IDS.snapshot,
+      ...parseSnapshot(JSON.parse(JSON.stringify(evidence)), 'raw').evidence,
+    });
     expect(back.evidence?.buckets['reports-bucket']).toMatchObject({
       accountId: OTHER,
       region: 'us-west-2',
@@ -177,7 +182,8 @@ describe('one cross-account GetObject', () => {
     };
     const reversed = reverse(JSON.parse(JSON.stringify(evidence))) as typeof evidence;
     expect(toSnapshotJson(reversed)).toBe(text);
-    expect(text.indexOf('"schemaVersion"')).toBe(4);
+    expect(text.indexOf('"$schema"')).toBe(4);
+    expect(text).toMatch(/^\{\n {2}"\$schema": "[^"]+snapshot\.schema\.json",\n {2}"schemaVersion": 1,/);
   });
 
   test('without a role for the bucket account: bucket reads with our own credentials, gaps noted', async () => {

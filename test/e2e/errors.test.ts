@@ -6,7 +6,16 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, ROOT, assertBuilt, fakeAwsEnv, runCli, startFake, type RunResult } from './helpers.js';
+import {
+  FIXTURES,
+  NODE,
+  ROOT,
+  assertBuilt,
+  fakeAwsEnv,
+  runCli,
+  startFake,
+  type RunResult,
+} from './helpers.js';
 
 const EX = join(ROOT, 'examples', 'missing-identity-allow');
 const LOG = join(FIXTURES, 'access.log');
@@ -258,7 +267,7 @@ describe('athena run polling', () => {
     const { BIN, baseEnv } = await import('./helpers.js');
     const fake = await startFakeAthena({ rows: [['a']], runningPolls: 100000 });
     try {
-      const child = spawn(process.execPath, [BIN, 'athena', 'run', '--live', '--workgroup', 'primary'], {
+      const child = spawn(NODE, [BIN, 'athena', 'run', '--live', '--workgroup', 'primary'], {
         env: baseEnv(athenaEnv(fake.url)),
       });
       let stderr = '';

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { spawn } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, assertBuilt, baseEnv, runCli } from './helpers.js';
+import { NODE, ROOT, assertBuilt, baseEnv, runCli } from './helpers.js';
 
 const EXAMPLES = join(ROOT, 'examples');
 const scenarios = existsSync(EXAMPLES)
@@ -60,7 +60,7 @@ describe('npm start off a terminal', () => {
   it('diagnoses the bundled default example', async () => {
     const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
       (resolve, reject) => {
-        const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'start.js')], {
+        const child = spawn(NODE, [join(ROOT, 'dist', 'src', 'cli', 'start.js')], {
           cwd: ROOT,
           env: baseEnv(),
           stdio: ['pipe', 'pipe', 'pipe'],

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { schemaProblems } from '../helpers/json-schemas.js';
@@ -12,6 +12,11 @@ import { schemaProblems } from '../helpers/json-schemas.js';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The built binary (npm test builds before running the suite). */
 export const BIN = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+/**
+ * The Node binary the CLI runs on: `S3DOCTOR_TEST_NODE` when set (CI runs the end-to-end tests with the lowest
+ * Node the package supports, while vitest itself needs a newer one), else the Node running the tests.
+ */
+export const NODE = process.env.S3DOCTOR_TEST_NODE || process.execPath;
 /** Test fixtures of the end-to-end tests. */
 export const FIXTURES = join(ROOT, 'test', 'e2e', 'fixtures');
 
@@ -44,6 +49,8 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.
   const env: NodeJS.ProcessEnv = {};
   for (const k of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'SYSTEMROOT'])
     if (process.env[k] !== undefined) env[k] = process.env[k];
+  // `#!/usr/bin/env node` (the installed binary, npm) finds the chosen Node first.
+  if (NODE !== process.execPath) env.PATH = `${dirname(NODE)}${delimiter}${env.PATH ?? ''}`;
   env.NO_COLOR = '1';
   env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
@@ -87,7 +94,7 @@ function documentProblems(args: string[], stdout: string): string | undefined {
 export function runCli(args: string[], opts: RunOptions = {}): Promise<RunResult> {
   const started = Date.now();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(NODE, [BIN, ...args], {
       cwd: opts.cwd ?? ROOT,
       env: baseEnv(opts.env),
       stdio: ['pipe', 'pipe', 'pipe'],

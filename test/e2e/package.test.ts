@@ -7,7 +7,16 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, ROOT, assertBuilt, baseEnv, fakeAwsEnv, startFake, type RunResult } from './helpers.js';
+import {
+  FIXTURES,
+  NODE,
+  ROOT,
+  assertBuilt,
+  baseEnv,
+  fakeAwsEnv,
+  startFake,
+  type RunResult,
+} from './helpers.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   version: string;
@@ -229,7 +238,7 @@ describe('the library API, imported from a separate project', () => {
       ].join('\n'),
     );
     const r = spawnSync(
-      process.execPath,
+      NODE,
       [
         join(proj, 'run.mjs'),
         'examples/missing-identity-allow',

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, assertBuilt, baseEnv, runCli } from './helpers.js';
+import { BIN, NODE, ROOT, assertBuilt, baseEnv, runCli } from './helpers.js';
 
 const run = promisify(execFile);
 const COMMANDS = ['diagnose', 'triage', 'simulate', 'collect', 'rules', 'test', 'logging'];
@@ -85,7 +85,7 @@ describe('README', () => {
       const cmd = lines[at]!.slice(2);
       const shown = lines.slice(at + 1).find((l) => l.trim() !== '');
       const shell = cmd
-        .replace(/^s3doctor/, `'${process.execPath}' '${BIN}'`)
+        .replace(/^s3doctor/, `'${NODE}' '${BIN}'`)
         .replace(/(^|\s)request\.json/, ` '${join(dir, 'request.json')}'`);
       const { stdout, code } = await run('sh', ['-c', `${shell}; echo "EXIT=$?"`], {
         cwd: ROOT,

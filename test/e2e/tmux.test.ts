@@ -6,7 +6,7 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, FIXTURES, assertBuilt } from './helpers.js';
+import { BIN, FIXTURES, NODE, assertBuilt } from './helpers.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const socket = `s3doctor-e2e-${process.pid}`;
@@ -49,7 +49,7 @@ describe.skipIf(!hasTmux)('the assistant on a terminal (tmux)', () => {
     const dir = await mkdtemp(join(tmpdir(), 's3d-e2e-tmux-'));
     const cmd = [
       `cd '${dir}'`,
-      `env -u CI NO_COLOR=1 AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent '${process.execPath}' '${BIN}'`,
+      `env -u CI NO_COLOR=1 AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent '${NODE}' '${BIN}'`,
       'echo "EXIT=$?"',
       'sleep 60',
     ].join('; ');

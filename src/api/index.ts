@@ -171,7 +171,7 @@ export async function triage(inputs: string | string[], opts: TriageOptions = {}
     workers: opts.workers ?? 'auto',
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
-  if (!opts.evidence) return { $schema: SCHEMA_IDS.triage, ...buildTriageReport(scan) };
+  if (!opts.evidence) return { $schema: SCHEMA_IDS.triage, ...(await buildTriageReport(scan)) };
   const engine = await import('../engine/index.js');
   const kind = opts.evidenceKind ?? 'snapshot';
   const o = { evidenceKind: kind, hints: hintsOf(opts.evidence) };

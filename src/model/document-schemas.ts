@@ -1,8 +1,11 @@
 // The zod schemas of s3doctor's JSON documents (simulate request, result, triage, simulate output); built on first use.
 
 import type * as Z from 'zod';
-import type { Evaluation } from './evaluation.js';
+import type { Fix, Cause, PolicyPatch, RequestChange } from './cause.js';
+import type { AuthorizationResult, Evaluation, LayerResult, StatementTrace } from './evaluation.js';
+import type { IacFix, IacPatch } from './iac.js';
 import type { Report, Result, SecurityFinding, TriageGroup, TriageReport } from './report.js';
+import type { AuthzRequest, S3CallFacts, S3Request } from './request.js';
 import { CAUSE_CODES } from './cause.js';
 
 /**
@@ -176,6 +179,20 @@ export function buildDocumentSchemas(z: typeof Z) {
     probes: count,
     newlyAllowed: z.array(z.object({ principal: str, action: str, resource: str, note: str.optional() })),
   });
+  const iacPatch = z.object({
+    file: str,
+    line: count,
+    tool: z.enum(['terraform', 'cloudformation', 'sam', 'cdk']),
+    address: str,
+    constructPath: str.optional(),
+    diff: str,
+    verified: z.boolean(),
+    blastRadius: blastRadius.optional(),
+    unresolved: z.array(str).optional(),
+    notes: z.array(str).optional(),
+    confirmed: z.boolean(),
+  });
+  const iacFix = z.object({ patches: z.array(iacPatch), unmatched: str.optional() });
   const fix = z.object({
     kind: z.enum(['client-change', 'policy-patch', 'config-change', 'credential-refresh']),
     summary: str,
@@ -189,6 +206,7 @@ export function buildDocumentSchemas(z: typeof Z) {
     additionalPatches: z.array(patch).optional(),
     alternative: z.boolean().optional(),
     requestChange: requestChange.optional(),
+    iac: iacFix.optional(),
   });
   const cause = z.object({
     code: causeCode,
@@ -452,7 +470,31 @@ export function buildDocumentSchemas(z: typeof Z) {
       .meta({ description: 'S3 call facts.' }),
   });
 
-  return { simulateRequest, report, triage, simulate };
+  return {
+    simulateRequest,
+    report,
+    triage,
+    simulate,
+    /** The object schemas the documents are made of, for the compile-time key checks below. */
+    parts: {
+      result,
+      cause,
+      fix,
+      patch,
+      iacFix,
+      iacPatch,
+      requestChange,
+      s3Facts,
+      s3Request,
+      authzRequest,
+      group,
+      finding,
+      layerResult,
+      statementTrace,
+      authorizationResult,
+      evaluation,
+    },
+  };
 }
 
 type Schemas = ReturnType<typeof buildDocumentSchemas>;
@@ -470,4 +512,28 @@ export type DocumentSchemaChecks = [
   Check<Fits<Z.output<Schemas['report']>, Report>>,
   Check<Fits<Z.output<Schemas['triage']>, TriageReport>>,
   Check<Fits<Z.output<Schemas['simulate']>['evaluation'], Evaluation>>,
+];
+type Part<K extends keyof Schemas['parts']> = Z.output<Schemas['parts'][K]>;
+/** The model's keys the schema lacks (an optional field added to the model must be added here too). */
+type NoMissingKeys<Model, Schema> = [Exclude<keyof Model, keyof Schema>] extends [never] ? true : false;
+export type DocumentSchemaKeyChecks = [
+  Check<NoMissingKeys<Report, Z.output<Schemas['report']>>>,
+  Check<NoMissingKeys<TriageReport, Z.output<Schemas['triage']>>>,
+  Check<NoMissingKeys<Result, Part<'result'>>>,
+  Check<NoMissingKeys<Result['request'], Part<'result'>['request']>>,
+  Check<NoMissingKeys<Cause, Part<'cause'>>>,
+  Check<NoMissingKeys<Fix, Part<'fix'>>>,
+  Check<NoMissingKeys<PolicyPatch, Part<'patch'>>>,
+  Check<NoMissingKeys<IacFix, Part<'iacFix'>>>,
+  Check<NoMissingKeys<IacPatch, Part<'iacPatch'>>>,
+  Check<NoMissingKeys<RequestChange, Part<'requestChange'>>>,
+  Check<NoMissingKeys<S3CallFacts, Part<'s3Facts'>>>,
+  Check<NoMissingKeys<S3Request, Part<'s3Request'>>>,
+  Check<NoMissingKeys<AuthzRequest, Part<'authzRequest'>>>,
+  Check<NoMissingKeys<TriageGroup, Part<'group'>>>,
+  Check<NoMissingKeys<SecurityFinding, Part<'finding'>>>,
+  Check<NoMissingKeys<LayerResult, Part<'layerResult'>>>,
+  Check<NoMissingKeys<StatementTrace, Part<'statementTrace'>>>,
+  Check<NoMissingKeys<AuthorizationResult, Part<'authorizationResult'>>>,
+  Check<NoMissingKeys<Evaluation, Part<'evaluation'>>>,
 ];

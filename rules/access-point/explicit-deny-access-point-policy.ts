@@ -1,21 +1,11 @@
 // Rule: the access point policy denies the request, or the access point's VPC network origin refuses it.
-import {
-  clientFix,
-  defineRule,
-  denyFixes,
-  explicitDenyFindings,
-  traceOrMessage,
-} from '../../src/engine/rule-kit.js';
+import { clientFix, denyFixes, layerRule } from '../../src/engine/rule-kit.js';
 import type { Finding } from '../../src/engine/rule-kit.js';
-import { stepsWithCause } from '../../src/fix/index.js';
-
-/** The S3 steps reported under this code (the VPC network origin), from the one layer-to-code table. */
-const DENYING_STEPS = stepsWithCause('explicit-deny-access-point-policy');
 
 type Id = 'deny' | 'denyCondition' | 'denyUnknown' | 'networkOrigin' | 'enhanced' | 'fixVpc';
 
 /** Rule `access-point/explicit-deny-access-point-policy`: its .md beside this file says what it means and how it decides. */
-export default defineRule<Id>({
+export default layerRule<Id>({
   id: 'access-point/explicit-deny-access-point-policy',
   title: 'The access point policy (or its network origin) denies the request',
   code: 'explicit-deny-access-point-policy',
@@ -36,17 +26,14 @@ export default defineRule<Id>({
     enhanced:
       'AWS reported an explicit deny in a resource-based policy for {{action}} on access point {{resource}}.',
   },
-  match(ctx) {
-    const found: Finding<Id>[] = explicitDenyFindings<Id>(ctx, 'access-point-policy', {
-      plain: 'deny',
-      condition: 'denyCondition',
-      unknown: 'denyUnknown',
-    });
-    for (const hit of DENYING_STEPS.flatMap((step) => ctx.blockingLayers(step, 'block'))) {
+  // The S3 steps the table reports under this code: a VPC-only access point refusing the network origin.
+  create(ctx, found, steps) {
+    const out: Finding<Id>[] = [...found];
+    for (const hit of steps) {
       const ap = ctx.request.s3.accessPointArn ?? hit.auth.request.resource;
-      const vpcId =
-        (ctx.evidence?.accessPoints[ap]?.vpcId ?? String(hit.layer.facts?.['vpcId'] ?? '?')) || '?';
-      found.push({
+      const facts = hit.layer.layer === 'access-point-network-origin' ? hit.layer.facts : undefined;
+      const vpcId = (ctx.evidence?.accessPoints[ap]?.vpcId ?? String(facts?.['vpcId'] ?? '?')) || '?';
+      out.push({
         confidence: hit.confidence,
         messageId: 'networkOrigin',
         data: { accessPoint: ap, vpcId },
@@ -56,7 +43,7 @@ export default defineRule<Id>({
         authorizationIndex: hit.index,
       });
     }
-    return traceOrMessage(ctx, 'explicit-deny-access-point-policy', found, 'enhanced');
+    return out;
   },
   suggest(f, ctx, msg) {
     if (f.messageId === 'networkOrigin') return [clientFix(msg('fixVpc', f.data))];

@@ -1,14 +1,8 @@
 // Rule: the request came through an access point whose policy does not allow it.
-import {
-  authOf,
-  defineRule,
-  fixes,
-  missingAllowFindings,
-  traceOrMessage,
-} from '../../src/engine/rule-kit.js';
+import { authOf, fixes, layerRule } from '../../src/engine/rule-kit.js';
 
 /** Rule `access-point/missing-allow-access-point-policy`: its .md beside this file says what it means and how it decides. */
-export default defineRule({
+export default layerRule({
   id: 'access-point/missing-allow-access-point-policy',
   title: 'The access point policy does not allow the request',
   code: 'missing-allow-access-point-policy',
@@ -23,16 +17,9 @@ export default defineRule({
       'The policy of access point {{accessPoint}} does not allow {{principal}} to perform {{action}} on {{resource}}: statement {{statement}} names the action but fails on {{failedOn}}.',
     enhanced: 'AWS reported that no resource-based policy of access point {{resource}} allows {{action}}.',
   },
-  match(ctx) {
+  create(ctx, found) {
     const accessPoint = ctx.request.s3.accessPointArn ?? '?';
-    const found = missingAllowFindings(ctx, 'access-point-policy', {
-      plain: 'missing',
-      nearMiss: 'nearMiss',
-    }).map((f) => ({
-      ...f,
-      data: { ...f.data, accessPoint },
-    }));
-    return traceOrMessage(ctx, 'missing-allow-access-point-policy', found, 'enhanced');
+    return found.map((f) => ({ ...f, data: { ...f.data, accessPoint } }));
   },
   suggest(f, ctx) {
     const auth = authOf(f, ctx);

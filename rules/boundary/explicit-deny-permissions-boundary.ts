@@ -1,8 +1,8 @@
 // Rule: a Deny statement in the principal's permissions boundary matches the request.
-import { defineRule, denyFixes, explicitDenyFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
+import { layerRule } from '../../src/engine/rule-kit.js';
 
 /** Rule `boundary/explicit-deny-permissions-boundary`: its .md beside this file says what it means and how it decides. */
-export default defineRule({
+export default layerRule({
   id: 'boundary/explicit-deny-permissions-boundary',
   title: 'The permissions boundary explicitly denies the request',
   code: 'explicit-deny-permissions-boundary',
@@ -15,16 +15,5 @@ export default defineRule({
       'Statement {{statement}} of the permissions boundary {{policyName}} denies {{action}} on {{resource}} if {{operator}} {{key}} = {{policyValues}} matches, and the input does not show {{key}}.',
     enhanced:
       'AWS reported an explicit deny in the permissions boundary of {{principal}} for {{action}} on {{resource}}.',
-  },
-  match(ctx) {
-    const found = explicitDenyFindings(ctx, 'permissions-boundary', {
-      plain: 'deny',
-      condition: 'denyCondition',
-      unknown: 'denyUnknown',
-    });
-    return traceOrMessage(ctx, 'explicit-deny-permissions-boundary', found, 'enhanced');
-  },
-  suggest(f, ctx) {
-    return denyFixes(f, ctx);
   },
 });

@@ -1,14 +1,8 @@
 // Rule: the principal's permissions boundary does not allow the action.
-import {
-  authOf,
-  defineRule,
-  fixes,
-  missingAllowFindings,
-  traceOrMessage,
-} from '../../src/engine/rule-kit.js';
+import { authOf, fixes, layerRule } from '../../src/engine/rule-kit.js';
 
 /** Rule `boundary/missing-allow-permissions-boundary`: its .md beside this file says what it means and how it decides. */
-export default defineRule({
+export default layerRule({
   id: 'boundary/missing-allow-permissions-boundary',
   title: 'The permissions boundary does not allow the action',
   code: 'missing-allow-permissions-boundary',
@@ -23,13 +17,6 @@ export default defineRule({
       'The permissions boundary {{policyName}} of {{principal}} does not allow {{action}} on {{resource}}: statement {{statement}} names the action but fails on {{failedOn}}.',
     enhanced:
       'AWS reported that no permissions boundary allows {{action}} on {{resource}} for {{principal}}.',
-  },
-  match(ctx) {
-    const found = missingAllowFindings(ctx, 'permissions-boundary', {
-      plain: 'missing',
-      nearMiss: 'nearMiss',
-    });
-    return traceOrMessage(ctx, 'missing-allow-permissions-boundary', found, 'enhanced');
   },
   suggest(f, ctx) {
     const auth = authOf(f, ctx);

@@ -1,8 +1,8 @@
 // Rule: a Deny statement in the bucket policy matches the request.
-import { defineRule, denyFixes, explicitDenyFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
+import { layerRule } from '../../src/engine/rule-kit.js';
 
 /** Rule `bucket-policy/explicit-deny-bucket-policy`: its .md beside this file says what it means and how it decides. */
-export default defineRule({
+export default layerRule({
   id: 'bucket-policy/explicit-deny-bucket-policy',
   title: 'The bucket policy explicitly denies the request',
   code: 'explicit-deny-bucket-policy',
@@ -18,16 +18,5 @@ export default defineRule({
       'Statement {{statement}} of the bucket policy on {{policyId}} denies {{action}} on {{resource}} if {{operator}} {{key}} = {{policyValues}} matches, and the input does not show {{key}}.',
     enhanced:
       'AWS reported an explicit deny in a resource-based policy (the bucket policy) for {{action}} on {{resource}}.',
-  },
-  match(ctx) {
-    const found = explicitDenyFindings(ctx, 'bucket-policy', {
-      plain: 'deny',
-      condition: 'denyCondition',
-      unknown: 'denyUnknown',
-    });
-    return traceOrMessage(ctx, 'explicit-deny-bucket-policy', found, 'enhanced');
-  },
-  suggest(f, ctx) {
-    return denyFixes(f, ctx);
   },
 });

@@ -1,15 +1,8 @@
 // Rule: a cross-account or anonymous request needs a bucket-policy (or ACL) grant, and there is none.
-import {
-  authOf,
-  bucketOf,
-  defineRule,
-  fixes,
-  missingAllowFindings,
-  traceOrMessage,
-} from '../../src/engine/rule-kit.js';
+import { authOf, bucketOf, fixes, layerRule } from '../../src/engine/rule-kit.js';
 
 /** Rule `bucket-policy/missing-allow-bucket-policy`: its .md beside this file says what it means and how it decides. */
-export default defineRule({
+export default layerRule({
   id: 'bucket-policy/missing-allow-bucket-policy',
   title: 'The bucket policy does not grant a cross-account or anonymous caller',
   code: 'missing-allow-bucket-policy',
@@ -24,20 +17,17 @@ export default defineRule({
       'The bucket policy on {{bucket}} does not allow {{principal}} to perform {{action}} on {{resource}}: statement {{statement}} names the action but does not match (it fails on {{failedOn}}).',
     enhanced: 'AWS reported that no resource-based policy allows {{action}} on {{resource}}.',
   },
-  match(ctx) {
-    const found = missingAllowFindings(ctx, 'bucket-policy', { plain: 'missing', nearMiss: 'nearMiss' }).map(
-      (f) => ({
-        ...f,
-        // Through an access point the bucket policy is evaluated against the bucket's own ARN; for
-        // CopyObject the source read names the source bucket.
-        data: {
-          ...f.data,
-          bucket: bucketOf(ctx, authOf(f, ctx)) ?? '?',
-          resource: authOf(f, ctx)?.underlyingResource ?? f.resource,
-        },
-      }),
-    );
-    return traceOrMessage(ctx, 'missing-allow-bucket-policy', found, 'enhanced');
+  create(ctx, found) {
+    return found.map((f) => ({
+      ...f,
+      // Through an access point the bucket policy is evaluated against the bucket's own ARN; for
+      // CopyObject the source read names the source bucket.
+      data: {
+        ...f.data,
+        bucket: bucketOf(ctx, authOf(f, ctx)) ?? '?',
+        resource: authOf(f, ctx)?.underlyingResource ?? f.resource,
+      },
+    }));
   },
   suggest(f, ctx) {
     const auth = authOf(f, ctx);

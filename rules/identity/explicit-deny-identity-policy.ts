@@ -1,8 +1,8 @@
 // Rule: a Deny statement in one of the principal's identity policies matches the request.
-import { defineRule, denyFixes, explicitDenyFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
+import { layerRule } from '../../src/engine/rule-kit.js';
 
 /** Rule `identity/explicit-deny-identity-policy`: its .md beside this file says what it means and how it decides. */
-export default defineRule({
+export default layerRule({
   id: 'identity/explicit-deny-identity-policy',
   title: 'An identity policy explicitly denies the request',
   code: 'explicit-deny-identity-policy',
@@ -18,16 +18,5 @@ export default defineRule({
       'Statement {{statement}} of identity policy {{policyName}} denies {{action}} on {{resource}} if {{operator}} {{key}} = {{policyValues}} matches, and the input does not show {{key}}.',
     enhanced:
       'AWS reported an explicit deny in an identity-based policy of {{principal}} for {{action}} on {{resource}}.',
-  },
-  match(ctx) {
-    const found = explicitDenyFindings(ctx, 'identity-policy', {
-      plain: 'deny',
-      condition: 'denyCondition',
-      unknown: 'denyUnknown',
-    });
-    return traceOrMessage(ctx, 'explicit-deny-identity-policy', found, 'enhanced');
-  },
-  suggest(f, ctx) {
-    return denyFixes(f, ctx);
   },
 });

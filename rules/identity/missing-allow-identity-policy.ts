@@ -1,16 +1,8 @@
 // Rule: no identity policy of the principal allows the action, and the request needs one.
-import {
-  accountOf,
-  authOf,
-  bucketOf,
-  defineRule,
-  fixes,
-  missingAllowFindings,
-  traceOrMessage,
-} from '../../src/engine/rule-kit.js';
+import { accountOf, authOf, bucketOf, fixes, layerRule } from '../../src/engine/rule-kit.js';
 
 /** Rule `identity/missing-allow-identity-policy`: its .md beside this file says what it means and how it decides. */
-export default defineRule({
+export default layerRule({
   id: 'identity/missing-allow-identity-policy',
   title: 'No identity policy allows the action',
   code: 'missing-allow-identity-policy',
@@ -25,15 +17,6 @@ export default defineRule({
       'No identity policy of {{principal}} allows {{action}} on {{resource}}: statement {{statement}} of {{policyName}} names the action but does not match (it fails on {{failedOn}}).',
     enhanced:
       'AWS reported that no identity-based policy of {{principal}} allows {{action}} on {{resource}}.',
-  },
-  match(ctx) {
-    const found = missingAllowFindings(
-      ctx,
-      'identity-policy',
-      { plain: 'missing', nearMiss: 'nearMiss' },
-      (hit) => !hit.auth.request.action.toLowerCase().startsWith('kms:'),
-    );
-    return traceOrMessage(ctx, 'missing-allow-identity-policy', found, 'enhanced');
   },
   suggest(f, ctx) {
     const auth = authOf(f, ctx);

@@ -1,8 +1,8 @@
 // Rule: the KMS key policy explicitly denies the KMS call S3 makes for the requester.
-import { defineRule, denyFixes, explicitDenyFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
+import { layerRule } from '../../src/engine/rule-kit.js';
 
 /** Rule `kms/explicit-deny-kms-key-policy`: its .md beside this file says what it means and how it decides. */
-export default defineRule({
+export default layerRule({
   id: 'kms/explicit-deny-kms-key-policy',
   title: 'The KMS key policy explicitly denies the key use',
   code: 'explicit-deny-kms-key-policy',
@@ -17,16 +17,5 @@ export default defineRule({
     denyUnknown:
       'Statement {{statement}} of the policy of KMS key {{policyId}} denies {{action}} if {{operator}} {{key}} = {{policyValues}} matches, and the input does not show {{key}}.',
     enhanced: 'AWS reported an explicit deny in the key policy of {{resource}} for {{action}}.',
-  },
-  match(ctx) {
-    const found = explicitDenyFindings(ctx, 'kms-key-policy', {
-      plain: 'deny',
-      condition: 'denyCondition',
-      unknown: 'denyUnknown',
-    });
-    return traceOrMessage(ctx, 'explicit-deny-kms-key-policy', found, 'enhanced');
-  },
-  suggest(f, ctx) {
-    return denyFixes(f, ctx);
   },
 });

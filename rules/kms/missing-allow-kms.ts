@@ -1,18 +1,10 @@
 // Rule: the KMS key policy or the identity policy lacks the KMS action S3 needs (Decrypt / GenerateDataKey).
-import {
-  authOf,
-  awsManagedCrossAccount,
-  defineRule,
-  fixes,
-  missingAllowFindings,
-  traceOrMessage,
-} from '../../src/engine/rule-kit.js';
-import type { Finding } from '../../src/engine/rule-kit.js';
+import { authOf, awsManagedCrossAccount, fixes, layerRule } from '../../src/engine/rule-kit.js';
 
 type Id = 'keyPolicy' | 'identity' | 'enhanced';
 
 /** Rule `kms/missing-allow-kms`: its .md beside this file says what it means and how it decides. */
-export default defineRule<Id>({
+export default layerRule<Id>({
   id: 'kms/missing-allow-kms',
   title: 'The KMS permission S3 needs for the object is missing',
   code: 'missing-allow-kms',
@@ -29,19 +21,14 @@ export default defineRule<Id>({
     enhanced:
       'AWS reported that {{principal}} may not call {{action}} on {{resource}}, which S3 needs to read or write the encrypted object.',
   },
-  match(ctx) {
-    const skipManaged = (r: string) => !awsManagedCrossAccount(ctx, r);
-    const found: Finding<Id>[] = [
-      ...missingAllowFindings<Id>(ctx, 'kms-key-policy', { plain: 'keyPolicy' }, (h) =>
-        skipManaged(h.auth.request.resource),
-      ),
-      ...missingAllowFindings<Id>(ctx, 'kms-identity-policy', { plain: 'identity' }),
-      ...missingAllowFindings<Id>(ctx, 'identity-policy', { plain: 'identity' }, (h) =>
-        h.auth.request.action.toLowerCase().startsWith('kms:'),
-      ),
-    ];
-    return traceOrMessage(ctx, 'missing-allow-kms', found, 'enhanced');
+  messageIds: {
+    'kms-key-policy': { plain: 'keyPolicy' },
+    'kms-identity-policy': { plain: 'identity' },
+    'identity-policy': { plain: 'identity' },
   },
+  // An AWS managed key of another account is its own cause (kms-aws-managed-key-cross-account).
+  filter: (h, ctx) =>
+    h.layer.layer !== 'kms-key-policy' || !awsManagedCrossAccount(ctx, h.auth.request.resource),
   suggest(f, ctx) {
     const auth = authOf(f, ctx);
     if (!ctx.evidence || !auth) return [];

@@ -1,8 +1,8 @@
 // Rule: a resource control policy of the bucket owner's organization explicitly denies the request.
-import { defineRule, explicitDenyFindings, fixes, traceOrMessage } from '../../src/engine/rule-kit.js';
+import { fixes, layerRule } from '../../src/engine/rule-kit.js';
 
 /** Rule `organizations/explicit-deny-rcp`: its .md beside this file says what it means and how it decides. */
-export default defineRule({
+export default layerRule({
   id: 'organizations/explicit-deny-rcp',
   title: 'A resource control policy explicitly denies the request',
   code: 'explicit-deny-rcp',
@@ -17,14 +17,6 @@ export default defineRule({
     denyUnknown:
       'Statement {{statement}} of the resource control policy {{policyId}} denies {{action}} on {{resource}} if {{operator}} {{key}} = {{policyValues}} matches, and the input does not show {{key}}.',
     enhanced: 'AWS reported an explicit deny in a resource control policy for {{action}} on {{resource}}.',
-  },
-  match(ctx) {
-    const found = explicitDenyFindings(ctx, 'rcp', {
-      plain: 'deny',
-      condition: 'denyCondition',
-      unknown: 'denyUnknown',
-    });
-    return traceOrMessage(ctx, 'explicit-deny-rcp', found, 'enhanced');
   },
   suggest(f, ctx) {
     return f.policy ? [fixes.orgAdminAdvice(f.policy, ctx.statementDoc(f.policy))] : [];

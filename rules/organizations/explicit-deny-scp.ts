@@ -1,8 +1,8 @@
 // Rule: a service control policy on the principal's organization path explicitly denies the request.
-import { defineRule, explicitDenyFindings, fixes, traceOrMessage } from '../../src/engine/rule-kit.js';
+import { fixes, layerRule } from '../../src/engine/rule-kit.js';
 
 /** Rule `organizations/explicit-deny-scp`: its .md beside this file says what it means and how it decides. */
-export default defineRule({
+export default layerRule({
   id: 'organizations/explicit-deny-scp',
   title: 'A service control policy explicitly denies the request',
   code: 'explicit-deny-scp',
@@ -17,14 +17,6 @@ export default defineRule({
     denyUnknown:
       'Statement {{statement}} of the service control policy {{policyId}} denies {{action}} on {{resource}} if {{operator}} {{key}} = {{policyValues}} matches, and the input does not show {{key}}.',
     enhanced: 'AWS reported an explicit deny in a service control policy for {{action}} on {{resource}}.',
-  },
-  match(ctx) {
-    const found = explicitDenyFindings(ctx, 'scp', {
-      plain: 'deny',
-      condition: 'denyCondition',
-      unknown: 'denyUnknown',
-    });
-    return traceOrMessage(ctx, 'explicit-deny-scp', found, 'enhanced');
   },
   suggest(f, ctx) {
     return f.policy ? [fixes.orgAdminAdvice(f.policy, ctx.statementDoc(f.policy))] : [];

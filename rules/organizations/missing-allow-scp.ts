@@ -1,8 +1,8 @@
 // Rule: some level of the organization path has no SCP that allows the action.
-import { defineRule, fixes, missingAllowFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
+import { fixes, layerRule } from '../../src/engine/rule-kit.js';
 
 /** Rule `organizations/missing-allow-scp`: its .md beside this file says what it means and how it decides. */
-export default defineRule({
+export default layerRule({
   id: 'organizations/missing-allow-scp',
   title: 'No service control policy allows the action at some level',
   code: 'missing-allow-scp',
@@ -15,14 +15,13 @@ export default defineRule({
       'At {{level}} of the organization path no service control policy allows {{action}}; every level from the root to the account must allow it.',
     enhanced: 'AWS reported that no service control policy allows {{action}} on {{resource}}.',
   },
-  match(ctx) {
-    const found = missingAllowFindings(ctx, 'scp', { plain: 'missing' }).map((f) => {
+  create(ctx, found) {
+    return found.map((f) => {
       const hit = ctx.authorizations()[f.authorizationIndex ?? -1]?.layers.find((l) => l.layer === 'scp');
       const level =
         hit?.levels?.find((l) => l.allow === 'false') ?? hit?.levels?.find((l) => l.allow === 'unknown');
       return { ...f, data: { ...f.data, level: level?.target ?? 'one level' } };
     });
-    return traceOrMessage(ctx, 'missing-allow-scp', found, 'enhanced');
   },
   suggest(f) {
     const level = String(f.data?.['level'] ?? 'scp');

@@ -1,8 +1,8 @@
 // Rule: a Deny statement in the session policy passed when the role was assumed matches the request.
-import { defineRule, denyFixes, explicitDenyFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
+import { layerRule } from '../../src/engine/rule-kit.js';
 
 /** Rule `session/explicit-deny-session-policy`: its .md beside this file says what it means and how it decides. */
-export default defineRule({
+export default layerRule({
   id: 'session/explicit-deny-session-policy',
   title: 'The session policy explicitly denies the request',
   code: 'explicit-deny-session-policy',
@@ -15,16 +15,5 @@ export default defineRule({
       'Statement {{statement}} of the session policy of {{principal}} denies {{action}} on {{resource}} if {{operator}} {{key}} = {{policyValues}} matches, and the input does not show {{key}}.',
     enhanced:
       'AWS reported an explicit deny in a session policy of {{principal}} for {{action}} on {{resource}}.',
-  },
-  match(ctx) {
-    const found = explicitDenyFindings(ctx, 'session-policy', {
-      plain: 'deny',
-      condition: 'denyCondition',
-      unknown: 'denyUnknown',
-    });
-    return traceOrMessage(ctx, 'explicit-deny-session-policy', found, 'enhanced');
-  },
-  suggest(f, ctx) {
-    return denyFixes(f, ctx);
   },
 });

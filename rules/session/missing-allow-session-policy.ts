@@ -1,15 +1,8 @@
 // Rule: the session was created with a session policy that does not allow the action.
-import {
-  authOf,
-  defineRule,
-  fixes,
-  missingAllowFindings,
-  traceOrMessage,
-  unknownLayerFindings,
-} from '../../src/engine/rule-kit.js';
+import { authOf, fixes, layerRule, unknownLayerFindings } from '../../src/engine/rule-kit.js';
 
 /** Rule `session/missing-allow-session-policy`: its .md beside this file says what it means and how it decides. */
-export default defineRule({
+export default layerRule({
   id: 'session/missing-allow-session-policy',
   title: 'The session policy does not allow the action',
   code: 'missing-allow-session-policy',
@@ -24,13 +17,8 @@ export default defineRule({
     unknown:
       'The session policy of {{principal}} is not in the evidence (no AWS API returns it), and it is the one layer left that could refuse {{action}} on {{resource}}: if it does not allow the action, it explains the denial.',
   },
-  match(ctx) {
-    const found = missingAllowFindings(ctx, 'session-policy', { plain: 'missing' });
-    const fromMessage = traceOrMessage(ctx, 'missing-allow-session-policy', found, 'enhanced');
-    if (fromMessage.length > 0) return fromMessage;
-    // An enhanced message that names another layer settles where the Allow is missing.
-    return ctx.enhancedCode() ? [] : unknownLayerFindings(ctx, 'session-policy', 'unknown');
-  },
+  // An enhanced message that names another layer settles where the Allow is missing.
+  fallback: (ctx) => (ctx.enhancedCode() ? [] : unknownLayerFindings(ctx, 'session-policy', 'unknown')),
   suggest(f, ctx) {
     // An unknown session policy cannot be patched: the fix is to start the session without one.
     if (f.messageId === 'unknown') return [];

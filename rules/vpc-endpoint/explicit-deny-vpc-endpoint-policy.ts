@@ -1,8 +1,8 @@
 // Rule: the policy of the VPC endpoint the request went through explicitly denies it.
-import { defineRule, denyFixes, explicitDenyFindings, traceOrMessage } from '../../src/engine/rule-kit.js';
+import { layerRule } from '../../src/engine/rule-kit.js';
 
 /** Rule `vpc-endpoint/explicit-deny-vpc-endpoint-policy`: its .md beside this file says what it means and how it decides. */
-export default defineRule({
+export default layerRule({
   id: 'vpc-endpoint/explicit-deny-vpc-endpoint-policy',
   title: 'The VPC endpoint policy explicitly denies the request',
   code: 'explicit-deny-vpc-endpoint-policy',
@@ -17,16 +17,5 @@ export default defineRule({
     denyUnknown:
       'Statement {{statement}} of the policy of VPC endpoint {{policyId}} denies {{action}} on {{resource}} if {{operator}} {{key}} = {{policyValues}} matches, and the input does not show {{key}}.',
     enhanced: 'AWS reported an explicit deny in a VPC endpoint policy for {{action}} on {{resource}}.',
-  },
-  match(ctx) {
-    const found = explicitDenyFindings(ctx, 'vpc-endpoint-policy', {
-      plain: 'deny',
-      condition: 'denyCondition',
-      unknown: 'denyUnknown',
-    });
-    return traceOrMessage(ctx, 'explicit-deny-vpc-endpoint-policy', found, 'enhanced');
-  },
-  suggest(f, ctx) {
-    return denyFixes(f, ctx);
   },
 });

@@ -1,14 +1,8 @@
 // Rule: the request went through a VPC endpoint whose policy does not allow it.
-import {
-  authOf,
-  defineRule,
-  fixes,
-  missingAllowFindings,
-  traceOrMessage,
-} from '../../src/engine/rule-kit.js';
+import { authOf, fixes, layerRule } from '../../src/engine/rule-kit.js';
 
 /** Rule `vpc-endpoint/missing-allow-vpc-endpoint-policy`: its .md beside this file says what it means and how it decides. */
-export default defineRule({
+export default layerRule({
   id: 'vpc-endpoint/missing-allow-vpc-endpoint-policy',
   title: 'The VPC endpoint policy does not allow the request',
   code: 'missing-allow-vpc-endpoint-policy',
@@ -22,13 +16,6 @@ export default defineRule({
     nearMiss:
       'The policy of VPC endpoint {{policyId}} does not allow {{action}} on {{resource}}: statement {{statement}} names the action but fails on {{failedOn}} (often a list of allowed buckets without this one).',
     enhanced: 'AWS reported that no VPC endpoint policy allows {{action}} on {{resource}}.',
-  },
-  match(ctx) {
-    const found = missingAllowFindings(ctx, 'vpc-endpoint-policy', {
-      plain: 'missing',
-      nearMiss: 'nearMiss',
-    });
-    return traceOrMessage(ctx, 'missing-allow-vpc-endpoint-policy', found, 'enhanced');
   },
   suggest(f, ctx) {
     const auth = authOf(f, ctx);

@@ -31,68 +31,246 @@ export const CAUSE_KIND: Readonly<Record<CauseCode, CauseKind>> = Object.fromEnt
 /** The credential and signing codes: no policy was evaluated. */
 export const AUTH_CODES: readonly CauseCode[] = CAUSE_CODES.filter((c) => CAUSE_KIND[c] === 'authentication');
 
-/** Which cause codes each layer stands for: what an unknown layer could explain (`Unknown.couldExplain`). */
-export const LAYER_CODES: Record<LayerName, CauseCode[]> = {
-  authentication: [],
-  scp: ['explicit-deny-scp', 'missing-allow-scp'],
-  rcp: ['explicit-deny-rcp'],
-  'vpc-endpoint-policy': ['explicit-deny-vpc-endpoint-policy', 'missing-allow-vpc-endpoint-policy'],
-  'identity-policy': ['explicit-deny-identity-policy', 'missing-allow-identity-policy'],
-  'permissions-boundary': ['explicit-deny-permissions-boundary', 'missing-allow-permissions-boundary'],
-  'session-policy': ['explicit-deny-session-policy', 'missing-allow-session-policy'],
-  'bucket-policy': ['explicit-deny-bucket-policy', 'missing-allow-bucket-policy'],
-  'access-point-policy': ['explicit-deny-access-point-policy', 'missing-allow-access-point-policy'],
-  // S3 reports a network-origin refusal as an explicit deny in a resource-based policy.
-  'access-point-network-origin': ['explicit-deny-access-point-policy'],
-  'bucket-acl': ['missing-allow-bucket-policy'],
-  'object-acl': ['missing-allow-bucket-policy', 'object-owned-by-other-account'],
-  'object-ownership': ['object-owned-by-other-account', 'acl-not-supported'],
-  'block-public-access': ['block-public-access'],
-  'requester-pays': ['requester-pays-not-acknowledged'],
-  'object-lock': ['object-lock-protected'],
-  'object-state': ['object-not-found-without-list', 'archived-object'],
-  'kms-key-policy': [
-    'explicit-deny-kms-key-policy',
-    'missing-allow-kms',
-    'kms-aws-managed-key-cross-account',
-  ],
-  'kms-identity-policy': ['explicit-deny-identity-policy', 'missing-allow-kms'],
-  'kms-key-state': ['kms-key-unusable'],
-  'resource-policy': [],
+/** A layer outcome that refuses the request. */
+export type BlockingOutcome = 'explicit-deny' | 'missing-allow' | 'block';
+
+/** What a row's condition may read: the blocking layer (its facts) and the action of its authorization. */
+export interface RowInput {
+  layer: LayerResult;
+  action: string;
+}
+
+/** One row of the cause table: a layer's blocking outcome and the cause code it stands for. */
+export interface CauseRow {
+  layer: LayerName;
+  /** The outcomes of `layer` this row covers. */
+  outcomes: readonly BlockingOutcome[];
+  code: CauseCode;
+  /** Only when this holds (the layer's facts, the authorization's action); rows without one always match. */
+  when?: (i: RowInput) => boolean;
+  /** Left out of what an unknown layer could explain (`Unknown.couldExplain`). */
+  notForUnknowns?: true;
+}
+
+const ANY: readonly BlockingOutcome[] = ['explicit-deny', 'missing-allow', 'block'];
+const DENY: readonly BlockingOutcome[] = ['explicit-deny'];
+/** A policy layer that lacks an Allow, or a guard that fails. */
+const NOT_DENY: readonly BlockingOutcome[] = ['missing-allow', 'block'];
+
+const isKms = (i: RowInput) => i.action.toLowerCase().startsWith('kms:');
+
+/** Storage classes whose objects must be restored before reading. */
+const ARCHIVED_CLASSES: ReadonlySet<string> = new Set(['GLACIER', 'DEEP_ARCHIVE']);
+
+/** The object-state step's checks (its `facts.check`) and their causes. */
+const OBJECT_STATE_CHECKS: Readonly<Record<string, CauseCode>> = {
+  archived: 'archived-object',
+  'not-found': 'object-not-found-without-list',
+  'bucket-access-disabled': 'bucket-access-disabled',
 };
 
-/** S3 steps whose refusal (`block`) S3 words as an explicit deny. */
-export const BLOCK_AS_EXPLICIT_DENY: ReadonlySet<LayerName> = new Set(['access-point-network-origin']);
+/** The object-state step: archived, missing without ListBucket, or disabled bucket, from its facts. */
+function objectStateCause(l: LayerResult): CauseCode | undefined {
+  const f = factsOf(l);
+  const byCheck = typeof f.check === 'string' ? OBJECT_STATE_CHECKS[f.check] : undefined;
+  if (byCheck) return byCheck;
+  if (f.exists === false) return 'object-not-found-without-list';
+  if (typeof f.storageClass === 'string' && ARCHIVED_CLASSES.has(f.storageClass)) return 'archived-object';
+  return undefined;
+}
+
+const objectState = (code: CauseCode) => (i: RowInput) => objectStateCause(i.layer) === code;
+
+/** An AWS managed key used from another account: its fixed key policy admits no one else (DOMAIN-AUTHZ §5.4). */
+const awsManaged = (i: RowInput) => {
+  const f = factsOf(i.layer);
+  return f.check === 'aws-managed-key-cross-account' || f.keyManager === 'AWS';
+};
+
+/** Another account owns the object (the ownership step compared the owners). */
+const foreignOwner = (i: RowInput) => factsOf(i.layer).foreignOwner === true;
+
+/** A policy layer's two rows: its explicit deny and its missing allow. */
+function policyRows(layer: LayerName, deny: CauseCode, missing?: CauseCode): CauseRow[] {
+  const rows: CauseRow[] = [{ layer, outcomes: DENY, code: deny }];
+  if (missing) rows.push({ layer, outcomes: NOT_DENY, code: missing });
+  return rows;
+}
 
 /**
- * S3 (and STS) error codes that mean the request never reached authorization: the credentials or
- * the signature failed. https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+ * The cause table: which (layer, outcome, facts) each cause code stands for, in order; the first row
+ * that matches names the cause. The authentication step is by error code (`ERROR_CODE_CAUSES`), and a
+ * layer whose facts name a cause (`facts.cause`, an S3 error code in `facts.errorCode`) is that cause.
+ * RCPs have no missing-allow code: RCPFullAWSAccess cannot be detached (DOMAIN-AUTHZ §8).
  */
-export const AUTHENTICATION_ERRORS: Readonly<Record<string, CauseCode>> = {
-  ExpiredToken: 'expired-credentials',
-  ExpiredTokenException: 'expired-credentials',
-  TokenRefreshRequired: 'expired-credentials',
-  InvalidToken: 'expired-credentials',
-  InvalidAccessKeyId: 'invalid-access-key',
-  InvalidClientTokenId: 'invalid-access-key',
-  SignatureDoesNotMatch: 'signature-mismatch',
-  AuthorizationHeaderMalformed: 'signature-mismatch',
-  RequestTimeTooSkewed: 'clock-skew',
-};
+export const CAUSE_ROWS: readonly CauseRow[] = [
+  ...policyRows('scp', 'explicit-deny-scp', 'missing-allow-scp'),
+  ...policyRows('rcp', 'explicit-deny-rcp'),
+  ...policyRows(
+    'vpc-endpoint-policy',
+    'explicit-deny-vpc-endpoint-policy',
+    'missing-allow-vpc-endpoint-policy',
+  ),
+  { layer: 'identity-policy', outcomes: DENY, code: 'explicit-deny-identity-policy' },
+  {
+    layer: 'identity-policy',
+    outcomes: NOT_DENY,
+    code: 'missing-allow-identity-policy',
+    when: (i) => !isKms(i),
+  },
+  // A KMS call S3 makes for the requester: the identity policy lacks the KMS action.
+  {
+    layer: 'identity-policy',
+    outcomes: NOT_DENY,
+    code: 'missing-allow-kms',
+    when: isKms,
+    notForUnknowns: true,
+  },
+  ...policyRows(
+    'permissions-boundary',
+    'explicit-deny-permissions-boundary',
+    'missing-allow-permissions-boundary',
+  ),
+  ...policyRows('session-policy', 'explicit-deny-session-policy', 'missing-allow-session-policy'),
+  ...policyRows('bucket-policy', 'explicit-deny-bucket-policy', 'missing-allow-bucket-policy'),
+  ...policyRows(
+    'access-point-policy',
+    'explicit-deny-access-point-policy',
+    'missing-allow-access-point-policy',
+  ),
+  // A VPC-only access point refusing a request from elsewhere: S3 reports it as an explicit deny in a
+  // resource-based policy. https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-vpc.html
+  { layer: 'access-point-network-origin', outcomes: ANY, code: 'explicit-deny-access-point-policy' },
+  // No ACL grant is a missing resource-side allow; an object ACL that blocks means another account owns the object.
+  { layer: 'bucket-acl', outcomes: ['missing-allow'], code: 'missing-allow-bucket-policy' },
+  { layer: 'object-acl', outcomes: ['missing-allow'], code: 'missing-allow-bucket-policy' },
+  { layer: 'object-acl', outcomes: ['explicit-deny', 'block'], code: 'object-owned-by-other-account' },
+  // The same step refuses ACL headers under BucketOwnerEnforced and checks the object owner.
+  { layer: 'object-ownership', outcomes: ANY, code: 'object-owned-by-other-account', when: foreignOwner },
+  { layer: 'object-ownership', outcomes: ANY, code: 'acl-not-supported', when: (i) => !foreignOwner(i) },
+  { layer: 'block-public-access', outcomes: ANY, code: 'block-public-access' },
+  { layer: 'requester-pays', outcomes: ANY, code: 'requester-pays-not-acknowledged' },
+  { layer: 'object-lock', outcomes: ANY, code: 'object-lock-protected' },
+  {
+    layer: 'object-state',
+    outcomes: ANY,
+    code: 'object-not-found-without-list',
+    when: objectState('object-not-found-without-list'),
+  },
+  { layer: 'object-state', outcomes: ANY, code: 'archived-object', when: objectState('archived-object') },
+  {
+    layer: 'object-state',
+    outcomes: ANY,
+    code: 'bucket-access-disabled',
+    when: objectState('bucket-access-disabled'),
+    notForUnknowns: true,
+  },
+  { layer: 'kms-key-policy', outcomes: DENY, code: 'explicit-deny-kms-key-policy' },
+  { layer: 'kms-key-policy', outcomes: NOT_DENY, code: 'missing-allow-kms', when: (i) => !awsManaged(i) },
+  {
+    layer: 'kms-key-policy',
+    outcomes: NOT_DENY,
+    code: 'kms-aws-managed-key-cross-account',
+    when: awsManaged,
+  },
+  { layer: 'kms-identity-policy', outcomes: DENY, code: 'explicit-deny-identity-policy' },
+  { layer: 'kms-identity-policy', outcomes: NOT_DENY, code: 'missing-allow-kms' },
+  // A disabled, pending-deletion, pending-import or unavailable key: S3 cannot use it, whatever the policies say.
+  { layer: 'kms-key-state', outcomes: ANY, code: 'kms-key-unusable' },
+];
+
+/** Layers whose result carries policy statements (the others are S3's and KMS's own steps). */
+export const STATEMENT_LAYERS: ReadonlySet<LayerName> = new Set<LayerName>([
+  'scp',
+  'rcp',
+  'vpc-endpoint-policy',
+  'identity-policy',
+  'permissions-boundary',
+  'session-policy',
+  'bucket-policy',
+  'access-point-policy',
+  'kms-key-policy',
+  'kms-identity-policy',
+]);
+
+/** The rows of one cause code (what a rule for that code reads). */
+export function rowsOf(code: CauseCode): CauseRow[] {
+  return CAUSE_ROWS.filter((r) => r.code === code);
+}
+
+const LAYER_NAMES: readonly LayerName[] = [
+  'authentication',
+  'scp',
+  'rcp',
+  'vpc-endpoint-policy',
+  'identity-policy',
+  'permissions-boundary',
+  'session-policy',
+  'bucket-policy',
+  'access-point-policy',
+  'access-point-network-origin',
+  'bucket-acl',
+  'object-acl',
+  'object-ownership',
+  'block-public-access',
+  'requester-pays',
+  'object-lock',
+  'object-state',
+  'kms-key-policy',
+  'kms-identity-policy',
+  'kms-key-state',
+  'resource-policy',
+];
+
+/** Which cause codes each layer stands for: what an unknown layer could explain (`Unknown.couldExplain`). */
+export const LAYER_CODES: Readonly<Record<LayerName, CauseCode[]>> = Object.fromEntries(
+  LAYER_NAMES.map((l) => [
+    l,
+    [...new Set(CAUSE_ROWS.filter((r) => r.layer === l && !r.notForUnknowns).map((r) => r.code))],
+  ]),
+) as Record<LayerName, CauseCode[]>;
+
+/** Every code a layer's rows name, in table order, including rows left out of `LAYER_CODES`. */
+export function codesOfLayer(layer: LayerName): CauseCode[] {
+  return [...new Set(CAUSE_ROWS.filter((r) => r.layer === layer).map((r) => r.code))];
+}
 
 /**
- * S3 error codes that name their cause by themselves: authentication errors (no policy was
+ * The codes an unknown layer could explain given the outcomes still possible for it: a deny code
+ * when a Deny may match (or, for a step S3 reports as a deny, when it may block), a missing-allow
+ * code when an Allow may be missing or the layer may block, an S3 check's code always.
+ */
+export function unknownCauseCodes(layer: LayerName, possible: readonly string[]): CauseCode[] {
+  const out: CauseCode[] = [];
+  for (const r of CAUSE_ROWS) {
+    if (r.layer !== layer || r.notForUnknowns || out.includes(r.code)) continue;
+    const kind = CAUSE_KIND[r.code];
+    const ok =
+      kind === 'explicit-deny'
+        ? possible.includes('explicit-deny') || (r.outcomes.includes('block') && possible.includes('block'))
+        : kind === 'missing-allow'
+          ? possible.includes('missing-allow') || possible.includes('block')
+          : true;
+    if (ok) out.push(r.code);
+  }
+  return out;
+}
+
+/**
+ * S3 (and STS) error codes that name their cause by themselves: authentication errors (no policy was
  * evaluated), disabled accounts, archived objects, and KMS keys S3 could not use because of their
  * key state (a disabled key answers `DisabledException`; pending deletion, pending import or an
  * unavailable custom key store `KMSInvalidStateException`; S3 passes them on as `KMS.<Exception>`).
  * https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
  * https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html
  */
-export const AUTH_ERROR_CAUSES: Readonly<Record<string, CauseCode>> = {
+export const ERROR_CODE_CAUSES: Readonly<Record<string, CauseCode>> = {
   ExpiredToken: 'expired-credentials',
+  ExpiredTokenException: 'expired-credentials',
   TokenRefreshRequired: 'expired-credentials',
   InvalidToken: 'expired-credentials',
   InvalidAccessKeyId: 'invalid-access-key',
+  InvalidClientTokenId: 'invalid-access-key',
   SignatureDoesNotMatch: 'signature-mismatch',
   AuthorizationHeaderMalformed: 'signature-mismatch',
   RequestTimeTooSkewed: 'clock-skew',
@@ -107,36 +285,17 @@ export const AUTH_ERROR_CAUSES: Readonly<Record<string, CauseCode>> = {
   KMSInvalidStateException: 'kms-key-unusable',
 };
 
-/** Policy layers whose explicit denies and missing allows have `explicit-deny-<layer>` / `missing-allow-<layer>` codes. */
-const POLICY_LAYERS = new Set<LayerName>([
-  'scp',
-  'rcp',
-  'vpc-endpoint-policy',
-  'identity-policy',
-  'permissions-boundary',
-  'session-policy',
-  'bucket-policy',
-  'access-point-policy',
-]);
+/** The same table, by its older name (rules and tests read it). */
+export const AUTH_ERROR_CAUSES = ERROR_CODE_CAUSES;
 
-/**
- * S3 steps that block with one cause code whatever their facts say (shared with the rules, which
- * report these layers under the same codes).
- *
- * A VPC-only access point refusing a request from elsewhere: S3 reports it as an explicit deny in a
- * resource-based policy, so it is the access point's explicit deny.
- * https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-vpc.html
- */
-export const S3_STEP_CAUSES: Readonly<Partial<Record<LayerName, CauseCode>>> = {
-  'block-public-access': 'block-public-access',
-  'requester-pays': 'requester-pays-not-acknowledged',
-  'object-lock': 'object-lock-protected',
-  'access-point-network-origin': 'explicit-deny-access-point-policy',
-};
+/** The error codes that mean the request never reached authorization: the credentials or the signature failed. */
+export const AUTHENTICATION_ERRORS: Readonly<Record<string, CauseCode>> = Object.fromEntries(
+  Object.entries(ERROR_CODE_CAUSES).filter(([, c]) => CAUSE_KIND[c] === 'authentication'),
+);
 
-/** The S3 steps whose `block` outcome `S3_STEP_CAUSES` reports as `code`. */
-export function stepsWithCause(code: CauseCode): LayerName[] {
-  return (Object.keys(S3_STEP_CAUSES) as LayerName[]).filter((l) => S3_STEP_CAUSES[l] === code);
+/** Whether an S3 error code and message say a presigned URL had expired (S3 answers AccessDenied). */
+export function presignedExpired(errorCode: string | undefined, errorMessage: string | undefined): boolean {
+  return errorCode === 'AccessDenied' && /request has expired/i.test(errorMessage ?? '');
 }
 
 const VALID = new Set<string>(CAUSE_CODES);
@@ -145,33 +304,63 @@ function isCause(v: unknown): v is CauseCode {
   return typeof v === 'string' && VALID.has(v);
 }
 
+/** A layer's facts as a plain record, for the table's conditions. */
+function factsOf(l: LayerResult): Record<string, unknown> {
+  return (l.facts ?? {}) as Record<string, unknown>;
+}
+
 /** The cause a layer's structured facts name, if any (`facts.cause`, `facts.code`, `facts.errorCode`). */
 function causeFromFacts(l: LayerResult): CauseCode | undefined {
-  const f = l.facts ?? {};
+  const f = factsOf(l);
   for (const k of ['cause', 'causeCode', 'code']) if (isCause(f[k])) return f[k];
   const err = f.errorCode ?? f.code;
-  if (typeof err === 'string' && AUTH_ERROR_CAUSES[err]) return AUTH_ERROR_CAUSES[err];
+  if (typeof err === 'string' && ERROR_CODE_CAUSES[err]) return ERROR_CODE_CAUSES[err];
   return undefined;
 }
 
-/** The object-state step's checks (its `facts.check`) and their causes. */
-const OBJECT_STATE_CHECKS: Readonly<Record<string, CauseCode>> = {
-  archived: 'archived-object',
-  'not-found': 'object-not-found-without-list',
-  'bucket-access-disabled': 'bucket-access-disabled',
-};
+/**
+ * The codes one layer stands for when its outcome is `outcome` (the layer's own, or one an unknown
+ * layer could have): its facts' cause first, then the first row of the table that matches.
+ */
+export function causeCodesFor(
+  l: LayerResult,
+  outcome: BlockingOutcome,
+  auth: AuthorizationResult,
+  evaluation?: Evaluation,
+): CauseCode[] {
+  const fromFacts = causeFromFacts(l);
+  if (fromFacts) return [fromFacts];
+  if (l.layer === 'authentication') {
+    const code = evaluation?.request.errorCode;
+    if (code === 'AccessDenied' && /expired/i.test(evaluation?.request.errorMessage ?? ''))
+      return ['presigned-url-expired'];
+    const c = code ? ERROR_CODE_CAUSES[code] : undefined;
+    return c ? [c] : [];
+  }
+  const c = rowCode(l, outcome, auth.request.action);
+  return c ? [c] : [];
+}
 
-/** Storage classes whose objects must be restored before reading. */
-const ARCHIVED_CLASSES: ReadonlySet<string> = new Set(['GLACIER', 'DEEP_ARCHIVE']);
-
-/** The object-state step: archived, missing without ListBucket, or disabled bucket, from its facts. */
-function objectStateCause(l: LayerResult): CauseCode | undefined {
-  const f = l.facts ?? {};
-  const byCheck = typeof f.check === 'string' ? OBJECT_STATE_CHECKS[f.check] : undefined;
-  if (byCheck) return byCheck;
-  if (f.exists === false) return 'object-not-found-without-list';
-  if (typeof f.storageClass === 'string' && ARCHIVED_CLASSES.has(f.storageClass)) return 'archived-object';
+/** The first row of the table that matches a layer, an outcome and an action. */
+function rowCode(l: LayerResult, outcome: BlockingOutcome, action: string): CauseCode | undefined {
+  const input: RowInput = { layer: l, action };
+  for (const r of CAUSE_ROWS)
+    if (r.layer === l.layer && r.outcomes.includes(outcome) && (!r.when || r.when(input))) return r.code;
   return undefined;
+}
+
+/**
+ * The cause code of a layer and a kind of refusal known from words alone (an enhanced AccessDenied
+ * message), with no facts: the table's row for it, else the layer's first code (an RCP has no
+ * missing-allow code: its refusals are denies).
+ */
+export function causeCodeOfLayer(
+  layer: LayerName,
+  outcome: 'explicit-deny' | 'missing-allow',
+  action: string,
+): CauseCode | undefined {
+  const l: LayerResult = { layer, applies: 'true', outcome, policies: [] };
+  return rowCode(l, outcome, action) ?? CAUSE_ROWS.find((r) => r.layer === layer)?.code;
 }
 
 /** The codes one blocking layer stands for (empty for layers that let the request through). */
@@ -182,48 +371,7 @@ export function layerCauseCodes(
 ): CauseCode[] {
   const outcome = l.outcome;
   if (outcome !== 'explicit-deny' && outcome !== 'missing-allow' && outcome !== 'block') return [];
-  const fromFacts = causeFromFacts(l);
-  if (fromFacts) return [fromFacts];
-  const kms = auth.request.action.toLowerCase().startsWith('kms:');
-  const layer = l.layer;
-  if (layer === 'authentication') {
-    const code = evaluation?.request.errorCode;
-    if (code === 'AccessDenied' && /expired/i.test(evaluation?.request.errorMessage ?? ''))
-      return ['presigned-url-expired'];
-    const c = code ? AUTH_ERROR_CAUSES[code] : undefined;
-    return c ? [c] : [];
-  }
-  if (layer === 'kms-key-policy' || layer === 'kms-identity-policy') {
-    if (outcome === 'explicit-deny')
-      return [layer === 'kms-key-policy' ? 'explicit-deny-kms-key-policy' : 'explicit-deny-identity-policy'];
-    const f = l.facts ?? {};
-    if (f.check === 'aws-managed-key-cross-account' || f.keyManager === 'AWS')
-      return ['kms-aws-managed-key-cross-account'];
-    return ['missing-allow-kms'];
-  }
-  // A disabled, pending-deletion, pending-import or unavailable key: S3 cannot use it, whatever the policies say.
-  if (layer === 'kms-key-state') return ['kms-key-unusable'];
-  if (POLICY_LAYERS.has(layer)) {
-    if (outcome === 'explicit-deny') return [`explicit-deny-${layer}` as CauseCode];
-    if (kms && layer === 'identity-policy') return ['missing-allow-kms'];
-    const code = `missing-allow-${layer}`;
-    return isCause(code) ? [code] : [];
-  }
-  if (layer === 'bucket-acl' || layer === 'object-acl') {
-    // No ACL grant is a missing resource-side allow; an object ACL that blocks means another account owns the object.
-    if (outcome === 'missing-allow') return ['missing-allow-bucket-policy'];
-    return layer === 'object-acl' ? ['object-owned-by-other-account'] : [];
-  }
-  if (layer === 'object-ownership') {
-    // The same step refuses ACL headers under BucketOwnerEnforced and checks the object owner.
-    return [l.facts?.foreignOwner === true ? 'object-owned-by-other-account' : 'acl-not-supported'];
-  }
-  if (layer === 'object-state') {
-    const c = objectStateCause(l);
-    return c ? [c] : [];
-  }
-  const c = S3_STEP_CAUSES[layer];
-  return c ? [c] : [];
+  return causeCodesFor(l, outcome, auth, evaluation);
 }
 
 /**
@@ -238,7 +386,7 @@ function sameAccountFilter(auth: AuthorizationResult, codes: CauseCode[]): Cause
   const sameAccount = account !== undefined && owner !== undefined && account === owner;
   // Another account owns the object: the bucket owner's grants cannot reach it (DOMAIN-AUTHZ §4.3), so
   // the missing resource-side allow the engine reports for it is that owner's.
-  const foreign = auth.layers.some((l) => l.layer === 'object-ownership' && l.facts?.foreignOwner === true);
+  const foreign = auth.layers.some((l) => l.layer === 'object-ownership' && factsOf(l).foreignOwner === true);
   let out = codes;
   if (foreign && !out.includes('object-owned-by-other-account'))
     out = ['object-owned-by-other-account', ...out];
@@ -292,7 +440,7 @@ export function causeCodesOf(evaluation: Evaluation, opts: CauseCodesOptions = {
   }
   if (out.length === 0 && evaluation.decision === 'NotAuthenticated') {
     const code = evaluation.request.errorCode;
-    const c = code ? AUTH_ERROR_CAUSES[code] : undefined;
+    const c = code ? ERROR_CODE_CAUSES[code] : undefined;
     if (c) out.push(c);
   }
   return out;

@@ -12,7 +12,7 @@ import type {
   S3Request,
   Unknown,
 } from '../model/index.js';
-import { AUTHENTICATION_ERRORS, BLOCK_AS_EXPLICIT_DENY, LAYER_CODES } from './cause-table.js';
+import { AUTHENTICATION_ERRORS, presignedExpired, unknownCauseCodes } from './cause-table.js';
 import { evaluateAuthorization } from './chain.js';
 import { ctx } from './iam-layers.js';
 import { evaluateKmsAuthorization, kmsAuthorizationsFor } from './kms.js';
@@ -24,7 +24,7 @@ export function authenticationFailure(req: S3Request): { errorCode: string; caus
   const code = req.errorCode;
   if (code && AUTHENTICATION_ERRORS[code])
     return { errorCode: code, cause: AUTHENTICATION_ERRORS[code] as CauseCode };
-  if (code === 'AccessDenied' && /request has expired/i.test(req.errorMessage ?? ''))
+  if (code && presignedExpired(code, req.errorMessage))
     return { errorCode: code, cause: 'presigned-url-expired' };
   return undefined;
 }
@@ -158,18 +158,7 @@ function collectUnknowns(results: AuthorizationResult[]): Unknown[] {
   for (const r of results) {
     for (const l of r.layers) {
       if (l.outcome !== 'unknown') continue;
-      const codes = LAYER_CODES[l.layer] ?? [];
-      const possible = l.possible ?? [];
-      const relevant = codes.filter(
-        (c) =>
-          (c.startsWith('explicit-deny')
-            ? possible.includes('explicit-deny') ||
-              (BLOCK_AS_EXPLICIT_DENY.has(l.layer) && possible.includes('block'))
-            : true) &&
-          (c.startsWith('missing-allow')
-            ? possible.includes('missing-allow') || possible.includes('block')
-            : true),
-      );
+      const relevant = unknownCauseCodes(l.layer, l.possible ?? []);
       for (const path of l.missingEvidence ?? []) {
         const set = byPath.get(path) ?? new Set<CauseCode>();
         for (const c of relevant) set.add(c);

@@ -4,7 +4,7 @@
 import type { CauseCode } from '../model/cause.js';
 import type { Unknown } from '../model/evaluation.js';
 import type { S3Request } from '../model/request.js';
-import { LAYER_CODES } from '../authz/cause-table.js';
+import { LAYER_CODES, codesOfLayer } from '../authz/cause-table.js';
 import { accountOf, identityArn } from './rule-kit.js';
 
 /** Operations that read object data (KMS Decrypt, archive tiers, missing keys). */
@@ -29,7 +29,7 @@ export function logsOnlyUnknowns(req: S3Request, named?: CauseCode): Unknown[] {
   const crossOrUnknown = p.kind === 'anonymous' || !account || !bucketAccount || account !== bucketAccount;
 
   if (id) {
-    add(`principals.${id}.policies`, [...LAYER_CODES['identity-policy'], 'missing-allow-kms']);
+    add(`principals.${id}.policies`, codesOfLayer('identity-policy'));
     add(`principals.${id}.permissionsBoundary`, LAYER_CODES['permissions-boundary']);
   }
   if (p.kind === 'role-session' || p.kind === 'federated-user')
@@ -43,8 +43,8 @@ export function logsOnlyUnknowns(req: S3Request, named?: CauseCode): Unknown[] {
   if (bucket) {
     add(`buckets.${bucket}.policy`, LAYER_CODES['bucket-policy']);
     if (crossOrUnknown) {
-      add(`buckets.${bucket}.publicAccessBlock`, ['block-public-access']);
-      if (p.kind !== 'anonymous') add(`buckets.${bucket}.requestPayer`, ['requester-pays-not-acknowledged']);
+      add(`buckets.${bucket}.publicAccessBlock`, LAYER_CODES['block-public-access']);
+      if (p.kind !== 'anonymous') add(`buckets.${bucket}.requestPayer`, LAYER_CODES['requester-pays']);
     }
     if (key !== undefined && OBJECT_READS.includes(operation)) {
       add(`buckets.${bucket}.objects.${key}`, [

@@ -14,6 +14,7 @@ import type { Evidence } from '../model/evidence.js';
 import type { LogRecord } from '../model/input.js';
 import type { PolicyDocument, PolicyRef, PolicyStatement } from '../model/policy.js';
 import type { AuthzRequest, ContextValue, Principal, S3Request } from '../model/request.js';
+import { CAUSE_KIND, STATEMENT_LAYERS, causeCodesFor, rowsOf } from '../authz/cause-table.js';
 import { enhancedCauseCode } from './enhanced-message.js';
 import { LAYER_CODES } from '../authz/cause-table.js';
 import { findPolicyDocument, findPolicyStatement } from '../evidence/policy-lookup.js';
@@ -552,4 +553,120 @@ export function denyFixes(f: Finding, ctx: RuleContext): Fix[] {
       evidence: ctx.evidence,
     }),
   ];
+}
+
+/** Message ids a generated rule uses for the statements of one layer. */
+export interface LayerMessageIds<M extends string> {
+  plain: M;
+  /** Explicit deny: the Deny matched on a condition. */
+  condition?: M;
+  /** Explicit deny: the Deny matches if an unknown condition does. */
+  unknown?: M;
+  /** Missing allow: an Allow named the action but missed. */
+  nearMiss?: M;
+}
+
+/**
+ * A rule for one `explicit-deny-*` or `missing-allow-*` cause, as written in its file: metadata and a
+ * small `create` (the model is typescript-eslint's `createRule`). Which layers and outcomes the rule
+ * reads comes from the cause table (`rowsOf(code)`), not from the rule.
+ */
+export interface LayerRuleDefinition<M extends string> extends Omit<RuleDefinition<M>, 'match' | 'suggest'> {
+  /**
+   * Message ids per layer where they differ from the defaults (`deny`/`denyCondition`/`denyUnknown`
+   * for a deny, `missing` and, when the rule has it, `nearMiss` for a missing allow).
+   */
+  messageIds?: Partial<Record<LayerName, LayerMessageIds<M>>>;
+  /** Narrows the table's hits further (the table already keeps only hits that stand for `code`). */
+  filter?(hit: BlockingHit, ctx: RuleContext): boolean;
+  /**
+   * Turns the statement findings into the rule's: adds placeholder data, and findings for the S3
+   * steps the table reports under this code (`steps`: their blocking hits). Default: the findings.
+   */
+  create?(ctx: RuleContext, found: Finding<NoInfer<M>>[], steps: BlockingHit[]): Finding<NoInfer<M>>[];
+  /** Findings when neither the trace nor AWS's enhanced message has one (e.g. an unknown session policy). */
+  fallback?(ctx: RuleContext): Finding<NoInfer<M>>[];
+  /** Fix drafts; default for an explicit deny: exempt the principal from the Deny (`denyFixes`). */
+  suggest?: RuleDefinition<M>['suggest'];
+}
+
+/** What a generated rule covers: its code's rows, in table order (the rule tester checks them against the table). */
+export interface LayerRuleCoverage {
+  kind: 'explicit-deny' | 'missing-allow';
+  /** Policy layers whose statements the rule cites, with the outcome it queries. */
+  statementLayers: LayerName[];
+  /** S3 steps the table reports under the code (handed to `create`). */
+  steps: LayerName[];
+}
+
+const COVERAGE = new WeakMap<Rule, LayerRuleCoverage>();
+
+/** The table rows a rule made by `layerRule` reads (undefined for hand-written rules). */
+export function layerRuleCoverage(rule: Rule): LayerRuleCoverage | undefined {
+  return COVERAGE.get(rule);
+}
+
+/**
+ * The rule factory for the explicit-deny / missing-allow causes: from the cause table's rows for
+ * `code`, one finding per blocking statement layer (deciding Deny, or the missing Allow with its near
+ * miss), the S3 steps handed to `create`, AWS's enhanced message when the trace has nothing
+ * (`traceOrMessage`, message id `enhanced`), then `fallback`.
+ */
+export function layerRule<M extends string>(def: LayerRuleDefinition<M>): Rule {
+  const kind = CAUSE_KIND[def.code];
+  if (kind !== 'explicit-deny' && kind !== 'missing-allow')
+    throw new Error(`layerRule ${def.id}: ${def.code} is neither an explicit deny nor a missing allow`);
+  const has = (id: string): id is M => Object.hasOwn(def.messages, id);
+  if (!has('enhanced')) throw new Error(`layerRule ${def.id}: needs an 'enhanced' message`);
+  const rows = rowsOf(def.code);
+  const want = kind === 'explicit-deny' ? 'explicit-deny' : 'missing-allow';
+  const statementLayers = [
+    ...new Set(
+      rows.filter((r) => STATEMENT_LAYERS.has(r.layer) && r.outcomes.includes(want)).map((r) => r.layer),
+    ),
+  ];
+  const steps = [...new Set(rows.filter((r) => !STATEMENT_LAYERS.has(r.layer)).map((r) => r.layer))];
+  const defaults: LayerMessageIds<string> =
+    kind === 'explicit-deny'
+      ? { plain: 'deny', condition: 'denyCondition', unknown: 'denyUnknown' }
+      : { plain: 'missing', ...(has('nearMiss') ? { nearMiss: 'nearMiss' } : {}) };
+  const idsOf = (layer: LayerName) => (def.messageIds?.[layer] ?? defaults) as LayerMessageIds<M>;
+  for (const l of statementLayers)
+    for (const id of Object.values(idsOf(l)))
+      if (!has(id)) throw new Error(`layerRule ${def.id}: no message '${id}' for layer ${l}`);
+  // The table decides: only hits whose layer, outcome and facts stand for this code.
+  const ours = (ctx: RuleContext) => (hit: BlockingHit) =>
+    causeCodesFor(hit.layer, hit.outcome, hit.auth, ctx.evaluation).includes(def.code) &&
+    (!def.filter || def.filter(hit, ctx));
+  const { messageIds: _ids, filter: _filter, create, fallback, suggest, ...meta } = def;
+  const rule = defineRule<M>({
+    ...meta,
+    match(ctx) {
+      const keep = ours(ctx);
+      const found: Finding<M>[] = [];
+      for (const layer of statementLayers) {
+        const ids = idsOf(layer);
+        if (kind === 'explicit-deny')
+          found.push(
+            ...explicitDenyFindings<M>(
+              ctx,
+              layer,
+              { plain: ids.plain, condition: ids.condition ?? ids.plain, unknown: ids.unknown ?? ids.plain },
+              (hit) => keep(hit),
+            ),
+          );
+        else
+          found.push(
+            ...missingAllowFindings<M>(ctx, layer, { plain: ids.plain, nearMiss: ids.nearMiss }, keep),
+          );
+      }
+      const stepHits = steps.flatMap((s) => ctx.blockingLayers(s).filter(keep));
+      const mine = create ? create(ctx, found, stepHits) : found;
+      const out = traceOrMessage(ctx, def.code, mine, 'enhanced' as M);
+      return out.length > 0 || !fallback ? out : fallback(ctx);
+    },
+    suggest: suggest ?? (kind === 'explicit-deny' ? (f, ctx) => denyFixes(f, ctx) : undefined),
+  });
+  COVERAGE.set(rule, { kind, statementLayers, steps });
+  return rule;
 }

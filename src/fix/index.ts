@@ -51,9 +51,7 @@ export { applyPatchToEvidence, applyPatchesToEvidence, applyRequestChange } from
 export {
   causeCodesOf,
   layerCauseCodes,
-  stepsWithCause,
   AUTH_ERROR_CAUSES,
-  S3_STEP_CAUSES,
   type CauseCodesOptions,
 } from '../authz/cause-table.js';
 export { certainlyAllowed, verifyFix, patchesOf, type VerifyOptions } from './verify.js';

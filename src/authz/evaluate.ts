@@ -54,6 +54,22 @@ function requestTime(req: S3Request): number {
   return Date.now();
 }
 
+/**
+ * Narrows `acc` by a step S3 takes only after the steps before it allowed (the KMS calls S3 makes for
+ * SSE-KMS data follow its own authorization): where the earlier steps deny, that denial stands and the
+ * later step is never evaluated.
+ * https://docs.aws.amazon.com/kms/latest/developerguide/services-s3.html
+ */
+function after(acc: Decision[], later: Decision[]): Decision[] {
+  const out = new Set<Decision>();
+  for (const a of acc) {
+    if (a !== 'Allowed') out.add(a);
+    else for (const b of later) out.add(b);
+  }
+  const order: Decision[] = ['ExplicitDeny', 'Allowed', 'ImplicitDeny'];
+  return order.filter((d) => out.has(d));
+}
+
 function combine(sets: Decision[][]): Decision[] {
   let acc = new Set<Decision>(['Allowed']);
   for (const s of sets) {
@@ -121,11 +137,17 @@ export function evaluateRequest(req: S3Request, evidence: Evidence): Evaluation 
   }
   const time = requestTime(req);
   const results: AuthorizationResult[] = [];
+  const sets: Decision[][] = [];
+  const decisionsOf = (r: AuthorizationResult): Decision[] =>
+    r.request.need === 'possible'
+      ? [...new Set<Decision>([...r.possibleDecisions, 'Allowed'])]
+      : r.possibleDecisions;
   for (const az of req.authorizations) {
     const r = az.action.toLowerCase().startsWith('kms:')
       ? evaluateKmsAuthorization(az, evidence)
       : evaluateAuthorization(az, { req, ev: evidence, time });
     results.push(r);
+    let set = decisionsOf(r);
     const s3 = req.s3;
     if (lastS3 !== s3) {
       lastKmsKey = `kms:${s3.operation}:${s3.sseHeader}:${s3.sseKmsKeyId}`;
@@ -133,14 +155,12 @@ export function evaluateRequest(req: S3Request, evidence: Evidence): Evaluation 
     }
     const kmsKey = lastKmsKey;
     for (const k of memo(r.request, evidence, kmsKey, () => kmsAuthorizationsFor(r.request, req, evidence))) {
-      results.push(evaluateKmsAuthorization(k.az, evidence, k.key));
+      const kr = evaluateKmsAuthorization(k.az, evidence, k.key);
+      results.push(kr);
+      set = after(set, decisionsOf(kr));
     }
+    sets.push(set);
   }
-  const sets = results.map((r) =>
-    r.request.need === 'possible'
-      ? [...new Set<Decision>([...r.possibleDecisions, 'Allowed'])]
-      : r.possibleDecisions,
-  );
   const possibleDecisions = combine(sets);
   const decision = pickDecision(possibleDecisions);
   return {

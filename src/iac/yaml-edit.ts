@@ -86,6 +86,9 @@ function toYamlDoc(value: unknown): Document {
     const n = doc.createNode(v) as Node;
     // Strings other YAML readers (YAML 1.1, CloudFormation) would take for dates, numbers or booleans stay strings.
     if (typeof v === 'string' && isScalar(n) && AMBIGUOUS.test(v)) n.type = Scalar.QUOTE_SINGLE;
+    // A block scalar (`|+`) spliced into a file would take the blank lines after it as its own text:
+    // strings with line breaks are written double-quoted, escapes and all.
+    if (typeof v === 'string' && isScalar(n) && /[\r\n]/.test(v)) n.type = Scalar.QUOTE_DOUBLE;
     return n;
   };
   doc.contents = conv(value) as never;

@@ -62,6 +62,32 @@ const statement = fc
   );
 
 describe('IaC edits never break the file', () => {
+  it('a value that is only line breaks reads back unchanged at every site (a YAML |+ block took the blank line after it)', async () => {
+    const dirs = (await readdir(FIXTURES)).map((d) => join(FIXTURES, d));
+    const st = {
+      Sid: 'a',
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::b/',
+      Condition: { StringEquals: { 'aws:PrincipalTag/team': '\n' } },
+    };
+    let checked = 0;
+    for (const dir of dirs) {
+      const index = await loadIac(dir);
+      for (const site of index.sourcesFor('111122223333', 'us-east-1').sites) {
+        if (site.statements.length === 0) continue;
+        const old = index.files.find((f) => f.rel === site.editFile)!.text;
+        const next = site.edit(old, [{ op: 'replace', index: 0, statement: st }]);
+        const files = index.files.map((f) => (f.rel === site.editFile ? { ...f, text: next } : f));
+        const again = readSources(files, { ...index.base, account: '111122223333', region: 'us-east-1' });
+        const back = again.sites.find((s) => s.address === site.address && s.file === site.file);
+        expect(canonical(back!.statements[0]!.value), `${site.file} ${site.address}`).toBe(canonical(st));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(12);
+  });
+
   it('every site of every fixture, random statement operations', async () => {
     const dirs = (await readdir(FIXTURES)).map((d) => join(FIXTURES, d));
     const all: { index: IacIndex; site: PolicySite }[] = [];

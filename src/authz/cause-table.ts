@@ -3,7 +3,13 @@
 // fix verification; adding a cause is a row here and a rule file.
 
 import { CAUSE_CODES, type CauseCode } from '../model/cause.js';
-import type { AuthorizationResult, Evaluation, LayerName, LayerResult } from '../model/evaluation.js';
+import {
+  LAYER_NAMES,
+  type AuthorizationResult,
+  type Evaluation,
+  type LayerName,
+  type LayerResult,
+} from '../model/evaluation.js';
 
 /** What a cause is: no policy evaluated, a Deny matched, an S3 check refused, an Allow is missing. */
 export type CauseKind = 'authentication' | 'explicit-deny' | 's3-check' | 'missing-allow';
@@ -197,30 +203,6 @@ export const STATEMENT_LAYERS: ReadonlySet<LayerName> = new Set<LayerName>([
 export function rowsOf(code: CauseCode): CauseRow[] {
   return CAUSE_ROWS.filter((r) => r.code === code);
 }
-
-const LAYER_NAMES: readonly LayerName[] = [
-  'authentication',
-  'scp',
-  'rcp',
-  'vpc-endpoint-policy',
-  'identity-policy',
-  'permissions-boundary',
-  'session-policy',
-  'bucket-policy',
-  'access-point-policy',
-  'access-point-network-origin',
-  'bucket-acl',
-  'object-acl',
-  'object-ownership',
-  'block-public-access',
-  'requester-pays',
-  'object-lock',
-  'object-state',
-  'kms-key-policy',
-  'kms-identity-policy',
-  'kms-key-state',
-  'resource-policy',
-];
 
 /** Which cause codes each layer stands for: what an unknown layer could explain (`Unknown.couldExplain`). */
 export const LAYER_CODES: Readonly<Record<LayerName, CauseCode[]>> = Object.fromEntries(

@@ -7,6 +7,7 @@ import type { IacFix, IacPatch } from './iac.js';
 import type { Report, Result, SecurityFinding, TriageGroup, TriageReport } from './report.js';
 import type { AuthzRequest, S3CallFacts, S3Request } from './request.js';
 import { CAUSE_CODES } from './cause.js';
+import { LAYER_NAMES } from './evaluation.js';
 
 /**
  * The schemas, built with the given zod module (so zod loads only when a schema is needed). The output
@@ -364,29 +365,7 @@ export function buildDocumentSchemas(z: typeof Z) {
     directAllow: tri.optional(),
     statements: z.array(statementTrace),
   });
-  const layerName = z.enum([
-    'authentication',
-    'scp',
-    'rcp',
-    'vpc-endpoint-policy',
-    'identity-policy',
-    'permissions-boundary',
-    'session-policy',
-    'bucket-policy',
-    'access-point-policy',
-    'access-point-network-origin',
-    'bucket-acl',
-    'object-acl',
-    'object-ownership',
-    'block-public-access',
-    'requester-pays',
-    'object-lock',
-    'object-state',
-    'kms-key-policy',
-    'kms-identity-policy',
-    'kms-key-state',
-    'resource-policy',
-  ]);
+  const layerName = z.enum(LAYER_NAMES);
   const layerResult = z.object({
     layer: layerName,
     applies: tri,

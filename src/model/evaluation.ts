@@ -87,30 +87,34 @@ export interface PolicyEvaluation {
   statements: StatementTrace[];
 }
 
+/** Every step of the authorization chain, IAM's and S3's, in evaluation order. */
+export const LAYER_NAMES = [
+  'authentication',
+  'scp',
+  'rcp',
+  'vpc-endpoint-policy',
+  'identity-policy',
+  'permissions-boundary',
+  'session-policy',
+  'bucket-policy',
+  'access-point-policy',
+  'access-point-network-origin',
+  'bucket-acl',
+  'object-acl',
+  'object-ownership',
+  'block-public-access',
+  'requester-pays',
+  'object-lock',
+  'object-state',
+  'kms-key-policy',
+  'kms-identity-policy',
+  'kms-key-state',
+  // The resource-based policy of a service s3doctor does not model (cross-account calls need its grant).
+  'resource-policy',
+] as const;
+
 /** Names every step of the authorization chain, IAM's and S3's. */
-export type LayerName =
-  | 'authentication'
-  | 'scp'
-  | 'rcp'
-  | 'vpc-endpoint-policy'
-  | 'identity-policy'
-  | 'permissions-boundary'
-  | 'session-policy'
-  | 'bucket-policy'
-  | 'access-point-policy'
-  | 'access-point-network-origin'
-  | 'bucket-acl'
-  | 'object-acl'
-  | 'object-ownership'
-  | 'block-public-access'
-  | 'requester-pays'
-  | 'object-lock'
-  | 'object-state'
-  | 'kms-key-policy'
-  | 'kms-identity-policy'
-  | 'kms-key-state'
-  /** The resource-based policy of a service s3doctor does not model (cross-account calls need its grant). */
-  | 'resource-policy';
+export type LayerName = (typeof LAYER_NAMES)[number];
 
 /** One layer's verdict for one authorization. */
 export interface LayerResult {

@@ -55,19 +55,13 @@ function requestTime(req: S3Request): number {
 }
 
 /**
- * Narrows `acc` by a step S3 takes only after the steps before it allowed (the KMS calls S3 makes for
- * SSE-KMS data follow its own authorization): where the earlier steps deny, that denial stands and the
- * later step is never evaluated.
+ * Adds a step S3 takes only after its own authorization allowed (the KMS calls S3 makes for SSE-KMS
+ * data): where that authorization certainly refuses, the refusal stands and the KMS step is never
+ * reached, so an unknown key cannot make it uncertain. Otherwise the steps combine as usual.
  * https://docs.aws.amazon.com/kms/latest/developerguide/services-s3.html
  */
 function after(acc: Decision[], later: Decision[]): Decision[] {
-  const out = new Set<Decision>();
-  for (const a of acc) {
-    if (a !== 'Allowed') out.add(a);
-    else for (const b of later) out.add(b);
-  }
-  const order: Decision[] = ['ExplicitDeny', 'Allowed', 'ImplicitDeny'];
-  return order.filter((d) => out.has(d));
+  return acc.includes('Allowed') ? combine([acc, later]) : acc;
 }
 
 function combine(sets: Decision[][]): Decision[] {

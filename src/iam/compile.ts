@@ -296,9 +296,11 @@ function compileCondition(
     }
     cond.compiled.push(cv);
   }
+  // A lone "*" matches every present string. Not every present value for ArnLike: a value that is not an
+  // ARN matches no ArnLike pattern (evaluate.ts checks the "arn:" prefix first), so "*" decides nothing there.
   if (
     op.set === 'none' &&
-    (op.family === 'string-like' || op.family === 'arn') &&
+    op.family === 'string-like' &&
     cond.compiled.some((v) => !v.tpl && v.raw === '*')
   ) {
     cond.presentConst = op.negated ? 0 : 1;

@@ -398,6 +398,17 @@ describe('unknown keys (three-valued)', () => {
     expect(https.explicitDeny).toBe('false');
   });
 
+  it('ArnLike "*" on an unknown key stays unknown: a value that is not an ARN matches no ArnLike pattern', () => {
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN
+    // Found by the property test (seed -762235681): the unknown-key shortcut for "*" took ArnLike for StringLike.
+    expect(cond('ArnLike', 'aws:username', '*', { 'aws:username': '203.0.113.7' })).toBe('false');
+    expect(cond('ArnLike', 'aws:username', '*', { 'aws:username': 'arn:aws:iam::1:user/a' })).toBe('true');
+    expect(cond('ArnLike', 'aws:username', '*', {}, ['aws:username'])).toBe('unknown');
+    expect(cond('ArnLikeIfExists', 'aws:username', '*', {}, ['aws:username'])).toBe('unknown');
+    expect(cond('StringLike', 'aws:username', '*', {}, ['aws:username'])).toBe('unknown');
+    expect(cond('StringLikeIfExists', 'aws:username', '*', {}, ['aws:username'])).toBe('true');
+  });
+
   it('treats unknown-key prefixes like aws:PrincipalTag/* as unknown for every tag', () => {
     expect(cond('StringEquals', 'aws:PrincipalTag/team', 'data', {}, ['aws:PrincipalTag/*'])).toBe('unknown');
     expect(cond('StringEquals', 'aws:SourceVpce', 'v', {}, ['aws:PrincipalTag/*'])).toBe('false');

@@ -1,7 +1,7 @@
 // The one cause table and the rule factory: the table covers every layer-based cause code of the
 // contract, and every rule made by layerRule reads exactly its code's rows and agrees with them.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -21,14 +21,36 @@ import { evidenceOf, recordOf, requestOf, withDefaults } from '../rules/case-kit
 import type { CaseDefaults, CaseInput } from '../rules/case-kit.js';
 
 const ROOT = join(import.meta.dirname, '../..');
+const CONTRACT = join(ROOT, '../shared/CONTRACT.md');
+
+/** The repository's copy of the contract's cause codes, one list per paragraph (the contract is outside the repo). */
+const COPY = JSON.parse(
+  readFileSync(join(import.meta.dirname, 'contract-cause-codes.json'), 'utf8'),
+) as Record<string, string[]>;
 
 /** The cause codes of one paragraph of CONTRACT.md's "Cause codes (stable)" section. */
 function contractCodes(startsWith: string): string[] {
-  const text = readFileSync(join(ROOT, '../shared/CONTRACT.md'), 'utf8');
-  const section = text.split('## Cause codes (stable)')[1]?.split('\n## ')[0] ?? '';
-  const para = section.split('\n\n').find((p) => p.trim().startsWith(startsWith)) ?? '';
-  return [...para.matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1] as string);
+  const codes = COPY[startsWith];
+  if (!codes) throw new Error(`contract-cause-codes.json has no paragraph "${startsWith}"`);
+  return codes;
 }
+
+describe('the repository copy of the contract cause codes', () => {
+  it.skipIf(!existsSync(CONTRACT))(
+    'matches ../shared/CONTRACT.md (skipped where the contract is not beside the clone)',
+    () => {
+      const section =
+        readFileSync(CONTRACT, 'utf8').split('## Cause codes (stable)')[1]?.split('\n## ')[0] ?? '';
+      for (const head of Object.keys(COPY).filter((k) => !k.startsWith('$'))) {
+        const para = section.split('\n\n').find((p) => p.trim().startsWith(head)) ?? '';
+        expect(
+          [...para.matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]),
+          head,
+        ).toEqual(COPY[head]);
+      }
+    },
+  );
+});
 
 describe('the cause table covers the contract', () => {
   const layerBased = [

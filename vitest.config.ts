@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // FC_SEED fixes fast-check's seed (.ci/run derives it from the commit, so a CI run can be repeated exactly).
+    setupFiles: ['test/setup/fast-check-seed.ts'],
   },
 });

@@ -18,25 +18,32 @@ export interface HeapBudgetOptions {
  * keeps a bounded memo: without this, V8's heap growth heuristics (sized by allocation rate, not
  * by what is live) let a 1,000,000-line run peak at 3-6x its live data. A collection costs some
  * 50-150 ms for 60 MB live, at most once per floor's worth of allocation.
- * `--expose-gc` is set at run time and `gc` read from a fresh context (node:vm), as Node permits.
+ * `--expose-gc` is set at run time and `gc` read from a fresh context (node:vm), and only when the heap
+ * first passes the floor: a short run (one line) neither changes a V8 flag nor builds a context (~5 ms).
+ * Node documents that changing V8 flags after start-up may be unpredictable; `--expose-gc` only installs
+ * the `gc` function in contexts created afterwards, which is why it is read from a new one. If that fails,
+ * nothing is collected by hand and V8's own heuristics apply (more memory, same output).
  */
 export function heapBudget(opts: HeapBudgetOptions = {}): () => void {
   const floor = (opts.floorMb ?? 64) * 1024 * 1024;
   const every = opts.every ?? 256;
-  let gc: (() => void) | undefined;
-  try {
-    setFlagsFromString('--expose-gc');
-    gc = runInNewContext('gc') as () => void;
-  } catch {
-    return () => undefined;
-  }
+  let gc: (() => void) | null | undefined;
   let calls = 0;
   let live = 0;
   return () => {
     if (++calls % every !== 0) return;
     const used = getHeapStatistics().used_heap_size;
     if (used < floor || used < 1.5 * live) return;
-    gc!();
+    if (gc === undefined) {
+      try {
+        setFlagsFromString('--expose-gc');
+        gc = runInNewContext('gc') as () => void;
+      } catch {
+        gc = null;
+      }
+    }
+    if (!gc) return;
+    gc();
     live = getHeapStatistics().used_heap_size;
   };
 }

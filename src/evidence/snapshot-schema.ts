@@ -4,7 +4,11 @@ import type * as Z from 'zod';
 
 /** Builds the snapshot schema with the given zod module. Policy documents are left to `validatePolicy`. */
 export function buildSnapshotSchema(z: typeof Z) {
-  const date = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: 'not an ISO 8601 date' });
+  // `x-check` marks the refinements for the JSON Schema and the zod-free check (snapshot-fast.ts).
+  const date = z
+    .string()
+    .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'not an ISO 8601 date' })
+    .meta({ 'x-check': 'date' });
   const tags = z.record(z.string(), z.string());
   const pab = z.looseObject({
     BlockPublicAcls: z.boolean(),
@@ -14,7 +18,8 @@ export function buildSnapshotSchema(z: typeof Z) {
   });
   const policy = z
     .unknown()
-    .refine((v) => v !== undefined && v !== null, { message: 'policy document missing' });
+    .refine((v) => v !== undefined && v !== null, { message: 'policy document missing' })
+    .meta({ 'x-check': 'present' });
   const acl = z.looseObject({
     Owner: z.looseObject({ ID: z.string().optional(), DisplayName: z.string().optional() }).optional(),
     Grants: z.array(

@@ -109,12 +109,13 @@ export function detect(sniff: Buffer): Detected {
   for (const raw of whole) {
     const line = raw.replace(/\r$/, '');
     if (line.trim() === '') continue;
+    // An access-log line is never a CSV header: test it first, so an access log does not load csv-parse.
+    if (looksLikeAccessLogLine(line)) return { kind: 'access-log' };
     if (seen === 0) {
       const header = parseCsvHeader(line);
       const kind = header ? csvKindOfHeader(header) : undefined;
       if (kind) return { kind: 'csv', csv: kind };
     }
-    if (looksLikeAccessLogLine(line)) return { kind: 'access-log' };
     if (++seen >= 20) break;
   }
   return { kind: 'text' };

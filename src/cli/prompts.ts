@@ -38,9 +38,17 @@ export interface Ask {
   say(text: string): void;
 }
 
-/** The inquirer-backed `Ask` for a real terminal (inquirer loads here, lazily). */
+/**
+ * The inquirer-backed `Ask` for a real terminal (inquirer loads here, lazily). Only the three prompts
+ * used are dependencies: `@inquirer/prompts` would also install the editor prompt's encoding libraries.
+ */
 export async function createTerminalAsk(): Promise<Ask> {
-  const inq = await import('@inquirer/prompts');
+  const [{ default: select }, { default: input }, { default: confirm }] = await Promise.all([
+    import('@inquirer/select'),
+    import('@inquirer/input'),
+    import('@inquirer/confirm'),
+  ]);
+  const inq = { select, input, confirm };
   const { redactSecrets } = await import('../logs/index.js');
   return {
     select: <T>(q: { message: string; choices: Choice<T>[]; default?: T }) =>

@@ -3,6 +3,7 @@
 import type { Report } from '../model/index.js';
 import type { ClientOptionsByService } from '../evidence/live/index.js';
 import type { DedupeKey, SuppressedCount } from './dedupe.js';
+import { importOptional } from '../evidence/live/optional-package.js';
 
 /** SNS caps a published message at 262,144 bytes (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html). */
 export const SNS_MAX_BYTES = 262_144;
@@ -110,7 +111,7 @@ export async function publishReport(doc: LambdaReport, target: PublishTarget): P
     );
     return undefined;
   }
-  const sns = await import('@aws-sdk/client-sns');
+  const sns = await importOptional('@aws-sdk/client-sns', () => import('@aws-sdk/client-sns'));
   const o = target.clientOptions ?? {};
   const client = new sns.SNSClient({
     ...(target.region ? { region: target.region } : {}),

@@ -2,6 +2,7 @@
 
 import { CancelledError, UserError } from '../model/user-error.js';
 import { awsCallUserError } from '../evidence/live/errors.js';
+import { importOptional } from '../evidence/live/optional-package.js';
 import type { AthenaLogType } from './athena-sql.js';
 
 /** Options of {@link runAthenaQuery}. */
@@ -37,7 +38,7 @@ export class AthenaQueryError extends UserError {}
 export async function* runAthenaQuery(
   o: AthenaRunOptions,
 ): AsyncGenerator<{ columns: string[]; rows: AthenaRow[] }> {
-  const sdk = await import('@aws-sdk/client-athena');
+  const sdk = await importOptional('@aws-sdk/client-athena', () => import('@aws-sdk/client-athena'));
   const client = new sdk.AthenaClient({
     // The AWS CLI's AWS_DEFAULT_REGION, which the SDK for JavaScript does not read.
     ...(o.region || (!process.env.AWS_REGION && process.env.AWS_DEFAULT_REGION)

@@ -179,9 +179,47 @@ describe('the installed binary', () => {
   });
 });
 
-describe('the optional @aws-sdk/client-ec2', () => {
-  it('is not installed, and collect says how to add it instead of failing', async () => {
-    expect(existsSync(join(installed, 'node_modules', '@aws-sdk', 'client-ec2'))).toBe(false);
+describe('the optional AWS SDK clients', () => {
+  const OPTIONAL = ['ec2', 'organizations', 'cloudtrail', 'athena', 'sns'].map((s) => `@aws-sdk/client-${s}`);
+
+  it('are optional peer dependencies, not installed; every other SDK client is pinned to one version', () => {
+    const p = pkg as typeof pkg & {
+      peerDependencies: Record<string, string>;
+      peerDependenciesMeta: Record<string, { optional?: boolean }>;
+    };
+    for (const name of OPTIONAL) {
+      expect(existsSync(join(installed, 'node_modules', name)), name).toBe(false);
+      expect(p.peerDependenciesMeta[name]?.optional, name).toBe(true);
+      expect(p.dependencies[name], name).toBeUndefined();
+    }
+    const versions = new Set(
+      Object.entries({ ...p.dependencies, ...p.devDependencies })
+        .filter(([n]) => n.startsWith('@aws-sdk/client-'))
+        .map(([, v]) => v),
+    );
+    expect([...versions]).toHaveLength(1);
+    expect([...versions][0]).toMatch(/^\d+\.\d+\.\d+$/);
+    for (const name of OPTIONAL) expect(p.peerDependencies[name]).toBe(`^${[...versions][0]}`);
+  });
+
+  it('athena run without @aws-sdk/client-athena: one line naming the npm command, exit 2, no AWS call', async () => {
+    const fake = await startFake({});
+    try {
+      const r = await run(
+        ['athena', 'run', '--live', '--workgroup', 'primary', '--since', '24h'],
+        tmp,
+        fakeAwsEnv(fake.url),
+      );
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain('npm install -g @aws-sdk/client-athena');
+      expect(fake.calls).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('collect without them leaves VPC endpoint and SCP evidence unknown with notes naming the npm command', async () => {
     const fake = await startFake({
       caller: {
         userId: 'AROAFAKE:dev',
@@ -201,7 +239,9 @@ describe('the optional @aws-sdk/client-ec2', () => {
       const snap = JSON.parse(readFileSync(out, 'utf8')) as { notes: { path: string; reason: string }[] };
       const note = snap.notes.find((n) => n.path.startsWith('vpcEndpoints.'));
       expect(note?.reason).toContain('npm install -g @aws-sdk/client-ec2');
-      expect(fake.calls.some((c) => c.service === 'ec2')).toBe(false);
+      const scp = snap.notes.find((n) => n.path.endsWith('.serviceControlPolicies'));
+      expect(scp?.reason).toContain('npm install -g @aws-sdk/client-organizations');
+      expect(fake.calls.some((c) => c.service === 'ec2' || c.service === 'organizations')).toBe(false);
     } finally {
       await fake.close();
     }

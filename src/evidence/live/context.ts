@@ -13,6 +13,7 @@ import {
 } from './errors.js';
 import { actionName, commandPermission, type LiveService } from './permissions.js';
 import { evidencePath } from '../index.js';
+import { importOptional } from './optional-package.js';
 
 /** Extra client configuration per service (tests point clients at a fake endpoint with it). */
 export type ClientOptionsByService = Partial<Record<LiveService | 'all', Record<string, unknown>>>;
@@ -93,15 +94,26 @@ interface SdkClient {
 
 type ClientModule = Record<string, unknown>;
 
+/** Each service's client package, imported on first use (optional ones throw MissingPackageError when absent). */
 const MODULES: Record<LiveService, { load: () => Promise<ClientModule>; client: string }> = {
   s3: { load: () => import('@aws-sdk/client-s3'), client: 'S3Client' },
   s3control: { load: () => import('@aws-sdk/client-s3-control'), client: 'S3ControlClient' },
   iam: { load: () => import('@aws-sdk/client-iam'), client: 'IAMClient' },
   sts: { load: () => import('@aws-sdk/client-sts'), client: 'STSClient' },
-  organizations: { load: () => import('@aws-sdk/client-organizations'), client: 'OrganizationsClient' },
+  organizations: {
+    load: () =>
+      importOptional('@aws-sdk/client-organizations', () => import('@aws-sdk/client-organizations')),
+    client: 'OrganizationsClient',
+  },
   kms: { load: () => import('@aws-sdk/client-kms'), client: 'KMSClient' },
-  ec2: { load: () => import('@aws-sdk/client-ec2'), client: 'EC2Client' },
-  cloudtrail: { load: () => import('@aws-sdk/client-cloudtrail'), client: 'CloudTrailClient' },
+  ec2: {
+    load: () => importOptional('@aws-sdk/client-ec2', () => import('@aws-sdk/client-ec2')),
+    client: 'EC2Client',
+  },
+  cloudtrail: {
+    load: () => importOptional('@aws-sdk/client-cloudtrail', () => import('@aws-sdk/client-cloudtrail')),
+    client: 'CloudTrailClient',
+  },
 };
 
 /** IAM and Organizations are global services, served from us-east-1 in the aws partition. */

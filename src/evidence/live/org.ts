@@ -13,6 +13,7 @@ import type { LiveContext, SendResult } from './context.js';
 import { parsePolicyDocument } from './documents.js';
 import type { Failure } from './errors.js';
 import { evidencePath } from '../index.js';
+import { MissingPackageError } from './optional-package.js';
 
 /** Which organization policies to collect for an account. */
 export type OrgPolicyKind = 'scp' | 'rcp';
@@ -37,8 +38,16 @@ function account(ctx: LiveContext, id: string): AccountEvidence {
 /** Collects SCPs or RCPs for `accountId` (plus its organization id); once per account and kind. */
 export function collectOrgPolicies(ctx: LiveContext, accountId: string, kind: OrgPolicyKind): Promise<void> {
   return ctx.once(`org:${accountId}:${kind}`, async () => {
-    const where = await placement(ctx, accountId);
     const field = FIELD[kind];
+    try {
+      await ctx.module('organizations');
+    } catch (err) {
+      // @aws-sdk/client-organizations is optional: without it these policies stay unknown, with a note.
+      if (!(err instanceof MissingPackageError)) throw err;
+      ctx.note(evidencePath('accounts', accountId, field), `not collected: ${err.message}`);
+      return;
+    }
+    const where = await placement(ctx, accountId);
     if (where.kind === 'none') {
       account(ctx, accountId)[field] = null;
       return;

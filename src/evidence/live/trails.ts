@@ -9,6 +9,7 @@
 import type * as CT from '@aws-sdk/client-cloudtrail';
 import type { TrailEvidence } from '../../model/evidence.js';
 import type { LiveContext } from './context.js';
+import { MissingPackageError } from './optional-package.js';
 
 type Selectors = NonNullable<TrailEvidence['advancedEventSelectors']>;
 type Basic = NonNullable<TrailEvidence['eventSelectors']>;
@@ -51,7 +52,14 @@ function basic(x: CT.EventSelector[] | undefined): Basic | undefined {
  */
 export function collectTrails(ctx: LiveContext): Promise<void> {
   return ctx.once('trails', async () => {
-    const ct = await ctx.module<typeof CT>('cloudtrail');
+    let ct: typeof CT;
+    try {
+      ct = await ctx.module<typeof CT>('cloudtrail');
+    } catch (err) {
+      // @aws-sdk/client-cloudtrail is optional: without it the trails stay unknown, with a note.
+      if (!(err instanceof MissingPackageError)) throw err;
+      return ctx.note('trails', `not collected: ${err.message}`);
+    }
     const send = <O>(command: object, label: string, region?: string) =>
       ctx.send<O>({
         service: 'cloudtrail',

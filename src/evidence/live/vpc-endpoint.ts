@@ -7,24 +7,7 @@ import type * as EC2 from '@aws-sdk/client-ec2';
 import type { LiveContext } from './context.js';
 import { parsePolicyDocument } from './documents.js';
 import { evidencePath } from '../index.js';
-
-/** The optional package that reads VPC endpoints. */
-export const EC2_PACKAGE = '@aws-sdk/client-ec2';
-
-/** The note left when it is not installed. */
-export const EC2_MISSING =
-  `not collected: reading VPC endpoint policies needs the optional package ${EC2_PACKAGE}, which is not installed ` +
-  `(npm install -g ${EC2_PACKAGE} next to a global s3doctor, or npm install ${EC2_PACKAGE} in your project)`;
-
-/** True when `err` says that package `name` itself (not one of its dependencies) cannot be found. */
-export function isMissingPackage(err: unknown, name: string): boolean {
-  const e = err as { code?: unknown; message?: unknown } | null;
-  return (
-    (e?.code === 'ERR_MODULE_NOT_FOUND' || e?.code === 'MODULE_NOT_FOUND') &&
-    typeof e.message === 'string' &&
-    e.message.includes(`'${name}'`)
-  );
-}
+import { MissingPackageError } from './optional-package.js';
 
 /** Collects `vpce-...` as seen from `account` (the requester's, usually) in `region`. */
 export function collectVpcEndpoint(
@@ -39,8 +22,8 @@ export function collectVpcEndpoint(
     try {
       ec2 = await ctx.module<typeof EC2>('ec2');
     } catch (err) {
-      if (!isMissingPackage(err, EC2_PACKAGE)) throw err;
-      ctx.note(path, EC2_MISSING);
+      if (!(err instanceof MissingPackageError)) throw err;
+      ctx.note(path, `not collected: ${err.message}`);
       return;
     }
     const r = await ctx.send<EC2.DescribeVpcEndpointsCommandOutput>({

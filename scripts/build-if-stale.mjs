@@ -50,7 +50,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       process.stderr.write(
         existsSync(entry)
           ? 's3doctor: the sources changed since the last build, but TypeScript is not installed (npm install --omit=dev leaves it out); starting the old build. Run npm install to rebuild.\n'
-          : 's3doctor: there is no build yet and TypeScript is not installed (npm install --omit=dev leaves it out). Run npm install (with the development dependencies), then npm start; or install the published package: npm install -g s3doctor.\n',
+          : 's3doctor: there is no build yet and TypeScript is not installed (npm install --omit=dev leaves it out). Run npm install (with the development dependencies), then npm start; or install the package: npm pack, then npm install -g ./s3doctor-*.tgz.\n',
       );
       process.exit(existsSync(entry) ? 0 : 2);
     }

@@ -1,7 +1,10 @@
-// The `$schema` addresses of s3doctor's JSON documents: the shipped schemas/ files, as published on npm.
+// The `$schema` names of s3doctor's JSON documents: URNs naming the shipped schemas/ files (README "JSON documents").
 
-/** Where the published package's `schemas/` folder is served (jsDelivr mirrors every npm package). */
-const BASE = 'https://cdn.jsdelivr.net/npm/s3doctor/schemas/';
+/**
+ * A name, not an address: s3doctor is not published where a URL could serve the files. What follows
+ * `urn:s3doctor:` is the file's path in the package (and the repository).
+ */
+const BASE = 'urn:s3doctor:schemas/';
 
 /**
  * The `$schema` (and the schema's `$id`) of each document. The same files ship in the package as

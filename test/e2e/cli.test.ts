@@ -405,7 +405,7 @@ describe('simulate', () => {
       'json',
     ]);
     const j = JSON.parse(r.stdout);
-    expect(j.$schema).toBe('https://cdn.jsdelivr.net/npm/s3doctor/schemas/simulate.schema.json');
+    expect(j.$schema).toBe('urn:s3doctor:schemas/simulate.schema.json');
     expect(j.schemaVersion).toBe(1);
     expect(j.evaluation.decision).toBe('ExplicitDeny');
     expect(j.evaluation.authorizations[0].layers.length).toBeGreaterThan(0);

@@ -189,6 +189,17 @@ function branchDnf(
   return { dnf: [[{ layer: check.layer, value: U, granting: true }]], unknownOwner: true };
 }
 
+/**
+ * The evidence that would settle same-account-or-not: the resource owner's account and/or the caller
+ * (`principal`: the input does not name the caller's account).
+ */
+function accountPaths(check: ResourceCheck, principalAccount: string | undefined): string[] {
+  const out: string[] = [];
+  if (check.owner === undefined) out.push(check.ownerPath);
+  if (principalAccount === undefined) out.push('principal');
+  return out;
+}
+
 const OWNER_ROOT_ESCAPE = new Set(['s3:getbucketpolicy', 's3:putbucketpolicy', 's3:deletebucketpolicy']);
 
 /** Actions for which the object owner (not the bucket owner) must grant. */
@@ -365,7 +376,7 @@ function s3Chain(
     const restricted = restrictAtom(pc, t.apAccount, principalAccount, bpa.RestrictPublicBuckets, apPublic);
     if (restricted) check.policyExtra.push(restricted);
     const b = branchDnf(check, ids, pc, principalAccount);
-    if (b.unknownOwner) ownerUnknownPaths.push(check.ownerPath);
+    if (b.unknownOwner) ownerUnknownPaths.push(...accountPaths(check, principalAccount));
     checks.push({ dnf: b.dnf });
   }
 
@@ -425,7 +436,10 @@ function s3Chain(
         httpStatus: 405,
         errorCode: 'MethodNotAllowed',
       });
-    if (sameOwner === U) bpw.work.missing.push(`${t.bucketPath}.accountId`);
+    if (sameOwner === U) {
+      if (t.bucketAccount === undefined) bpw.work.missing.push(`${t.bucketPath}.accountId`);
+      if (principalAccount === undefined) bpw.work.missing.push('principal');
+    }
   }
   bpw.work.facts.crossAccount = crossOf(pc, t.bucketAccount, principalAccount);
   works.push(bpw.work);
@@ -535,7 +549,7 @@ function s3Chain(
       if (ownedByBucketOwner === U)
         c.policyExtra.push({ layer: 'object-ownership', value: U, kind: 'block', granting: false });
       const b = branchDnf(c, ids, pc, principalAccount);
-      if (b.unknownOwner) ownerUnknownPaths.push(c.ownerPath);
+      if (b.unknownOwner) ownerUnknownPaths.push(...accountPaths(c, principalAccount));
       branches.push(...b.dnf);
     }
     if (ownedByBucketOwner !== T) {
@@ -568,7 +582,7 @@ function s3Chain(
     bucketDnf = branches;
   } else {
     const b = branchDnf(bucketCheck, ids, pc, principalAccount);
-    if (b.unknownOwner) ownerUnknownPaths.push(bucketCheck.ownerPath);
+    if (b.unknownOwner) ownerUnknownPaths.push(...accountPaths(bucketCheck, principalAccount));
     bucketDnf = b.dnf;
     ownWork.applies = aclsEnabled === F ? T : ownWork.applies;
   }
@@ -576,7 +590,7 @@ function s3Chain(
   if (ownerUnknownPaths.length > 0) {
     ownerUnknownPaths = [...new Set(ownerUnknownPaths)];
     bpw.work.missing.push(...ownerUnknownPaths);
-    bpw.work.facts.resourceAccountUnknown = true;
+    if (ownerUnknownPaths.some((x) => x !== 'principal')) bpw.work.facts.resourceAccountUnknown = true;
   }
 
   // S3's request-time checks (ACL-setting under BucketOwnerEnforced, BPA on writes, network

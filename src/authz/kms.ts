@@ -288,6 +288,9 @@ export function evaluateKmsAuthorization(
     // Which key S3 would use is unknown: its policy and state are, whatever the caller's policies say.
     const kp = unknownWork('kms-key-policy', key.unknownPath);
     const st = unknownWork('kms-key-state', key.unknownPath, 'block');
+    // The request's resource is only a placeholder (`key/*`): reports name the key as unknown.
+    kp.facts.keyUnknown = true;
+    st.facts.keyUnknown = true;
     return finish(az, [kp, st], [[{ layer: 'kms-key-policy', value: U, granting: true }]]);
   }
   const works: LayerWork[] = [];

@@ -141,7 +141,12 @@ export function finish(
     if (w.ownAllow !== undefined) facts.ownAllow = w.ownAllow;
     const blamed = b.blocked.get(w.layer);
     const guardFail = w.guard?.value === F ? w.guard.kind : undefined;
-    const maybe = w.deny === U || w.guard?.value === U || b.unknown.has(w.layer);
+    // When the grant certainly fails, an unknown grant atom cannot change the verdict: its layer may
+    // still hold a Deny, but not a missing Allow that matters (identity policies that grant nothing make
+    // the identity side false whatever the session policy says).
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session
+    const mayMiss = b.unknown.has(w.layer) && grantValue !== F;
+    const maybe = w.deny === U || w.guard?.value === U || mayMiss;
     if (w.deny === T) r.outcome = 'explicit-deny';
     else if (guardFail ?? blamed) r.outcome = (guardFail ?? blamed) as 'missing-allow' | 'block';
     else if (maybe) {
@@ -149,7 +154,7 @@ export function finish(
       const possible = new Set<'allow' | 'explicit-deny' | 'missing-allow' | 'block'>(['allow']);
       if (w.deny === U) possible.add('explicit-deny');
       if (w.guard?.value === U) possible.add(w.guard.kind);
-      if (b.unknown.has(w.layer))
+      if (mayMiss)
         possible.add(
           w.layer === 'block-public-access' || w.layer === 'object-ownership' ? 'block' : 'missing-allow',
         );

@@ -254,7 +254,9 @@ export function s3Steps(
     w.guard = { value: v, kind: 'block' };
     if (v === U) {
       if (payer === undefined) w.missing.push(`${t.bucketPath}.requestPayer`);
-      if (cross === U) w.missing.push(`${t.bucketPath}.accountId`);
+      // Which account is unknown: the bucket owner's, or the caller's (the input does not name it).
+      if (cross === U && t.bucketAccount === undefined) w.missing.push(`${t.bucketPath}.accountId`);
+      if (cross === U && principalAccount === undefined) w.missing.push('principal');
       if (sent === U) w.missing.push('s3.requestPayerSent');
     }
     if (payer !== 'Requester' && cross !== U) w.applies = payer === undefined ? U : F;

@@ -146,16 +146,17 @@ function ruledOutByMessage(causes: Cause[], said: 'explicit-deny' | 'missing-all
   return kept.length > 0 ? kept : causes;
 }
 
-/** The unknowns, without the explicit denies an enhanced "no ... policy allows" message rules out. */
+/** The unknowns, without the explicit denies an enhanced "no ... policy allows" message rules out (and without the unknowns left with nothing to explain). */
 function unknownsAfterMessage(
   unknowns: Unknown[],
   said: 'explicit-deny' | 'missing-allow' | undefined,
 ): Unknown[] {
   if (said !== 'missing-allow') return unknowns;
-  return unknowns.map((u) => ({
-    path: u.path,
-    couldExplain: u.couldExplain.filter((c) => !c.startsWith('explicit-deny-')),
-  }));
+  // An unknown that could only have explained a Deny the message rules out can change nothing: left out.
+  return unknowns.flatMap((u) => {
+    const couldExplain = u.couldExplain.filter((c) => !c.startsWith('explicit-deny-'));
+    return couldExplain.length === 0 && u.couldExplain.length > 0 ? [] : [{ path: u.path, couldExplain }];
+  });
 }
 
 /**

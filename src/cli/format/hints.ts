@@ -98,7 +98,8 @@ const COLLECT_HINTS: readonly CollectHint[] = [
     }),
   },
   {
-    match: (s) => s[0] === 'principals',
+    // `principal`: the input does not name the caller (a pasted error, an access-log line without requester).
+    match: (s) => s[0] === 'principals' || (s[0] === 'principal' && s.length === 1),
     hint: () => ({ text: 'the caller is not known: give a CloudTrail event or --principal ARN' }),
   },
   {

@@ -330,8 +330,13 @@ function renderStatementTrace(st: StatementTrace, s: Styler): string[] {
 }
 
 function renderAuthorization(a: AuthorizationResult, s: Styler): string {
+  // Which KMS key S3 would use may be unknown: the request's `key/*` is a placeholder, not a key.
+  const unknownKey = a.layers.find((l) => l.facts?.keyUnknown === true);
+  const target = unknownKey
+    ? `the SSE-KMS key S3 would use (unknown: ${unknownKey.missingEvidence?.join(', ') ?? 'which key'})`
+    : a.request.resource;
   const out = [
-    `${s('bold', a.request.action)} on ${a.request.resource}: ${s(['bold', a.decision === 'Allowed' ? 'green' : 'red'], a.decision)}${
+    `${s('bold', a.request.action)} on ${target}: ${s(['bold', a.decision === 'Allowed' ? 'green' : 'red'], a.decision)}${
       a.certain ? '' : s('yellow', ` (not certain; possible: ${a.possibleDecisions.join(', ')})`)
     }`,
   ];

@@ -310,3 +310,39 @@ function deniedSnapshot() {
     vpcEndpoints: {},
   };
 }
+
+/**
+ * Writes (once, cached by name) an access log of denied lines in exactly `groups` distinct triage groups
+ * (principal x key prefix), each group `perGroup` times, interleaved: group g's lines are g, g + groups, ...
+ * so the last new group appears late in the file (a principal that starts probing late).
+ */
+export async function ensureManyGroupsLog(dir, groups, { perGroup = 2, seed = 5 } = {}) {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `groups-${seed}-${groups}x${perGroup}.log`);
+  if (existsSync(file)) return file;
+  const r = prng(seed);
+  const tmp = `${file}.tmp`;
+  const out = createWriteStream(tmp, { highWaterMark: 1 << 20 });
+  const users = Math.ceil(groups / 50);
+  let chunk = '';
+  for (let i = 0; i < groups * perGroup; i++) {
+    const g = i % groups;
+    const line = accessLogLine(r, i, true)
+      .replace(/bench-bucket-\d/g, `bench-bucket-${g % 10}`)
+      .replace(/ (arn:aws:\S+|-) ([0-9A-F]{16}) /, ` arn:aws:iam::111122223333:user/probe-${g % users} $2 `)
+      .replace(
+        / REST\.\S+ \S+ "\S+ \S+ /,
+        ` REST.GET.OBJECT p${Math.floor(g / users)}/file.csv "GET /p${Math.floor(g / users)}/file.csv `,
+      )
+      .replace(/ 403 \S+ /, ' 403 AccessDenied ');
+    chunk += line;
+    if (chunk.length >= 1 << 20) {
+      if (!out.write(chunk)) await new Promise((res) => out.once('drain', res));
+      chunk = '';
+    }
+  }
+  out.write(chunk);
+  await new Promise((res, rej) => out.end((e) => (e ? rej(e) : res())));
+  renameSync(tmp, file);
+  return file;
+}

@@ -175,6 +175,29 @@ export function classifyJsonItem(item: JsonItem, source: string, out: Classified
   classifyValue(v, item.text, source, item.line, format, out, item.index);
 }
 
+/**
+ * A CloudTrail delivery file parsed whole (one JSON.parse instead of the splitter): each element of its
+ * `Records` array as `classifyJsonItem` would classify it, or false when an element is not an event
+ * (the caller then reads the file through the splitter, which words every other case).
+ * `keep(v)` says whether the element is read (triage skips events that name no error code).
+ */
+export function classifyRecordsArray(
+  records: readonly unknown[],
+  source: string,
+  line: number,
+  out: Classified,
+  keep: (v: Record<string, unknown>) => boolean,
+): { read: number; skipped: number } | false {
+  for (const v of records) if (!isLookupEvent(v) && !isCloudTrailEvent(v)) return false;
+  let read = 0;
+  records.forEach((v, i) => {
+    if (!keep(v as Record<string, unknown>)) return;
+    read++;
+    classifyValue(v, '', source, line, 'cloudtrail-records', out, i + 1);
+  });
+  return { read, skipped: records.length - read };
+}
+
 /*
  * CloudWatch Logs output on a CloudTrail log group. `aws logs filter-log-events`:
  * {"events": [{"logStreamName", "timestamp", "message", "ingestionTime", "eventId"}], "searchedLogStreams", "nextToken"},

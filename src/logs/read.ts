@@ -3,12 +3,12 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { MalformedRecord, ReadItem, ScanStats, SessionGrant } from '../model/input.js';
 import { checkAccessLogLine, parseAccessLogLine } from './access-log.js';
-import { classifyJsonItem, type Classified } from './classify.js';
+import { classifyJsonItem, classifyRecordsArray, type Classified } from './classify.js';
 import { readCsv } from './csv.js';
 import { isDenied } from './denied.js';
 import { detect, SNIFF_BYTES, type Detected } from './detect.js';
 import { ACCEPTED_FORMATS, InputError } from './errors.js';
-import { JsonSplitter } from './json-scanner.js';
+import { DEFAULT_STREAM_KEYS, JsonSplitter } from './json-scanner.js';
 import { blankNulLineChunks, blankNulLines, hasNul } from './nul-lines.js';
 import { expandInputs, GzipDataError, gunzipIfNeeded, rawChunks } from './source.js';
 import { readTextItems } from './text.js';
@@ -35,6 +35,11 @@ export interface ReadOptions {
    * to it), so the session policies of the denied requests' sessions can be filled in. Not called by scanDenied.
    */
   onSessionGrant?(grant: SessionGrant): void;
+  /**
+   * A one-line JSON input up to this many bytes (decompressed; default 16 MiB) is parsed whole, not split
+   * byte by byte: same items, faster. 0 always splits.
+   */
+  wholeJsonBytes?: number;
 }
 
 /** Longest line kept (a longer one is reported malformed and skipped). */
@@ -59,6 +64,7 @@ interface Ctx {
   readable: boolean;
   problems: string[];
   onSessionGrant: ((g: SessionGrant) => void) | undefined;
+  wholeJsonBytes: number;
 }
 
 /**
@@ -97,6 +103,7 @@ async function* run(inputs: string[], opts: ReadOptions, scan: boolean): AsyncGe
     readable: false,
     problems: [],
     onSessionGrant: scan ? undefined : opts.onSessionGrant,
+    wholeJsonBytes: opts.wholeJsonBytes ?? WHOLE_JSON_BYTES,
   };
   if (files.length === 0) {
     throw new InputError(`No files found in ${inputs.join(', ')}. s3doctor reads ${ACCEPTED_FORMATS}.`);
@@ -473,6 +480,55 @@ async function* scanAccessLog(
   for (const item of out) yield item;
 }
 
+/** A JSON input up to this size (decompressed) is parsed whole when it is one line (a CloudTrail delivery file); not in a scan. */
+export const WHOLE_JSON_BYTES = 16 * 1024 * 1024;
+
+/** How many times `needle` occurs in `b`. */
+function occurrences(b: Buffer, needle: string): number {
+  let n = 0;
+  for (let i = b.indexOf(needle); i >= 0; i = b.indexOf(needle, i + needle.length)) n++;
+  return n;
+}
+
+/**
+ * A one-line JSON object whose only streamed array is `Records` of CloudTrail events (a delivery file),
+ * classified with one native JSON.parse: the same items as the splitter gives, or false (then the
+ * splitter reads it). In a scan, an event is read when it names an error code; that is the splitter's
+ * byte filter exactly when 'rrorCode' occurs once per such event and nowhere else, which is checked.
+ */
+function wholeCloudTrail(buf: Buffer, file: string, ctx: Ctx, out: Classified): boolean {
+  let end = buf.length;
+  while (end > 0 && (buf[end - 1] === 32 || buf[end - 1] === 10 || buf[end - 1] === 13 || buf[end - 1] === 9))
+    end--;
+  if (buf[0] !== 123 || buf[end - 1] !== 125) return false;
+  const nl = buf.indexOf(10);
+  if (nl >= 0 && nl < end) return false;
+  let v: unknown;
+  try {
+    v = JSON.parse(buf.toString('utf8', 0, end));
+  } catch {
+    return false;
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const root = v as Record<string, unknown>;
+  const records = root.Records;
+  if (!Array.isArray(records)) return false;
+  for (const k of DEFAULT_STREAM_KEYS) if (k !== 'Records' && k in root) return false;
+  const named = (e: Record<string, unknown>): boolean => 'errorCode' in e || 'ErrorCode' in e;
+  if (ctx.scan) {
+    let withCode = 0;
+    for (const e of records)
+      if (typeof e === 'object' && e !== null && named(e as Record<string, unknown>)) withCode++;
+    if (occurrences(buf, 'rrorCode') !== withCode) return false;
+  }
+  const r = classifyRecordsArray(records, file, 1, out, ctx.scan ? named : () => true);
+  if (!r) return false;
+  ctx.stats.lines += records.length;
+  if (r.skipped > 0) ctx.readable = true;
+  out.understood = true;
+  return true;
+}
+
 async function* readJson(chunks: AsyncIterable<Buffer>, file: string, ctx: Ctx): AsyncGenerator<ReadItem> {
   const splitter = new JsonSplitter(ctx.scan ? { filter: mayBeDeniedOrMalformed } : {});
   const out: Classified = {
@@ -481,6 +537,52 @@ async function* readJson(chunks: AsyncIterable<Buffer>, file: string, ctx: Ctx):
     otherServices: 0,
     ...(ctx.onSessionGrant ? { grants: [] } : {}),
   };
+  // Small inputs are held whole first: a delivery file is one JSON.parse (the splitter walks every byte).
+  const it = chunks[Symbol.asyncIterator]();
+  const held: Buffer[] = [];
+  let size = 0;
+  let ended = false;
+  let failure: unknown;
+  let oneLine = true;
+  // Not in a triage scan: its byte filter skips the events without an error unparsed, which is faster
+  // than parsing them (measured 5.8 s vs 5.2 s CPU on 100 delivery files of 2,000 events). A line break
+  // with more after it ends the hold at once: the input is not one line, and a pipe keeps streaming.
+  while (!ctx.scan && oneLine && ctx.wholeJsonBytes > 0 && size <= ctx.wholeJsonBytes) {
+    let r: IteratorResult<Buffer>;
+    try {
+      r = await it.next();
+    } catch (e) {
+      failure = e; // a damaged .gz: the splitter reads what came before, then the error is raised
+      break;
+    }
+    if (r.done) {
+      ended = true;
+      break;
+    }
+    held.push(r.value);
+    size += r.value.length;
+    const nl = r.value.indexOf(10);
+    if (nl >= 0 && r.value.subarray(nl).some((b) => b !== 10 && b !== 13 && b !== 32 && b !== 9))
+      oneLine = false;
+  }
+  if (ended && oneLine && held.length > 0 && size <= ctx.wholeJsonBytes) {
+    const buf = held.length === 1 ? held[0]! : Buffer.concat(held);
+    if (wholeCloudTrail(buf, file, ctx, out)) {
+      if (out.understood) ctx.readable = true;
+      for (const item of out.items) yield item;
+      if (out.grants?.length) for (const g of out.grants) ctx.onSessionGrant?.(g);
+      return;
+    }
+  }
+  chunks = (async function* () {
+    try {
+      yield* held;
+      if (failure !== undefined) throw failure;
+      if (!ended) for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+    } finally {
+      if (!ended && failure === undefined) await it.return?.(undefined);
+    }
+  })();
   const flush = function* (): Generator<ReadItem> {
     for (const item of out.items) yield item;
     out.items = [];

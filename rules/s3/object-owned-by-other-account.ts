@@ -19,18 +19,23 @@ export default defineRule({
   match(ctx) {
     const { bucket, key } = ctx.request.s3;
     const b = bucket ? ctx.evidence?.buckets[bucket] : undefined;
-    const obj = key ? b?.objects?.[key] : undefined;
-    if (!b || !obj?.ownerCanonicalId || !b.ownerCanonicalId) return [];
-    if (obj.ownerCanonicalId === b.ownerCanonicalId || b.objectOwnership === 'BucketOwnerEnforced') return [];
+    // The chain settles ownership (from the canonical IDs, or from the accounts they map to) and
+    // records it on the object-ownership layer; only an owner known to be foreign is this cause.
+    const own = ctx
+      .layersOf('object-ownership')
+      .find((h) => h.layer.facts?.check === 'object-owner' && h.layer.facts.ownedByBucketOwner === 'false');
+    const facts = own?.layer.facts;
+    if (!facts) return [];
     const hits = [...ctx.blockingLayers('object-acl'), ...ctx.blockingLayers('object-ownership')];
     const hit = hits[0];
     // The evaluation saw the request allowed everywhere: then ownership is not what blocked it.
     if (!hit && ctx.evaluation?.decision === 'Allowed' && ctx.evaluation.certain) return [];
-    const canon = ctx.evidence?.canonicalIds ?? {};
-    const owner = canon[obj.ownerCanonicalId]
-      ? `account ${canon[obj.ownerCanonicalId]}`
-      : obj.ownerCanonicalId;
-    const bucketOwner = b.accountId ? `account ${b.accountId}` : b.ownerCanonicalId;
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    const ownerAccount = str(facts.objectOwnerAccount);
+    const owner = ownerAccount ? `account ${ownerAccount}` : (str(facts.objectOwnerCanonicalId) ?? '?');
+    const bucketOwner = b?.accountId
+      ? `account ${b.accountId}`
+      : (str(facts.bucketOwnerCanonicalId) ?? 'the bucket owner');
     const action = hit?.auth.request.action ?? ctx.primary()?.action ?? '?';
     return [
       {
@@ -45,7 +50,7 @@ export default defineRule({
           object: `${bucket}/${key}`,
           owner,
           bucketOwner,
-          ownership: b.objectOwnership ?? 'ObjectWriter (no ownership controls)',
+          ownership: b?.objectOwnership ?? 'ObjectWriter (no ownership controls)',
           action,
         },
         action,

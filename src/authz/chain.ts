@@ -183,10 +183,18 @@ function branchDnf(
     return { dnf: checkDnf(check, ids, pc, false), unknownOwner: false };
   if (check.owner !== undefined && principalAccount !== undefined)
     return { dnf: checkDnf(check, ids, pc, check.owner === principalAccount), unknownOwner: false };
+  // Owner unknown: the cross-account grant, or the same-account one if the caller is the owner's. A
+  // cross-account grant also holds in the same account, so the grant is crossD OR (same AND sameD); the
+  // unknown "same account" atom is a filter, so blame still names what each branch lacks (even where
+  // both branches agree on the value, the cause depends on the account relationship).
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
   const sameD = checkDnf(check, ids, pc, true);
   const crossD = checkDnf(check, ids, pc, false);
-  if (dnfValue(sameD) === dnfValue(crossD)) return { dnf: crossD, unknownOwner: false };
-  return { dnf: [[{ layer: check.layer, value: U, granting: true }]], unknownOwner: true };
+  const sameAtom: Atom = { layer: check.layer, value: U, granting: false };
+  return {
+    dnf: [...crossD, ...sameD.map((term) => [...term, sameAtom])],
+    unknownOwner: dnfValue(crossD) !== T,
+  };
 }
 
 /**
@@ -454,6 +462,7 @@ function s3Chain(
   const req = aclRequirement(az.action);
   let aclWork: LayerWork | undefined;
   let grant: AclGrant | undefined;
+  let aclUnknownPath: string | undefined;
   if (req && !(req.on === 'object' && !t.isObject)) {
     const layer = req.on === 'bucket' ? 'bucket-acl' : 'object-acl';
     const aclPath = req.on === 'bucket' ? `${t.bucketPath}.acl` : `${t.objectPath ?? t.bucketPath}.acl`;
@@ -470,7 +479,10 @@ function s3Chain(
       aclWork.ownAllow = or(grant.public, grant.account);
       if (grant.grantees.length > 0) aclWork.facts.grantees = grant.grantees;
       aclWork.facts.permission = req.permission;
-      if (acl === undefined) aclWork.missing.push(aclPath);
+      if (acl === undefined) {
+        aclWork.missing.push(aclPath);
+        aclUnknownPath = aclPath;
+      }
       if (aclsEnabled === U) aclWork.missing.push(`${t.bucketPath}.objectOwnership`);
       aclWork.facts.publicAcl =
         acl === undefined
@@ -529,12 +541,20 @@ function s3Chain(
   if (t.isObject && objectContextApplies(az.action) && aclsEnabled !== F) {
     const objOwnerId = t.objectEv?.ownerCanonicalId ?? t.objectEv?.acl?.Owner?.ID;
     const bucketOwnerId = t.bucketEv?.ownerCanonicalId ?? t.bucketEv?.acl?.Owner?.ID;
+    const objOwnerAccount = accountOfCanonicalId(ev, objOwnerId);
+    // A canonical user ID stands for one account: an owner whose account the snapshot maps settles
+    // the question against the bucket's account when the bucket's canonical ID is not in the evidence.
+    // https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html
+    const bucketOwnerAccount = accountOfCanonicalId(ev, bucketOwnerId) ?? t.bucketAccount;
     let ownedByBucketOwner: Tri =
-      objOwnerId !== undefined && bucketOwnerId !== undefined ? tri(objOwnerId === bucketOwnerId) : U;
+      objOwnerId !== undefined && bucketOwnerId !== undefined
+        ? tri(objOwnerId === bucketOwnerId)
+        : objOwnerAccount !== undefined && bucketOwnerAccount !== undefined
+          ? tri(objOwnerAccount === bucketOwnerAccount)
+          : U;
     if (aclsEnabled === U && ownedByBucketOwner === F) ownedByBucketOwner = U;
     if (t.objectEv?.exists === false) ownedByBucketOwner = T;
     ownWork.facts.objectOwnerCanonicalId = objOwnerId;
-    const objOwnerAccount = accountOfCanonicalId(ev, objOwnerId);
     if (objOwnerAccount) ownWork.facts.objectOwnerAccount = objOwnerAccount;
     ownWork.facts.ownedByBucketOwner = ownedByBucketOwner;
     ownWork.facts.check = 'object-owner';
@@ -545,12 +565,14 @@ function s3Chain(
     }
     const branches: Dnf = [];
     if (ownedByBucketOwner !== F) {
-      const c = { ...bucketCheck, policyExtra: [...bucketCheck.policyExtra] };
-      if (ownedByBucketOwner === U)
-        c.policyExtra.push({ layer: 'object-ownership', value: U, kind: 'block', granting: false });
-      const b = branchDnf(c, ids, pc, principalAccount);
-      if (b.unknownOwner) ownerUnknownPaths.push(...accountPaths(c, principalAccount));
-      branches.push(...b.dnf);
+      // Every grant of this branch (the identity path too) holds only if the bucket owner owns the object.
+      const b = branchDnf(bucketCheck, ids, pc, principalAccount);
+      if (b.unknownOwner) ownerUnknownPaths.push(...accountPaths(bucketCheck, principalAccount));
+      const owned: Atom[] =
+        ownedByBucketOwner === U
+          ? [{ layer: 'object-ownership', value: U, kind: 'block', granting: false }]
+          : [];
+      branches.push(...b.dnf.map((term) => [...term, ...owned]));
     }
     if (ownedByBucketOwner !== T) {
       // Would the bucket owner's grants have sufficed? Then the foreign owner is the cause.
@@ -571,6 +593,8 @@ function s3Chain(
         publicExtra: objGrant.public === F ? [] : [ignoreAtom],
         ...(wouldGrant !== F ? { blame: 'object-ownership' as const } : {}),
       };
+      // The object owner's ACL, blamed on ownership: its unknown ACL is what leaves that layer open.
+      if (foreign.acl.blame && aclUnknownPath) ownWork.missing.push(aclUnknownPath);
       const fb = branchDnf(foreign, ids, pc, principalAccount);
       const extra: Atom[] =
         ownedByBucketOwner === U

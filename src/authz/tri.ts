@@ -152,5 +152,36 @@ export function blame(d: Dnf): {
       addFacts(a);
     }
   }
+  // Where every unknown grant turns out to grant nothing, the grant fails and the F-case above names
+  // what is missing: those layers may block too. A same-account request is allowed by the identity side
+  // OR the bucket policy, so with the bucket policy unknown a certainly missing identity Allow stays a
+  // possible cause (it never vanishes behind the unknown).
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+  for (const a of pessimisticTerm(d)) {
+    if (a.value !== F) continue;
+    unknown.add(a.blame ?? a.layer);
+    addFacts(a);
+  }
   return { blocked, unknown, facts };
+}
+
+/**
+ * The term that would name what is missing if every unknown grant granted nothing: scored as in the
+ * F case, with an unknown grant counted as a failing one and an unknown filter (boundary, session
+ * policy) not counted (it may hold). Ties keep the first term (the identity path).
+ */
+function pessimisticTerm(d: Dnf): Atom[] {
+  let best: Atom[] = [];
+  let bestScore = Infinity;
+  for (const term of d) {
+    let score = 0;
+    for (const a of term)
+      if (a.value === F) score += a.granting ? 2 : 1.5;
+      else if (a.value === U && a.granting) score += 2;
+    if (score < bestScore) {
+      best = term;
+      bestScore = score;
+    }
+  }
+  return best;
 }

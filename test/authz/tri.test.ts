@@ -61,10 +61,12 @@ describe('blame', () => {
     expect(b.blocked.get('block-public-access')).toBe('block');
     expect(b.facts.get('block-public-access')).toEqual({ flag: 'IgnorePublicAcls' });
   });
-  it('unknown grants mark the unknown atoms of undecided terms', () => {
+  it('unknown grants mark the unknown atoms of undecided terms and what the refusal would lack', () => {
+    // Same account: identity OR resource policy (reference_policies_evaluation-logic.html); with the bucket policy
+    // unknown, the certainly missing identity Allow is still what may block.
     const b = blame([[a('identity-policy', F)], [a('bucket-policy', U), a('block-public-access', U, false)]]);
     expect(b.blocked.size).toBe(0);
-    expect([...b.unknown].sort()).toEqual(['block-public-access', 'bucket-policy']);
+    expect([...b.unknown].sort()).toEqual(['block-public-access', 'bucket-policy', 'identity-policy']);
   });
   it('a true grant blames nothing', () => {
     const b = blame([[a('identity-policy', T)], [a('bucket-policy', F)]]);

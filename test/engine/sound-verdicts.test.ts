@@ -486,3 +486,77 @@ describe('unknown object encryption', () => {
     expect(u?.couldExplain).toEqual(expect.arrayContaining(['missing-allow-kms', 'kms-key-unusable']));
   });
 });
+
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+// Same account: the identity side OR the bucket policy allows; cross account: both must. Unknown resource-side
+// evidence leaves a certainly missing identity Allow a cause (possible at least), never hides it.
+describe('unknown resource-side evidence never hides a certain missing Allow', () => {
+  it('same account, identity policy grants nothing, bucket policy unknown: missing-allow-identity-policy stays first', () => {
+    const ev = evidence({ session: null });
+    delete ev!.buckets['reports-bucket']!.policy;
+    const r = diagnose(record(LOG_LINE), ev);
+    expect(r.causes[0]?.code).toBe('missing-allow-identity-policy');
+    expect(r.causes.find((c) => c.code === 'missing-allow-bucket-policy')?.confidence).not.toBe('certain');
+    expect(r.unknowns.map((u) => u.path)).toContain('buckets.reports-bucket.policy');
+  });
+
+  it('bucket account unknown, nothing grants: the identity cause stays, the bucket-policy one is never certain', () => {
+    const ev = evidence({ session: null });
+    delete ev!.buckets['reports-bucket']!.accountId;
+    const r = diagnose(record(LOG_LINE), ev);
+    expect(r.decision).toBe('ImplicitDeny');
+    expect(r.causes.map((c) => c.code)).toContain('missing-allow-identity-policy');
+    expect(r.causes.find((c) => c.code === 'missing-allow-bucket-policy')?.confidence).not.toBe('certain');
+    expect(JSON.stringify(r)).not.toContain('outside the bucket owner account');
+  });
+
+  it('the boundary grants nothing, bucket policy unknown: missing-allow-permissions-boundary stays a cause', () => {
+    const ev = evidence({ identity: allowRead, boundary: listOnly, session: null });
+    delete ev!.buckets['reports-bucket']!.policy;
+    const r = diagnose(record(LOG_LINE), ev);
+    expect(r.causes[0]?.code).toBe('missing-allow-permissions-boundary');
+  });
+});
+
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html
+// https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html (a canonical user ID is one account)
+// Under ObjectWriter an object uploaded by another account stays that account's: only its ACL can grant reads.
+describe('object ownership under unknown evidence', () => {
+  const foreignObject = (mutate: (b: Record<string, unknown>, o: Record<string, unknown>) => void) => {
+    const ev = evidence({ identity: allowRead, session: null })!;
+    const b = ev.buckets['reports-bucket'] as unknown as Record<string, unknown>;
+    b.objectOwnership = 'ObjectWriter';
+    b.ownerCanonicalId = 'c0ffee111122223333';
+    const o = (b.objects as Record<string, Record<string, unknown>>)['2026/q3.csv']!;
+    o.ownerCanonicalId = 'c0ffee444455556666';
+    o.acl = { Owner: { ID: 'c0ffee444455556666' }, Grants: [] };
+    (ev as unknown as { canonicalIds: Record<string, string> }).canonicalIds = {
+      c0ffee111122223333: A,
+      c0ffee444455556666: B,
+    };
+    mutate(b, o);
+    return diagnose(record(LOG_LINE), ev);
+  };
+
+  it("the bucket's canonical ID unknown, its account known: the object owner is still another account's", () => {
+    const r = foreignObject((b) => delete b.ownerCanonicalId);
+    expect(r.decision).toBe('ImplicitDeny');
+    expect(r.causes[0]).toMatchObject({ code: 'object-owned-by-other-account', confidence: 'certain' });
+    expect(r.causes[0]!.explanation).toContain(B);
+  });
+
+  it("the foreign owner's object ACL unknown: the refusal is left open on that ACL, the owner not certain", () => {
+    const r = foreignObject((_b, o) => delete o.acl);
+    expect(r.decisionOpen).toEqual(['buckets.reports-bucket.objects["2026/q3.csv"].acl']);
+    expect(r.causes[0]).toMatchObject({ code: 'object-owned-by-other-account', confidence: 'likely' });
+    const u = r.unknowns.find((x) => x.path === 'buckets.reports-bucket.objects["2026/q3.csv"].acl');
+    expect(u?.couldExplain).toContain('object-owned-by-other-account');
+  });
+
+  it('Object Ownership unknown: the refusal is left open on it (BucketOwnerEnforced would make the role the owner)', () => {
+    const r = foreignObject((b) => delete b.objectOwnership);
+    expect(r.decisionOpen).toContain('buckets.reports-bucket.objectOwnership');
+    expect(r.causes.filter((c) => c.confidence === 'certain')).toEqual([]);
+  });
+});

@@ -204,7 +204,7 @@ describe('unknown evidence (fast-check)', () => {
             `${where}: certain cause ${c.code} vanished (now ${part.result.causes.map((x) => `${x.code} (${x.confidence})`).join(', ') || 'no cause'})`,
           ).toBe(true);
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: 20261209 },
     );
   }, 120_000);
 

@@ -5,6 +5,7 @@ import type { CauseCode } from '../model/cause.js';
 import type { Unknown } from '../model/evaluation.js';
 import type { S3Request } from '../model/request.js';
 import { LAYER_CODES, codesOfLayer } from '../authz/cause-table.js';
+import { evidencePath } from '../evidence/path.js';
 import { accountOf, identityArn } from './rule-kit.js';
 
 /** Operations that read object data (KMS Decrypt, archive tiers, missing keys). */
@@ -29,25 +30,28 @@ export function logsOnlyUnknowns(req: S3Request, named?: CauseCode): Unknown[] {
   const crossOrUnknown = p.kind === 'anonymous' || !account || !bucketAccount || account !== bucketAccount;
 
   if (id) {
-    add(`principals.${id}.policies`, codesOfLayer('identity-policy'));
-    add(`principals.${id}.permissionsBoundary`, LAYER_CODES['permissions-boundary']);
+    add(evidencePath('principals', id, 'policies'), codesOfLayer('identity-policy'));
+    add(evidencePath('principals', id, 'permissionsBoundary'), LAYER_CODES['permissions-boundary']);
   }
   if (p.kind === 'role-session' || p.kind === 'federated-user')
-    add(`sessions.${p.arn}.sessionPolicy`, LAYER_CODES['session-policy']);
+    add(evidencePath('sessions', p.arn, 'sessionPolicy'), LAYER_CODES['session-policy']);
   if (account && p.kind !== 'anonymous' && p.kind !== 'service')
-    add(`accounts.${account}.serviceControlPolicies`, LAYER_CODES.scp);
-  if (bucketAccount) add(`accounts.${bucketAccount}.resourceControlPolicies`, LAYER_CODES.rcp);
+    add(evidencePath('accounts', account, 'serviceControlPolicies'), LAYER_CODES.scp);
+  if (bucketAccount) add(evidencePath('accounts', bucketAccount, 'resourceControlPolicies'), LAYER_CODES.rcp);
   const vpce = primary?.context['aws:SourceVpce'];
-  if (typeof vpce === 'string') add(`vpcEndpoints.${vpce}.policy`, LAYER_CODES['vpc-endpoint-policy']);
-  if (accessPointArn) add(`accessPoints.${accessPointArn}.policy`, LAYER_CODES['access-point-policy']);
+  if (typeof vpce === 'string')
+    add(evidencePath('vpcEndpoints', vpce, 'policy'), LAYER_CODES['vpc-endpoint-policy']);
+  if (accessPointArn)
+    add(evidencePath('accessPoints', accessPointArn, 'policy'), LAYER_CODES['access-point-policy']);
   if (bucket) {
-    add(`buckets.${bucket}.policy`, LAYER_CODES['bucket-policy']);
+    add(evidencePath('buckets', bucket, 'policy'), LAYER_CODES['bucket-policy']);
     if (crossOrUnknown) {
-      add(`buckets.${bucket}.publicAccessBlock`, LAYER_CODES['block-public-access']);
-      if (p.kind !== 'anonymous') add(`buckets.${bucket}.requestPayer`, LAYER_CODES['requester-pays']);
+      add(evidencePath('buckets', bucket, 'publicAccessBlock'), LAYER_CODES['block-public-access']);
+      if (p.kind !== 'anonymous')
+        add(evidencePath('buckets', bucket, 'requestPayer'), LAYER_CODES['requester-pays']);
     }
     if (key !== undefined && OBJECT_READS.includes(operation)) {
-      add(`buckets.${bucket}.objects.${key}`, [
+      add(evidencePath('buckets', bucket, 'objects', key), [
         'object-owned-by-other-account',
         'object-not-found-without-list',
         'missing-allow-kms',
@@ -56,9 +60,9 @@ export function logsOnlyUnknowns(req: S3Request, named?: CauseCode): Unknown[] {
         'archived-object',
       ]);
     } else if (key !== undefined && LOCKABLE.includes(operation)) {
-      add(`buckets.${bucket}.objects.${key}`, ['object-lock-protected']);
+      add(evidencePath('buckets', bucket, 'objects', key), ['object-lock-protected']);
     } else if (operation === 'PutObject' || operation === 'CreateMultipartUpload') {
-      add(`buckets.${bucket}.encryption`, [
+      add(evidencePath('buckets', bucket, 'encryption'), [
         'missing-allow-kms',
         'kms-aws-managed-key-cross-account',
         'kms-key-unusable',

@@ -12,6 +12,7 @@ import {
   makeContext,
   placeholdersOf,
 } from '../../src/engine/index.js';
+import { collectHintParts } from '../../src/cli/format/hints.js';
 import { compareCauses } from '../../src/engine/ranking.js';
 import type { Rankable } from '../../src/engine/ranking.js';
 import type { Evaluation } from '../../src/model/evaluation.js';
@@ -205,6 +206,39 @@ describe('logs-only unknowns', () => {
       false,
     );
     expect(paths).toContain('buckets.b.publicAccessBlock');
+  });
+
+  it('a bucket, key and session name with dots: each is one quoted path segment, and the collect hints name them whole', () => {
+    const req = parseSimulateRequest({
+      principal: 'arn:aws:sts::444455556666:assumed-role/etl/john.doe',
+      action: 's3:GetObject',
+      resource: 'arn:aws:s3:::my.bucket/reports/q1.v2.csv',
+      resourceAccount: '111122223333',
+      context: {},
+    });
+    const paths = logsOnlyUnknowns(req).map((u) => u.path);
+    expect(paths).toContain('buckets["my.bucket"].policy');
+    expect(paths).toContain('buckets["my.bucket"].objects["reports/q1.v2.csv"]');
+    expect(paths).toContain('sessions["arn:aws:sts::444455556666:assumed-role/etl/john.doe"].sessionPolicy');
+    const commands = paths.map((p) => collectHintParts(p).command).filter((c) => c !== undefined);
+    expect(commands).toContainEqual([
+      's3doctor',
+      'collect',
+      '--bucket',
+      'my.bucket',
+      '--out',
+      's3doctor-snapshot.json',
+    ]);
+    expect(commands).toContainEqual([
+      'aws',
+      's3api',
+      'head-object',
+      '--bucket',
+      'my.bucket',
+      '--key',
+      'reports/q1.v2.csv',
+    ]);
+    expect(commands.flat()).not.toContain('my');
   });
 
   it('narrowed to the layer an enhanced message names', () => {

@@ -17,8 +17,8 @@ export interface Hint {
 interface CollectHint {
   /** Matches the unknown's path segments (see {@link pathSegments}). */
   match(seg: string[]): boolean;
-  /** `path` is the whole path, for a value that may hold the path's own punctuation (an object key). */
-  hint(seg: string[], path: string): Hint;
+  /** The words and command for the matched path. */
+  hint(seg: string[]): Hint;
 }
 
 /** A segment the engine could not name (an account it does not know): `?`. */
@@ -110,9 +110,9 @@ const COLLECT_HINTS: readonly CollectHint[] = [
   },
   {
     match: (s) => s[0] === 'buckets' && known(s[1]) && s[2] === 'objects' && s[3] !== undefined,
-    hint: (s, path) => ({
+    hint: (s) => ({
       text: `collect the object metadata (or ${['s3doctor', 'collect', '--bucket', s[1]!, '--out', SNAPSHOT_FILE].map(shellQuote).join(' ')})`,
-      command: ['aws', 's3api', 'head-object', '--bucket', s[1]!, '--key', objectKey(s, path)],
+      command: ['aws', 's3api', 'head-object', '--bucket', s[1]!, '--key', objectKey(s)],
     }),
   },
   {
@@ -204,19 +204,18 @@ function closingQuote(s: string, from: number): number {
 }
 
 /**
- * The object key of a `buckets.B.objects.KEY` path: written plainly (the logs-only diagnosis does), the
- * key is the rest of the path, brackets and dots included (`a[2J.csv` is one key); quoted
- * (`objects["a.csv"]`), its segment.
+ * The object key of a `buckets.B.objects.KEY` path. Paths are written by `evidencePath`, which quotes a
+ * key holding `.`, brackets, quotes or whitespace (`objects["a.csv"]`), so the key is one segment; a
+ * hand-written path with a plain dotted key (`objects.a.csv`) is read as the rest of the segments.
  */
-function objectKey(seg: string[], path: string): string {
-  const plain = `buckets.${seg[1]!}.objects.`;
-  return path.startsWith(plain) ? path.slice(plain.length) : seg.slice(3).join('.');
+function objectKey(seg: string[]): string {
+  return seg.slice(3).join('.');
 }
 
 /** The hint for one unknown path: words, and a command when one settles it. */
 export function collectHintParts(path: string): Hint {
   const seg = pathSegments(path);
-  for (const h of COLLECT_HINTS) if (h.match(seg)) return h.hint(seg, path);
+  for (const h of COLLECT_HINTS) if (h.match(seg)) return h.hint(seg);
   return {
     text: `add ${path} to a snapshot (s3doctor collect INPUT --out ${SNAPSHOT_FILE} gathers what it can; then diagnose with --snapshot ${SNAPSHOT_FILE})`,
   };

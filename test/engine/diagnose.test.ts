@@ -105,7 +105,7 @@ describe('diagnose without evidence (logs only)', () => {
     );
     // The object's metadata names its key, whose state may be what refused the read.
     expect(
-      r.unknowns.find((u) => u.path === 'buckets.reports-bucket.objects.2026/q3.csv')?.couldExplain,
+      r.unknowns.find((u) => u.path === 'buckets.reports-bucket.objects["2026/q3.csv"]')?.couldExplain,
     ).toContain('kms-key-unusable');
     expect(r.reproduced).toBe(false);
     expect(r.notReproducedBecause?.[0]).toMatch(/No evidence was given/);

@@ -39,7 +39,7 @@ function knownS3Action(action: string): boolean {
   allS3Actions();
   return s3Actions!.has(action.toLowerCase());
 }
-const ARN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso[a-z-]*):[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:.+$/;
+const ARN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso[a-z-]*):[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:.+$/s;
 const S3_FACT_KEYS: Record<string, 'string' | 'boolean' | 'string-or-null' | 'any'> = {
   operation: 'string',
   logOperation: 'string',
@@ -189,13 +189,13 @@ export function parseSimulateRequest(json: unknown): S3Request {
     operation: action.slice(action.indexOf(':') + 1),
     ...(s3in as Partial<S3CallFacts>),
   };
-  const m = /^arn:[^:]+:s3:::([^/]+)(?:\/(.*))?$/.exec(resource);
+  const m = /^arn:[^:]+:s3:::([^/]+)(?:\/(.*))?$/s.exec(resource);
   if (m) {
     s3.bucket = m[1] as string;
     if (m[2] !== undefined) s3.key = m[2];
   }
   if (/:accesspoint\//.test(resource) && s3.accessPointArn === undefined) {
-    s3.accessPointArn = resource.replace(/(accesspoint\/[^/]+).*$/, '$1');
+    s3.accessPointArn = resource.replace(/(accesspoint\/[^/]+).*$/s, '$1');
   }
   const req: S3Request = { principal, authorizations: [az], s3, unknownKeys: [...unknownKeys], time: when };
   if (errorCode) req.errorCode = errorCode;

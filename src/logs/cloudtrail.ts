@@ -286,7 +286,7 @@ function resources(r: LogRecord, res: unknown[]): void {
       const m = arn ? /^arn:aws[\w-]*:s3:::([^/]+)$/.exec(arn) : null;
       if (m) put(r, 'bucket', m[1]);
     } else if (type === 'AWS::S3::Object' && arn) {
-      const m = /^arn:aws[\w-]*:s3:::([^/]+)\/(.*)$/.exec(arn);
+      const m = /^arn:aws[\w-]*:s3:::([^/]+)\/(.*)$/s.exec(arn);
       if (m) {
         put(r, 'bucket', m[1]);
         if (r.key === undefined && str(x.ARN) !== undefined) r.key = m[2];

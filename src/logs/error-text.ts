@@ -555,7 +555,7 @@ function toRecord(
   if (enhanced) {
     r.enhanced = enhanced;
     r.requester ??= enhanced.principalArn;
-    const res = /^arn:aws[\w-]*:s3:::([^/]+)(?:\/(.+))?$/.exec(enhanced.resource);
+    const res = /^arn:aws[\w-]*:s3:::([^/]+)(?:\/(.+))?$/s.exec(enhanced.resource);
     if (res) {
       f.bucket ??= res[1];
       if (res[2] !== undefined) f.key ??= res[2];

@@ -57,8 +57,12 @@ const SP = '(?:\\s|\\+|%(?:25){0,3}20)';
 const EQ = '[:=]|=>|%(?:25){0,3}3[AaDd]';
 /** A quote: plain, JSON-escaped (`\\"` inside a JSON string) or percent-encoded. */
 const Q = `\\\\?["']|%(?:25){0,3}2[27]`;
-/** A secret value: up to a space, quote, comma, brace, `<`, `&`, backslash, or one of those percent-encoded. */
-const VALUE = `(?:(?!%(?:25){0,3}(?:20|22|26|27|2[Cc]|7[Dd]))[^\\s"',}<&\\\\])+`;
+/**
+ * A secret value: up to a space, quote, comma, brace, `<`, `&`, backslash, backtick, `|`, or one of those
+ * percent-encoded. No key, token or signature holds a backtick or `|`; stopping there keeps the
+ * Markdown code span or table cell that holds the value closed once it is redacted.
+ */
+const VALUE = `(?:(?!%(?:25){0,3}(?:20|22|26|27|2[Cc]|7[Dd]))[^\\s"',}<&\\\\\`|])+`;
 
 /** Rules applied in order; each replaces the secret part of its match. */
 const RULES: readonly { re: RegExp; replace: (m: string, ...groups: string[]) => string }[] = [
@@ -66,7 +70,7 @@ const RULES: readonly { re: RegExp; replace: (m: string, ...groups: string[]) =>
   // inside a percent-encoded URL (a presigned URL carried in another URL's query: `%3F`, `%3D`, `%26`,
   // and `%253D`... when encoded twice or more). The value ends at the next separator, encoded or not.
   {
-    re: /([?&;\s"']|^|%(?:25){0,3}(?:3F|26))(X-Amz-Signature|Signature|X-Amz-Security-Token|X-Amz-S3session-Token)(=|%(?:25){0,3}3D)((?:(?!%(?:25){0,3}26)[^&\s"'<>])*)/gi,
+    re: /([?&;\s"']|^|%(?:25){0,3}(?:3F|26))(X-Amz-Signature|Signature|X-Amz-Security-Token|X-Amz-S3session-Token)(=|%(?:25){0,3}3D)((?:(?!%(?:25){0,3}26)[^&\s"'<>`|])*)/gi,
     replace: (_m, pre = '', name = '', eq = '', value = '') =>
       `${pre}${name}${eq}${value === '' ? '' : REDACTED}`,
   },

@@ -82,7 +82,12 @@ const allow = (condition: Record<string, Record<string, string>>): PolicyDocumen
 };
 
 const request = (context: Record<string, string>): AuthzRequest => ({
-  principal: { kind: 'anonymous' },
+  principal: {
+    kind: 'iam-user',
+    arn: 'arn:aws:iam::111122223333:user/alice',
+    accountId: '111122223333',
+    name: 'alice',
+  },
   action: 's3:GetObject',
   resource: 'arn:aws:s3:::b/k',
   context,
@@ -126,12 +131,12 @@ describe('wildcard matching does linear work in the key', () => {
       fc.property(pattern(128), fc.integer({ min: 1, max: MAX_KEY / 4 }), hostileUnit, (p, n, unit) => {
         const docs = {
           like: compilePolicy(allow({ StringLike: { 'aws:UserAgent': p } }), {
-            type: 'bucket-policy',
-            id: 'b',
+            type: 'identity-policy',
+            id: 'p',
           }),
           arn: compilePolicy(allow({ ArnLike: { 'aws:SourceArn': `arn:aws:s3:::b/${p}` } }), {
-            type: 'bucket-policy',
-            id: 'b',
+            type: 'identity-policy',
+            id: 'p',
           }),
         };
         const at = (k: number, which: 'like' | 'arn'): number => {
@@ -163,8 +168,8 @@ describe('wildcard matching does linear work in the key', () => {
     ];
     for (const [m, s, passes] of cases) expect(cost(m, s)).toBeLessThanOrEqual(passes * s.length);
     const like = compilePolicy(allow({ StringLike: { 'aws:UserAgent': '*a'.repeat(64) + 'b' } }), {
-      type: 'bucket-policy',
-      id: 'b',
+      type: 'identity-policy',
+      id: 'p',
     });
     const before = wildcardWork();
     const r = evaluatePolicy(like, request({ 'aws:UserAgent': 'a'.repeat(MAX_KEY) }));

@@ -26,7 +26,11 @@ export default defineRule<Id>({
     const out: Finding<Id>[] = [];
     for (const hit of ctx.blockingLayers('kms-key-state', 'block')) {
       const key = hit.auth.request.resource;
-      const keyState = String(hit.layer.facts?.['keyState'] ?? ctx.evidence?.kmsKeys[key]?.keyState ?? '?');
+      const keyState = String(
+        (hit.layer.layer === 'kms-key-state' ? hit.layer.facts?.keyState : undefined) ??
+          ctx.evidence?.kmsKeys[key]?.keyState ??
+          '?',
+      );
       if (out.some((f) => f.resource === key)) continue;
       out.push({
         confidence: hit.confidence,

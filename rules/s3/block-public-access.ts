@@ -29,8 +29,9 @@ export default defineRule({
     return ctx
       .blockingLayers('block-public-access', undefined, { includeMissingEvidence: policyKnown })
       .map((hit) => {
-        const flag = String(hit.layer.facts?.['flag'] ?? 'RestrictPublicBuckets');
-        const level = String(hit.layer.facts?.['level'] ?? 'account or bucket');
+        const facts = hit.layer.layer === 'block-public-access' ? hit.layer.facts : undefined;
+        const flag = facts?.flag ?? 'RestrictPublicBuckets';
+        const level = facts?.level ?? 'account or bucket';
         const write = flag === 'BlockPublicAcls' || flag === 'BlockPublicPolicy';
         return {
           confidence: hit.confidence,

@@ -23,8 +23,13 @@ export default defineRule({
     // records it on the object-ownership layer; only an owner known to be foreign is this cause.
     const own = ctx
       .layersOf('object-ownership')
-      .find((h) => h.layer.facts?.check === 'object-owner' && h.layer.facts.ownedByBucketOwner === 'false');
-    const facts = own?.layer.facts;
+      .find(
+        (h) =>
+          h.layer.layer === 'object-ownership' &&
+          h.layer.facts?.check === 'object-owner' &&
+          h.layer.facts.ownedByBucketOwner === 'false',
+      );
+    const facts = own?.layer.layer === 'object-ownership' ? own.layer.facts : undefined;
     if (!facts) return [];
     const hits = [...ctx.blockingLayers('object-acl'), ...ctx.blockingLayers('object-ownership')];
     const hit = hits[0];

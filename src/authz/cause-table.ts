@@ -5,6 +5,7 @@
 import { CAUSE_CODES, type CauseCode } from '../model/cause.js';
 import {
   LAYER_NAMES,
+  type AnyLayerFacts,
   type AuthorizationResult,
   type Evaluation,
   type LayerName,
@@ -286,15 +287,18 @@ function isCause(v: unknown): v is CauseCode {
   return typeof v === 'string' && VALID.has(v);
 }
 
-/** A layer's facts as a plain record, for the table's conditions. */
-function factsOf(l: LayerResult): Record<string, unknown> {
-  return (l.facts ?? {}) as Record<string, unknown>;
+/** A layer's facts, read by key whatever the layer (the table's conditions test a key's value). */
+type AnyFacts = Readonly<AnyLayerFacts> & { readonly code?: unknown; readonly causeCode?: unknown };
+
+/** A layer's facts as one record of every known key, for the table's conditions. */
+function factsOf(l: LayerResult): AnyFacts {
+  return (l.facts ?? {}) as AnyFacts;
 }
 
 /** The cause a layer's structured facts name, if any (`facts.cause`, `facts.code`, `facts.errorCode`). */
 function causeFromFacts(l: LayerResult): CauseCode | undefined {
   const f = factsOf(l);
-  for (const k of ['cause', 'causeCode', 'code']) if (isCause(f[k])) return f[k];
+  for (const k of ['cause', 'causeCode', 'code'] as const) if (isCause(f[k])) return f[k];
   const err = f.errorCode ?? f.code;
   if (typeof err === 'string' && ERROR_CODE_CAUSES[err]) return ERROR_CODE_CAUSES[err];
   return undefined;

@@ -1,9 +1,11 @@
 // Building blocks shared by the S3 and KMS chains: per-layer work records and their final LayerResults.
 
 import type {
+  AnyLayerFacts,
   AuthorizationResult,
   AuthzRequest,
   Decision,
+  LayerFacts,
   LayerName,
   LayerResult,
   PolicyEvaluation,
@@ -28,7 +30,8 @@ export interface LayerWork {
   policies: PolicyEvaluation[];
   levels?: { target: string; allow: Tri; explicitDeny: Tri }[];
   missing: string[];
-  facts: Record<string, unknown>;
+  /** What the layer found, sealed into its result's `facts` (typed per layer there). */
+  facts: AnyLayerFacts;
 }
 
 /** A fresh work record. */
@@ -170,7 +173,8 @@ export function finish(
               if (cond.keyState === 'unknown') keys.push(`context.${cond.key}`);
       r.missingEvidence = [...new Set([...w.missing, ...keys])];
     }
-    if (hasKeys(facts)) r.facts = facts;
+    // The work record's facts are the layer's own (producers only set that layer's keys).
+    if (hasKeys(facts)) r.facts = facts as LayerFacts;
     layers[i] = r;
   }
   const possibleDecisions = decisionsOf(deny, allowed);
@@ -187,7 +191,7 @@ export function finish(
   return result;
 }
 
-function hasKeys(o: Record<string, unknown>): boolean {
+function hasKeys(o: object): boolean {
   for (const k in o) if (Object.hasOwn(o, k)) return true;
   return false;
 }

@@ -9,7 +9,16 @@
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html (403 vs 404, InvalidObjectState)
 // https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html (AllAccessDisabled)
 
-import type { AuthorizationResult, AuthzRequest, Evidence, PublicAccessBlock, Tri } from '../model/index.js';
+import type {
+  AuthorizationResult,
+  AuthzRequest,
+  BlockPublicAccessFacts,
+  BpaFlagFacts,
+  Evidence,
+  ObjectOwnershipFacts,
+  PublicAccessBlock,
+  Tri,
+} from '../model/index.js';
 import { validatePolicy } from '../iam/index.js';
 import { evidencePath } from '../evidence/path.js';
 import type { ChainOptions } from './chain.js';
@@ -35,7 +44,7 @@ export interface FlagValue {
 }
 
 /** All four flags, plus facts and the evidence paths that would settle unknown levels. */
-export type BpaFlags = Record<Flag, FlagValue> & { facts: Record<string, unknown>; missing: string[] };
+export type BpaFlags = Record<Flag, FlagValue> & { facts: Record<Flag, BpaFlagFacts>; missing: string[] };
 
 /** Combines account, bucket and access point Block Public Access settings (the result is frozen). */
 export function bpaFlags(t: S3Target, ev: Evidence): BpaFlags {
@@ -58,7 +67,7 @@ export function bpaFlags(t: S3Target, ev: Evidence): BpaFlags {
       value: t.ap?.publicAccessBlock,
     });
   }
-  const out = { facts: {} as Record<string, unknown>, missing: [] as string[] } as BpaFlags;
+  const out = { facts: {} as Record<Flag, BpaFlagFacts>, missing: [] as string[] } as BpaFlags;
   for (const flag of FLAGS) {
     const on: string[] = [];
     const unknown: string[] = [];
@@ -84,7 +93,7 @@ export function bpaFlags(t: S3Target, ev: Evidence): BpaFlags {
     Object.freeze(out[flag].levels);
     Object.freeze(out[flag].unknownLevels);
     Object.freeze(out[flag]);
-    const f = out.facts[flag] as { levels: string[]; unknownLevels?: string[] };
+    const f = out.facts[flag];
     Object.freeze(f.levels);
     if (f.unknownLevels) Object.freeze(f.unknownLevels);
     Object.freeze(f);
@@ -96,8 +105,8 @@ export function bpaFlags(t: S3Target, ev: Evidence): BpaFlags {
 
 /** What the S3 steps contribute to the chain. */
 export interface S3StepsResult {
-  aclNotSupported?: { guard: LayerWork['guard'] & object; facts: Record<string, unknown>; missing: string[] };
-  bpaWrite?: { guard: LayerWork['guard'] & object; facts: Record<string, unknown>; missing: string[] };
+  aclNotSupported?: { guard: LayerWork['guard'] & object; facts: ObjectOwnershipFacts; missing: string[] };
+  bpaWrite?: { guard: LayerWork['guard'] & object; facts: BlockPublicAccessFacts; missing: string[] };
   networkOrigin?: LayerWork;
   others: LayerWork[];
 }
@@ -156,7 +165,7 @@ export function s3Steps(
 
   // Block Public Access on writes that would make things public.
   const bpaGuards: Tri[] = [];
-  const bpaFacts: Record<string, unknown> = {};
+  const bpaFacts: BlockPublicAccessFacts = {};
   const bpaMissing: string[] = [];
   if (ACL_SETTING.has(action) || (ACL_HEADER_WRITES.has(action) && s3.aclHeader !== null)) {
     const pub = isPublicAclHeader(s3.aclHeader);

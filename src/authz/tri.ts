@@ -1,6 +1,6 @@
 // Three-valued logic for the chain, and the OR-of-ANDs form a grant takes so that blame can be assigned.
 
-import type { LayerName, PolicyRef, Tri } from '../model/index.js';
+import type { AnyLayerFacts, LayerName, PolicyRef, Tri } from '../model/index.js';
 
 /** True, false, unknown. */
 export const T: Tri = 'true';
@@ -59,7 +59,7 @@ export interface Atom {
   granting?: boolean;
   statement?: PolicyRef;
   /** Facts the blamed layer reports when this atom is what fails (e.g. which BPA flag). */
-  facts?: Record<string, unknown>;
+  facts?: AnyLayerFacts;
 }
 
 /** A grant in disjunctive normal form: any term (all of its atoms) is enough. */
@@ -102,20 +102,20 @@ export function andDnf(...ds: Dnf[]): Dnf {
 const NOTHING_BLAMED = {
   blocked: new Map<LayerName, 'missing-allow' | 'block'>(),
   unknown: new Set<LayerName>(),
-  facts: new Map<LayerName, Record<string, unknown>>(),
+  facts: new Map<LayerName, AnyLayerFacts>(),
 };
 
 /** Which layers block, or may block, a grant that is not certainly true. */
 export function blame(d: Dnf): {
   blocked: Map<LayerName, 'missing-allow' | 'block'>;
   unknown: Set<LayerName>;
-  facts: Map<LayerName, Record<string, unknown>>;
+  facts: Map<LayerName, AnyLayerFacts>;
 } {
   const v = dnfValue(d);
   if (v === T) return NOTHING_BLAMED;
   const blocked = new Map<LayerName, 'missing-allow' | 'block'>();
   const unknown = new Set<LayerName>();
-  const facts = new Map<LayerName, Record<string, unknown>>();
+  const facts = new Map<LayerName, AnyLayerFacts>();
   const addFacts = (a: Atom) => {
     if (a.facts) facts.set(a.blame ?? a.layer, { ...(facts.get(a.blame ?? a.layer) ?? {}), ...a.facts });
   };

@@ -2,7 +2,13 @@
 
 import type * as Z from 'zod';
 import type { Fix, Cause, PolicyPatch, RequestChange } from './cause.js';
-import type { AuthorizationResult, Evaluation, LayerResult, StatementTrace } from './evaluation.js';
+import type {
+  AuthorizationResult,
+  Evaluation,
+  LayerResult,
+  LayerResultBase,
+  StatementTrace,
+} from './evaluation.js';
 import type { IacFix, IacPatch } from './iac.js';
 import type { Report, Result, SecurityFinding, TriageGroup, TriageReport } from './report.js';
 import type { AuthzRequest, S3CallFacts, S3Request } from './request.js';
@@ -487,11 +493,20 @@ export type DocumentSchemaChecks = [
   Check<Fits<TriageReport, Z.output<Schemas['triage']>>>,
   Check<Fits<TriageGroup, Z.output<Schemas['triage']>['groups'][number]>>,
   Check<Fits<SecurityFinding, NonNullable<Z.output<Schemas['triage']>['findings']>[number]>>,
-  Check<Fits<{ schemaVersion: 1; evaluation: Evaluation }, Z.output<Schemas['simulate']>>>,
+  Check<Fits<{ schemaVersion: 1; evaluation: OpenFacts<Evaluation> }, Z.output<Schemas['simulate']>>>,
   Check<Fits<Z.output<Schemas['report']>, Report>>,
   Check<Fits<Z.output<Schemas['triage']>, TriageReport>>,
-  Check<Fits<Z.output<Schemas['simulate']>['evaluation'], Evaluation>>,
+  Check<Fits<Z.output<Schemas['simulate']>['evaluation'], OpenFacts<Evaluation>>>,
 ];
+/**
+ * An evaluation whose layers' facts are open records: the schema keeps `facts` open (the JSON is the
+ * same), while the program's type gives each layer its own facts.
+ */
+type OpenFacts<E extends Evaluation> = Omit<E, 'authorizations'> & {
+  authorizations: (Omit<AuthorizationResult, 'layers'> & {
+    layers: (Omit<LayerResultBase, 'facts'> & { facts?: Record<string, unknown> })[];
+  })[];
+};
 type Part<K extends keyof Schemas['parts']> = Z.output<Schemas['parts'][K]>;
 /** The model's keys the schema lacks (an optional field added to the model must be added here too). */
 type NoMissingKeys<Model, Schema> = [Exclude<keyof Model, keyof Schema>] extends [never] ? true : false;

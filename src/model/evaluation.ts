@@ -2,7 +2,7 @@
 // the condition and the value that decided it.
 
 import type { PolicyRef } from './policy.js';
-import type { AuthzRequest, ContextValue, S3Request } from './request.js';
+import type { AuthzRequest, ContextValue, Principal, S3Request } from './request.js';
 import type { CauseCode } from './cause.js';
 
 /** Three-valued logic: `unknown` when evidence or request context is missing. */
@@ -116,9 +116,224 @@ export const LAYER_NAMES = [
 /** Names every step of the authorization chain, IAM's and S3's. */
 export type LayerName = (typeof LAYER_NAMES)[number];
 
-/** One layer's verdict for one authorization. */
-export interface LayerResult {
-  layer: LayerName;
+/** Facts every layer may carry: whether its own policies allow, and an S3 step's check and error. */
+export interface CommonLayerFacts {
+  /** Whether the layer's own policies allow (policy layers). */
+  ownAllow?: Tri;
+  /** Which S3 check the step is. */
+  check?:
+    | 'authentication'
+    | 'acl-not-supported'
+    | 'object-owner'
+    | 'network-origin'
+    | 'requester-pays'
+    | 'object-lock'
+    | 'archived'
+    | 'not-found'
+    | 'disabled'
+    | 'method-not-allowed'
+    | 'aws-managed-key-cross-account'
+    | 'key-state'
+    | (string & {});
+  /** The error code S3 (or KMS) answers with when this step refuses. */
+  errorCode?: string;
+  httpStatus?: number;
+  /** A cause code this layer stands for, ahead of the cause table's mapping. */
+  cause?: CauseCode;
+}
+
+/** Facts of a layer that compares the caller's account with the resource owner's. */
+export interface AccountFacts {
+  /** Whether the caller is in another account than the resource owner (anonymous: `true`). */
+  crossAccount?: Tri;
+}
+
+/** One Block Public Access flag: effective value and the levels (account, bucket, access point) that set it. */
+export interface BpaFlagFacts {
+  effective: Tri;
+  levels: string[];
+  unknownLevels?: string[];
+}
+
+/** Facts of an SCP or RCP layer. */
+export interface OrganizationPolicyFacts extends CommonLayerFacts {
+  /** Why the layer does not apply to this caller (`anonymous`, `service-linked-role`, `aws-managed-key`, ...). */
+  exempt?: string;
+  inOrganization?: boolean;
+  /** Org levels with no Allow for the request. */
+  levelsWithoutAllow?: string[];
+}
+
+/** Facts of the identity side (identity policies, KMS identity policies). */
+export interface IdentityFacts extends CommonLayerFacts {
+  principalKind?: Principal['kind'];
+  principalArn?: string;
+  root?: boolean;
+  /** Roles of that name in the evidence when the path is unknown. */
+  roleCandidates?: string[];
+  rolePathKnown?: boolean;
+  roleMatchedByName?: string;
+  principalDeleted?: boolean;
+  /** `none-in-evidence`: another service's resource policy is not modelled. */
+  resourcePolicy?: 'none-in-evidence';
+}
+
+/** Facts of a VPC endpoint policy layer. */
+export interface VpcEndpointFacts extends CommonLayerFacts {
+  vpce?: string;
+  /** The endpoint has the default full-access policy. */
+  defaultPolicy?: boolean;
+}
+
+/** Facts of a bucket or access point policy layer. */
+export interface ResourcePolicyFacts extends CommonLayerFacts, AccountFacts {
+  noPolicy?: boolean;
+  publicPolicy?: Tri;
+  accessPoint?: string;
+  /** The bucket owner's root user can always manage the bucket policy. */
+  ownerRootEscapeHatch?: boolean;
+  /** Same-account-or-not is open because the resource owner's account is unknown. */
+  resourceAccountUnknown?: boolean;
+}
+
+/** Facts of a bucket or object ACL layer. */
+export interface AclFacts extends CommonLayerFacts {
+  aclsDisabled?: boolean;
+  grantees?: string[];
+  permission?: string;
+  publicAcl?: Tri;
+}
+
+/** Facts of the Object Ownership step. */
+export interface ObjectOwnershipFacts extends CommonLayerFacts {
+  objectOwnership?: string | null;
+  bucketOwnerCanonicalId?: string;
+  objectOwnerCanonicalId?: string;
+  objectOwnerAccount?: string;
+  ownedByBucketOwner?: Tri;
+  /** Another account owns the object. */
+  foreignOwner?: boolean;
+  aclHeader?: string | null;
+}
+
+/** Facts of the Block Public Access step. */
+export interface BlockPublicAccessFacts extends CommonLayerFacts {
+  /** Every flag as evaluated. */
+  flags?: Partial<
+    Record<
+      'BlockPublicAcls' | 'IgnorePublicAcls' | 'BlockPublicPolicy' | 'RestrictPublicBuckets',
+      BpaFlagFacts
+    >
+  >;
+  /** The flag that blocks and the level that sets it. */
+  flag?: 'BlockPublicAcls' | 'IgnorePublicAcls' | 'BlockPublicPolicy' | 'RestrictPublicBuckets';
+  level?: string;
+  blocked?: 'public-acl-grant' | 'public-policy-grant' | 'public-acl-write' | 'public-policy-write';
+  publicAclRequested?: Tri;
+  publicPolicySubmitted?: Tri;
+}
+
+/** Facts of an access point's network origin step. */
+export interface NetworkOriginFacts extends CommonLayerFacts {
+  networkOrigin?: 'Internet' | 'VPC';
+  vpcId?: string;
+  requestVpc?: string;
+}
+
+/** Facts of the Requester Pays step. */
+export interface RequesterPaysFacts extends CommonLayerFacts, AccountFacts {
+  requestPayer?: 'BucketOwner' | 'Requester';
+  requestPayerSent?: boolean;
+}
+
+/** Facts of the Object Lock step. */
+export interface ObjectLockFacts extends CommonLayerFacts {
+  mode?: string;
+  retainUntilDate?: string;
+  legalHold?: string;
+  protectedBy?: 'retention' | 'legal-hold';
+}
+
+/** Facts of the object state step (archived, missing). */
+export interface ObjectStateFacts extends CommonLayerFacts {
+  exists?: boolean;
+  storageClass?: string;
+  restoreStatus?: string | null;
+  listBucketAllowed?: Tri;
+  /** What S3 answers when the request is allowed (`NoSuchKey`). */
+  expectedError?: string;
+}
+
+/** Facts of a KMS key policy layer. */
+export interface KmsKeyPolicyFacts extends CommonLayerFacts, AccountFacts {
+  keyArn?: string;
+  awsManagedKey?: Tri;
+  /** The policy is the one AWS writes for aws/s3 (not read from AWS). */
+  syntheticPolicy?: string;
+  /** Which key S3 would use is not known: the authorization's `key/*` resource is a placeholder. */
+  keyUnknown?: boolean;
+  /** `AWS`: an AWS managed key (its key policy admits only its own account). */
+  keyManager?: 'CUSTOMER' | 'AWS';
+}
+
+/** Facts of the resource-based policy of a service s3doctor does not model. */
+export interface ServiceResourcePolicyFacts extends CommonLayerFacts {
+  /** The resource is in another account than the caller (that policy must grant too). */
+  crossAccount?: boolean;
+}
+
+/** Facts of a KMS key state layer. */
+export interface KmsKeyStateFacts extends CommonLayerFacts {
+  keyState?: string;
+  keyUnknown?: boolean;
+}
+
+/** The facts each layer of the chain records, by layer name. */
+export interface LayerFactsMap {
+  authentication: CommonLayerFacts;
+  scp: OrganizationPolicyFacts;
+  rcp: OrganizationPolicyFacts;
+  'vpc-endpoint-policy': VpcEndpointFacts;
+  'identity-policy': IdentityFacts;
+  'permissions-boundary': IdentityFacts;
+  'session-policy': IdentityFacts;
+  'bucket-policy': ResourcePolicyFacts;
+  'access-point-policy': ResourcePolicyFacts;
+  'access-point-network-origin': NetworkOriginFacts;
+  'bucket-acl': AclFacts;
+  'object-acl': AclFacts;
+  'object-ownership': ObjectOwnershipFacts;
+  'block-public-access': BlockPublicAccessFacts;
+  'requester-pays': RequesterPaysFacts;
+  'object-lock': ObjectLockFacts;
+  'object-state': ObjectStateFacts;
+  'kms-key-policy': KmsKeyPolicyFacts;
+  'kms-identity-policy': IdentityFacts;
+  'kms-key-state': KmsKeyStateFacts;
+  'resource-policy': ServiceResourcePolicyFacts;
+}
+
+/** The facts of one layer (of any layer when `L` is the whole union). */
+export type LayerFacts<L extends LayerName = LayerName> = LayerFactsMap[L];
+
+/** Every fact any layer records: what the engine builds before a layer's result is sealed. */
+export type AnyLayerFacts = OrganizationPolicyFacts &
+  IdentityFacts &
+  VpcEndpointFacts &
+  ResourcePolicyFacts &
+  AclFacts &
+  ObjectOwnershipFacts &
+  BlockPublicAccessFacts &
+  NetworkOriginFacts &
+  RequesterPaysFacts &
+  ObjectLockFacts &
+  ObjectStateFacts &
+  KmsKeyPolicyFacts &
+  KmsKeyStateFacts;
+
+/** What every layer's verdict holds, whatever the layer. */
+export interface LayerResultBase<L extends LayerName = LayerName> {
+  layer: L;
   /** Whether this layer takes part (SCPs only in an organization, VPCE only through an endpoint...). */
   applies: Tri;
   /**
@@ -135,9 +350,12 @@ export interface LayerResult {
   levels?: { target: string; allow: Tri; explicitDeny: Tri }[];
   /** Snapshot paths of missing evidence that would settle an `unknown`. */
   missingEvidence?: string[];
-  /** Structured facts for rules and formatters (never prose): e.g. `{ flag: 'RestrictPublicBuckets', level: 'account' }`. */
-  facts?: Record<string, unknown>;
+  /** Structured facts for rules and formatters (never prose), typed per layer: e.g. `{ flag: 'RestrictPublicBuckets', level: 'account' }`. */
+  facts?: LayerFactsMap[L];
 }
+
+/** One layer's verdict for one authorization: a union keyed by `layer`, so `facts` has that layer's type. */
+export type LayerResult = { [L in LayerName]: LayerResultBase<L> }[LayerName];
 
 /** The evaluation of one authorization through the whole chain. */
 export interface AuthorizationResult {

@@ -331,7 +331,9 @@ function renderStatementTrace(st: StatementTrace, s: Styler): string[] {
 
 function renderAuthorization(a: AuthorizationResult, s: Styler): string {
   // Which KMS key S3 would use may be unknown: the request's `key/*` is a placeholder, not a key.
-  const unknownKey = a.layers.find((l) => l.facts?.keyUnknown === true);
+  const unknownKey = a.layers.find(
+    (l) => (l.layer === 'kms-key-policy' || l.layer === 'kms-key-state') && l.facts?.keyUnknown === true,
+  );
   const target = unknownKey
     ? `the SSE-KMS key S3 would use (unknown: ${unknownKey.missingEvidence?.join(', ') ?? 'which key'})`
     : a.request.resource;

@@ -377,6 +377,19 @@ function resourceNode(t: Template, id: string): Node | undefined {
   return getIn(getIn(t.doc.contents, 'Resources'), id);
 }
 
+/**
+ * Resources that hold one resource policy: the property with the document, the owner's kind, and the property naming
+ * the owner (absent: the resource itself owns it); `home`: a policy can be added where the resource has none.
+ */
+const RESOURCE_POLICIES: Record<
+  string,
+  { property: string; kind: IacOwner['kind']; ownerProperty?: string; home?: boolean }
+> = {
+  'AWS::S3::BucketPolicy': { property: 'PolicyDocument', kind: 'bucket', ownerProperty: 'Bucket' },
+  'AWS::KMS::Key': { property: 'KeyPolicy', kind: 'kms-key' },
+  'AWS::S3::AccessPoint': { property: 'Policy', kind: 'access-point', home: true },
+};
+
 /** Every policy document and every place a new policy can go in a template. */
 export function templateSites(
   t: Template,
@@ -474,39 +487,31 @@ export function templateSites(
           }),
         );
       }
-    } else if (type === 'AWS::S3::BucketPolicy') {
-      const doc = getIn(props, 'PolicyDocument');
-      const bun: string[] = [];
-      const b = r.resolve((res as { Properties?: Record<string, unknown> }).Properties?.Bucket, bun);
-      const ids = idsOf([b]);
-      if (doc)
-        add(
-          documentSite(t, r, doc, {
-            address: at,
-            owner: ids.length ? { kind: 'bucket', ids } : { kind: 'bucket', ids: [], unresolved: bun },
-            ...withCp,
-          }),
-        );
-    } else if (type === 'AWS::KMS::Key') {
-      const doc = getIn(props, 'KeyPolicy');
-      if (doc)
-        add(
-          documentSite(t, r, doc, {
-            address: `${at}.Properties.KeyPolicy`,
-            owner: own('kms-key', [ref, arn]),
-            ...withCp,
-          }),
-        );
-    } else if (type === 'AWS::S3::AccessPoint') {
-      const doc = getIn(props, 'Policy');
-      if (doc)
-        add(
-          documentSite(t, r, doc, {
-            address: `${at}.Properties.Policy`,
-            owner: own('access-point', [ref, arn]),
-            ...withCp,
-          }),
-        );
+    } else if (RESOURCE_POLICIES[type]) {
+      const { property, kind, ownerProperty, home } = RESOURCE_POLICIES[type];
+      const doc = getIn(props, property);
+      const ownUn: string[] = [];
+      const owner: IacOwner = ownerProperty
+        ? ((ids) => (ids.length ? { kind, ids } : { kind, ids: [], unresolved: ownUn }))(
+            idsOf([
+              r.resolve((res as { Properties?: Record<string, unknown> }).Properties?.[ownerProperty], ownUn),
+            ]),
+          )
+        : own(kind, [ref, arn]);
+      const address = ownerProperty ? at : `${at}.Properties.${property}`;
+      if (doc) add(documentSite(t, r, doc, { address, owner, ...withCp }));
+      else if (home && isMap(props))
+        homes.push({
+          file: t.file.rel,
+          tool: t.tool,
+          address,
+          ...withCp,
+          line,
+          owner,
+          add(text, _name, document) {
+            return applySplices(text, [addToMap(text, props as YAMLMap, property, document, unit)]);
+          },
+        });
     } else if (type === 'AWS::S3::Bucket') {
       const owner = own('bucket', [ref]);
       const resMap = getIn(t.doc.contents, 'Resources');

@@ -139,8 +139,10 @@ export function iacFix(
 ): IacFix | undefined {
   const patch = fix.patch;
   if (fix.kind !== 'policy-patch' || !patch || !fix.verified || patch.beforeUnknown) return undefined;
+  // The account the document's source is deployed in: the target's own (ARN, or the bucket's owner), else the caller's.
   const account =
     accountOf(patch.target.id) ??
+    (patch.target.type === 'bucket-policy' ? evidence.buckets[patch.target.id]?.accountId : undefined) ??
     ('accountId' in req.principal ? req.principal.accountId : undefined) ??
     req.authorizations[0]?.resourceAccount;
   const region = regionFor(patch, evidence, req);

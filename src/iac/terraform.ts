@@ -484,7 +484,28 @@ export function terraformSites(
               ? (st.arn ??
                 ev.eval({ t: 'ref', parts: [type, name, 'arn'], start: b.start, end: b.start }, inst, u))
               : get('access_point_arn', u);
-          addSite(owner('access-point', [n, arn], u), policyAttr?.expr);
+          const o = owner('access-point', [n, arn], u);
+          addSite(o, policyAttr?.expr);
+          // An access point without a policy: the `policy` argument goes last in its block.
+          const close = b.end - 1;
+          const closeLine = file.text.lastIndexOf('\n', close - 1) + 1;
+          if (
+            !policyAttr &&
+            type === 'aws_s3_access_point' &&
+            file.text[close] === '}' &&
+            file.text.slice(closeLine, close).trim() === ''
+          )
+            homes.push({
+              file: file.rel,
+              tool: 'terraform',
+              address,
+              line: lineOf(file.text, b.start),
+              owner: o,
+              add(text, _policyName, document) {
+                const body = `${unit}policy = jsonencode(${hclValue(document, unit, 1)})\n`;
+                return applySplices(text, [{ start: closeLine, end: closeLine, text: body }]);
+              },
+            });
         } else if (type === 'aws_iam_role' || type === 'aws_iam_user') {
           const kind = type === 'aws_iam_role' ? 'role' : 'user';
           const u: string[] = [];

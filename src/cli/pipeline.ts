@@ -126,8 +126,9 @@ export async function diagnoseRecords(
   source: EvidenceSource,
   answers: AnswerOptions = {},
   sessionGrants: readonly SessionGrant[] = [],
+  extra: { iac?: IacIndex } = {},
 ): Promise<Result[]> {
-  const diagnose = await recordDiagnoser(source, answers, sessionGrants, records);
+  const diagnose = await recordDiagnoser(source, answers, sessionGrants, records, extra);
   return records.map((r) => diagnose(r));
 }
 

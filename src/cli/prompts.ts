@@ -6,6 +6,7 @@ import type {
   Fix,
   LogRecord,
   MalformedRecord,
+  IacPatch,
   PolicyPatch,
   Report,
   Result,
@@ -144,7 +145,15 @@ export interface AssistantDeps {
   /** Loads and merges snapshot files (as `--snapshot` does everywhere). */
   loadSnapshot(paths: string[]): Promise<Evidence>;
   collectLive(records: LogRecord[], profile: string | undefined): Promise<Evidence>;
-  diagnose(records: LogRecord[], ev: EvidenceChoice, answers: AnswerOptions): Promise<Result[]>;
+  /** With `iac`: each verified policy fix also as a diff of the Terraform/CloudFormation source under the folder. */
+  diagnose(
+    records: LogRecord[],
+    ev: EvidenceChoice,
+    answers: AnswerOptions,
+    iac?: IacChoice,
+  ): Promise<Result[]>;
+  /** Writes IaC patches to their files under the folder (clean git work tree, backup); one line per file. */
+  writeIac?(dir: string, patches: IacPatch[]): Promise<string[]>;
   renderText(report: Report, evidence: Evidence | undefined): string;
   renderMarkdown(report: Report, evidence: Evidence | undefined): string;
   /** Writes a new file (throws when it exists, unless force); returns the absolute path. */
@@ -161,11 +170,19 @@ export interface AssistantDeps {
   fileExists(path: string): Promise<boolean>;
 }
 
+/** The Terraform / CloudFormation folder the fixes are shown against (`--iac`, `--iac-state`). */
+export interface IacChoice {
+  dir: string;
+  state?: string[];
+}
+
 /** Flags given on the command line that pre-answer the assistant's questions. */
 export interface AssistantPreset extends AnswerOptions {
   snapshot?: string[];
   live?: boolean;
   profile?: string;
+  iac?: string;
+  iacState?: string[];
 }
 
 /** What the assistant ends with. */
@@ -444,7 +461,11 @@ export async function runAssistantFlow(
     ...(preset.requestPayer ? { requestPayer: preset.requestPayer } : {}),
     ...(preset.sessionPolicy ? { sessionPolicy: preset.sessionPolicy } : {}),
   };
-  let results = await deps.diagnose(records, ev, answers);
+  let iac: IacChoice | undefined = preset.iac
+    ? { dir: preset.iac, ...(preset.iacState ? { state: preset.iacState } : {}) }
+    : undefined;
+  const run = () => deps.diagnose(records, ev, answers, ...(iac ? [iac] : []));
+  let results = await run();
   // Ask only what could change the verdict, once each.
   const asked = new Set<string>();
   for (;;) {
@@ -460,7 +481,7 @@ export async function runAssistantFlow(
     const known = Object.values(a).some(
       (v) => v !== 'unknown' && !(typeof v === 'object' && v.kind === 'unknown'),
     );
-    if (known) results = await deps.diagnose(records, ev, answers);
+    if (known) results = await run();
   }
   const report = (): Report => ({ schemaVersion: 1, results });
   ask.say(deps.renderText(report(), ev.evidence));
@@ -478,6 +499,17 @@ export async function runAssistantFlow(
         name: `Save the patch${patches.length > 1 ? 'es' : ''} (s3doctor-patch-<target>.json)`,
       });
     if (commands.length) choices.push({ value: 'commands', name: 'Show the AWS CLI commands' });
+    const policyFixes = results.some((r) =>
+      r.causes.some((c) => c.fixes.some((f) => f.kind === 'policy-patch' && f.verified && f.patch)),
+    );
+    if (policyFixes && ev.evidence && !iac)
+      choices.push({ value: 'iac', name: 'Show the fix as a diff of my Terraform / CloudFormation source' });
+    const written = iacWritable(results);
+    if (iac && written.length && deps.writeIac)
+      choices.push({
+        value: 'iac-write',
+        name: 'Write the IaC diff to the source file (asks first; clean git work tree, backup)',
+      });
     choices.push({ value: 'markdown', name: 'Save a Markdown report' });
     if (applicable.length && !applied)
       choices.push({
@@ -503,6 +535,37 @@ export async function runAssistantFlow(
       }
     } else if (action === 'commands') {
       ask.say(commands.join('\n'));
+    } else if (action === 'iac') {
+      const dir = cleanPath(
+        await ask.input({
+          message: 'Folder of the Terraform / CloudFormation sources:',
+          validate: existingPath(deps),
+        }),
+      );
+      iac = { dir };
+      try {
+        results = await run();
+      } catch (e) {
+        ask.say(`That folder cannot be read: ${(e as Error).message}`);
+        iac = undefined;
+        continue;
+      }
+      ask.say(deps.renderText(report(), ev.evidence));
+    } else if (action === 'iac-write' && iac && deps.writeIac) {
+      ask.say(`This is the exact change:\n${written.map((p) => p.diff).join('\n')}`);
+      const ok = await ask.confirm({
+        message: `Write it to ${written.map((p) => p.file).join(', ')} under ${iac.dir}? (the current file is saved to a backup first)`,
+        default: false,
+      });
+      if (!ok) {
+        ask.say('Nothing was changed.');
+        continue;
+      }
+      try {
+        for (const line of await deps.writeIac(iac.dir, written)) ask.say(line);
+      } catch (e) {
+        ask.say(`Nothing was written: ${(e as Error).message}`);
+      }
     } else if (action === 'markdown') {
       const path = cleanPath(await ask.input({ message: 'Report file:', default: 's3doctor-report.md' }));
       const force = (await deps.fileExists(path))
@@ -552,9 +615,22 @@ export async function runAssistantFlow(
         );
         continue;
       }
-      results = await deps.diagnose(records, ev, answers);
+      results = await run();
       ask.say(deps.renderText(report(), ev.evidence));
     }
   }
   return { results, saved, applied };
+}
+
+/** Each result's first verified IaC patch matched to one source, one per file (as `--write` takes them). */
+function iacWritable(results: Result[]): IacPatch[] {
+  const out = new Map<string, IacPatch>();
+  for (const r of results) {
+    const p = r.causes
+      .flatMap((c) => c.fixes)
+      .flatMap((f) => f.iac?.patches ?? [])
+      .find((x) => x.verified && x.confirmed);
+    if (p && !out.has(p.file)) out.set(p.file, p);
+  }
+  return [...out.values()];
 }

@@ -377,3 +377,85 @@ describe('assistant flow', () => {
     });
   });
 });
+
+describe('the assistant with Terraform / CloudFormation sources (issue 18)', () => {
+  const iacPatch = {
+    file: 'main.tf',
+    line: 12,
+    tool: 'terraform' as const,
+    address: 'aws_s3_bucket_policy.reports',
+    diff: '--- a/main.tf\n+++ b/main.tf\n@@ -12 +12,2 @@\n+  statement {}\n',
+    verified: true,
+    confirmed: true,
+  };
+  /** Deps whose diagnose adds the IaC patch to the verified policy fix when given a folder. */
+  function iacDeps(write?: (dir: string, n: number) => void) {
+    const seen: (string | undefined)[] = [];
+    const { deps, calls } = fakeDeps({
+      diagnose: async (records, _ev, _answers, iac) => {
+        seen.push(iac?.dir);
+        return records.map(() => {
+          const r = denyResult();
+          if (iac)
+            for (const f of r.causes[0]!.fixes)
+              if (f.kind === 'policy-patch') f.iac = { patches: [structuredClone(iacPatch)] };
+          return r;
+        });
+      },
+      renderText: (report) =>
+        `TEXT ${report.results.flatMap((r) => r.causes.flatMap((c) => c.fixes.flatMap((f) => f.iac?.patches.map((p) => p.file) ?? []))).join(',')}`,
+      ...(write
+        ? {
+            writeIac: async (dir: string, list: { file: string }[]) => {
+              write(dir, list.length);
+              return list.map((p) => `Wrote ${p.file}`);
+            },
+          }
+        : {}),
+    });
+    return { deps, calls, seen };
+  }
+
+  it('offers the fix as a diff of the sources: asks for the folder, diagnoses with it, shows the diff', async () => {
+    const s = scripted([
+      'paste',
+      '... 403 AccessDenied ...',
+      'snapshot',
+      'snap.json',
+      'iac',
+      'infra',
+      'done',
+    ]);
+    const { deps, seen } = iacDeps();
+    await runAssistantFlow(s.ask, deps);
+    expect(s.left).toEqual([]);
+    const next = s.asked.filter((a) => a.message === 'What next?');
+    expect(next[0]!.choices).toContain('Show the fix as a diff of my Terraform / CloudFormation source');
+    // Once the folder is given the offer is gone.
+    expect(next[1]!.choices).not.toContain('Show the fix as a diff of my Terraform / CloudFormation source');
+    expect(seen.at(-1)).toBe('infra');
+    expect(seen[0]).toBeUndefined();
+    expect(s.said.at(-1)).toBe('TEXT main.tf');
+  });
+
+  it('no evidence, no verified policy fix: no IaC offer', async () => {
+    const s = scripted(['paste', '... 403 AccessDenied ...', 'none', 'done']);
+    const { deps } = iacDeps();
+    await runAssistantFlow(s.ask, deps);
+    const next = s.asked.find((a) => a.message === 'What next?');
+    expect(next!.choices).not.toContain('Show the fix as a diff of my Terraform / CloudFormation source');
+  });
+
+  it('--iac pre-answers the folder; writing the diff asks first, shows it, and a no writes nothing', async () => {
+    const writes: [string, number][] = [];
+    const s = scripted(['paste', '... 403 AccessDenied ...', 'iac-write', false, 'iac-write', true, 'done']);
+    const { deps, seen } = iacDeps((dir, n) => writes.push([dir, n]));
+    await runAssistantFlow(s.ask, deps, { snapshot: ['snap.json'], iac: 'infra' });
+    expect(s.left).toEqual([]);
+    expect(seen.every((d) => d === 'infra')).toBe(true);
+    expect(s.said).toContain('Nothing was changed.');
+    expect(s.said.some((t) => t.includes('+  statement {}'))).toBe(true);
+    expect(writes).toEqual([['infra', 1]]);
+    expect(s.said).toContain('Wrote main.tf');
+  });
+});

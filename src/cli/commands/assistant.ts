@@ -5,6 +5,7 @@ import type { ExitCode } from '../program.js';
 import { UsageError } from '../errors.js';
 import { canPrompt, processTerminal, stdoutColour } from '../tty.js';
 import type { AssistantDeps, AssistantPreset } from '../prompts.js';
+import type { IacIndex } from '../../iac/index.js';
 
 /** The real dependencies of the assistant. */
 export async function realAssistantDeps(colour: boolean): Promise<AssistantDeps> {
@@ -17,6 +18,17 @@ export async function realAssistantDeps(colour: boolean): Promise<AssistantDeps>
   const apply = await import('../apply.js');
   const { listAwsProfiles } = await import('../aws-profiles.js');
   const { startSpinner } = await import('../progress.js');
+  // The --iac folder is read once per folder and state files.
+  const indexes = new Map<string, Promise<IacIndex>>();
+  const iacIndex = (dir: string, state?: string[]): Promise<IacIndex> => {
+    const key = JSON.stringify([dir, state ?? []]);
+    let p = indexes.get(key);
+    if (!p) {
+      p = import('../../iac/index.js').then((m) => m.loadIac(dir, state ? { stateFiles: state } : {}));
+      indexes.set(key, p);
+    }
+    return p;
+  };
   return {
     readPasted: async (text) => {
       const s = await startSpinner('Reading the request');
@@ -44,12 +56,21 @@ export async function realAssistantDeps(colour: boolean): Promise<AssistantDeps>
     },
     collectLive: async (records, profile) =>
       collectLive(await pipeline.toRequests(records), profile ? { profile } : {}),
-    diagnose: (records, ev, answers) =>
+    diagnose: async (records, ev, answers, iac) =>
       pipeline.diagnoseRecords(
         records,
         ev.evidence ? { evidence: ev.evidence, kind: ev.kind } : { kind: 'none' },
         answers,
+        [],
+        iac ? { iac: await iacIndex(expandHome(iac.dir), iac.state?.map(expandHome)) } : {},
       ),
+    writeIac: async (dir, list) => {
+      const { writeIacPatches } = await import('../../iac/index.js');
+      const done = await writeIacPatches((await iacIndex(expandHome(dir))).root, list);
+      return done.map((w) =>
+        w.written ? `Wrote ${w.file} (backup: ${w.backup ?? ''})` : `Did not write ${w.file}: ${w.why ?? ''}`,
+      );
+    },
     renderText: (report, evidence) => renderReportText(report, { colour, ...(evidence ? { evidence } : {}) }),
     renderMarkdown: (report, evidence) => renderReportMarkdown(report, evidence ? { evidence } : {}),
     writeFile: (path, text, force) => writeNewFile(path, text, force),

@@ -1,0 +1,30 @@
+// The assistant's real dependencies with a --iac folder: its diagnosis carries the diff of the source that defines the policy.
+
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { realAssistantDeps } from '../../src/cli/commands/assistant.js';
+import { loadSnapshot } from '../../src/api/index.js';
+import { readInputs } from '../../src/logs/index.js';
+import type { LogRecord } from '../../src/model/index.js';
+import { exampleFiles, FIXTURES } from './helpers.js';
+
+describe('assistant --iac (real dependencies)', () => {
+  it('diagnoses with the folder: the verified bucket-policy fix gets the heredoc diff', async () => {
+    const { input, snapshot } = await exampleFiles('cross-account-no-bucket-policy');
+    const evidence = await loadSnapshot(snapshot);
+    const records: LogRecord[] = [];
+    for await (const item of readInputs([input], { deniedOnly: true }))
+      if (item.kind === 'record') records.push(item.record);
+    const deps = await realAssistantDeps(false);
+    const ev = { evidence, kind: 'snapshot' as const };
+    const without = await deps.diagnose(records, ev, {});
+    const fixes = (rs: typeof without) => rs.flatMap((r) => r.causes.flatMap((c) => c.fixes));
+    expect(fixes(without).some((f) => f.iac)).toBe(false);
+    const withIac = await deps.diagnose(records, ev, {}, { dir: join(FIXTURES, 'tf-heredoc') });
+    const p = fixes(withIac).flatMap((f) => f.iac?.patches ?? [])[0];
+    expect(p).toMatchObject({ file: 'main.tf', address: 'aws_s3_bucket_policy.reports', verified: true });
+    expect(deps.renderText({ schemaVersion: 1, results: withIac }, evidence)).toContain(
+      'Infrastructure as code (--iac):',
+    );
+  }, 60_000);
+});

@@ -8,6 +8,7 @@ import type {
   LogRecord,
   MalformedRecord,
   Report,
+  Result,
   S3Request,
   TriageReport,
 } from '../model/index.js';
@@ -100,6 +101,26 @@ export async function loadSnapshot(source: string | string[] | object): Promise<
 }
 
 /**
+ * With `opts.iac` and evidence: adds to each result's verified policy fixes the diffs of the sources
+ * (the folder read once, on first use); otherwise results pass as they are.
+ */
+function iacAdder(opts: DiagnoseOptions): (records: LogRecord[], results: Result[]) => Promise<Result[]> {
+  const { iac: dir, iacState, evidence } = opts;
+  if (!dir || !evidence) return async (_records, results) => results;
+  const ready = (async () => {
+    const iac = await import('../iac/index.js');
+    const { toS3Request } = await import('../request/index.js');
+    const index = await iac.loadIac(dir, iacState ? { stateFiles: iacState } : {});
+    return { iac, toS3Request, index };
+  })();
+  const hints = hintsOf(evidence);
+  return async (records, results) => {
+    const { iac, toS3Request, index } = await ready;
+    return results.map((res, i) => iac.withIac(res, toS3Request(records[i]!, hints), evidence, index));
+  };
+}
+
+/**
  * Explains each denied request found in the inputs: the result document `s3doctor diagnose --format json`
  * prints (`results[]`, one per denied record; `malformed` lists what could not be read).
  */
@@ -108,14 +129,10 @@ export async function diagnose(inputs: Inputs, opts: DiagnoseOptions = {}): Prom
   const engine = await import('../engine/index.js');
   const kind = opts.evidenceKind ?? (opts.evidence ? 'snapshot' : undefined);
   const o = { ...(kind ? { evidenceKind: kind } : {}), hints: hintsOf(opts.evidence) };
-  let results = records.map((r) => engine.diagnose(r, opts.evidence, o));
-  if (opts.iac && opts.evidence) {
-    const iac = await import('../iac/index.js');
-    const { toS3Request } = await import('../request/index.js');
-    const index = await iac.loadIac(opts.iac, opts.iacState ? { stateFiles: opts.iacState } : {});
-    const ev = opts.evidence;
-    results = results.map((res, i) => iac.withIac(res, toS3Request(records[i]!, o.hints), ev, index));
-  }
+  const results = await iacAdder(opts)(
+    records,
+    records.map((r) => engine.diagnose(r, opts.evidence, o)),
+  );
   return {
     $schema: SCHEMA_IDS.result,
     schemaVersion: 1,
@@ -176,8 +193,13 @@ export async function triage(inputs: string | string[], opts: TriageOptions = {}
   const kind = opts.evidenceKind ?? 'snapshot';
   const o = { evidenceKind: kind, hints: hintsOf(opts.evidence) };
   const evidence = opts.evidence;
+  const addIac = iacAdder(opts);
   const report = await buildTriageReport(scan, {
-    diagnose: async (records) => records.map((r) => engine.diagnose(r, evidence, o)),
+    diagnose: async (records) =>
+      addIac(
+        records,
+        records.map((r) => engine.diagnose(r, evidence, o)),
+      ),
   });
   return { $schema: SCHEMA_IDS.triage, ...report };
 }

@@ -28,3 +28,22 @@ describe('assistant --iac (real dependencies)', () => {
     );
   }, 60_000);
 });
+
+describe('library API with iac', () => {
+  it('triage() gives each group diagnosis the IaC diff, as diagnose() does', async () => {
+    const { triage, diagnose } = await import('../../src/api/index.js');
+    const { input, snapshot } = await exampleFiles('cross-account-no-bucket-policy');
+    const evidence = await loadSnapshot(snapshot);
+    const iac = join(FIXTURES, 'tf-heredoc');
+    const patchesOf = (rs: { causes: { fixes: { iac?: { patches: { file: string }[] } }[] }[] }[]) =>
+      rs.flatMap((r) => r.causes.flatMap((c) => c.fixes.flatMap((f) => f.iac?.patches ?? [])));
+    const t = await triage(input, { workers: 1, evidence, iac });
+    const diagnosed = t.groups.flatMap((g) => (g.diagnosis ? [g.diagnosis] : []));
+    expect(diagnosed.length).toBeGreaterThan(0);
+    expect(patchesOf(diagnosed).map((p) => p.file)).toContain('main.tf');
+    const d = await diagnose(input, { evidence, iac });
+    expect(patchesOf(d.results).map((p) => p.file)).toContain('main.tf');
+    const without = await triage(input, { workers: 1, evidence });
+    expect(patchesOf(without.groups.flatMap((g) => (g.diagnosis ? [g.diagnosis] : [])))).toEqual([]);
+  }, 60_000);
+});

@@ -249,8 +249,13 @@ export class Resolver {
           const given = typeof name === 'string' ? this.ctx.imports[name] : undefined;
           return given ?? this.miss(`!ImportValue ${String(name)}`, un);
         }
-        case 'Fn::If':
-          return this.miss(`!If ${JSON.stringify(a)}`, un);
+        case 'Fn::If': {
+          // [condition, value if true, value if false]: the branch the template's Conditions settle.
+          if (!Array.isArray(a) || a.length !== 3) return this.miss('!If (malformed)', un);
+          const c = this.condition(String(a[0]), un, depth + 1);
+          // Unsettled: `condition()` has named it and what it reads.
+          return c === undefined ? `\${unresolved:!If ${String(a[0])}}` : str(c ? a[1] : a[2]);
+        }
       }
       if (k.startsWith('Fn::')) return this.miss(`!${k.slice(4)}`, un);
     }
@@ -260,6 +265,56 @@ export class Resolver {
       if (r !== NO_VALUE) out[k] = r;
     }
     return out;
+  }
+
+  /**
+   * A named condition of the template (Fn::Equals/Not/And/Or/Condition over parameters, pseudo
+   * parameters and mappings); undefined when a value it reads is not known (named in `un` once).
+   */
+  condition(name: string, un: string[], depth: number): boolean | undefined {
+    const conds = (this.t.value.Conditions ?? {}) as Record<string, unknown>;
+    if (!(name in conds) || depth > 50) {
+      un.push(`condition ${name}${name in conds ? ' (too deep)' : ' (not in Conditions)'}`);
+      return undefined;
+    }
+    const open: string[] = [];
+    const v = this.cond(conds[name], open, depth + 1);
+    if (v === undefined) un.push(`condition ${name} (${[...new Set(open)].join(', ') || 'not settled'})`);
+    return v;
+  }
+
+  private cond(e: unknown, un: string[], depth: number): boolean | undefined {
+    if (!e || typeof e !== 'object' || Array.isArray(e) || depth > 50) return undefined;
+    const [k, a] = Object.entries(e as Record<string, unknown>)[0] ?? [];
+    const args = Array.isArray(a) ? a : [a];
+    const all = (xs: (boolean | undefined)[], stop: boolean) =>
+      xs.includes(stop) ? stop : xs.includes(undefined) ? undefined : !stop;
+    switch (k) {
+      case 'Condition':
+      case 'Fn::Condition':
+        return this.condition(String(a), un, depth + 1);
+      case 'Fn::Not': {
+        const v = this.cond(args[0], un, depth + 1);
+        return v === undefined ? undefined : !v;
+      }
+      case 'Fn::And':
+        return all(
+          args.map((x) => this.cond(x, un, depth + 1)),
+          false,
+        );
+      case 'Fn::Or':
+        return all(
+          args.map((x) => this.cond(x, un, depth + 1)),
+          true,
+        );
+      case 'Fn::Equals': {
+        const u: string[] = [];
+        const [x, y] = args.map((v) => this.resolve(v, u, depth + 1));
+        un.push(...u);
+        return u.length ? undefined : JSON.stringify(x) === JSON.stringify(y) || String(x) === String(y);
+      }
+    }
+    return undefined;
   }
 
   private sub(a: unknown, un: string[], depth: number): unknown {

@@ -11,20 +11,28 @@ export function patchFileContent(patch: PolicyPatch): string {
   return JSON.stringify(patch.after, null, 2) + '\n';
 }
 
-/** The fixes worth saving or applying: those with a patch (not alternatives), verified ones first. */
+/**
+ * The fixes worth saving or applying: those with a patch (not alternatives), verified ones first.
+ * One per target document: a later patch of the same document replaces an earlier one (diagnose
+ * merges the fixes of one document, so the later carries the earlier's statements; fix/merge.ts)
+ * unless only the earlier is verified.
+ */
 export function patchFixes(results: Result[]): { fix: Fix; patch: PolicyPatch }[] {
   const out: { fix: Fix; patch: PolicyPatch }[] = [];
-  const seen = new Set<string>();
+  const byTarget = new Map<string, number>();
   for (const r of results) {
     for (const c of r.causes) {
       for (const f of c.fixes) {
         if (f.alternative) continue;
         for (const p of [f.patch, ...(f.additionalPatches ?? [])]) {
           if (!p) continue;
-          const k = JSON.stringify([p.target, p.after]);
-          if (seen.has(k)) continue;
-          seen.add(k);
-          out.push({ fix: f, patch: p });
+          const { type, id, name, group } = p.target;
+          const k = JSON.stringify([type, id, name ?? null, group ?? null]);
+          const at = byTarget.get(k);
+          if (at === undefined) {
+            byTarget.set(k, out.length);
+            out.push({ fix: f, patch: p });
+          } else if (f.verified === true || out[at]!.fix.verified !== true) out[at] = { fix: f, patch: p };
         }
       }
     }

@@ -88,13 +88,15 @@ export async function toRequests(records: LogRecord[], evidence?: Evidence): Pro
  * session-policy answer or `sessionGrants` settle; every record of the run when either is given). With answers (`--https`, `--via-vpce`,
  * `--request-payer` or the assistant's), the request is changed accordingly before evaluation;
  * "I don't know" leaves it as is. Each distinct request is diagnosed once (engine/memo.ts).
+ * `mergeFixes`: fixes that change a document an earlier result's fix changes carry both (fix/merge.ts),
+ * so that following the printed commands in order leaves every request allowed.
  */
 export async function recordDiagnoser(
   source: EvidenceSource,
   answers: AnswerOptions = {},
   sessionGrants: readonly SessionGrant[] = [],
   records: readonly LogRecord[] = [],
-  extra: { iac?: IacIndex } = {},
+  extra: { iac?: IacIndex; mergeFixes?: boolean } = {},
 ): Promise<(record: LogRecord) => Result> {
   source = await settleSessionPolicies(records, source, answers.sessionPolicy, sessionGrants);
   const engine = await import('../engine/index.js');
@@ -103,21 +105,30 @@ export async function recordDiagnoser(
   const opts = { ...(evidenceKind ? { evidenceKind } : {}), hints };
   const evidence = source.evidence;
   const iac = extra.iac && evidence ? { index: extra.iac, lib: await import('../iac/index.js') } : undefined;
-  if (!hasAnswers(answers) && !iac)
+  const ledger =
+    extra.mergeFixes && evidence ? new (await import('../fix/merge.js')).PatchLedger(evidence) : undefined;
+  if (!hasAnswers(answers) && !iac && !ledger)
     return engine.memoDiagnose((r) => engine.diagnose(r, source.evidence, opts), source.evidence);
   const { toS3Request } = await import('../request/index.js');
   const { applyRequestChange } = await import('../fix/index.js');
   const change = hasAnswers(answers)
     ? answersToChange(answers, (id) => source.evidence?.vpcEndpoints[id]?.vpcId)
     : undefined;
-  return engine.memoDiagnose((r) => {
+  const requestOf = (r: LogRecord): S3Request => {
     const base = toS3Request(r, hints);
-    const request = change ? applyRequestChange(base, change) : base;
+    return change ? applyRequestChange(base, change) : base;
+  };
+  const diagnose = engine.memoDiagnose(
     // The record still names the input and feeds the record-based rules; the request carries the answers.
-    const result = engine.diagnose(r, source.evidence, { ...opts, request });
+    (r) => engine.diagnose(r, source.evidence, change ? { ...opts, request: requestOf(r) } : opts),
+    source.evidence,
+  );
+  return (r) => {
+    let result = diagnose(r);
+    if (ledger) result = ledger.merge(result, () => requestOf(r));
     // --iac: each verified policy fix also as a diff of the source that defines the policy.
-    return iac && evidence ? iac.lib.withIac(result, request, evidence, iac.index) : result;
-  }, source.evidence);
+    return iac && evidence ? iac.lib.withIac(result, requestOf(r), evidence, iac.index) : result;
+  };
 }
 
 /** Diagnoses each record (see {@link recordDiagnoser}). */
@@ -126,7 +137,7 @@ export async function diagnoseRecords(
   source: EvidenceSource,
   answers: AnswerOptions = {},
   sessionGrants: readonly SessionGrant[] = [],
-  extra: { iac?: IacIndex } = {},
+  extra: { iac?: IacIndex; mergeFixes?: boolean } = {},
 ): Promise<Result[]> {
   const diagnose = await recordDiagnoser(source, answers, sessionGrants, records, extra);
   return records.map((r) => diagnose(r));

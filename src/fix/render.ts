@@ -33,12 +33,31 @@ function iamName(arn: string): string {
   return arn.split('/').pop() ?? arn;
 }
 
+/** The 12-digit account of an ARN (`arn:aws:iam::111122223333:role/R` -> `111122223333`), if any. */
+function accountOf(arn: string): string | undefined {
+  return /^arn:[\w-]+:[\w-]+:[\w-]*:(\d{12}):/.exec(arn)?.[1];
+}
+
 /**
- * The file name the CLI saves a patch's `after` document as: `s3doctor-patch-<target>.json`
- * (e.g. `s3doctor-patch-role-app-s3doctor-reports.json`, `s3doctor-patch-bucket-reports.json`).
+ * The target types whose names are unique only within one account (IAM users, roles, groups and
+ * policies, access points, role sessions): their file names start with the account id, so the same
+ * role name in two accounts never shares a patch file.
+ */
+const PER_ACCOUNT_NAMES = new Set([
+  'identity-policy',
+  'permissions-boundary',
+  'access-point-policy',
+  'session-policy',
+]);
+
+/**
+ * The file name the CLI saves a patch's `after` document as: `s3doctor-patch-<target>.json`, the
+ * account id first for names unique only within an account
+ * (e.g. `s3doctor-patch-111122223333-role-app-s3doctor-reports.json`, `s3doctor-patch-bucket-reports.json`).
  */
 export function patchFileName(patch: PolicyPatch): string {
   const { type, id, name, group } = patch.target;
+  const account = PER_ACCOUNT_NAMES.has(type) ? accountOf(id) : undefined;
   let target: string;
   switch (type) {
     case 'identity-policy': {
@@ -69,7 +88,7 @@ export function patchFileName(patch: PolicyPatch): string {
     default:
       target = `${type}-${iamName(id)}`;
   }
-  return `s3doctor-patch-${slug(target, 100)}.json`;
+  return `s3doctor-patch-${slug(account ? `${account}-${target}` : target, 100)}.json`;
 }
 
 /**
@@ -84,6 +103,10 @@ export function cliCommands(patch: PolicyPatch): string[] {
   const backup = patchFileName(patch).replace(/^s3doctor-patch-/, 's3doctor-backup-');
   const hasBefore = patch.before !== null && !patch.beforeUnknown;
   const region = regionOf(id);
+  // IAM user, role and group names are unique only within an account, and these commands name no
+  // account: each says which account's credentials to run it with (a shell comment).
+  const accountId = accountOf(id);
+  const forAccount = accountId ? `  # for account ${accountId}` : '';
   const r = region ? ` --region ${q(region)}` : '';
   // Every put below replaces the whole document: with the current one unknown it would erase it.
   if (patch.beforeUnknown && type !== 'object-restore') return [];
@@ -95,9 +118,11 @@ export function cliCommands(patch: PolicyPatch): string[] {
         const flag = `--group-name ${q(group)} --policy-name ${q(name ?? 's3doctor')}`;
         return [
           ...(hasBefore
-            ? [`aws iam get-group-policy ${flag} --query PolicyDocument --output json > ${backup}`]
+            ? [
+                `aws iam get-group-policy ${flag} --query PolicyDocument --output json > ${backup}${forAccount}`,
+              ]
             : []),
-          `aws iam put-group-policy ${flag} --policy-document ${file}`,
+          `aws iam put-group-policy ${flag} --policy-document ${file}${forAccount}`,
         ];
       }
       if (/:role\//.test(id) || /:user\//.test(id)) {
@@ -107,10 +132,10 @@ export function cliCommands(patch: PolicyPatch): string[] {
         return [
           ...(hasBefore
             ? [
-                `aws iam get-${role ? 'role' : 'user'}-policy ${flag} --policy-name ${pn} --query PolicyDocument --output json > ${backup}`,
+                `aws iam get-${role ? 'role' : 'user'}-policy ${flag} --policy-name ${pn} --query PolicyDocument --output json > ${backup}${forAccount}`,
               ]
             : []),
-          `aws iam put-${role ? 'role' : 'user'}-policy ${flag} --policy-name ${pn} --policy-document ${file}`,
+          `aws iam put-${role ? 'role' : 'user'}-policy ${flag} --policy-name ${pn} --policy-document ${file}${forAccount}`,
         ];
       }
       return [

@@ -41,6 +41,9 @@ function shellWords(line: string): string[] {
     } else if (c === ' ' || c === '\t') {
       if (cur !== undefined) words.push(cur);
       cur = undefined;
+    } else if (c === '#' && cur === undefined && i > 0) {
+      // A `#` that starts a word starts a comment (the account a command is for): the shell ignores the rest.
+      return words;
     } else if (c === '>') {
       // A redirection ends the command's arguments (the target is the shell's).
       if (cur !== undefined) words.push(cur);

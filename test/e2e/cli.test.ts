@@ -265,7 +265,7 @@ describe('diagnose', () => {
     );
     expect(r.code).toBe(0);
     const files = await readdir(dir);
-    expect(files).toEqual(['s3doctor-patch-role-app-s3doctor-reports-bucket.json']);
+    expect(files).toEqual(['s3doctor-patch-111122223333-role-app-s3doctor-reports-bucket.json']);
     const fix = JSON.parse(r.stdout).results[0].causes[0].fixes[0];
     expect(JSON.parse(await readFile(join(dir, files[0]!), 'utf8'))).toEqual(fix.patch.after);
     expect(fix.commands.join('\n')).toContain(`file://${files[0]}`);

@@ -72,14 +72,14 @@ describe.skipIf(!hasTmux)('the assistant on a terminal (tmux)', () => {
     expect(result).toContain('+      "Action": "s3:GetObject",');
     keys('Enter'); // Save the patch (the first action)
     const saved = await waitFor('Patch saved to');
-    expect(saved).toContain(join(dir, 's3doctor-patch-role-app-s3doctor-reports-bucket.json'));
+    expect(saved).toContain(join(dir, 's3doctor-patch-111122223333-role-app-s3doctor-reports-bucket.json'));
     await waitFor(/What next\?[\s\S]*What next\?/);
     keys('Up', 'Enter'); // Done (the list wraps to its last entry)
     await waitFor('EXIT=0');
 
-    expect(await readdir(dir)).toEqual(['s3doctor-patch-role-app-s3doctor-reports-bucket.json']);
+    expect(await readdir(dir)).toEqual(['s3doctor-patch-111122223333-role-app-s3doctor-reports-bucket.json']);
     const doc = JSON.parse(
-      await readFile(join(dir, 's3doctor-patch-role-app-s3doctor-reports-bucket.json'), 'utf8'),
+      await readFile(join(dir, 's3doctor-patch-111122223333-role-app-s3doctor-reports-bucket.json'), 'utf8'),
     );
     expect(doc.Statement[0]).toMatchObject({
       Effect: 'Allow',

@@ -459,7 +459,7 @@ describe('diagnose: a Deny in a group inline policy', () => {
     const fix = r.causes[0]!.fixes.find((f) => f.kind === 'policy-patch');
     expect(fix?.verified).toBe(true);
     expect(fix?.commands?.at(-1)).toBe(
-      'aws iam put-group-policy --group-name devs --policy-name guard --policy-document file://s3doctor-patch-group-devs-guard.json',
+      'aws iam put-group-policy --group-name devs --policy-name guard --policy-document file://s3doctor-patch-111122223333-group-devs-guard.json  # for account 111122223333',
     );
     expect(fix?.commands?.some((c) => c.includes('put-user-policy'))).toBe(false);
   });

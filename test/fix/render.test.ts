@@ -50,9 +50,9 @@ describe('cliCommands', () => {
       [OBJ],
     );
     const patch = fix.patch as PolicyPatch;
-    expect(patchFileName(patch)).toBe('s3doctor-patch-role-app-s3doctor-reports-bucket.json');
+    expect(patchFileName(patch)).toBe('s3doctor-patch-111122223333-role-app-s3doctor-reports-bucket.json');
     expect(cliCommands(patch)).toEqual([
-      'aws iam put-role-policy --role-name app --policy-name s3doctor-reports-bucket --policy-document file://s3doctor-patch-role-app-s3doctor-reports-bucket.json',
+      'aws iam put-role-policy --role-name app --policy-name s3doctor-reports-bucket --policy-document file://s3doctor-patch-111122223333-role-app-s3doctor-reports-bucket.json  # for account 111122223333',
     ]);
   });
 
@@ -64,8 +64,8 @@ describe('cliCommands', () => {
       [OBJ],
     );
     expect(cliCommands(fix.patch as PolicyPatch)).toEqual([
-      'aws iam get-user-policy --user-name alice --policy-name s3doctor-reports-bucket --query PolicyDocument --output json > s3doctor-backup-user-alice-s3doctor-reports-bucket.json',
-      'aws iam put-user-policy --user-name alice --policy-name s3doctor-reports-bucket --policy-document file://s3doctor-patch-user-alice-s3doctor-reports-bucket.json',
+      'aws iam get-user-policy --user-name alice --policy-name s3doctor-reports-bucket --query PolicyDocument --output json > s3doctor-backup-111122223333-user-alice-s3doctor-reports-bucket.json  # for account 111122223333',
+      'aws iam put-user-policy --user-name alice --policy-name s3doctor-reports-bucket --policy-document file://s3doctor-patch-111122223333-user-alice-s3doctor-reports-bucket.json  # for account 111122223333',
     ]);
   });
 
@@ -87,7 +87,7 @@ describe('cliCommands', () => {
     const apArn = 'arn:aws:s3:eu-west-1:444455556666:accesspoint/partners';
     const apFix = addResourceStatement(ap, apArn, app, ['s3:GetObject'], [`${apArn}/object/x`]);
     expect(cliCommands(apFix.patch as PolicyPatch)).toEqual([
-      'aws s3control put-access-point-policy --account-id 444455556666 --name partners --region eu-west-1 --policy file://s3doctor-patch-access-point-partners.json',
+      'aws s3control put-access-point-policy --account-id 444455556666 --name partners --region eu-west-1 --policy file://s3doctor-patch-444455556666-access-point-partners.json',
     ]);
     const key = addKeyPolicyStatement(cross, KEY, app, ['kms:Decrypt']);
     expect(cliCommands(key.patch as PolicyPatch)).toEqual([
@@ -128,10 +128,10 @@ describe('cliCommands', () => {
       before: { Version: '2012-10-17', Statement: [] },
       after: { Version: '2012-10-17', Statement: [] },
     };
-    expect(patchFileName(patch)).toBe('s3doctor-patch-group-devs-guard.json');
+    expect(patchFileName(patch)).toBe('s3doctor-patch-111122223333-group-devs-guard.json');
     expect(cliCommands(patch)).toEqual([
-      'aws iam get-group-policy --group-name devs --policy-name guard --query PolicyDocument --output json > s3doctor-backup-group-devs-guard.json',
-      'aws iam put-group-policy --group-name devs --policy-name guard --policy-document file://s3doctor-patch-group-devs-guard.json',
+      'aws iam get-group-policy --group-name devs --policy-name guard --query PolicyDocument --output json > s3doctor-backup-111122223333-group-devs-guard.json  # for account 111122223333',
+      'aws iam put-group-policy --group-name devs --policy-name guard --policy-document file://s3doctor-patch-111122223333-group-devs-guard.json  # for account 111122223333',
     ]);
     expect(cliCommands({ ...patch, beforeUnknown: true })).toEqual([]);
   });

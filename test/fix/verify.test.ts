@@ -76,10 +76,10 @@ describe('verifyFix: missing identity allow', () => {
     expect(fix.remainingCauses).toBeUndefined();
     expect(fix.blastRadius?.probes).toBeGreaterThan(100);
     expect(fix.blastRadius?.newlyAllowed).toEqual([]);
-    expect(fix.diff).toContain('+++ b/s3doctor-patch-role-app-s3doctor-reports-bucket.json');
+    expect(fix.diff).toContain('+++ b/s3doctor-patch-111122223333-role-app-s3doctor-reports-bucket.json');
     expect(fix.diff).toContain('+      "Action": "s3:GetObject",');
     expect(fix.commands).toEqual([
-      'aws iam put-role-policy --role-name app --policy-name s3doctor-reports-bucket --policy-document file://s3doctor-patch-role-app-s3doctor-reports-bucket.json',
+      'aws iam put-role-policy --role-name app --policy-name s3doctor-reports-bucket --policy-document file://s3doctor-patch-111122223333-role-app-s3doctor-reports-bucket.json  # for account 111122223333',
     ]);
   });
 
@@ -370,7 +370,7 @@ describe('verifyFix: denies', () => {
     );
     expect(fix.verified).toBe(true);
     expect(fix.commands).toEqual([
-      'aws iam create-policy-version --policy-arn arn:aws:iam::111122223333:policy/DataGuard --policy-document file://s3doctor-patch-policy-DataGuard.json --set-as-default',
+      'aws iam create-policy-version --policy-arn arn:aws:iam::111122223333:policy/DataGuard --policy-document file://s3doctor-patch-111122223333-policy-DataGuard.json --set-as-default',
     ]);
   });
 
@@ -603,8 +603,8 @@ describe('verifyFix: a Deny in a group inline policy', () => {
     const fix = verifyFix(draft, req(), e, ['explicit-deny-identity-policy']);
     expect(fix.verified).toBe(true);
     expect(fix.commands).toEqual([
-      'aws iam get-group-policy --group-name devs --policy-name guard --query PolicyDocument --output json > s3doctor-backup-group-devs-guard.json',
-      'aws iam put-group-policy --group-name devs --policy-name guard --policy-document file://s3doctor-patch-group-devs-guard.json',
+      'aws iam get-group-policy --group-name devs --policy-name guard --query PolicyDocument --output json > s3doctor-backup-111122223333-group-devs-guard.json  # for account 111122223333',
+      'aws iam put-group-policy --group-name devs --policy-name guard --policy-document file://s3doctor-patch-111122223333-group-devs-guard.json  # for account 111122223333',
     ]);
     expect(fix.commands?.join('\n')).not.toContain('put-user-policy');
     // The group's policy changes for every member: bob's copy is patched too (he stays denied by no one else).

@@ -62,7 +62,7 @@ export async function realAssistantDeps(colour: boolean): Promise<AssistantDeps>
         ev.evidence ? { evidence: ev.evidence, kind: ev.kind } : { kind: 'none' },
         answers,
         [],
-        iac ? { iac: await iacIndex(expandHome(iac.dir), iac.state?.map(expandHome)) } : {},
+        { mergeFixes: true, ...(iac ? { iac: await iacIndex(expandHome(iac.dir), iac.state?.map(expandHome)) } : {}) },
       ),
     writeIac: async (dir, list) => {
       const { writeIacPatches } = await import('../../iac/index.js');

@@ -231,7 +231,10 @@ export async function runDiagnose(inputs: string[], opts: DiagnoseOptions): Prom
     const requests = await toRequests(read.records, ev.evidence);
     ev = await gatherEvidence(opts, () => requests);
   }
-  const diagnose = await recordDiagnoser(ev, opts, read?.sessionGrants, read?.records, iac ? { iac } : {});
+  const diagnose = await recordDiagnoser(ev, opts, read?.sessionGrants, read?.records, {
+    mergeFixes: true,
+    ...(iac ? { iac } : {}),
+  });
   const out = await openReportOutput(opts);
   const { writer } = resultSink(opts.format ?? 'text', out, {
     colour: !opts.out && stdoutColour(t),

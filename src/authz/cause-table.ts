@@ -88,7 +88,7 @@ function objectStateCause(l: LayerResult): CauseCode | undefined {
 
 const objectState = (code: CauseCode) => (i: RowInput) => objectStateCause(i.layer) === code;
 
-/** An AWS managed key used from another account: its fixed key policy admits no one else (DOMAIN-AUTHZ §5.4). */
+/** An AWS managed key used from another account: its fixed key policy admits no one else (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html). */
 const awsManaged = (i: RowInput) => {
   const f = factsOf(i.layer);
   return f.check === 'aws-managed-key-cross-account' || f.keyManager === 'AWS';
@@ -108,7 +108,7 @@ function policyRows(layer: LayerName, deny: CauseCode, missing?: CauseCode): Cau
  * The cause table: which (layer, outcome, facts) each cause code stands for, in order; the first row
  * that matches names the cause. The authentication step is by error code (`ERROR_CODE_CAUSES`), and a
  * layer whose facts name a cause (`facts.cause`, an S3 error code in `facts.errorCode`) is that cause.
- * RCPs have no missing-allow code: RCPFullAWSAccess cannot be detached (DOMAIN-AUTHZ §8).
+ * RCPs have no missing-allow code: RCPFullAWSAccess cannot be detached (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html).
  */
 export const CAUSE_ROWS: readonly CauseRow[] = [
   ...policyRows('scp', 'explicit-deny-scp', 'missing-allow-scp'),
@@ -370,7 +370,7 @@ function sameAccountFilter(auth: AuthorizationResult, codes: CauseCode[]): Cause
   const account = 'accountId' in p ? p.accountId : undefined;
   const owner = auth.request.resourceAccount;
   const sameAccount = account !== undefined && owner !== undefined && account === owner;
-  // Another account owns the object: the bucket owner's grants cannot reach it (DOMAIN-AUTHZ §4.3), so
+  // Another account owns the object: the bucket owner's grants cannot reach it (https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html), so
   // the missing resource-side allow the engine reports for it is that owner's.
   const foreign = auth.layers.some((l) => l.layer === 'object-ownership' && factsOf(l).foreignOwner === true);
   let out = codes;

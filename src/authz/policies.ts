@@ -151,7 +151,7 @@ function classify(
   return 'direct';
 }
 
-/** Splits a resource policy's matching Allows by what they named (§1.4 of DOMAIN-AUTHZ). */
+/** Splits a resource policy's matching Allows by what they named (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-basics.html). */
 export function resourceAllows(
   evals: PolicyEvaluation[],
   docs: (PolicyDocument | undefined)[],

@@ -1,4 +1,4 @@
-// Maps the enhanced AccessDenied message's policy-type phrase (DOMAIN-LOGS §3.1) to a layer, and
+// Maps the enhanced AccessDenied message's policy-type phrase (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html) to a layer, and
 // through the cause table to a cause code.
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html
 

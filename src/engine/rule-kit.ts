@@ -122,7 +122,7 @@ export interface RuleContext {
   statementDoc(ref: PolicyRef): PolicyStatement | undefined;
   /** The whole document a ref points at, from the evidence. */
   policyDoc(ref: PolicyRef): PolicyDocument | undefined;
-  /** The cause code an enhanced AccessDenied message names (DOMAIN-LOGS §3.1), if any. */
+  /** The cause code an enhanced AccessDenied message names (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html), if any. */
   enhancedCode(): CauseCode | undefined;
   /** The record's (or request's) S3 error code. */
   errorCode(): string | undefined;
@@ -498,7 +498,7 @@ export function traceOrMessage<M extends string>(
 
 /**
  * Whether a key ARN is an AWS managed key (`aws/s3`) of another account than the caller's: its
- * fixed key policy only admits its own account (DOMAIN-AUTHZ §5.4).
+ * fixed key policy only admits its own account (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html).
  * https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key
  */
 export function awsManagedCrossAccount(ctx: RuleContext, keyArn: string): boolean {

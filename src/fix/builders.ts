@@ -1,6 +1,6 @@
 // Least-privilege patch builders: pure functions from evidence and the denied action/resource to a Fix draft.
 //
-// General rules (DOMAIN-AUTHZ §8): exactly the denied action(s) on exactly the resource ARN(s), existing
+// General rules (https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html): exactly the denied action(s) on exactly the resource ARN(s), existing
 // conditions kept, added to the policy that should hold them; never `*`, `s3:*`, `kms:*` or Not* allows.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege
 

@@ -243,7 +243,7 @@ function matchElement(c: CompiledCondition, r: string, prep: PreparedRequest): T
   return unknown ? 2 : 1;
 }
 
-/** The result when the key is absent (or an empty set): §2.7/§2.8 of DOMAIN-AUTHZ.md. */
+/** The result when the key is absent (or an empty set): https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IfExists and https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html */
 function absentResult(c: CompiledCondition): T {
   const op = c.op!;
   if (op.family === 'null') return c.compiled.some((v) => v.text === 'true') ? 1 : 0;
@@ -259,7 +259,7 @@ function presentResult(
   prep: PreparedRequest,
 ): { r: T; error?: string } {
   const op = c.op!;
-  // An empty set counts as a missing key (DOMAIN-AUTHZ.md §2.7).
+  // An empty set counts as a missing key (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html).
   if (typeof value !== 'string' && value.length === 0) return { r: absentResult(c) };
   if (op.family === 'null') return { r: c.compiled.some((v) => v.text === 'false') ? 1 : 0 };
   if (typeof value === 'string') return { r: matchElement(c, value, prep) };

@@ -5,7 +5,7 @@ import { redactSecrets } from './redact.js';
 import { splitRequestLine, urlDecode } from './url.js';
 
 /*
- * Field layout: https://docs.aws.amazon.com/AmazonS3/latest/userguide/LogFormat.html (DOMAIN-LOGS §1.2).
+ * Field layout: https://docs.aws.amazon.com/AmazonS3/latest/userguide/LogFormat.html.
  * Fields are separated by spaces; bracketed `[...]` (time) and double-quoted `"..."` fields hold
  * spaces; `-` means absent. AWS appends fields at the end over time and tells parsers to ignore
  * trailing fields they do not know; older archives end after field 18, 24, 25 or 26.

@@ -252,7 +252,7 @@ const SSE_RECORDING_EVENTS = new Set(['PutObject', 'CopyObject', 'CreateMultipar
  * Headers a CloudTrail S3 write record lists in `requestParameters` when the request sent them, also
  * when it was denied: a published denied PutObject record shows `x-amz-server-side-encryption` and
  * `x-amz-server-side-encryption-aws-kms-key-id` there (gist.github.com/mattgillard/78d0b010c30964681a1adfb178fc4a53;
- * field list: DOMAIN-LOGS §2.2, https://docs.aws.amazon.com/AmazonS3/latest/userguide/cloudtrail-logging-s3-info.html).
+ * field list: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html , https://docs.aws.amazon.com/AmazonS3/latest/userguide/cloudtrail-logging-s3-info.html).
  * Other headers (`x-amz-acl`, `x-amz-request-payer`) are not settled: their recording is not confirmed.
  */
 const SSE_RECORDED_HEADERS = ['x-amz-server-side-encryption', 'x-amz-server-side-encryption-aws-kms-key-id'];

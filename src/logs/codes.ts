@@ -2,7 +2,7 @@
 
 /**
  * Error codes that mean "the request was refused" (authorization, credentials, signing, state
- * checks that S3 reports as 403/400). Sources: DOMAIN-LOGS §1.5 and §3.2,
+ * checks that S3 reports as 403/400). Sources: https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html ,
  * https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html ,
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html ,
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-network-events-with-cloudtrail.html (VpceAccessDenied).
@@ -58,7 +58,7 @@ export const CODE_STATUS: Readonly<Record<string, number>> = {
 };
 
 /**
- * Fixed messages S3 sends with a code (DOMAIN-LOGS §3.2, ErrorResponses.html). Used to name the
+ * Fixed messages S3 sends with a code (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html). Used to name the
  * code when a client prints only the message (Java SDK v2, .NET). Keys are lower-case, without a
  * trailing period, whitespace collapsed.
  */

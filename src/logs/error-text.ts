@@ -7,7 +7,7 @@ import { maskAccessKeyId, REDACTED, redactSecrets } from './redact.js';
 import { urlDecode } from './url.js';
 
 /*
- * Client output formats: DOMAIN-LOGS §3.3 (confirmed from public SDK/CLI issue threads) and
+ * Client output formats: the AWS CLI and SDK error output as printed (confirmed from public SDK/CLI issue threads) and
  * https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html (XML body, error codes).
  */
 

@@ -116,7 +116,7 @@ export interface LogRecord {
   headersNotSent?: Record<string, string>;
   /** Policy a PutBucketPolicy call submitted (CloudTrail `requestParameters.bucketPolicy`). */
   submittedPolicy?: unknown;
-  /** From an enhanced AccessDenied message (DOMAIN-LOGS §3.1). */
+  /** From an enhanced AccessDenied message (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html). */
   enhanced?: {
     principalArn: string;
     action: string;

@@ -50,7 +50,7 @@ export interface AuthzRequest {
   purpose?: string;
   /**
    * When `resource` is an access point ARN: the bucket or object ARN behind it, which the bucket
-   * policy is evaluated against (DOMAIN-AUTHZ §4.5). Absent when the bucket is unknown.
+   * policy is evaluated against (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html). Absent when the bucket is unknown.
    */
   underlyingResource?: string;
 }
@@ -108,7 +108,7 @@ export interface S3CallFacts {
   requestTags?: Record<string, string>;
   /**
    * `x-amz-expected-bucket-owner` / `x-amz-source-expected-bucket-owner` the request sent, when shown:
-   * a mismatch with the real owner is a 403 that no policy explains (DOMAIN-AUTHZ §4.8).
+   * a mismatch with the real owner is a 403 that no policy explains (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-owner-condition.html).
    */
   expectedBucketOwner?: string;
   expectedSourceBucketOwner?: string;

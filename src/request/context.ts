@@ -85,7 +85,7 @@ function parseIpv4(s: string): number[] | undefined {
 
 /**
  * RFC 1918 private IPv4 ranges (10/8, 172.16/12, 192.168/16): S3 sees such a source address only
- * for traffic through a VPC endpoint (DOMAIN-AUTHZ §3.3). https://www.rfc-editor.org/rfc/rfc1918
+ * for traffic through a VPC endpoint (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html). https://www.rfc-editor.org/rfc/rfc1918
  */
 export function isPrivateIpv4(s: string): boolean {
   const p = parseIpv4(s);

@@ -1,7 +1,7 @@
 // LogRecord -> S3Request: the IAM authorizations one denied S3 call needs, with every context key the
 // input reveals, the keys it cannot reveal (unknown, never silently absent), and the S3 call facts.
 //
-// Context keys per input: DOMAIN-AUTHZ.md §3.3, DOMAIN-LOGS.md §1.5;
+// Context keys per input: https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html,
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/LogFormat.html

@@ -11,7 +11,7 @@ export type HttpMethod = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'DELETE' | 'OPTIONS';
  */
 export type ResourceForm = 'bucket' | 'object' | '*' | 'access-point';
 
-/** Whether the call reads or writes object data, which decides the KMS step (DOMAIN-AUTHZ §5.1). */
+/** Whether the call reads or writes object data, which decides the KMS step (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html). */
 export type DataAccess = 'read' | 'write' | 'read-write' | 'none';
 
 /** An extra IAM action a request header (or presigned query parameter of the same name) adds. */

@@ -1,7 +1,7 @@
 // The S3 operation table: every S3 call s3doctor knows, by access-log name, API / CloudTrail name and
 // REST shape, with the IAM actions, resource form, header extras, KMS data access and condition keys.
 //
-// Sources (DOMAIN-AUTHZ.md §6, DOMAIN-LOGS.md §1.4):
+// Sources (https://docs.aws.amazon.com/AmazonS3/latest/userguide/LogFormat.html for the access log's operation names):
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html
 // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/LogFormat.html
@@ -44,7 +44,7 @@ const post = (path: HttpShape['path'], ...query: string[]): HttpShape => ({ meth
 const del = (path: HttpShape['path'], ...query: string[]): HttpShape => ({ method: 'DELETE', path, query });
 const head = (path: HttpShape['path'], ...query: string[]): HttpShape => ({ method: 'HEAD', path, query });
 
-// Header extras on object-creating calls (DOMAIN-AUTHZ §6 row 4): an ACL header also needs
+// Header extras on object-creating calls (https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html): an ACL header also needs
 // s3:PutObjectAcl, an x-amz-tagging header s3:PutObjectTagging (PutObject, Permissions section:
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html ; tags:
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/tagging-and-policies.html).
@@ -488,7 +488,7 @@ export const OPERATIONS: readonly OperationSpec[] = [
   op({
     apiName: 'ListObjectsV2',
     // CloudTrail logs ListObjectsV2 as eventName ListObjects with requestParameters "list-type": "2"
-    // (DOMAIN-LOGS.md §2.1; https://docs.aws.amazon.com/AmazonS3/latest/userguide/cloudtrail-logging-s3-info.html)
+    // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/cloudtrail-logging-s3-info.html)
     eventName: 'ListObjects',
     logOperations: ['REST.GET.BUCKET'],
     http: get('bucket', 'list-type=2'),

@@ -26,7 +26,7 @@ function quote(v: string): string {
 
 /**
  * Error codes CloudTrail records for S3 requests that were refused: authorization, credentials and signing,
- * disabled access, account problems (DOMAIN-LOGS §1.5, §3.2; https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
+ * disabled access, account problems (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
  */
 export const S3_DENIAL_CODES = [
   'AccessDenied',

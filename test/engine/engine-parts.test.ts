@@ -1,4 +1,4 @@
-// Unit tests of the engine's parts: the enhanced-message mapping (DOMAIN-LOGS §3.1), message
+// Unit tests of the engine's parts: the enhanced-message mapping (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html), message
 // filling, ranking, logs-only unknowns, and diagnose's request override.
 
 import { describe, expect, it } from 'vitest';

@@ -18,7 +18,7 @@ function parse(line: string, n = 1): LogRecord {
   return item.record;
 }
 
-describe('S3 access log: DOMAIN-LOGS example lines', () => {
+describe('S3 access log: example lines of the documented format', () => {
   it('reads every field of the allowed 26-field line', () => {
     const r = parse(docLines[0] as string);
     expect(r).toMatchObject({

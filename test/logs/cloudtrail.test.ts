@@ -9,7 +9,7 @@ const GETOBJECT_EVENT_ID = '5b1f6c1e-1111-4a2b-9c3d-0123456789ab';
 const PUTPOLICY_EVENT_ID = '0e4c1d2b-2222-4b3c-8d4e-abcdefabcdef';
 
 describe('CloudTrail events', () => {
-  it('maps the denied GetObject data event (DOMAIN-LOGS 2.4) field by field', async () => {
+  it('maps the denied GetObject data event (the documented example record) field by field', async () => {
     const [r, ...rest] = records(
       await collect(readInputs([fixture('cloudtrail-event-denied-getobject.json')])),
     );

@@ -235,7 +235,7 @@ describe('error text: enhanced messages and several errors', () => {
     });
   });
 
-  it('parses every DOMAIN-LOGS 3.1 example', () => {
+  it('parses every documented enhanced-message example', () => {
     expect(
       parseEnhancedMessage(
         'User: arn:aws:sts::123456789012:assumed-role/AmazonBedrockExecutionRoleForKnowledgeBase-0zsq/DocumentLoaderTask-5XTW is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::test-s3-docs/report.pdf" because no identity-based policy allows the s3:GetObject action',

@@ -1,4 +1,4 @@
-// End-to-end within the library: DOMAIN-LOGS example inputs parsed by src/logs, then turned into S3Requests.
+// End-to-end within the library: example inputs in the documented log formats parsed by src/logs, then turned into S3Requests.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';

@@ -48,7 +48,7 @@ function expectConsistent(req: S3Request): void {
 }
 
 describe('toS3Request: S3 server access logs', () => {
-  it('denied assumed-role GetObject over TLS 1.2 (DOMAIN-LOGS example)', () => {
+  it('denied assumed-role GetObject over TLS 1.2 (an example line of the access log format)', () => {
     const req = toS3Request(
       accessLog({
         bucket: 'acme-reports',

@@ -1,5 +1,5 @@
 // Access point evidence through S3 Control in the access point's region and account: its bucket,
-// network origin, VPC, Block Public Access settings and policy (DOMAIN-AUTHZ §4.5, §7.1).
+// network origin, VPC, Block Public Access settings and policy (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html).
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPoint.html
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPointPolicy.html
 

@@ -1,7 +1,7 @@
 // Bucket and object evidence: the bucket's region (redirects handled), account, policy, ACL,
 // Object Ownership, Block Public Access (bucket and account), default encryption and its key,
 // Requester Pays, Object Lock; per object HeadObject, owner/ACL, tags, retention, legal hold.
-// Only what the requests need is read (DOMAIN-AUTHZ §4, §7.1, §7.2).
+// Only what the requests need is read (https://docs.aws.amazon.com/AmazonS3/latest/userguide/how-s3-evaluates-access-control.html).
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLocation.html
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html (x-amz-bucket-region, ExpectedBucketOwner)
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketPolicy.html (owner account only, else 405)

@@ -1,5 +1,4 @@
-// Classifies AWS SDK v3 errors into what the collector records (DOMAIN-AUTHZ §7.2, ECOSYSTEM.md
-// "SDK errors"), and the one error the user must act on: their own credentials are expired/missing.
+// Classifies AWS SDK v3 errors into what the collector records (error codes: https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html), and the one error the user must act on: their own credentials are expired/missing.
 
 import { UserError } from '../../model/user-error.js';
 

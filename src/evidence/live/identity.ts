@@ -1,5 +1,5 @@
 // Identity evidence for one IAM user or role through targeted IAM reads: inline and managed
-// policies (the user's groups' too), the permissions boundary and tags (DOMAIN-AUTHZ §7.1).
+// policies (the user's groups' too), the permissions boundary and tags (https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html).
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html (PermissionsBoundary, Tags)
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html (URL-encoded Document)
 

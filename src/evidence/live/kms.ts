@@ -1,6 +1,6 @@
 // KMS evidence for the key that encrypts an object or a bucket by default: DescribeKey (works
 // cross-account when the key policy allows it), GetKeyPolicy and ListAliases (the key's own
-// account only), all in the key's region (DOMAIN-AUTHZ §5, §7.1).
+// account only), all in the key's region (https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html).
 // https://docs.aws.amazon.com/kms/latest/APIReference/API_GetKeyPolicy.html
 // https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html
 

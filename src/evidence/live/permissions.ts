@@ -1,4 +1,4 @@
-// Every AWS SDK command the live collectors send, with the IAM action it needs (DOMAIN-AUTHZ §7.1).
+// Every AWS SDK command the live collectors send, with the IAM action it needs (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html).
 // The table drives the `notes` reasons ("AccessDenied on s3:GetBucketPolicy") and a test checks
 // that examples/collector-policy.json grants every action listed here.
 // Sources: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html ,

@@ -1,5 +1,5 @@
 // VPC endpoint evidence: the endpoint's VPC, owner and policy, from EC2 DescribeVpcEndpoints in
-// the endpoint owner's account and region (DOMAIN-AUTHZ §7.1). @aws-sdk/client-ec2 (28 MB for this
+// the endpoint owner's account and region (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVpcEndpoints.html). @aws-sdk/client-ec2 (28 MB for this
 // one call) is an optional peer dependency: without it the evidence stays unknown, with a note.
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVpcEndpoints.html
 

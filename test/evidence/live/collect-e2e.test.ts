@@ -276,7 +276,7 @@ describe('growth with distinct principals, buckets and objects, not with request
   });
 });
 
-describe('recording outcomes (DOMAIN-AUTHZ §7.2)', () => {
+describe('recording outcomes (denied, absent, or read)', () => {
   test('"not configured" answers become null, and S3 facts are read as given', async () => {
     const { evidence: ev } = await run(world(), [objectRequest(user('alice'), 'local-bucket', 'a.txt')]);
     const b = ev.buckets['local-bucket'];

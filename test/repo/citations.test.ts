@@ -1,4 +1,4 @@
-// Sources cite AWS pages, not documents outside this repository (the team's DOMAIN-* notes are not shipped).
+// Sources cite AWS pages, not the team's domain notes (they are not in this repository).
 
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';

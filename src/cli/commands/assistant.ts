@@ -62,7 +62,10 @@ export async function realAssistantDeps(colour: boolean): Promise<AssistantDeps>
         ev.evidence ? { evidence: ev.evidence, kind: ev.kind } : { kind: 'none' },
         answers,
         [],
-        { mergeFixes: true, ...(iac ? { iac: await iacIndex(expandHome(iac.dir), iac.state?.map(expandHome)) } : {}) },
+        {
+          mergeFixes: true,
+          ...(iac ? { iac: await iacIndex(expandHome(iac.dir), iac.state?.map(expandHome)) } : {}),
+        },
       ),
     writeIac: async (dir, list) => {
       const { writeIacPatches } = await import('../../iac/index.js');

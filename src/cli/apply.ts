@@ -1,5 +1,5 @@
 // Applying a verified patch to AWS: the only AWS write calls, each after a backup of the current document.
-// The SDK loads lazily; clients take no endpoint of their own, so AWS_ENDPOINT_URL(_<SERVICE>) is honoured.
+// The SDK loads lazily; clients take no endpoint of their own (but --endpoint-url), so AWS_ENDPOINT_URL(_<SERVICE>) is honoured.
 
 import type { ExitCode } from './program.js';
 import type { Evidence, Fix, LogRecord, PolicyPatch, Result } from '../model/index.js';
@@ -104,25 +104,34 @@ interface TargetIo {
 }
 
 async function targetIo(patch: PolicyPatch, aws: AwsOptions): Promise<TargetIo> {
+  const { sharedClientConfig, instrumentClient } = await import('../evidence/live/client-settings.js');
+  const { type, id, name } = patch.target;
+  const service = type.startsWith('bucket-') ? 's3' : type === 'kms-key-policy' ? 'kms' : 'iam';
   const config = {
     region: targetRegion(patch, aws),
     ...(aws.profile ? { profile: aws.profile } : {}),
-    // A socket that never answers fails in seconds, not minutes.
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000, throwOnRequestTimeout: true },
+    // S3 path-style for a local AWS_ENDPOINT_URL (a bucket cannot be a subdomain of an IP address).
+    ...(service === 's3'
+      ? { forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_S3) }
+      : {}),
+    // A socket that never answers fails in seconds, not minutes; --endpoint-url and AWS_CA_BUNDLE.
+    ...sharedClientConfig(service, {
+      connectionTimeout: 5_000,
+      requestTimeout: 15_000,
+      throwOnRequestTimeout: true,
+    }),
   };
   // Writes are sent once, whatever AWS_MAX_ATTEMPTS says: a retried write may already have landed
   // (CreatePolicyVersion is not idempotent), so a failed write is reported, never repeated.
   const once = { ...config, maxAttempts: 1 };
-  const { type, id, name } = patch.target;
   if (
     type === 'bucket-policy' ||
     type === 'bucket-public-access-block' ||
     type === 'bucket-ownership-controls'
   ) {
     const s3 = await import('@aws-sdk/client-s3');
-    const forcePathStyle = Boolean(process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_S3);
-    const client = new s3.S3Client({ ...config, forcePathStyle });
-    const writer = new s3.S3Client({ ...once, forcePathStyle });
+    const client = instrumentClient(new s3.S3Client(config), service);
+    const writer = instrumentClient(new s3.S3Client(once), service);
     if (type === 'bucket-policy') {
       return {
         read: async () => {
@@ -180,8 +189,8 @@ async function targetIo(patch: PolicyPatch, aws: AwsOptions): Promise<TargetIo> 
   }
   if (type === 'kms-key-policy') {
     const kms = await import('@aws-sdk/client-kms');
-    const client = new kms.KMSClient(config);
-    const writer = new kms.KMSClient(once);
+    const client = instrumentClient(new kms.KMSClient(config), service);
+    const writer = instrumentClient(new kms.KMSClient(once), service);
     return {
       read: async () =>
         parseDoc(
@@ -195,8 +204,8 @@ async function targetIo(patch: PolicyPatch, aws: AwsOptions): Promise<TargetIo> 
   }
   // identity-policy and permissions-boundary: IAM.
   const iam = await import('@aws-sdk/client-iam');
-  const client = new iam.IAMClient(config);
-  const writer = new iam.IAMClient(once);
+  const client = instrumentClient(new iam.IAMClient(config), service);
+  const writer = instrumentClient(new iam.IAMClient(once), service);
   if (id.includes(':policy/')) {
     return {
       read: async () => {

@@ -14,6 +14,7 @@ import type {
   TriageOptions,
 } from './options.js';
 import { nearestName } from '../s3/nearest.js';
+import { parseEndpointUrl } from '../evidence/live/client-settings.js';
 
 /** What every command module's `run` returns: the process exit code (0 explained, 1 unexplained, 2 could not run). */
 export type ExitCode = 0 | 1 | 2;
@@ -141,9 +142,29 @@ function addCiOptions(cmd: Command, formats: string[]): Command {
     .addHelpText('after', '\n' + FAIL_ON_HELP);
 }
 
+function endpointUrl(value: string): string {
+  try {
+    return parseEndpointUrl(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+/** The AWS CLI's --endpoint-url and --debug, on every command that calls AWS (AWS_CA_BUNDLE is read too). */
+function addAwsOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option(
+        '--endpoint-url <url>',
+        "send every AWS call to this URL (as the AWS CLI's --endpoint-url; AWS_ENDPOINT_URL works too)",
+      ).argParser(endpointUrl),
+    )
+    .option('--debug', 'print each AWS request and response on stderr, secrets redacted');
+}
+
 /** Evidence flags shared by diagnose, triage and simulate. */
 function addEvidenceOptions(cmd: Command): Command {
-  return cmd
+  cmd
     .option('--snapshot <file>', 'evidence from a snapshot file (repeatable, merged)', collectValues)
     .option('--live', 'gather evidence from AWS with the standard credential chain')
     .option('--profile <name>', 'AWS profile for --live')
@@ -155,6 +176,7 @@ function addEvidenceOptions(cmd: Command): Command {
         'the session policy of the role sessions in the input (AWS never returns it): none, or a policy JSON file',
       ).argParser(sessionPolicy),
     );
+  return addAwsOptions(cmd);
 }
 
 function addOutputOptions(cmd: Command): Command {
@@ -371,6 +393,7 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
       'stop the query (StopQueryExecution) when it runs longer (default 1800)',
       positiveInt,
     );
+  addAwsOptions(athenaRun);
   addOutputOptions(athenaRun);
   athenaRun.options.find((o) => o.long === '--format')?.choices(['text', 'json', 'markdown', 'html']);
   athenaRun.addHelpText('after', EXIT_CODES_HELP).action(async (opts: Record<string, unknown>) => {
@@ -489,7 +512,7 @@ Exit codes:
       setExit(await runLogging(buckets, opts));
     });
 
-  program
+  const collect = program
     .command('collect')
     .description(
       'gather live evidence for the requests in the inputs (or --bucket/--principal) into a snapshot file',
@@ -508,6 +531,7 @@ Exit codes:
       const { runCollect } = await import('./commands/collect.js');
       setExit(await runCollect(inputs, opts));
     });
+  addAwsOptions(collect);
 
   const rules = program
     .command('rules')
@@ -559,6 +583,17 @@ Exit codes:
 
   // --profile NAME that names no profile is said so before any AWS call (the SDK would call it "expired").
   program.hook('preAction', async (_program, action) => {
+    const aws = action.opts() as { endpointUrl?: string; debug?: boolean };
+    if (action.options.some((o) => o.long === '--endpoint-url')) {
+      // --endpoint-url, --debug and AWS_CA_BUNDLE, for every AWS client the command makes.
+      const { readCaBundle, setAwsClientSettings } = await import('../evidence/live/client-settings.js');
+      const ca = readCaBundle();
+      setAwsClientSettings({
+        ...(aws.endpointUrl ? { endpointUrl: aws.endpointUrl } : {}),
+        ...(ca ? { ca } : {}),
+        ...(aws.debug ? { debug: (text: string) => void process.stderr.write(`${text}\n`) } : {}),
+      });
+    }
     const profile = (action.opts() as { profile?: unknown }).profile;
     if (typeof profile === 'string') {
       const { assertProfileExists } = await import('./aws-profiles.js');

@@ -39,16 +39,24 @@ export async function* runAthenaQuery(
   o: AthenaRunOptions,
 ): AsyncGenerator<{ columns: string[]; rows: AthenaRow[] }> {
   const sdk = await importOptional('@aws-sdk/client-athena', () => import('@aws-sdk/client-athena'));
-  const client = new sdk.AthenaClient({
-    // The AWS CLI's AWS_DEFAULT_REGION, which the SDK for JavaScript does not read.
-    ...(o.region || (!process.env.AWS_REGION && process.env.AWS_DEFAULT_REGION)
-      ? { region: o.region || process.env.AWS_DEFAULT_REGION }
-      : {}),
-    ...(o.profile ? { profile: o.profile } : {}),
-    // A socket that never answers fails in seconds, not minutes.
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000, throwOnRequestTimeout: true },
-    ...(o.clientOptions ?? {}),
-  });
+  const { sharedClientConfig, instrumentClient } = await import('../evidence/live/client-settings.js');
+  const client = instrumentClient(
+    new sdk.AthenaClient({
+      // The AWS CLI's AWS_DEFAULT_REGION, which the SDK for JavaScript does not read.
+      ...(o.region || (!process.env.AWS_REGION && process.env.AWS_DEFAULT_REGION)
+        ? { region: o.region || process.env.AWS_DEFAULT_REGION }
+        : {}),
+      ...(o.profile ? { profile: o.profile } : {}),
+      // A socket that never answers fails in seconds, not minutes; --endpoint-url and AWS_CA_BUNDLE.
+      ...sharedClientConfig('athena', {
+        connectionTimeout: 5_000,
+        requestTimeout: 15_000,
+        throwOnRequestTimeout: true,
+      }),
+      ...(o.clientOptions ?? {}),
+    }),
+    'athena',
+  );
   const call = async <T>(f: () => Promise<T>): Promise<T> => {
     try {
       return await f();

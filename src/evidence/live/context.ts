@@ -14,6 +14,7 @@ import {
 import { actionName, commandPermission, type LiveService } from './permissions.js';
 import { evidencePath } from '../index.js';
 import { importOptional } from './optional-package.js';
+import { awsClientSettings, instrumentClient, sharedClientConfig } from './client-settings.js';
 
 /** Extra client configuration per service (tests point clients at a fake endpoint with it). */
 export type ClientOptionsByService = Partial<Record<LiveService | 'all', Record<string, unknown>>>;
@@ -288,7 +289,7 @@ export class LiveContext {
       c = (async () => {
         const mod = await this.module<ClientModule>(service);
         const Ctor = mod[MODULES[service].client] as new (config: Record<string, unknown>) => SdkClient;
-        return new Ctor(this.clientConfig(service, region, provider));
+        return instrumentClient(new Ctor(this.clientConfig(service, region, provider)), service);
       })();
       this.clients.set(key, c);
     }
@@ -296,8 +297,8 @@ export class LiveContext {
   }
 
   /**
-   * Client configuration: no `endpoint` of our own, so AWS_ENDPOINT_URL and
-   * AWS_ENDPOINT_URL_<SERVICE> keep working; the adaptive retry mode for throttling
+   * Client configuration: no `endpoint` of our own unless --endpoint-url, so AWS_ENDPOINT_URL and
+   * AWS_ENDPOINT_URL_<SERVICE> keep working; AWS_CA_BUNDLE's certificates; the adaptive retry mode for throttling
    * (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html); per-attempt
    * socket timeouts; injected options last.
    */
@@ -314,10 +315,14 @@ export class LiveContext {
       ...(o.maxAttempts !== undefined || !process.env.AWS_MAX_ATTEMPTS
         ? { maxAttempts: o.maxAttempts ?? 4 }
         : {}),
-      requestHandler: { connectionTimeout: Math.min(5_000, this.timeoutMs), requestTimeout: this.timeoutMs },
+      // --endpoint-url and AWS_CA_BUNDLE.
+      ...sharedClientConfig(service, {
+        connectionTimeout: Math.min(5_000, this.timeoutMs),
+        requestTimeout: this.timeoutMs,
+      }),
       // We follow S3 region redirects ourselves, so the bucket's region is learnt once per run.
       ...(service === 's3' ? { followRegionRedirects: false } : {}),
-      ...(service === 's3control' ? localS3ControlEndpoint() : {}),
+      ...(service === 's3control' && !awsClientSettings().endpointUrl ? localS3ControlEndpoint() : {}),
       ...(o.clientOptions?.all ?? {}),
       ...(o.clientOptions?.[service] ?? {}),
       ...(region ? { region } : {}),

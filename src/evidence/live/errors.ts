@@ -1,6 +1,7 @@
 // Classifies AWS SDK v3 errors into what the collector records (error codes: https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html), and the one error the user must act on: their own credentials are expired/missing.
 
 import { UserError } from '../../model/user-error.js';
+import { awsClientSettings } from './client-settings.js';
 
 /** How one call ended, when it did not return a value. */
 export type FailureKind =
@@ -171,6 +172,33 @@ export class LiveCredentialsError extends UserError {
   }
 }
 
+/** Node's codes for a TLS certificate it does not trust (https://nodejs.org/api/tls.html#x509-certificate-error-codes). */
+const TLS_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_UNTRUSTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function endpointNote(): string {
+  const url = awsClientSettings().endpointUrl ?? process.env.AWS_ENDPOINT_URL;
+  return url ? ` at ${redact(url)}` : '';
+}
+
+/**
+ * The message for a call that failed because Node does not trust the endpoint's TLS certificate (a proxy that
+ * inspects TLS, a private endpoint): how to trust it with AWS_CA_BUNDLE. Undefined for any other failure.
+ */
+export function untrustedCertificate(code: string, message: string, service: string): string | undefined {
+  if (!TLS_CODES.has(code) && !/certificate/i.test(message)) return undefined;
+  const bundle = process.env.AWS_CA_BUNDLE;
+  return `cannot verify the TLS certificate of AWS ${service}${endpointNote()} (${code}: ${message}); set AWS_CA_BUNDLE to a PEM file of the CA that signed it (a proxy that inspects TLS: its CA)${bundle ? `: the one in AWS_CA_BUNDLE (${bundle}) did not sign it` : ''}, then run again.`;
+}
+
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -200,7 +228,9 @@ export function awsCallUserError(err: unknown, service: string, profile?: string
       `no AWS Region for ${service}: pass --region, or set AWS_REGION (or AWS_DEFAULT_REGION), or a region in the profile.`,
     );
   const code = errorCode(err);
-  const endpoint = process.env.AWS_ENDPOINT_URL ? ` at ${redact(process.env.AWS_ENDPOINT_URL)}` : '';
+  const endpoint = endpointNote();
+  const tls = untrustedCertificate(code, message, service);
+  if (tls) return new UserError(tls);
   if (NETWORK_CODES.has(code) || /request aborted|socket hang up|timed? ?out/i.test(message))
     return new UserError(
       `cannot reach AWS ${service}${endpoint} (${code}: ${message || 'no answer'}); check the network, proxy and endpoint settings, then run again.`,

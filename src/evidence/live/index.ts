@@ -11,7 +11,7 @@ import { principalFromString } from '../../s3/index.js';
 import { collectBucket, type BucketInfo } from './bucket.js';
 import { collectAccessPoint } from './access-point.js';
 import { LiveContext, type LiveOptions } from './context.js';
-import { LiveCollectError, LiveCredentialsError, redact } from './errors.js';
+import { LiveCollectError, LiveCredentialsError, redact, untrustedCertificate } from './errors.js';
 import { collectIdentity } from './identity.js';
 import { collectOrgPolicies } from './org.js';
 import {
@@ -173,7 +173,10 @@ async function whoAmI(ctx: LiveContext): Promise<void> {
   if (!r.ok) {
     if (r.failure.kind === 'denied')
       throw new LiveCredentialsError({ name: r.failure.code, message: r.failure.message }, ctx.opts.profile);
-    throw new LiveCollectError(`cannot reach AWS STS to check the credentials: ${redact(r.failure.message)}`);
+    const tls = untrustedCertificate(r.failure.code, r.failure.message, 'STS');
+    throw new LiveCollectError(
+      tls ?? `cannot reach AWS STS to check the credentials: ${redact(r.failure.message)}`,
+    );
   }
   ctx.callerAccount = r.value.Account ?? '';
   ctx.callerArn = r.value.Arn ?? '';

@@ -391,7 +391,9 @@ async function askQuestion(ask: Ask, q: QuestionSpec, deps: AssistantDeps): Prom
       ],
     });
     if (a !== 'file') return { sessionPolicy: { kind: a } };
-    const path = (await ask.input({ message: 'Session policy file:', validate: existingPath(deps) })).trim();
+    const path = cleanPath(
+      await ask.input({ message: 'Session policy file:', validate: existingPath(deps) }),
+    );
     return { sessionPolicy: { kind: 'file', path } };
   }
   if (q.id === 'via-vpce') {

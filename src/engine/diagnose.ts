@@ -9,6 +9,7 @@ import type { InputSource, LogRecord } from '../model/input.js';
 import type { Result, ResultRequest } from '../model/report.js';
 import type { S3Request } from '../model/request.js';
 import { evaluateRequest } from '../authz/index.js';
+import { withMissingReasons } from '../evidence/missing-reason.js';
 import { certainlyAllowed } from '../fix/verify.js';
 import { toS3Request } from '../request/index.js';
 import type { RequestHints } from '../request/index.js';
@@ -112,7 +113,8 @@ function build(
     ...(possible.length > 1 ? { possibleDecisions: possible } : {}),
     reproduced,
     causes,
-    unknowns,
+    // Each with why it is missing (the collector's note, or the kind of gap).
+    unknowns: withMissingReasons(unknowns, evidence, evidence ? (opts.evidenceKind ?? 'snapshot') : 'none'),
     evidence: evidence ? (opts.evidenceKind ?? 'snapshot') : 'none',
   };
   // The denial is the input's; the evidence alone could still allow: say so, with what would settle it.

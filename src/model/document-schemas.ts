@@ -228,7 +228,7 @@ export function buildDocumentSchemas(z: typeof Z) {
     action: str.optional(),
     resource: str.optional(),
   });
-  const unknown = z.object({ path: str, couldExplain: z.array(causeCode) });
+  const unknown = z.object({ path: str, couldExplain: z.array(causeCode), reason: str.optional() });
 
   // The result document (`diagnose --format json`).
   const result = z.object({

@@ -378,6 +378,11 @@ export interface Unknown {
   /** Snapshot path (`accounts.111122223333.serviceControlPolicies`) or `context.aws:SourceVpce`. */
   path: string;
   couldExplain: CauseCode[];
+  /**
+   * Why it is missing, when the report says so: the collector's note (`AccessDenied on s3:GetBucketPolicy`), or
+   * the kind of gap (not in the snapshot, never returned by AWS, not in the input).
+   */
+  reason?: string;
 }
 
 /** The whole S3 request's evaluation: every authorization plus S3's own steps. */

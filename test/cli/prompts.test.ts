@@ -375,6 +375,16 @@ describe('assistant flow', () => {
       await runAssistantFlow(s.ask, deps);
       expect(sessionCalls.at(-1)).toEqual({ sessionPolicy: { kind: 'file', path: 'sp.json' } });
     });
+
+    it('takes the policy file as dropped on a terminal (quoted)', async () => {
+      sessionCalls = [];
+      const s = scripted(['paste', '403', 'none', 'file', "'/tmp/my policies/sp.json' ", 'done']);
+      const { deps } = sessionDeps({ ...denyResult(), decision: 'Allowed', causes: [], unknowns: [] });
+      await runAssistantFlow(s.ask, deps);
+      expect(sessionCalls.at(-1)).toEqual({
+        sessionPolicy: { kind: 'file', path: '/tmp/my policies/sp.json' },
+      });
+    });
   });
 });
 

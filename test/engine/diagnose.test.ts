@@ -87,7 +87,11 @@ describe('diagnose without evidence (logs only)', () => {
       ['explicit-deny-identity-policy', 'likely'],
     ]);
     expect(r.unknowns).toEqual([
-      { path: `principals.${ROLE}.policies`, couldExplain: ['explicit-deny-identity-policy'] },
+      {
+        path: `principals.${ROLE}.policies`,
+        couldExplain: ['explicit-deny-identity-policy'],
+        reason: 'no evidence was given (--snapshot FILE or --live)',
+      },
     ]);
     expect(explains(r)).toBe(true);
   });

@@ -65,7 +65,13 @@ export async function runSimulate(opts: SimulateOptions): Promise<ExitCode> {
       sp.kind === 'none' ? null : sp.kind === 'policy' ? sp.document : await loadSessionPolicy(sp.path);
     evidence = withSessionPolicies(evidence, new Map([[p.arn, doc]]));
   }
-  const evaluation = evaluateRequest(req, evidence);
+  const evaluated = evaluateRequest(req, evidence);
+  // Each unknown with why it is missing (the collector's note, or the kind of gap).
+  const { withMissingReasons } = await import('../../evidence/missing-reason.js');
+  const evaluation = {
+    ...evaluated,
+    unknowns: withMissingReasons(evaluated.unknowns, ev.evidence, ev.kind),
+  };
   const t = processTerminal();
   const format = opts.format ?? 'text';
   let text: string;

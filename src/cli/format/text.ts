@@ -210,6 +210,7 @@ export function renderResultText(r: Result, opts: TextOptions): string {
       out.push(
         `    ${u.path}${u.couldExplain.length ? s('dim', ` could explain ${u.couldExplain.join(', ')}`) : ''}`,
       );
+      if (u.reason) out.push(`      ${s('dim', `why missing: ${u.reason}`)}`);
       out.push(`      ${s('dim', `-> ${collectHint(originalOf(u).path)}`)}`);
     }
   }
@@ -280,7 +281,8 @@ export function renderTriageText(t: TriageReport, opts: TextOptions): string {
         for (const f of c.fixes)
           out.push(`    fix         ${f.summary}${f.verified ? s('green', ' (verified)') : ''}`);
       }
-      if (d.unknowns.length) out.push(`    unknown     ${d.unknowns.map((u) => u.path).join(', ')}`);
+      for (const u of d.unknowns)
+        out.push(`    unknown     ${u.path}${u.reason ? s('dim', ` (why missing: ${u.reason})`) : ''}`);
     }
   });
   for (const m of t.malformed.slice(0, 10)) {
@@ -370,8 +372,10 @@ export function renderEvaluationText(e: Evaluation, opts: TextOptions): string {
   for (const a of e.authorizations) out.push('', renderAuthorization(a, s));
   if (e.unknowns.length) {
     out.push('', s('bold', 'Unknown:'));
-    for (const u of e.unknowns)
+    for (const u of e.unknowns) {
       out.push(`  ${u.path}${u.couldExplain.length ? ` could explain ${u.couldExplain.join(', ')}` : ''}`);
+      if (u.reason) out.push(`    ${s('dim', `why missing: ${u.reason}`)}`);
+    }
   }
   return out.join('\n') + '\n';
 }

@@ -149,7 +149,13 @@ export async function diagnose(inputs: Inputs, opts: DiagnoseOptions = {}): Prom
 export async function simulate(request: unknown, evidence?: Evidence): Promise<Evaluation> {
   const { parseSimulateRequest, evaluateRequest } = await import('../authz/index.js');
   const { emptyEvidence } = await import('../evidence/index.js');
-  return evaluateRequest(parseSimulateRequest(request), evidence ?? emptyEvidence());
+  const { withMissingReasons } = await import('../evidence/missing-reason.js');
+  const evaluated = evaluateRequest(parseSimulateRequest(request), evidence ?? emptyEvidence());
+  // Each unknown says why it is missing, as `simulate --format json` does.
+  return {
+    ...evaluated,
+    unknowns: withMissingReasons(evaluated.unknowns, evidence, evidence ? 'snapshot' : 'none'),
+  };
 }
 
 /**

@@ -560,7 +560,8 @@ function s3Chain(
     ownWork.facts.ownedByBucketOwner = ownedByBucketOwner;
     ownWork.facts.check = 'object-owner';
     if (ownedByBucketOwner === U) {
-      if (objOwnerId === undefined) ownWork.missing.push(`${t.objectPath}.ownerCanonicalId`);
+      if (objOwnerId === undefined)
+        ownWork.missing.push(t.objectPath ? `${t.objectPath}.ownerCanonicalId` : t.bucketPath);
       if (bucketOwnerId === undefined) ownWork.missing.push(`${t.bucketPath}.ownerCanonicalId`);
       if (aclsEnabled === U) ownWork.missing.push(`${t.bucketPath}.objectOwnership`);
     }
@@ -582,7 +583,7 @@ function s3Chain(
       const foreign: ResourceCheck = {
         layer: 'bucket-policy',
         owner: objOwnerAccount,
-        ownerPath: `${t.objectPath}.ownerCanonicalId`,
+        ownerPath: t.objectPath ? `${t.objectPath}.ownerCanonicalId` : t.bucketPath,
         allows: { direct: F, role: F, account: F },
         policyExtra: [],
         noPolicy: true,

@@ -303,7 +303,7 @@ export function s3Steps(
       w.guard = { value: v, kind: 'block' };
       if (v === F) w.facts.protectedBy = legal === 'ON' && versionDelete ? 'legal-hold' : 'retention';
       if (v === U) {
-        if (o === undefined) w.missing.push(t.objectPath as string);
+        if (o === undefined) w.missing.push(t.objectPath ?? t.bucketPath);
         else {
           if (versionDelete && legal === undefined) w.missing.push(`${t.objectPath}.legalHold`);
           if (retention === undefined) w.missing.push(`${t.objectPath}.retention`);
@@ -355,7 +355,7 @@ export function s3Steps(
       }
       parts.push(notFoundPass, archivedPass);
       if (and(notFoundPass, archivedPass) === U) {
-        if (o === undefined) w.missing.push(t.objectPath as string);
+        if (o === undefined) w.missing.push(t.objectPath ?? t.bucketPath);
         else {
           if (notFoundPass === U) w.missing.push(`${t.objectPath}.exists`);
           if (archivedPass === U)

@@ -62,6 +62,8 @@ const piece = fc.oneof(
     ' ',
     '\t',
     '\n',
+    '\n::stop-commands::pwned\n', // a GitHub workflow command on a line of its own
+    '\r\n::add-mask::x\r\n',
     '#',
     '!',
   ),
@@ -257,6 +259,20 @@ beforeAll(async () => {
         ],
       ]); // simulate has no ndjson
   }
+  // The machine-read formats: SARIF (JSON), GitHub workflow commands, and triage's HTML page.
+  for (const format of ['sarif', 'github']) {
+    jobs.push([
+      `diagnose+snapshot ${format}`,
+      format,
+      ['diagnose', inputs, '--snapshot', join(dir, 'snapshot.json'), '--format', format],
+    ]);
+    jobs.push([`triage ${format}`, format, ['triage', inputs, '--format', format]]);
+  }
+  jobs.push([
+    'triage+snapshot html',
+    'html',
+    ['triage', inputs, '--snapshot', join(dir, 'snapshot.json'), '--format', 'html'],
+  ]);
   for (const [name, cmd] of [
     ['diagnose', ['diagnose', inputs]],
     ['triage', ['triage', inputs]],
@@ -283,7 +299,7 @@ beforeAll(async () => {
 
 describe(`fuzz: ${N} generated hostile cases in every input format, through every command and output`, () => {
   it('the hostile values reached the reports (the inputs were read)', () => {
-    expect(Object.keys(outputs).length).toBe(18);
+    expect(Object.keys(outputs).length).toBe(23);
     expect(outputs['diagnose json']!.text).toContain('Q0Q/');
     expect(outputs['triage text']!.text).toContain('reports-bucket');
     expect(outputs['simulate text']!.text).toContain('Q0Q/');
@@ -299,9 +315,30 @@ describe(`fuzz: ${N} generated hostile cases in every input format, through ever
     expect(bad).toEqual([]);
   });
 
-  it('JSON and NDJSON outputs spell control characters as escapes', () => {
+  it('JSON, NDJSON and SARIF outputs spell control characters as escapes', () => {
     for (const [name, { text, format }] of Object.entries(outputs))
-      if (format === 'json' || format === 'ndjson') expect(text, name).not.toMatch(CONTROL);
+      if (format === 'json' || format === 'ndjson' || format === 'sarif')
+        expect(text, name).not.toMatch(CONTROL);
+  });
+
+  it('GitHub workflow commands: no control character, and every line starting with :: is an annotation s3doctor wrote', () => {
+    // https://docs.github.com/en/actions/reference/workflow-commands-for-github-actions: a line that starts with
+    // "::" is a command to the runner (::add-mask::, ::stop-commands::, ...); a value's line break must not start one.
+    for (const [name, { text, format }] of Object.entries(outputs)) {
+      if (format !== 'github') continue;
+      expect(text, name).not.toMatch(CONTROL);
+      const commands = text.split('\n').filter((l) => l.startsWith('::'));
+      expect(commands.length, name).toBeGreaterThan(0);
+      for (const l of commands)
+        expect(l, name).toMatch(/^::(error|warning|notice)( [^:]*)?::|^::(group::|endgroup::)/);
+    }
+  });
+
+  it('the triage HTML page holds no element from the input (its text is escaped: &#60;img ...)', () => {
+    const { text } = outputs['triage+snapshot html']!;
+    expect(text).toContain('<svg id="timeline"');
+    // A handler (onerror=, onload=) only runs inside a raw tag, and every raw tag the input holds starts so.
+    expect(text).not.toMatch(/<img\b|<script>alert|<svg onload/i);
   });
 
   it('markdown rendered by marked holds no HTML element from the input', () => {

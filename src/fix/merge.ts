@@ -7,6 +7,7 @@ import type { PolicyDocument, PolicyStatement } from '../model/policy.js';
 import type { Result } from '../model/report.js';
 import type { S3Request } from '../model/request.js';
 import { applyPatchesToEvidence } from './apply.js';
+import { POLICY_TARGETS } from './least-privilege.js';
 import {
   canonicalJson,
   samePrincipal,
@@ -18,29 +19,18 @@ import {
 } from './statements.js';
 import { certainlyAllowed, patchesOf, verifyFix } from './verify.js';
 
-/**
- * The patch targets whose `after` is a whole policy document that one command puts in place: two
- * fixes of one run for the same target would each replace the other's document.
- */
-const DOCUMENT_TARGETS = new Set<string>([
-  'identity-policy',
-  'permissions-boundary',
-  'session-policy',
-  'bucket-policy',
-  'access-point-policy',
-  'kms-key-policy',
-  'vpc-endpoint-policy',
-]);
-
 /** The key of the document a patch replaces (type, id, inline policy name, group). */
 function targetKey(p: PolicyPatch): string {
   const { type, id, name, group } = p.target;
   return JSON.stringify([type, id, name ?? null, group ?? null]);
 }
 
-/** Whether a patch writes a known policy document this module can merge. */
+/**
+ * Whether a patch writes a known policy document this module can merge: a whole document that one command puts in
+ * place, so two fixes of one run for the same target would each replace the other's.
+ */
 function mergeable(p: PolicyPatch): boolean {
-  return DOCUMENT_TARGETS.has(p.target.type) && !p.beforeUnknown;
+  return POLICY_TARGETS.has(p.target.type) && !p.beforeUnknown;
 }
 
 /** The list fields of a statement a merge takes the union of. */

@@ -57,6 +57,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.stderr.write('s3doctor: sources changed since the last build; compiling (tsc)...\n');
     const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
     if (r.status !== 0) process.exit(r.status ?? 2);
+    const { bundleCli } = await import('./bundle-cli.mjs');
+    await bundleCli();
     const now = new Date();
     utimesSync(stamp, now, now);
   }

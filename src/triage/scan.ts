@@ -365,7 +365,7 @@ async function runPipeline(
   const credits = new SharedArrayBuffer(4);
   const consume = candidateConsumer(paths, credits, sinks);
   await runWorker(
-    workerUrl ?? new URL('./worker.js', import.meta.url),
+    workerUrl ?? new URL('../triage/worker.js', import.meta.url),
     { type: 'pipe', files: paths, credits },
     (m) => {
       if (m.type === 'result') throw new Error('internal: a unit result from a pipeline worker');
@@ -382,7 +382,7 @@ async function runOnWorkers(
   progress: (bytes: number) => void,
   onResult: (r: UnitResult) => void,
 ): Promise<void> {
-  const url = workerUrl ?? new URL('./worker.js', import.meta.url);
+  const url = workerUrl ?? new URL('../triage/worker.js', import.meta.url);
   const extra = share.claims ? { claims: share.claims.buffer, stealable: share.stealable ?? [] } : {};
   await Promise.all(
     shares.map((units) =>

@@ -1,0 +1,78 @@
+// The CLI behind the s3doctor binary (main.ts): runs the commander program and maps its outcome to an exit code; the only
+// place that exits. Only commander loads up front (see program.ts).
+
+import { CommanderError } from 'commander';
+import { asUserError, userErrorMessage } from './errors.js';
+import { buildProgram, type ExitCode } from './program.js';
+
+// The AWS SDK's Node-version notice (nine lines on stderr before any message of ours) is not something
+// a user of s3doctor can act on; the SDK reads this variable when a client is first created, after this line.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+async function flushAndExit(code: number): Promise<never> {
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));
+  process.exit(code);
+}
+
+/**
+ * Ctrl-C anywhere (a spinner, a long read): one line and exit 130. A command that must clean up
+ * first (athena run stops its query) adds its own SIGINT listener and ends with CancelledError.
+ */
+function onInterrupt(): void {
+  if (process.listenerCount('SIGINT') > 1) return;
+  process.stderr.write('\ns3doctor: cancelled (Ctrl-C).\n');
+  void flushAndExit(130);
+}
+
+/**
+ * The reader of stdout went away (`s3doctor simulate --help | head -1`): nothing more can be shown,
+ * so stop quietly with 0 (as when the reader took all it wanted), not with an EPIPE stack trace.
+ * A closed stderr is ignored (there is nowhere to say anything).
+ */
+function onPipeClosed(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    if (stream === process.stdout) process.exit(0);
+  });
+}
+
+/** Runs the CLI with `argv` (process.argv shape) and exits. */
+export async function main(argv: string[]): Promise<never> {
+  process.on('SIGINT', onInterrupt);
+  onPipeClosed(process.stdout);
+  onPipeClosed(process.stderr);
+  let code: ExitCode | 130 = 0;
+  const program = buildProgram((c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      const ok =
+        e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help';
+      return flushAndExit(ok ? 0 : 2);
+    }
+    const user = asUserError(e);
+    if (user) {
+      let msg = userErrorMessage(user);
+      try {
+        const { redactSecrets } = await import('../logs/index.js');
+        const { terminalSafe } = await import('./format/safe.js');
+        msg = terminalSafe(redactSecrets(msg), false);
+      } catch {
+        // The log module is part of the package; if it cannot load, print the message as is.
+      }
+      process.stderr.write(`s3doctor: ${msg}\n`);
+      return flushAndExit(user.exitCode);
+    }
+    process.stderr.write(
+      `s3doctor: internal error (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
+    return flushAndExit(2);
+  }
+  return flushAndExit(code);
+}
+
+await main(process.argv);

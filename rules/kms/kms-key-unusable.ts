@@ -45,7 +45,7 @@ export default defineRule<Id>({
     if (out.length > 0) return out;
     // The error alone proves it: the same error-code table the fix module maps causes with.
     const code = ctx.errorCode();
-    if (code && fixes.AUTH_ERROR_CAUSES[code] === 'kms-key-unusable')
+    if (code && fixes.ERROR_CODE_CAUSES[code] === 'kms-key-unusable')
       return [
         {
           confidence: 'certain',

@@ -268,9 +268,6 @@ export const ERROR_CODE_CAUSES: Readonly<Record<string, CauseCode>> = {
   KMSInvalidStateException: 'kms-key-unusable',
 };
 
-/** The same table, by its older name (rules and tests read it). */
-export const AUTH_ERROR_CAUSES = ERROR_CODE_CAUSES;
-
 /** The error codes that mean the request never reached authorization: the credentials or the signature failed. */
 export const AUTHENTICATION_ERRORS: Readonly<Record<string, CauseCode>> = Object.fromEntries(
   Object.entries(ERROR_CODE_CAUSES).filter(([, c]) => CAUSE_KIND[c] === 'authentication'),

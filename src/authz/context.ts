@@ -12,7 +12,6 @@ import type {
   SessionEvidence,
 } from '../model/index.js';
 import { principalAccount, principalArn } from '../s3/index.js';
-import { evidencePath } from '../evidence/path.js';
 
 /** The caller, resolved against the evidence. */
 export interface ResolvedPrincipal {
@@ -72,11 +71,6 @@ export function resolvePrincipal(p: Principal, ev: Evidence): ResolvedPrincipal 
   out.serviceLinked =
     out.identity?.serviceLinked === true || (arn !== undefined && /:role\/aws-service-role\//.test(arn));
   return out;
-}
-
-/** The evidence path of the principal's identity entry (for `missingEvidence`). */
-export function identityPath(rp: ResolvedPrincipal, field: string): string {
-  return evidencePath('principals', rp.identityArn ?? '?', field);
 }
 
 function principalType(p: Principal): string | undefined {

@@ -34,16 +34,6 @@ export function not(x: Tri): Tri {
   return x === T ? F : x === F ? T : U;
 }
 
-/** `true`/`false` as Tri. */
-export function tri(b: boolean): Tri {
-  return b ? T : F;
-}
-
-/** Merge two scenario results: equal stays, different becomes unknown. */
-export function merge(a: Tri, b: Tri): Tri {
-  return a === b ? a : U;
-}
-
 /**
  * One condition of a grant path: the layer it comes from and its value. `blame` names the layer to
  * report when this atom is what fails (a neutraliser such as Block Public Access, or `object-ownership`).

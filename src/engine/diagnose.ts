@@ -2,7 +2,7 @@
 // understood, the decision, whether the evidence reproduces it, ranked causes with verified fixes,
 // and the evidence still unknown.
 
-import type { Cause, CauseCode } from '../model/cause.js';
+import type { Cause } from '../model/cause.js';
 import type { Decision, Evaluation, Unknown } from '../model/evaluation.js';
 import type { Evidence } from '../model/evidence.js';
 import type { InputSource, LogRecord } from '../model/input.js';
@@ -287,9 +287,4 @@ export function explains(result: Result): boolean {
     !result.causes.some((c) => c.confidence === 'possible') &&
     result.unknowns.every((u) => u.couldExplain.length === 0)
   );
-}
-
-/** The cause codes of a result, in rank order (for summaries and tests). */
-export function causeCodes(result: Result): CauseCode[] {
-  return result.causes.map((c) => c.code);
 }

@@ -215,15 +215,6 @@ function blockingOf(
   return undefined;
 }
 
-/** Finds every blocking hit for an unknown layer, one per outcome it could have. */
-export function possibleOutcomes(layer: LayerResult): BlockingHit['outcome'][] {
-  if (layer.outcome === 'explicit-deny' || layer.outcome === 'missing-allow' || layer.outcome === 'block')
-    return [layer.outcome];
-  if (layer.outcome !== 'unknown') return [];
-  const possible = layer.possible ?? [...BLOCKING, 'allow'];
-  return BLOCKING.filter((b) => possible.includes(b));
-}
-
 const RANK: Record<Confidence, number> = { certain: 3, likely: 2, possible: 1 };
 
 /** The less sure of two confidences. */
@@ -234,11 +225,6 @@ export function lower(a: Confidence, b: Confidence): Confidence {
 /** Numeric rank of a confidence (certain 3, likely 2, possible 1). */
 export function confidenceRank(c: Confidence): number {
   return RANK[c];
-}
-
-/** Normalises IAM's one-or-many values. */
-export function toArray<T>(v: T | T[] | undefined): T[] {
-  return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
 
 /** A human label for a statement in messages: its Sid, else `#index`. */

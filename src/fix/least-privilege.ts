@@ -18,21 +18,6 @@ export type PatchTargetType =
   | 'object-restore'
   | 'kms-key-state';
 
-/** Every target type `applyPatchToEvidence` and `cliCommands` understand. */
-export const PATCH_TARGET_TYPES: readonly PatchTargetType[] = [
-  'identity-policy',
-  'permissions-boundary',
-  'session-policy',
-  'bucket-policy',
-  'access-point-policy',
-  'kms-key-policy',
-  'vpc-endpoint-policy',
-  'bucket-public-access-block',
-  'bucket-ownership-controls',
-  'object-restore',
-  'kms-key-state',
-];
-
 /** Patch targets that hold a policy document (the others are settings: PAB, ownership, key state...). */
 export const POLICY_TARGETS: ReadonlySet<string> = new Set<PatchTargetType>([
   'identity-policy',

@@ -12,11 +12,6 @@ export type Matcher = (s: string) => boolean;
 
 const matchAll: Matcher = () => true;
 
-/** Whether a policy text contains IAM wildcard characters. */
-export function hasWildcard(s: string): boolean {
-  return s.includes('*') || s.includes('?');
-}
-
 // Tokens: literal text, or a wildcard: 0 `*` spanning anything, 1 `?` any one character.
 type Token = string | 0 | 1;
 

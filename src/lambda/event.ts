@@ -13,18 +13,6 @@ import { S3_DENIAL_CODES, KMS_DENIAL_CODES } from '../triage/alerts.js';
 /** The detail-type CloudTrail gives API calls it sends to EventBridge. */
 export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 
-/** An EventBridge event as the handler receives it (fields it reads). */
-export interface EventBridgeEvent {
-  version?: string;
-  id?: string;
-  'detail-type'?: string;
-  source?: string;
-  account?: string;
-  time?: string;
-  region?: string;
-  detail?: unknown;
-}
-
 /** What the handler makes of one event. */
 export type ReadEvent =
   | { ok: true; id: string; detail: Record<string, unknown>; errorCode: string; eventSource: string }

@@ -487,7 +487,8 @@ type Schemas = ReturnType<typeof buildDocumentSchemas>;
 type Fits<A, B> = [A] extends [B] ? true : false;
 /** Compile-time drift check: the documents the program builds fit the schemas (`build` fails otherwise). */
 type Check<T extends true> = T;
-export type DocumentSchemaChecks = [
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- a compile-time assertion: never referenced, only type-checked
+type DocumentSchemaChecks = [
   Check<Fits<Report, Z.output<Schemas['report']>>>,
   Check<Fits<Result, Z.output<Schemas['report']>['results'][number]>>,
   Check<Fits<TriageReport, Z.output<Schemas['triage']>>>,
@@ -510,7 +511,8 @@ type OpenFacts<E extends Evaluation> = Omit<E, 'authorizations'> & {
 type Part<K extends keyof Schemas['parts']> = Z.output<Schemas['parts'][K]>;
 /** The model's keys the schema lacks (an optional field added to the model must be added here too). */
 type NoMissingKeys<Model, Schema> = [Exclude<keyof Model, keyof Schema>] extends [never] ? true : false;
-export type DocumentSchemaKeyChecks = [
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- a compile-time assertion: never referenced, only type-checked
+type DocumentSchemaKeyChecks = [
   Check<NoMissingKeys<Report, Z.output<Schemas['report']>>>,
   Check<NoMissingKeys<TriageReport, Z.output<Schemas['triage']>>>,
   Check<NoMissingKeys<Result, Part<'result'>>>,

@@ -1,10 +1,3 @@
 // Public surface of src/request: a log record -> the S3Request (authorizations + context) S3 evaluated.
 export { toS3Request, parseCopySource } from './to-s3-request.js';
 export type { RequestHints } from './to-s3-request.js';
-export {
-  tlsVersionNumber,
-  signatureVersionKey,
-  authTypeKey,
-  isPrivateIpv4,
-  parseTagging,
-} from './context.js';

@@ -1,6 +1,6 @@
 // Security auditing of denials: patterns that look like probing (enumeration, credential bursts, bucket sweeps), thresholds as data.
 
-import type { FindingSample, InputSource, LogRecord, SecurityFinding } from '../model/index.js';
+import type { FindingSample, LogRecord, SecurityFinding } from '../model/index.js';
 import { errorCodeOf, principalOf, shiftSource } from './groups.js';
 import { detach } from './light-record.js';
 
@@ -242,9 +242,4 @@ export function shiftAuditLines(s: AuditState, offset: number): void {
   for (const t of s.enumeration.values()) fix(t.samples);
   for (const t of s.sweeps.values()) fix(t.samples);
   for (const t of s.bursts.values()) fix(t.samples);
-}
-
-/** The input of each evidence row (for tests and renderers). */
-export function findingInputs(f: SecurityFinding): InputSource[] {
-  return f.samples.map((s) => s.input);
 }

@@ -1,13 +1,11 @@
 // Public entry of triage at scale: scanning (worker threads), grouping, ranking, auditing, pictures, Athena and alerts.
 
 export { scanInputs, resolveWorkers, scanWeight, SCAN_TUNING } from './scan.js';
-export type { WorkersOption, ScanInputsOptions, ScanOutcome } from './scan.js';
+export type { WorkersOption, ScanOutcome } from './scan.js';
 export * from './groups.js';
-export { Auditor, AUDIT_THRESHOLDS, findingInputs } from './audit.js';
-export { diagnoseGroups, rankTriage, causeOf } from './rank.js';
-export type { DiagnoseMany } from './rank.js';
-export { sparkline, timeAxis, columnCounts, totalColumns, BLOCKS } from './sparkline.js';
+export { Auditor, AUDIT_THRESHOLDS } from './audit.js';
+export { rankTriage } from './rank.js';
+export { sparkline, timeAxis, columnCounts, BLOCKS } from './sparkline.js';
 export { renderTriageExtrasText, renderTriageExtrasMarkdown } from './render.js';
 export { renderTriageHtml } from './html.js';
 export { buildTriageReport, scanSamples } from './report.js';
-export type { BuildTriageOptions } from './report.js';

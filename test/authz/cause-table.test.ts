@@ -1,7 +1,7 @@
 // The cause table: causeCodesOf maps blocking layers of an evaluation to the contract's cause codes.
 
 import { describe, expect, it } from 'vitest';
-import { AUTH_ERROR_CAUSES, causeCodesOf } from '../../src/authz/cause-table.js';
+import { ERROR_CODE_CAUSES, causeCodesOf } from '../../src/authz/cause-table.js';
 import type { Evaluation, LayerName, LayerResult } from '../../src/model/evaluation.js';
 import { s3Request, session } from '../fix/helpers.js';
 
@@ -107,8 +107,8 @@ describe('causeCodesOf', () => {
     });
     expect(causeCodesOf(evaluation([state], 'kms:Decrypt'))).toEqual(['kms-key-unusable']);
     for (const code of ['KMS.DisabledException', 'KMS.KMSInvalidStateException'])
-      expect(AUTH_ERROR_CAUSES[code], code).toBe('kms-key-unusable');
-    expect(AUTH_ERROR_CAUSES['KMS.NotFoundException']).toBeUndefined();
+      expect(ERROR_CODE_CAUSES[code], code).toBe('kms-key-unusable');
+    expect(ERROR_CODE_CAUSES['KMS.NotFoundException']).toBeUndefined();
   });
 
   it('a missing identity allow for a kms: authorization is missing-allow-kms', () => {

@@ -15,23 +15,11 @@ import { sarifOptions } from '../sarif-rules.js';
 import { announceStdin, processTerminal, stdoutColour } from '../tty.js';
 import type { ScanOutcome, WorkersOption } from '../../triage/index.js';
 
-/** The malformed entries kept in the report (CONTRACT: the first 100). */
-export const MAX_MALFORMED = 100;
-
 /** `triage`'s flags, with the triage-at-scale additions. */
 export interface TriageRunOptions extends Omit<TriageOptions, 'format'> {
   format?: 'text' | 'json' | 'markdown' | 'html' | 'sarif' | 'github' | 'ndjson';
   /** `--workers N|auto` (default auto). */
   workers?: WorkersOption;
-}
-
-/** Parses `--workers`: a positive whole number or `auto`. */
-export function parseWorkers(value: string): WorkersOption {
-  if (value.trim().toLowerCase() === 'auto') return 'auto';
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new Error(`expected a positive whole number or auto, got "${value}"`);
-  return n;
 }
 
 /** Evidence, then one diagnosis per group; the exit code says whether every group was explained. */

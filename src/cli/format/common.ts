@@ -1,15 +1,7 @@
 // Small rendering helpers shared by the text and Markdown formatters: labels, never decisions.
 
 import { CAUSE_KIND } from '../../authz/cause-table.js';
-import type {
-  IacPatch,
-  Cause,
-  ContextValue,
-  Fix,
-  InputSource,
-  PolicyRef,
-  Result,
-} from '../../model/index.js';
+import type { IacPatch, ContextValue, Fix, InputSource, PolicyRef, Result } from '../../model/index.js';
 
 /** `access.log:42`, `trail.json#3 (eventID 0c1d…)` for the 3rd element of a JSON array, or `trail.json#eventId`. */
 export function sourceLabel(s: InputSource): string {
@@ -177,11 +169,6 @@ export function isExplained(r: Result): boolean {
 /** The request line: `principal -> action on resource`. */
 export function requestLine(r: Result): string {
   return `${r.request.principal} -> ${r.request.action} on ${r.request.resource}`;
-}
-
-/** Every fix of every cause, in order. */
-export function allFixes(r: Result): { cause: Cause; fix: Fix }[] {
-  return r.causes.flatMap((cause) => cause.fixes.map((fix) => ({ cause, fix })));
 }
 
 /** `1 request` / `2 requests`. */

@@ -29,8 +29,7 @@ import { emptyEvidence, evidencePath } from '../index.js';
 export type { LiveOptions, LiveCall, ClientOptionsByService } from './context.js';
 export { LiveCollectError, LiveCredentialsError } from './errors.js';
 export { COMMAND_PERMISSIONS } from './permissions.js';
-export type { CommandName, CommandPermission, LiveService } from './permissions.js';
-export { toSnapshot, toSnapshotJson } from './snapshot.js';
+export { toSnapshotJson } from './snapshot.js';
 
 /** Gathers, from AWS, the evidence the requests need. Throws LiveCredentialsError on expired/missing credentials. */
 export async function collectEvidence(requests: S3Request[], opts: LiveOptions = {}): Promise<Evidence> {

@@ -90,9 +90,6 @@ export const VERSIONED_ACTIONS = {
   GetObjectTaggingCommand: 's3:GetObjectVersionTagging',
 } as const satisfies Partial<Record<keyof typeof COMMAND_PERMISSIONS, string>>;
 
-/** A command name the collectors may send. */
-export type CommandName = keyof typeof COMMAND_PERMISSIONS;
-
 /** The table entry for a command sent to `service` (S3 Control's GetPublicAccessBlock is told apart). */
 export function commandPermission(service: LiveService, commandName: string): CommandPermission | undefined {
   const key =

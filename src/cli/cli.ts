@@ -15,12 +15,16 @@ async function flushAndExit(code: number): Promise<never> {
   process.exit(code);
 }
 
+/** Marks a SIGINT listener of a command that cleans up first and then ends with CancelledError (tty.ts). */
+const CLEANS_UP = Symbol.for('s3doctor.cleansUpOnInterrupt');
+
 /**
- * Ctrl-C anywhere (a spinner, a long read): one line and exit 130. A command that must clean up
- * first (athena run stops its query) adds its own SIGINT listener and ends with CancelledError.
+ * Ctrl-C anywhere (a prompt, a spinner, a long read): one line and exit 130. A command that must clean
+ * up first (athena run stops its query) adds a SIGINT listener marked by `onInterruptCleanUp` (tty.ts).
+ * Other listeners (inquirer's and ora's terminal restorers) do not exit, so they do not count.
  */
 function onInterrupt(): void {
-  if (process.listenerCount('SIGINT') > 1) return;
+  if (process.listeners('SIGINT').some((l) => CLEANS_UP in l)) return;
   process.stderr.write('\ns3doctor: cancelled (Ctrl-C).\n');
   void flushAndExit(130);
 }
@@ -46,9 +50,17 @@ export async function main(argv: string[]): Promise<never> {
   const program = buildProgram((c) => {
     code = c;
   });
+  // The event loop ran empty while the command was still waiting (a prompt on a closed stdin): that
+  // is a cancel, never a success.
+  const onDrained = (): void => {
+    process.stderr.write('s3doctor: cancelled (end of input): nothing was changed.\n');
+    void flushAndExit(130);
+  };
+  process.once('beforeExit', onDrained);
   try {
     await program.parseAsync(argv);
   } catch (e) {
+    process.removeListener('beforeExit', onDrained);
     if (e instanceof CommanderError) {
       const ok =
         e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help';
@@ -72,6 +84,7 @@ export async function main(argv: string[]): Promise<never> {
     );
     return flushAndExit(2);
   }
+  process.removeListener('beforeExit', onDrained);
   return flushAndExit(code);
 }
 

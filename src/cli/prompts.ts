@@ -51,22 +51,31 @@ export async function createTerminalAsk(): Promise<Ask> {
   ]);
   const inq = { select, input, confirm };
   const { redactSecrets } = await import('../logs/index.js');
+  const { promptInput } = await import('./tty.js');
+  // After Ctrl-D ended a paste, stdin has ended: the prompts read the terminal opened again.
+  const context = async (): Promise<{ input: NodeJS.ReadStream }> => ({ input: await promptInput() });
   return {
-    select: <T>(q: { message: string; choices: Choice<T>[]; default?: T }) =>
-      inq.select<T>({
-        message: q.message,
-        choices: q.choices,
-        ...(q.default !== undefined ? { default: q.default } : {}),
-        pageSize: 12,
-      }),
-    input: (q) =>
-      inq.input({
-        message: q.message,
-        ...(q.default !== undefined ? { default: q.default } : {}),
-        ...(q.validate ? { validate: q.validate } : {}),
-      }),
-    confirm: (q) => inq.confirm({ message: q.message, default: q.default ?? false }),
-    paste: (message) => readPaste(process.stdin, process.stdout, message),
+    select: async <T>(q: { message: string; choices: Choice<T>[]; default?: T }) =>
+      inq.select<T>(
+        {
+          message: q.message,
+          choices: q.choices,
+          ...(q.default !== undefined ? { default: q.default } : {}),
+          pageSize: 12,
+        },
+        await context(),
+      ),
+    input: async (q) =>
+      inq.input(
+        {
+          message: q.message,
+          ...(q.default !== undefined ? { default: q.default } : {}),
+          ...(q.validate ? { validate: q.validate } : {}),
+        },
+        await context(),
+      ),
+    confirm: async (q) => inq.confirm({ message: q.message, default: q.default ?? false }, await context()),
+    paste: async (message) => readPaste(await promptInput(), process.stdout, message),
     say: (text) =>
       void process.stdout.write(terminalSafe(redactSecrets(text.endsWith('\n') ? text : `${text}\n`))),
   };

@@ -59,3 +59,28 @@ export function announceStdin(
   if ((inputs.length === 0 || inputs.includes('-')) && t.stdin.isTTY === true)
     write('s3doctor: reading stdin, end with Ctrl-D\n');
 }
+
+/**
+ * Registers `cleanUp` for Ctrl-C in place of the CLI's own exit (cli.ts): the command stops its work
+ * (athena run stops its query) and ends with CancelledError. Returns the function that removes it.
+ */
+export function onInterruptCleanUp(cleanUp: () => void): () => void {
+  const listener = Object.assign(() => cleanUp(), { [Symbol.for('s3doctor.cleansUpOnInterrupt')]: true });
+  process.once('SIGINT', listener);
+  return () => void process.removeListener('SIGINT', listener);
+}
+
+let reopenedStdin: NodeJS.ReadStream | undefined;
+
+/**
+ * The terminal to read answers from: stdin, or, once Ctrl-D has ended stdin on a terminal (the end of a
+ * paste), the terminal opened again, so that the prompts after a paste still read keys.
+ */
+export async function promptInput(): Promise<NodeJS.ReadStream> {
+  if (!process.stdin.readableEnded || !process.stdin.isTTY) return process.stdin;
+  if (!reopenedStdin) {
+    const [{ openSync }, { ReadStream }] = await Promise.all([import('node:fs'), import('node:tty')]);
+    reopenedStdin = new ReadStream(openSync('/dev/tty', 'r'));
+  }
+  return reopenedStdin;
+}

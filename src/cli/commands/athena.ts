@@ -70,8 +70,8 @@ export async function runAthenaRun(opts: Record<string, unknown>): Promise<ExitC
   const database = text(opts.database);
   // Ctrl-C stops the query in Athena before s3doctor exits (130).
   const cancel = new AbortController();
-  const onSigint = (): void => cancel.abort();
-  process.once('SIGINT', onSigint);
+  const { onInterruptCleanUp } = await import('../tty.js');
+  const stopOnInterrupt = onInterruptCleanUp(() => cancel.abort());
   // The log reader turns a failing stream into "nothing could be read"; the Athena failure is what the user needs.
   let failure: unknown;
   async function* csv(): AsyncGenerator<string> {
@@ -140,7 +140,7 @@ export async function runAthenaRun(opts: Record<string, unknown>): Promise<ExitC
   } catch (e) {
     throw failure ?? e;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    stopOnInterrupt();
   }
   if (failure) throw failure;
   stats.lines = rowsRead;

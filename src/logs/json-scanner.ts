@@ -111,18 +111,28 @@ export class JsonSplitter {
         let inStr = false;
         let esc = false;
         let j = i;
-        for (; j < n; j++) {
-          const b = chunk[j];
+        while (j < n) {
           if (inStr) {
-            if (esc) esc = false;
-            else if (b === BACKSLASH) esc = true;
-            else if (b === QUOTE) inStr = false;
-          } else if (b === QUOTE) inStr = true;
+            // Strings are most of an event's bytes: jump to the next quote natively (memchr), then look back
+            // for the backslashes before it (an odd run escapes it). A newline inside a string is not counted.
+            const q = chunk.indexOf(QUOTE, j);
+            if (q < 0) {
+              esc = (backslashesBefore(chunk, n, j) & 1) === 1;
+              j = n;
+              break;
+            }
+            j = q + 1;
+            if ((backslashesBefore(chunk, q, i) & 1) === 0) inStr = false;
+            continue;
+          }
+          const b = chunk[j];
+          if (b === QUOTE) inStr = true;
           else if (b === 123 || b === 91) d++;
           else if (b === 125 || b === 93) {
             d--;
             if (d === target) break;
           } else if (b === 10) line++;
+          j++;
         }
         this.depth = d;
         this.line = line;
@@ -383,6 +393,13 @@ export class JsonSplitter {
     }
     return true;
   }
+}
+
+/** How many backslashes come right before `end` in `b`, looking no further back than `from`. */
+function backslashesBefore(b: Buffer, end: number, from: number): number {
+  let k = end - 1;
+  while (k >= from && b[k] === BACKSLASH) k--;
+  return end - 1 - k;
 }
 
 function printable(c: number): string {

@@ -120,4 +120,39 @@ describe('parsers never throw', () => {
       { numRuns: 500 },
     );
   });
+
+  it('the JSON splitter ends each element where it ends, with runs of backslashes and quotes cut anywhere', () => {
+    // Strings of backslashes, quotes and brackets: escaped quotes must not end a string, at any chunk boundary.
+    const tricky = fc.string({
+      unit: fc.constantFrom('\\', '"', '{', '}', '[', ']', 'a', '\n'),
+      maxLength: 12,
+    });
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.dictionary(fc.constantFrom('a', 'b\\'), fc.oneof(tricky, fc.array(tricky, { maxLength: 3 }))),
+          {
+            minLength: 1,
+            maxLength: 4,
+          },
+        ),
+        fc.nat({ max: 30 }),
+        (arr, cut) => {
+          const text = Buffer.from(JSON.stringify({ Records: arr }));
+          const s = new JsonSplitter();
+          const step = cut + 1;
+          const items = [];
+          for (let pos = 0; pos < text.length; pos += step)
+            items.push(...s.push(text.subarray(pos, pos + step)));
+          items.push(...s.end());
+          expect(items.filter((i) => i.type === 'error')).toEqual([]);
+          const elements = items.flatMap((i) =>
+            i.type === 'element' ? [JSON.parse(i.text) as unknown] : [],
+          );
+          expect(elements).toEqual(arr);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });

@@ -95,6 +95,12 @@ export function createHandler(options: HandlerOptions = {}): (event: unknown) =>
       return out;
     }
     const api = await import('../api/index.js');
+    if (process.env.AWS_CA_BUNDLE) {
+      // AWS_CA_BUNDLE, as the AWS CLI reads it, for the evidence clients and the SNS publisher alike.
+      const cs = await import('../evidence/live/client-settings.js');
+      if (!cs.awsClientSettings().ca)
+        cs.setAwsClientSettings({ ...cs.awsClientSettings(), ca: cs.readCaBundle() });
+    }
     const text = { text: JSON.stringify(ev.detail), source: `eventbridge:${ev.id}` };
     // The event alone first (no AWS call): the request it describes.
     const logsOnly = await api.diagnose(text);

@@ -113,11 +113,17 @@ export async function publishReport(doc: LambdaReport, target: PublishTarget): P
   }
   const sns = await importOptional('@aws-sdk/client-sns', () => import('@aws-sdk/client-sns'));
   const o = target.clientOptions ?? {};
-  const client = new sns.SNSClient({
-    ...(target.region ? { region: target.region } : {}),
-    ...(o.all ?? {}),
-    ...(o.sns ?? {}),
-  });
+  // The AWS CLI habits every client of s3doctor follows (--endpoint-url, AWS_CA_BUNDLE, --debug), then injected options.
+  const { instrumentClient, sharedClientConfig } = await import('../evidence/live/client-settings.js');
+  const client = instrumentClient(
+    new sns.SNSClient({
+      ...sharedClientConfig('sns', {}),
+      ...(target.region ? { region: target.region } : {}),
+      ...(o.all ?? {}),
+      ...(o.sns ?? {}),
+    }),
+    'sns',
+  );
   try {
     const out = await client.send(
       new sns.PublishCommand({

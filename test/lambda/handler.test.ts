@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { setAwsClientSettings } from '../../src/evidence/live/client-settings.js';
 import { createHandler, type HandlerOptions } from '../../src/lambda/handler.js';
 import type { LambdaReport } from '../../src/lambda/publish.js';
 import { startFake, type FakeAws } from '../helpers/fake-aws.js';
@@ -183,5 +184,32 @@ describe('Lambda handler', () => {
     expect(doc.evidenceError).toBeTruthy();
     expect(doc.report.results[0]!.evidence).not.toBe('live');
     expect(markdownOf(published()[0]!)).toContain('Evidence could not be collected');
+  });
+
+  describe('the AWS CLI habits reach the SNS publisher too', () => {
+    afterEach(() => setAwsClientSettings({}));
+
+    it('--endpoint-url (the shared client settings) sends the Publish there, not to AWS', async () => {
+      setAwsClientSettings({ endpointUrl: fake.url });
+      // No endpoint among the injected options: only the shared settings point the clients at the fake.
+      const h = handler({
+        clientOptions: {
+          all: { credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' }, maxAttempts: 1 },
+        },
+      });
+      const out = await h(event('s3-putobject-denied'));
+      expect(out).toMatchObject({ status: 'published', messageId: 'fake-message-1' });
+      expect(published()).toHaveLength(1);
+    });
+
+    it('--debug shows the SNS request and response, the signature redacted', async () => {
+      const debug: string[] = [];
+      setAwsClientSettings({ debug: (t) => void debug.push(t) });
+      await handler()(event('s3-putobject-denied'));
+      const text = debug.join('\n');
+      expect(text).toContain('s3doctor debug: request sns Publish: POST');
+      expect(text).toMatch(/response sns Publish/);
+      expect(text).not.toMatch(/Signature=[0-9a-f]{16}/);
+    });
   });
 });

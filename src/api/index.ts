@@ -89,6 +89,27 @@ function hintsOf(evidence: Evidence | undefined) {
 }
 
 /**
+ * Diagnoses the records in order; with evidence, a fix that changes a document an earlier result's fix
+ * changes carries both (fix/merge.ts), as the CLI's diagnose and triage do, so that following every
+ * printed fix in order leaves every request allowed.
+ */
+async function diagnoseMerged(
+  records: LogRecord[],
+  evidence: Evidence | undefined,
+  kind: DiagnoseOptions['evidenceKind'],
+): Promise<Result[]> {
+  const engine = await import('../engine/index.js');
+  const o = { ...(kind ? { evidenceKind: kind } : {}), hints: hintsOf(evidence) };
+  if (!evidence) return records.map((r) => engine.diagnose(r, evidence, o));
+  const [{ PatchLedger }, { toS3Request }] = await Promise.all([
+    import('../fix/merge.js'),
+    import('../request/index.js'),
+  ]);
+  const ledger = new PatchLedger(evidence);
+  return records.map((r) => ledger.merge(engine.diagnose(r, evidence, o), () => toS3Request(r, o.hints)));
+}
+
+/**
  * Loads evidence snapshots (CONTRACT.md's snapshot, schema `schemas/snapshot.schema.json`): one file,
  * several (merged), or a snapshot document already parsed. Throws {@link SnapshotError} listing every problem.
  */
@@ -126,13 +147,8 @@ function iacAdder(opts: DiagnoseOptions): (records: LogRecord[], results: Result
  */
 export async function diagnose(inputs: Inputs, opts: DiagnoseOptions = {}): Promise<Report> {
   const { records, malformed } = await readDenied(inputs);
-  const engine = await import('../engine/index.js');
   const kind = opts.evidenceKind ?? (opts.evidence ? 'snapshot' : undefined);
-  const o = { ...(kind ? { evidenceKind: kind } : {}), hints: hintsOf(opts.evidence) };
-  const results = await iacAdder(opts)(
-    records,
-    records.map((r) => engine.diagnose(r, opts.evidence, o)),
-  );
+  const results = await iacAdder(opts)(records, await diagnoseMerged(records, opts.evidence, kind));
   return {
     $schema: SCHEMA_IDS.result,
     schemaVersion: 1,
@@ -195,17 +211,11 @@ export async function triage(inputs: string | string[], opts: TriageOptions = {}
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
   if (!opts.evidence) return { $schema: SCHEMA_IDS.triage, ...(await buildTriageReport(scan)) };
-  const engine = await import('../engine/index.js');
   const kind = opts.evidenceKind ?? 'snapshot';
-  const o = { evidenceKind: kind, hints: hintsOf(opts.evidence) };
   const evidence = opts.evidence;
   const addIac = iacAdder(opts);
   const report = await buildTriageReport(scan, {
-    diagnose: async (records) =>
-      addIac(
-        records,
-        records.map((r) => engine.diagnose(r, evidence, o)),
-      ),
+    diagnose: async (records) => addIac(records, await diagnoseMerged(records, evidence, kind)),
   });
   return { $schema: SCHEMA_IDS.triage, ...report };
 }

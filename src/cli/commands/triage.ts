@@ -38,7 +38,10 @@ async function diagnoseWith(
   }
   if (ev.kind === 'none') return { source: ev };
   const answers = opts.sessionPolicy ? { sessionPolicy: opts.sessionPolicy } : {};
-  return { source: ev, diagnose: (records) => diagnoseRecords(records, ev, answers) };
+  return {
+    source: ev,
+    diagnose: (records) => diagnoseRecords(records, ev, answers, [], { mergeFixes: true }),
+  };
 }
 
 /** Renders and emits a finished triage report; returns the exit code. */

@@ -1,6 +1,7 @@
 // Renders patches for people: a unified diff of the JSON documents and the AWS CLI commands that apply them.
 
-import { createTwoFilesPatch } from 'diff';
+import { createRequire } from 'node:module';
+import type * as Diff from 'diff';
 import type { PolicyPatch } from '../model/cause.js';
 import { keyStateCommands, shellQuote } from './advice.js';
 import { regionOf, s3ArnParts, slug } from './resources.js';
@@ -10,12 +11,22 @@ export function prettyJson(doc: unknown): string {
   return doc === null || doc === undefined ? '' : `${JSON.stringify(doc, null, 2)}\n`;
 }
 
+let loadedDiff: typeof Diff | undefined;
+
+/**
+ * jsdiff, loaded on the first diff: its CommonJS build is one file read synchronously (the ES build is 19 modules
+ * that every start would load, though most runs render no patch).
+ */
+function jsdiff(): typeof Diff {
+  return (loadedDiff ??= createRequire(import.meta.url)('diff') as typeof Diff);
+}
+
 /**
  * A unified diff of two JSON documents, 2-space pretty-printed (jsdiff `createTwoFilesPatch`).
  * `name` labels both sides (`a/<name>`, `b/<name>`).
  */
 export function renderDiff(before: unknown, after: unknown, name = 'policy.json'): string {
-  return createTwoFilesPatch(
+  return jsdiff().createTwoFilesPatch(
     `a/${name}`,
     `b/${name}`,
     prettyJson(before),

@@ -5,7 +5,6 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import { InputError } from './errors.js';
 
 /** Read size for files and gunzip output (ECOSYSTEM.md: 1 MiB chunks split by hand are fastest). */
@@ -128,6 +127,7 @@ export async function* gunzipIfNeeded(raw: AsyncIterable<Buffer>): AsyncGenerato
       for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
     })(),
   );
+  const { createGunzip } = await import('node:zlib'); // only for .gz input
   const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
   let failure: unknown;
   const done = pipeline(source, gunzip).catch((e: unknown) => {

@@ -173,7 +173,11 @@ function possibleDecisions(
   said: 'explicit-deny' | 'missing-allow' | undefined,
   inputDenied: boolean,
 ): Decision[] {
-  if (decision === 'Allowed') return ['Allowed'];
+  // Allowed on the known evidence (no refusal in the input): an unknown layer may still deny.
+  if (decision === 'Allowed')
+    return certainlyAllowed(evaluation)
+      ? ['Allowed']
+      : ['Allowed', ...evaluation.possibleDecisions.filter((d) => d !== 'Allowed')];
   let out = evaluation.possibleDecisions.filter((d) => !(inputDenied && d === 'Allowed'));
   if (said === 'explicit-deny') out = out.filter((d) => d === 'ExplicitDeny');
   if (said === 'missing-allow') out = out.filter((d) => d !== 'ExplicitDeny');

@@ -113,7 +113,7 @@ export function decisionLabel(r: Result): string {
 function decisionWords(r: Result): string {
   switch (r.decision) {
     case 'Allowed':
-      return 'Allowed: the evidence as given would allow this request';
+      return `Allowed: the evidence as given would allow this request${deniableStill(r)}`;
     case 'ExplicitDeny':
       return denyMatched(r)
         ? 'Explicit deny: a Deny statement matched'
@@ -144,6 +144,13 @@ function denyMatched(r: Result): boolean {
 }
 
 /** `; an explicit deny is also possible (unknown: ...)` when unknown evidence could hold a matching Deny. */
+/** For an Allowed that unknown evidence leaves open: which unknowns could still refuse it. */
+function deniableStill(r: Result): string {
+  if (!r.possibleDecisions?.some((d) => d !== 'Allowed')) return '';
+  const paths = r.unknowns.filter((u) => u.couldExplain.length > 0);
+  return `, unless unknown evidence refuses it${paths.length > 0 ? ` (unknown: ${listed(paths.map((u) => u.path))})` : ''}`;
+}
+
 function alsoPossible(r: Result): string {
   if (!r.possibleDecisions?.includes('ExplicitDeny')) return '';
   const paths = r.unknowns.filter((u) => u.couldExplain.some((c) => c.startsWith('explicit-deny-')));

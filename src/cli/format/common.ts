@@ -62,7 +62,12 @@ export function verificationLabel(f: Fix): string | undefined {
         : may && may.unknowns.length > 0
           ? `; unknown evidence may still block it (${listed(may.unknowns)})`
           : '';
-    return `not enough on its own${still}${maybe}`;
+    if (still) return `not enough on its own${still}${maybe}`;
+    // Nothing is known to block after it: not verified, which is not "not enough".
+    const unapplied = [f.patch, ...(f.additionalPatches ?? [])].every((p) => !p || p.beforeUnknown);
+    if (f.patch && unapplied && !maybe)
+      return 'not verified: the document it changes is not in the evidence (merge the change by hand)';
+    return `not verified${maybe}`;
   }
   return undefined;
 }

@@ -49,8 +49,9 @@ export interface VerifyOptions {
  *   current document was unknown cannot be verified.
  * - `remainingCauses`: when not verified, the cause codes of the layers known to still block
  *   (`causeCodesOf` with `known`), the caller's `blocking` codes first; `blocking` itself when the
- *   evidence known after the change leaves nothing open. None when the fix cannot be applied to the
- *   evidence (a patch on an unknown document, or one that does not fit): nothing is proven then.
+ *   evidence known after the change leaves nothing open, when the fix changes nothing (advice) or does
+ *   not fit the evidence. None when every patch is on a document the evidence lacks: the layer it
+ *   changes is then not known to block afterwards.
  * - `mayRemain`: when unknown evidence could still block, the codes it could explain and its paths.
  * - `blastRadius`: for patches, what a probe set newly allows (`measureBlastRadius`); empty for client changes.
  * - `diff` (unified diff of every patched document) and `commands` (the fix's own commands, then
@@ -72,14 +73,20 @@ export function verifyFix(
   } catch (e) {
     // A patch that does not fit the evidence (e.g. an access point it does not know) proves nothing.
     if (!(e instanceof FixError)) throw e;
-    // Nothing is known to block after it either: no "still blocked by".
-    return { ...out, verified: false, blastRadius: { probes: 0, newlyAllowed: [] } };
+    return {
+      ...out,
+      verified: false,
+      remainingCauses: [...blocking],
+      blastRadius: { probes: 0, newlyAllowed: [] },
+    };
   }
   const changedReq = fix.requestChange ? applyRequestChange(req, fix.requestChange) : req;
   if (!changesSomething) {
-    // Every patch is on a document the evidence does not hold: applying it proves nothing, and the
-    // layer it changes is not known to block afterwards (never "still blocked by" its own cause).
+    // A patch on a document the evidence does not hold proves nothing, and the layer it changes is
+    // not known to block afterwards (never "still blocked by" its own cause).
     out.verified = false;
+    // Advice that changes nothing leaves the causes it names as they were.
+    if (patches.length === 0) out.remainingCauses = [...blocking];
   } else {
     const evaluation = evaluateRequest(changedReq, after);
     out.verified = certainlyAllowed(evaluation) && !patches.some((p) => p.beforeUnknown);

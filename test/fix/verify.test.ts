@@ -27,6 +27,7 @@ import type { AuthorizationResult, Evaluation } from '../../src/model/evaluation
 import type { Evidence } from '../../src/model/evidence.js';
 import type { PolicyDocument } from '../../src/model/policy.js';
 import { fixture, fixtureJson, s3Request, session, user } from './helpers.js';
+import { verificationLabel } from '../../src/cli/format/common.js';
 
 const OBJ = 'arn:aws:s3:::reports-bucket/2026/q3.csv';
 const PARTNER_OBJ = 'arn:aws:s3:::partner-data/exports/2026/11/data.parquet';
@@ -180,6 +181,11 @@ describe('verifyFix: another layer still blocks', () => {
     ]);
     expect(fix.verified).toBe(false);
     expect(fix.commands).toBeUndefined();
+    // Not "still blocked by missing-allow-identity-policy": the layer it changes is unknown, not known to block.
+    expect(fix.remainingCauses).toBeUndefined();
+    expect(verificationLabel(fix)).toBe(
+      'not verified: the document it changes is not in the evidence (merge the change by hand)',
+    );
   });
 });
 

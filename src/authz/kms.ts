@@ -263,6 +263,50 @@ export function kmsAuthorizationsFor(
   });
 }
 
+/** A key ARN standing for the unknown key an alias names: `key/*` in the alias's account and region. */
+function keyArnPlaceholder(key: KeyRef, az: AuthzRequest): string {
+  const part = /^arn:([^:]+):/.exec(key.arn)?.[1] ?? 'aws';
+  return `arn:${part}:kms:${key.region ?? '*'}:${key.account ?? az.resourceAccount ?? '*'}:key/*`;
+}
+
+/**
+ * The key ARN is unknown (evaluated against a placeholder): a statement whose Resource did not match
+ * the placeholder may still match the real key ARN, so its Allow or Deny becomes possible, never
+ * certainly absent. The key's evidence path names what would settle it.
+ */
+function widenForUnknownKeyArn(w: LayerWork, keyPath: string): boolean {
+  let allow = false;
+  let deny = false;
+  const evaluations = w.policies.map((e) => {
+    let changed = false;
+    const statements = e.statements.map((st) => {
+      if (st.matched !== F || st.failedOn !== 'resource') return st;
+      changed = true;
+      if (st.effect === 'Allow') allow = true;
+      else deny = true;
+      return { ...st, matched: U, resource: { ...st.resource, uncertain: true } };
+    });
+    if (!changed) return e;
+    const out = { ...e, statements };
+    if (statements.some((st) => st.effect === 'Allow' && st.matched === U) && e.allow === F) out.allow = U;
+    if (statements.some((st) => st.effect === 'Deny' && st.matched === U) && e.explicitDeny === F)
+      out.explicitDeny = U;
+    return out;
+  });
+  if (!allow && !deny) return false;
+  w.policies = evaluations;
+  w.missing.push(keyPath);
+  if (deny && w.deny === F) w.deny = U;
+  if (allow) {
+    if (w.ownAllow === F) w.ownAllow = U;
+    if (w.guard?.value === F && w.guard.kind === 'missing-allow') w.guard = { ...w.guard, value: U };
+    if (w.levels) w.levels = w.levels.map((l) => (l.allow === F ? { ...l, allow: U } : l));
+  }
+  if (deny && w.levels)
+    w.levels = w.levels.map((l) => (l.explicitDeny === F ? { ...l, explicitDeny: U } : l));
+  return allow;
+}
+
 const BAD_STATES: Record<string, string> = {
   Disabled: 'KMS.DisabledException',
   PendingDeletion: 'KMS.KMSInvalidStateException',
@@ -293,17 +337,23 @@ export function evaluateKmsAuthorization(
     st.facts.keyUnknown = true;
     return finish(az, [kp, st], [[{ layer: 'kms-key-policy', value: U, granting: true }]]);
   }
+  // Known only by an alias: KMS authorizes on the key ARN, never the alias ARN, so policies are
+  // matched against a placeholder key ARN and any statement whose Resource missed it may still name
+  // the real key (see widenForUnknownKeyArn).
+  // https://docs.aws.amazon.com/kms/latest/developerguide/cmks-in-iam-policies.html
+  const aliasOnly = key.key === undefined && /(^|:)alias\//.test(key.arn);
+  const eaz = aliasOnly ? { ...az, resource: keyArnPlaceholder(key, az0) } : az;
   const works: LayerWork[] = [];
-  works.push(scpWork(rp, az, ev));
+  works.push(scpWork(rp, eaz, ev));
   works.push(
-    rcpWork(rp, az, ev, keyAccount, {
+    rcpWork(rp, eaz, ev, keyAccount, {
       awsManagedKey: key.awsManaged === T,
       resourcePath: `${keyPath}.accountId`,
     }),
   );
-  const idw = identityWork(rp, az, 'kms-identity-policy');
-  const pbw = boundaryWork(rp, az);
-  const spw = sessionWork(rp, az);
+  const idw = identityWork(rp, eaz, 'kms-identity-policy');
+  const pbw = boundaryWork(rp, eaz);
+  const spw = sessionWork(rp, eaz);
   works.push(idw.work, pbw.work, spw.work);
 
   // Key policy (mandatory).
@@ -321,7 +371,7 @@ export function evaluateKmsAuthorization(
   } else {
     const set = evaluateSet(
       [{ document: doc, ref: { type: 'kms-key-policy', id: key.arn } }],
-      az,
+      eaz,
       evalOptions(rp, ev),
     );
     kpw = recordPolicies(work('kms-key-policy', T), set);
@@ -354,6 +404,16 @@ export function evaluateKmsAuthorization(
   } else sw.guard = { value: T, kind: 'block' };
   works.push(sw);
 
+  if (aliasOnly) {
+    let keyPolicyWidened = false;
+    for (const w of works) if (widenForUnknownKeyArn(w, keyPath) && w === kpw) keyPolicyWidened = true;
+    for (const side of [idw, pbw, spw]) if (side.allow === F && side.work.ownAllow === U) side.allow = U;
+    if (keyPolicyWidened) {
+      for (const k of ['direct', 'role', 'account'] as const)
+        if (allows[k] === F) allows = { ...allows, [k]: U };
+    }
+    kpw.facts.keyArnUnknown = true;
+  }
   const kp = (v: Tri, ref?: unknown): Atom => {
     const a: Atom = { layer: 'kms-key-policy', value: v, granting: true };
     if (ref) a.statement = ref as Atom['statement'];

@@ -272,6 +272,8 @@ export interface KmsKeyPolicyFacts extends CommonLayerFacts, AccountFacts {
   syntheticPolicy?: string;
   /** Which key S3 would use is not known: the authorization's `key/*` resource is a placeholder. */
   keyUnknown?: boolean;
+  /** The key is known only by its alias: its key ARN, which KMS authorizes on, is not in the evidence. */
+  keyArnUnknown?: boolean;
   /** `AWS`: an AWS managed key (its key policy admits only its own account). */
   keyManager?: 'CUSTOMER' | 'AWS';
 }

@@ -204,6 +204,11 @@ describe('helpers', () => {
     expect(collectHint('kmsKeys.arn:aws:kms:us-east-1:1:key/k')).toContain(
       'aws kms get-key-policy --key-id arn:aws:kms:us-east-1:1:key/k',
     );
+    // GetKeyPolicy takes no alias: a key known by alias is first resolved with DescribeKey.
+    // https://docs.aws.amazon.com/kms/latest/APIReference/API_GetKeyPolicy.html
+    expect(collectHint('kmsKeys.arn:aws:kms:us-east-1:1:alias/aws/s3')).toContain(
+      'aws kms describe-key --key-id arn:aws:kms:us-east-1:1:alias/aws/s3',
+    );
     expect(collectHint('context.s3:x-amz-acl')).toContain('s3:x-amz-acl');
     expect(collectHint('weird')).toContain('add weird to a snapshot');
   });

@@ -275,6 +275,7 @@ describe('printed commands', () => {
       'principals.?',
       'accessPoints.arn:aws:s3:us-east-1:111122223333:accesspoint/ap1.policy',
       'kmsKeys.arn:aws:kms:us-east-1:111122223333:key/k1.policy',
+      'kmsKeys.arn:aws:kms:us-east-1:111122223333:alias/aws/s3',
       'vpcEndpoints.vpce-0abc.policy',
       'weird.path',
     ];

@@ -142,6 +142,15 @@ const COLLECT_HINTS: readonly CollectHint[] = [
     },
   },
   {
+    // GetKeyPolicy takes a key id or key ARN only; DescribeKey resolves an alias to its key ARN.
+    // https://docs.aws.amazon.com/kms/latest/APIReference/API_GetKeyPolicy.html
+    match: (s) => s[0] === 'kmsKeys' && known(s[1]) && /(^|:)alias\//.test(s[1]!),
+    hint: (s) => ({
+      text: 'find the key ARN the alias names (KeyMetadata.Arn), then collect that key and its policy',
+      command: ['aws', 'kms', 'describe-key', '--key-id', s[1]!],
+    }),
+  },
+  {
     match: (s) => s[0] === 'kmsKeys' && known(s[1]),
     hint: (s) => ({
       text: 'collect the key policy',

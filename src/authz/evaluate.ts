@@ -12,7 +12,7 @@ import type {
   S3Request,
   Unknown,
 } from '../model/index.js';
-import { AUTHENTICATION_ERRORS, presignedExpired, unknownCauseCodes } from './cause-table.js';
+import { AUTHENTICATION_ERRORS, CAUSE_KIND, presignedExpired, unknownCauseCodes } from './cause-table.js';
 import { evaluateAuthorization } from './chain.js';
 import { ctx } from './iam-layers.js';
 import { evaluateKmsAuthorization, kmsAuthorizationsFor } from './kms.js';
@@ -131,6 +131,7 @@ export function evaluateRequest(req: S3Request, evidence: Evidence): Evaluation 
   }
   const time = requestTime(req);
   const results: AuthorizationResult[] = [];
+  const unreached = new Set<AuthorizationResult>();
   const sets: Decision[][] = [];
   const decisionsOf = (r: AuthorizationResult): Decision[] =>
     r.request.need === 'possible'
@@ -151,6 +152,8 @@ export function evaluateRequest(req: S3Request, evidence: Evidence): Evaluation 
     for (const k of memo(r.request, evidence, kmsKey, () => kmsAuthorizationsFor(r.request, req, evidence))) {
       const kr = evaluateKmsAuthorization(k.az, evidence, k.key);
       results.push(kr);
+      // S3 calls KMS only after its own authorization allowed: a step never reached explains nothing.
+      if (!set.includes('Allowed')) unreached.add(kr);
       set = after(set, decisionsOf(kr));
     }
     sets.push(set);
@@ -163,16 +166,31 @@ export function evaluateRequest(req: S3Request, evidence: Evidence): Evaluation 
     certain: possibleDecisions.length === 1,
     possibleDecisions,
     authorizations: results,
-    unknowns: collectUnknowns(results),
+    unknowns: collectUnknowns(results, unreached, !possibleDecisions.includes('Allowed')),
   };
 }
 
-function collectUnknowns(results: AuthorizationResult[]): Unknown[] {
+/**
+ * Each unknown evidence path with the causes it could explain. When the known evidence already
+ * refuses the request, an unknown can only add a Deny (turn the implicit deny explicit): a further
+ * missing Allow or failed check would change nothing, so it is not listed as what it could explain.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+ */
+function collectUnknowns(
+  results: AuthorizationResult[],
+  unreached: ReadonlySet<AuthorizationResult>,
+  refused: boolean,
+): Unknown[] {
   const byPath = new Map<string, Set<CauseCode>>();
   for (const r of results) {
+    const reached = !unreached.has(r);
     for (const l of r.layers) {
       if (l.outcome !== 'unknown') continue;
-      const relevant = unknownCauseCodes(l.layer, l.possible ?? []);
+      const relevant = reached
+        ? unknownCauseCodes(l.layer, l.possible ?? []).filter(
+            (c) => !refused || CAUSE_KIND[c] === 'explicit-deny',
+          )
+        : [];
       for (const path of l.missingEvidence ?? []) {
         const set = byPath.get(path) ?? new Set<CauseCode>();
         for (const c of relevant) set.add(c);

@@ -132,6 +132,12 @@ export function finish(
     if (deny !== T && w.deny !== F) deny = w.deny;
   }
   const b = blame(grant);
+  // The request is certainly refused for want of an Allow (the grant, or a guard that must allow)
+  // whatever an unknown layer says: such a layer can still add a Deny, but its missing Allow changes
+  // nothing, so it is no "could explain" of a missing Allow.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+  const missingAllowFails = works.filter((w) => w.guard?.value === F && w.guard.kind === 'missing-allow');
+  const refusedWithout = (w: LayerWork) => grantValue === F || missingAllowFails.some((g) => g !== w);
   const layers: LayerResult[] = new Array<LayerResult>(works.length);
   for (let i = 0; i < works.length; i++) {
     const w = works[i]!;
@@ -148,7 +154,7 @@ export function finish(
     // still hold a Deny, but not a missing Allow that matters (identity policies that grant nothing make
     // the identity side false whatever the session policy says).
     // https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session
-    const mayMiss = b.unknown.has(w.layer) && grantValue !== F;
+    const mayMiss = b.unknown.has(w.layer) && !refusedWithout(w);
     const maybe = w.deny === U || w.guard?.value === U || mayMiss;
     if (w.deny === T) r.outcome = 'explicit-deny';
     else if (guardFail ?? blamed) r.outcome = (guardFail ?? blamed) as 'missing-allow' | 'block';
@@ -156,7 +162,8 @@ export function finish(
       r.outcome = 'unknown';
       const possible = new Set<'allow' | 'explicit-deny' | 'missing-allow' | 'block'>(['allow']);
       if (w.deny === U) possible.add('explicit-deny');
-      if (w.guard?.value === U) possible.add(w.guard.kind);
+      if (w.guard?.value === U && !(w.guard.kind === 'missing-allow' && refusedWithout(w)))
+        possible.add(w.guard.kind);
       if (mayMiss)
         possible.add(
           w.layer === 'block-public-access' || w.layer === 'object-ownership' ? 'block' : 'missing-allow',

@@ -185,11 +185,11 @@ describe('unknown evidence (fast-check)', () => {
             `${where}: certain cause ${c.code} is no cause with complete evidence`,
           ).toBe(true);
       }),
-      { numRuns: 300, seed: 20261207 },
+      { numRuns: 300 },
     );
   }, 120_000);
 
-  it('keeps a certain cause a cause (certain or possible) or names it as what an unknown could explain', () => {
+  it('keeps a certain cause a cause (certain or possible) or names it as what an unknown could explain, unless the denial stays proved', () => {
     fc.assert(
       fc.property(subjectAndUnknowns(), ([s, paths]) => {
         const full = run(s, s.snapshot);
@@ -198,13 +198,22 @@ describe('unknown evidence (fast-check)', () => {
         const where = `${s.id} with unknown ${paths.map((p) => p.join('.')).join(', ')}`;
         const listed = new Set(part.result.causes.map((c) => c.code));
         const explained = new Set(part.result.unknowns.flatMap((u) => u.couldExplain));
+        // The evidence at hand already proves the same refusal with a certain cause: a further
+        // blocker whose evidence is unknown changes nothing, so no unknown claims to explain it.
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+        if (
+          certainDecision(part.result) &&
+          part.result.decision === full.result.decision &&
+          part.result.causes.some((c) => c.confidence === 'certain')
+        )
+          return;
         for (const c of full.result.causes.filter((x) => x.confidence === 'certain'))
           expect(
             listed.has(c.code) || explained.has(c.code),
             `${where}: certain cause ${c.code} vanished (now ${part.result.causes.map((x) => `${x.code} (${x.confidence})`).join(', ') || 'no cause'})`,
           ).toBe(true);
       }),
-      { numRuns: 300, seed: 20261209 },
+      { numRuns: 300 },
     );
   }, 120_000);
 
@@ -217,7 +226,7 @@ describe('unknown evidence (fast-check)', () => {
         const matched = ev.authorizations.some((a) => a.layers.some((l) => l.outcome === 'explicit-deny'));
         expect(matched, `${s.id} with unknown ${paths.map((p) => p.join('.')).join(', ')}`).toBe(true);
       }),
-      { numRuns: 300, seed: 20261208 },
+      { numRuns: 300 },
     );
   }, 120_000);
 });

@@ -198,11 +198,13 @@ describe('unknown evidence (fast-check)', () => {
         const where = `${s.id} with unknown ${paths.map((p) => p.join('.')).join(', ')}`;
         const listed = new Set(part.result.causes.map((c) => c.code));
         const explained = new Set(part.result.unknowns.flatMap((u) => u.couldExplain));
-        // The evidence at hand already proves the same refusal with a certain cause: a further
-        // blocker whose evidence is unknown changes nothing, so no unknown claims to explain it.
+        // The evidence at hand already proves the same refusal (nothing unknown could allow) with a
+        // certain cause: a further blocker whose evidence is unknown changes nothing, so no unknown
+        // claims to explain it.
         // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
         if (
-          certainDecision(part.result) &&
+          !part.result.decisionOpen &&
+          !(part.result.possibleDecisions ?? [part.result.decision]).includes('Allowed') &&
           part.result.decision === full.result.decision &&
           part.result.causes.some((c) => c.confidence === 'certain')
         )

@@ -8,4 +8,5 @@ export { rankTriage } from './rank.js';
 export { sparkline, timeAxis, columnCounts, BLOCKS } from './sparkline.js';
 export { renderTriageExtrasText, renderTriageExtrasMarkdown } from './render.js';
 export { renderTriageHtml } from './html.js';
-export { buildTriageReport, scanSamples } from './report.js';
+export { buildTriageDocument, buildTriageReport, documentReport, scanSamples } from './report.js';
+export type { TriageDocument } from './report.js';

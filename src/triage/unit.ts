@@ -5,7 +5,7 @@ import { stealFrom, type RangeClaims, type StealableRange } from './claims.js';
 import { InputError, newStats, scanDenied } from '../logs/index.js';
 import { actionOfRecord } from './action.js';
 import { Auditor, type AuditState } from './audit.js';
-import { GROUP_LIMITS, TriageGrouper, type GroupTableState } from './groups.js';
+import { emptyGroupState, GROUP_LIMITS, TriageGrouper, type GroupTableState } from './groups.js';
 import { fullRecord, sampleRef } from './light-record.js';
 import { scanRange } from './range-scan.js';
 
@@ -71,7 +71,7 @@ export async function runUnit(
     order: unit.order,
     start: 0,
     end: 0,
-    groups: { total: 0, groups: [] },
+    groups: emptyGroupState(),
     audit: auditor.state(),
     files: 0,
     bytes: 0,

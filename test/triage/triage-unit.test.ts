@@ -81,20 +81,22 @@ describe('TriageGrouper', () => {
   });
 
   it('past the group limit, merged unit tables still equal one pass (a late range that sees many new keys before a kept one)', () => {
-    const max = GROUP_LIMITS.maxGroups;
+    // Small limits (the mechanism is the same at GROUP_LIMITS' sizes): unit tables hold twice the merged table's.
+    const max = 1000;
+    const unitMax = 2 * max;
     // First half: the keys the table keeps. Second half: many new keys (overflow), then kept keys again.
     const first = Array.from({ length: max }, (_, i) => rec(i, { bucket: `kept-${i}` }));
     const second = [
       ...Array.from({ length: max + 100 }, (_, i) => rec(max + i, { bucket: `late-${i}` })),
       ...Array.from({ length: 50 }, (_, i) => rec(2 * max + 100 + i, { bucket: `kept-${i}` })),
     ];
-    const whole = new TriageGrouper();
+    const whole = new TriageGrouper(undefined, max);
     [...first, ...second].forEach((r) => whole.add(r));
-    const a = new TriageGrouper(undefined, GROUP_LIMITS.maxUnitGroups);
-    const b = new TriageGrouper(undefined, GROUP_LIMITS.maxUnitGroups);
+    const a = new TriageGrouper(undefined, unitMax);
+    const b = new TriageGrouper(undefined, unitMax);
     first.forEach((r) => a.add(r));
     second.forEach((r) => b.add(r));
-    const merged = new TriageGrouper();
+    const merged = new TriageGrouper(undefined, max);
     merged.merge(a.state());
     merged.merge(b.state());
     expect(merged.size).toBe(max + 1);
@@ -102,8 +104,9 @@ describe('TriageGrouper', () => {
     expect(merged.ranked().find((x) => x.bucket === 'kept-0')?.count).toBe(2);
   });
 
-  it('a principal that starts probing late, after tens of thousands of others, keeps its exact count', () => {
-    const others = GROUP_LIMITS.maxGroups - 1;
+  it('a principal that starts probing late, after 200,000 others (the old cap was 2,500), keeps its exact count', () => {
+    const others = 200_000 - 1;
+    expect(GROUP_LIMITS.maxGroups).toBeGreaterThanOrEqual(200_000);
     const late = 'arn:aws:iam::444455556666:user/late-prober';
     const lines = [
       ...Array.from({ length: others }, (_, i) =>
@@ -128,11 +131,37 @@ describe('TriageGrouper', () => {
     }
   }, 120_000);
 
-  it('stays bounded: keys past the group limit are counted in one overflow group', () => {
+  it('keeps first and last seen as written, whether times are canonical (kept as numbers) or not', () => {
     const g = new TriageGrouper();
-    const n = GROUP_LIMITS.maxGroups + 500;
+    for (const time of ['2026-11-01T00:00:05Z', '2026-11-01T00:00:01.500Z', '2026-11-01T00:00:09Z'])
+      g.add(rec(0, { time }));
+    for (const time of ['2026-11-01T00:00:07Z', '2024-02-29T23:59:59Z'])
+      g.add(rec(0, { time, bucket: 'b2' }));
+    g.add(rec(0, { time: '2026-02-30T00:00:00Z', bucket: 'b3' }));
+    const [a, b, c] = ['b1', 'b2', 'b3'].map((x) => g.ranked().find((y) => y.bucket === x)!);
+    expect([a!.firstSeen, a!.lastSeen]).toEqual(['2026-11-01T00:00:01.500Z', '2026-11-01T00:00:09Z']);
+    expect([b!.firstSeen, b!.lastSeen]).toEqual(['2024-02-29T23:59:59Z', '2026-11-01T00:00:07Z']);
+    // Not a real date: kept as written, never turned into 2026-03-02.
+    expect([c!.firstSeen, c!.lastSeen]).toEqual(['2026-02-30T00:00:00Z', '2026-02-30T00:00:00Z']);
+  });
+
+  it('gives back key fields holding NUL and U+0001 as they were, in groups of their own', () => {
+    const g = new TriageGrouper();
+    const odd = ['a\u0000b', 'a\u0001b', 'a\u0001\u0001b', 'a\u0001\u0000', 'a', 'b'];
+    for (const bucket of odd) g.add(rec(0, { bucket }));
+    g.add(rec(1, { bucket: 'a\u0000b' }));
+    expect(g.size).toBe(odd.length);
+    const got = new Map(g.ranked().map((x) => [x.bucket, x.count]));
+    expect([...got.keys()].sort()).toEqual([...odd].sort());
+    expect(got.get('a\u0000b')).toBe(2);
+  });
+
+  it('stays bounded: keys past the group limit are counted in one overflow group', () => {
+    const max = 1000;
+    const g = new TriageGrouper(undefined, max);
+    const n = max + 500;
     for (let i = 0; i < n; i++) g.add(rec(i, { bucket: `bucket-${i}` }));
-    expect(g.size).toBe(GROUP_LIMITS.maxGroups + 1);
+    expect(g.size).toBe(max + 1);
     expect(g.total).toBe(n);
     const overflow = g.ranked().find((x) => x.bucket === '(other)');
     expect(overflow?.count).toBe(500);

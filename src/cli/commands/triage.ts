@@ -5,15 +5,16 @@ import type { LogRecord, Result, TriageReport } from '../../model/index.js';
 import { gatherEvidence, type EvidenceSource } from '../evidence-source.js';
 import { triageFailOnExit } from '../fail-on.js';
 import { renderTriage } from '../format/index.js';
-import { renderTriageNdjson } from '../format/ndjson.js';
+import { writeTriageJson } from '../format/json.js';
+import { renderTriageNdjson, writeTriageNdjson } from '../format/ndjson.js';
 import { safeDeep } from '../format/safe.js';
 import type { TriageOptions } from '../options.js';
-import { emitReport } from '../output.js';
+import { emitReport, openReportOutput } from '../output.js';
 import { startProgressBar } from '../progress.js';
 import { diagnoseRecords, toRequests } from '../pipeline.js';
 import { sarifOptions } from '../sarif-rules.js';
 import { announceStdin, processTerminal, stdoutColour } from '../tty.js';
-import type { ScanOutcome, WorkersOption } from '../../triage/index.js';
+import type { ScanOutcome, TriageDocument, WorkersOption } from '../../triage/index.js';
 
 /** `triage`'s flags, with the triage-at-scale additions. */
 export interface TriageRunOptions extends Omit<TriageOptions, 'format'> {
@@ -73,10 +74,31 @@ export async function emitTriage(report: TriageReport, opts: TriageRunOptions): 
 
 /** Triage of a finished scan: evidence, one diagnosis per group, report. */
 export async function triageScan(scan: ScanOutcome, opts: TriageRunOptions): Promise<ExitCode> {
-  const { buildTriageReport, scanSamples } = await import('../../triage/index.js');
+  const { buildTriageDocument, documentReport, scanSamples } = await import('../../triage/index.js');
   const { diagnose } = await diagnoseWith(opts, () => scanSamples(scan, scan.grouper.ranked()));
-  const report = await buildTriageReport(scan, { ...(diagnose ? { diagnose } : {}) });
-  return emitTriage(report, opts);
+  const doc = await buildTriageDocument(scan, { ...(diagnose ? { diagnose } : {}) });
+  if (opts.format === 'json' || opts.format === 'ndjson') return emitTriageStream(doc, opts);
+  return emitTriage(documentReport(doc), opts);
+}
+
+/**
+ * JSON and NDJSON written a group at a time (the same text as the whole report rendered at once),
+ * so memory holds the group table, not every group object and the whole text.
+ */
+async function emitTriageStream(doc: TriageDocument, opts: TriageRunOptions): Promise<ExitCode> {
+  const out = await openReportOutput(opts);
+  try {
+    const write = (chunk: string): void | Promise<void> => out.write(chunk);
+    if (opts.format === 'ndjson') await writeTriageNdjson(doc, write);
+    else await writeTriageJson(doc, write);
+  } catch (e) {
+    await out.abort();
+    throw e;
+  }
+  await out.close();
+  // The exit code reads the scan counts, the findings and each group's diagnosis.
+  const groups = (doc.diagnoses ?? []).map((diagnosis) => ({ diagnosis }) as TriageReport['groups'][number]);
+  return triageFailOnExit({ ...doc.head, groups }, opts.failOn);
 }
 
 /** Runs `triage`. */

@@ -1,6 +1,7 @@
 // NDJSON output for log platforms (Splunk, Elastic, CloudWatch Logs): one JSON object per line, stable field names.
 
 import type { TriageReport } from '../../model/index.js';
+import type { TriageGroupsSource } from './json.js';
 
 /**
  * One NDJSON line: `value` as compact JSON plus `\n`. JSON.stringify escapes every control character in
@@ -34,4 +35,27 @@ export function renderTriageNdjson(t: TriageReport): string {
   for (const g of t.groups) lines.push({ record: 'group', schemaVersion: 1, ...g });
   for (const f of t.findings ?? []) lines.push({ record: 'finding', schemaVersion: 1, ...f });
   return renderNdjson(lines);
+}
+
+/** `triage --format ndjson` written a group at a time: the same lines as {@link renderTriageNdjson}. */
+export async function writeTriageNdjson(
+  doc: TriageGroupsSource,
+  write: (chunk: string) => void | Promise<void>,
+): Promise<void> {
+  const t = doc.head;
+  let piece = ndjsonLine({
+    record: 'scan',
+    schemaVersion: 1,
+    scanned: t.scanned,
+    malformed: t.malformed.length,
+  });
+  for (let k = 0; k < doc.size; k++) {
+    piece += ndjsonLine({ record: 'group', schemaVersion: 1, ...doc.group(k) });
+    if (piece.length >= 64 * 1024) {
+      await write(piece);
+      piece = '';
+    }
+  }
+  for (const f of t.findings ?? []) piece += ndjsonLine({ record: 'finding', schemaVersion: 1, ...f });
+  await write(piece);
 }

@@ -180,7 +180,9 @@ describe('the installed binary', () => {
 });
 
 describe('the optional AWS SDK clients', () => {
-  const OPTIONAL = ['ec2', 'organizations', 'cloudtrail', 'athena', 'sns'].map((s) => `@aws-sdk/client-${s}`);
+  const OPTIONAL = ['ec2', 'organizations', 's3-control', 'cloudtrail', 'athena', 'sns'].map(
+    (s) => `@aws-sdk/client-${s}`,
+  );
 
   it('are optional peer dependencies, not installed; every other SDK client is pinned to one version', () => {
     const p = pkg as typeof pkg & {
@@ -219,7 +221,7 @@ describe('the optional AWS SDK clients', () => {
     }
   });
 
-  it('collect without them leaves VPC endpoint and SCP evidence unknown with notes naming the npm command', async () => {
+  it('collect without them leaves VPC endpoint, SCP and account Block Public Access evidence unknown with notes naming the npm command', async () => {
     const fake = await startFake({
       caller: {
         userId: 'AROAFAKE:dev',
@@ -241,7 +243,13 @@ describe('the optional AWS SDK clients', () => {
       expect(note?.reason).toContain('npm install -g @aws-sdk/client-ec2');
       const scp = snap.notes.find((n) => n.path.endsWith('.serviceControlPolicies'));
       expect(scp?.reason).toContain('npm install -g @aws-sdk/client-organizations');
-      expect(fake.calls.some((c) => c.service === 'ec2' || c.service === 'organizations')).toBe(false);
+      const bpa = snap.notes.find((n) => /^accounts\..+\.publicAccessBlock$/.test(n.path));
+      expect(bpa?.reason).toContain('npm install -g @aws-sdk/client-s3-control');
+      expect(
+        fake.calls.some(
+          (c) => c.service === 'ec2' || c.service === 'organizations' || c.service === 's3control',
+        ),
+      ).toBe(false);
     } finally {
       await fake.close();
     }

@@ -44,7 +44,8 @@ async function collect(
     );
     return fallbackBucket ? { bucket: fallbackBucket } : {};
   }
-  const s3c = await ctx.module<typeof S3C>('s3control');
+  const s3c = await ctx.optionalModule<typeof S3C>('s3control', path);
+  if (!s3c) return fallbackBucket ? { bucket: fallbackBucket } : {};
   const send = <O>(command: object, absent?: string[]) =>
     ctx.send<O>({
       service: 's3control',

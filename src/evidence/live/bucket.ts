@@ -369,7 +369,8 @@ export function collectAccountPublicAccessBlock(ctx: LiveContext, account: strin
       );
       return;
     }
-    const s3c = await ctx.module<typeof S3C>('s3control');
+    const s3c = await ctx.optionalModule<typeof S3C>('s3control', path);
+    if (!s3c) return;
     const r = await ctx.send<S3C.GetPublicAccessBlockCommandOutput>({
       service: 's3control',
       account,

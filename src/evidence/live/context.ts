@@ -13,7 +13,7 @@ import {
 } from './errors.js';
 import { actionName, commandPermission, type LiveService } from './permissions.js';
 import { evidencePath } from '../index.js';
-import { importOptional } from './optional-package.js';
+import { importOptional, MissingPackageError } from './optional-package.js';
 import { awsClientSettings, instrumentClient, sharedClientConfig } from './client-settings.js';
 
 /** Extra client configuration per service (tests point clients at a fake endpoint with it). */
@@ -98,7 +98,10 @@ type ClientModule = Record<string, unknown>;
 /** Each service's client package, imported on first use (optional ones throw MissingPackageError when absent). */
 const MODULES: Record<LiveService, { load: () => Promise<ClientModule>; client: string }> = {
   s3: { load: () => import('@aws-sdk/client-s3'), client: 'S3Client' },
-  s3control: { load: () => import('@aws-sdk/client-s3-control'), client: 'S3ControlClient' },
+  s3control: {
+    load: () => importOptional('@aws-sdk/client-s3-control', () => import('@aws-sdk/client-s3-control')),
+    client: 'S3ControlClient',
+  },
   iam: { load: () => import('@aws-sdk/client-iam'), client: 'IAMClient' },
   sts: { load: () => import('@aws-sdk/client-sts'), client: 'STSClient' },
   organizations: {
@@ -188,6 +191,20 @@ export class LiveContext {
       this.modules.set(service, m);
     }
     return m as Promise<M>;
+  }
+
+  /**
+   * The client module of an optional package, or undefined after a note on `path` naming the npm
+   * command that adds it (the evidence stays unknown, the collection goes on).
+   */
+  async optionalModule<M>(service: LiveService, path: string): Promise<M | undefined> {
+    try {
+      return await this.module<M>(service);
+    } catch (err) {
+      if (!(err instanceof MissingPackageError)) throw err;
+      this.note(path, `not collected: ${err.message}`);
+      return undefined;
+    }
   }
 
   /** Runs `fn` once per key for the whole run; later callers share the answer. */

@@ -5,9 +5,10 @@ import { UserError } from '../../model/user-error.js';
 
 /**
  * The SDK client packages s3doctor runs without (optional peer dependencies in package.json), with what
- * each one is for. Every other client (S3, S3 Control, IAM, STS, KMS) is a dependency.
+ * each one is for. Every other client (S3, IAM, STS, KMS) is a dependency.
  */
 export const OPTIONAL_PACKAGES = {
+  '@aws-sdk/client-s3-control': 'reading account Block Public Access and access points (collect)',
   '@aws-sdk/client-ec2': 'reading VPC endpoint policies (collect)',
   '@aws-sdk/client-organizations': 'reading SCPs and RCPs (collect)',
   '@aws-sdk/client-cloudtrail': 'reading CloudTrail trails (collect --trails)',

@@ -7,7 +7,6 @@ import type * as EC2 from '@aws-sdk/client-ec2';
 import type { LiveContext } from './context.js';
 import { parsePolicyDocument } from './documents.js';
 import { evidencePath } from '../index.js';
-import { MissingPackageError } from './optional-package.js';
 
 /** Collects `vpce-...` as seen from `account` (the requester's, usually) in `region`. */
 export function collectVpcEndpoint(
@@ -18,14 +17,8 @@ export function collectVpcEndpoint(
 ): Promise<void> {
   return ctx.once(`vpce:${id}`, async () => {
     const path = evidencePath('vpcEndpoints', id);
-    let ec2: typeof EC2;
-    try {
-      ec2 = await ctx.module<typeof EC2>('ec2');
-    } catch (err) {
-      if (!(err instanceof MissingPackageError)) throw err;
-      ctx.note(path, `not collected: ${err.message}`);
-      return;
-    }
+    const ec2 = await ctx.optionalModule<typeof EC2>('ec2', path);
+    if (!ec2) return;
     const r = await ctx.send<EC2.DescribeVpcEndpointsCommandOutput>({
       service: 'ec2',
       account,

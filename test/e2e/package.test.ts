@@ -109,6 +109,10 @@ describe('the tarball', () => {
     expect(files.filter((f) => f.endsWith('.tsbuildinfo'))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     expect(files.filter((f) => f.startsWith('test/') || f.startsWith('src/'))).toEqual([]);
+    // Declarations ship for the typed entry points only (scripts/prune-declarations.mjs): not the CLI's or the rules'.
+    expect(files).toContain('dist/src/api/index.d.ts');
+    expect(files).toContain('dist/src/lambda/handler.d.ts');
+    expect(files.filter((f) => /^dist\/(src\/cli|rules)\/.*\.d\.ts$/.test(f))).toEqual([]);
   });
 
   it('installs production dependencies only', () => {

@@ -15,7 +15,8 @@ export interface SourceFile {
   /** Path relative to the folder, with `/` separators. */
   rel: string;
   abs: string;
-  kind: 'terraform' | 'tfvars' | 'template' | 'state';
+  /** `text`: a Terraform template file (`.tftpl`, `.tpl`) templatefile() may read. */
+  kind: 'terraform' | 'tfvars' | 'template' | 'state' | 'text';
   text: string;
 }
 
@@ -31,6 +32,7 @@ function kindOf(name: string): SourceFile['kind'] | undefined {
   if (name.endsWith('.tfstate') || name === 'terraform-show.json' || name.endsWith('.tfstate.json'))
     return 'state';
   if (/\.(ya?ml|json|template)$/i.test(name)) return 'template';
+  if (/\.(tftpl|tpl)$/i.test(name)) return 'text';
   return undefined;
 }
 

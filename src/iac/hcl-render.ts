@@ -63,8 +63,18 @@ function list(v: unknown): unknown[] {
   return Array.isArray(v) ? v : v === undefined ? [] : [v];
 }
 
-/** A policy statement as an `aws_iam_policy_document` `statement` block. */
-export function statementBlock(s: Record<string, unknown>, unit: string, depth: number): string {
+/** Policy variables `${aws:username}` as an aws_iam_policy_document writes them: `&{aws:username}`. */
+function ampersand(v: unknown): unknown {
+  if (typeof v === 'string') return v.replace(/\$\{/g, '&{');
+  if (Array.isArray(v)) return v.map(ampersand);
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [ampersand(k) as string, ampersand(x)]));
+  return v;
+}
+
+/** A policy statement as an `aws_iam_policy_document` `statement` block (policy variables as `&{...}`). */
+export function statementBlock(statement: Record<string, unknown>, unit: string, depth: number): string {
+  const s = ampersand(statement) as Record<string, unknown>;
   const ind = unit.repeat(depth);
   const lines: string[] = [];
   const simple: [string, unknown][] = [];

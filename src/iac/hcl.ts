@@ -16,6 +16,24 @@ export type Expr =
   | { t: 'object'; items: ObjectItem[]; start: number; end: number }
   | { t: 'call'; name: string; args: Expr[]; start: number; end: number }
   | { t: 'ref'; parts: (string | number)[]; start: number; end: number }
+  | {
+      t: 'for';
+      /** `[for ...]` makes a tuple, `{for ...}` an object. */
+      into: 'tuple' | 'object';
+      /** `for k, v in`: keyVar `k`; `for v in`: none. */
+      keyVar?: string;
+      valVar: string;
+      coll: Expr;
+      /** Objects: the key expression (before `=>`). */
+      key?: Expr;
+      value: Expr;
+      /** Objects: `...` groups values of the same key into lists. */
+      group?: boolean;
+      cond?: Expr;
+      start: number;
+      end: number;
+    }
+  | { t: 'compare'; op: '==' | '!='; left: Expr; right: Expr; start: number; end: number }
   | { t: 'opaque'; start: number; end: number };
 
 /** One `key = value` of an object expression. */
@@ -157,25 +175,30 @@ class Parser {
   }
 
   /** An expression: a term, then (on the same line) operators and terms, kept opaque when they occur. */
-  expr(): Expr {
+  expr(stopAtColon = false): Expr {
     this.skip(false);
     const first = this.term();
     let last = first;
     let opaque = false;
+    const ops: string[] = [];
     for (;;) {
       const save = this.pos;
-      this.skip(false);
+      this.skip(stopAtColon);
       const rest = this.s.slice(this.pos, this.pos + 2);
       const op = /^(==|!=|<=|>=|&&|\|\||[-+*/%<>?:])/.exec(rest)?.[0];
-      if (!op) {
+      if (!op || (stopAtColon && op === ':') || rest === '=>') {
         this.pos = save;
         break;
       }
       this.pos += op.length;
+      ops.push(op);
       this.skip(true);
       last = this.term();
       opaque = true;
     }
+    // One comparison (`b != "tmp"`, as for expression conditions use it) is kept; other operators are opaque.
+    if (ops.length === 1 && (ops[0] === '==' || ops[0] === '!='))
+      return { t: 'compare', op: ops[0], left: first, right: last, start: first.start, end: last.end };
     return opaque ? { t: 'opaque', start: first.start, end: last.end } : first;
   }
 
@@ -293,7 +316,7 @@ class Parser {
     this.pos++;
     this.skip(true);
     if (this.s.startsWith('for', this.pos) && /\s/.test(this.s[this.pos + 3] ?? ''))
-      return this.skipBalanced(start, '[', ']');
+      return this.forExpr(start, 'tuple');
     const items: Expr[] = [];
     for (;;) {
       this.skip(true);
@@ -312,7 +335,7 @@ class Parser {
     this.pos++;
     this.skip(true);
     if (this.s.startsWith('for', this.pos) && /\s/.test(this.s[this.pos + 3] ?? ''))
-      return this.skipBalanced(start, '{', '}');
+      return this.forExpr(start, 'object');
     const items: ObjectItem[] = [];
     for (;;) {
       this.skip(true);
@@ -346,7 +369,79 @@ class Parser {
     return { t: 'object', items, start, end: this.pos };
   }
 
-  /** A `for` expression: kept opaque, brackets balanced (strings respected). */
+  /**
+   * `[for k, v in coll : value if cond]` / `{for k, v in coll : key => value... if cond}` (the opening
+   * bracket and `for` already read up to `for`); a shape this reader does not follow is kept opaque.
+   */
+  private forExpr(start: number, into: 'tuple' | 'object'): Expr {
+    const close = into === 'tuple' ? ']' : '}';
+    const body = this.pos;
+    try {
+      this.pos += 3;
+      this.skip(true);
+      const first = this.ident();
+      if (!first) throw new HclError('expected a for variable', this.pos);
+      this.skip(true);
+      let keyVar: string | undefined;
+      let valVar = first;
+      if (this.s[this.pos] === ',') {
+        this.pos++;
+        this.skip(true);
+        const second = this.ident();
+        if (!second) throw new HclError('expected a for variable', this.pos);
+        keyVar = first;
+        valVar = second;
+        this.skip(true);
+      }
+      if (this.ident() !== 'in') throw new HclError('expected in', this.pos);
+      const coll = this.expr(true);
+      this.skip(true);
+      this.expect(':');
+      this.skip(true);
+      let key: Expr | undefined;
+      if (into === 'object') {
+        key = this.expr(true);
+        this.skip(true);
+        if (!this.s.startsWith('=>', this.pos)) throw new HclError('expected =>', this.pos);
+        this.pos += 2;
+        this.skip(true);
+      }
+      const value = this.expr(true);
+      this.skip(true);
+      let group = false;
+      if (into === 'object' && this.s.startsWith('...', this.pos)) {
+        group = true;
+        this.pos += 3;
+        this.skip(true);
+      }
+      let cond: Expr | undefined;
+      const save = this.pos;
+      if (this.ident() === 'if') {
+        cond = this.expr(true);
+        this.skip(true);
+      } else this.pos = save;
+      this.expect(close);
+      return {
+        t: 'for',
+        into,
+        ...(keyVar !== undefined ? { keyVar } : {}),
+        valVar,
+        coll,
+        ...(key ? { key } : {}),
+        value,
+        ...(group ? { group } : {}),
+        ...(cond ? { cond } : {}),
+        start,
+        end: this.pos,
+      };
+    } catch (e) {
+      if (!(e instanceof HclError)) throw e;
+      this.pos = body;
+      return this.skipBalanced(start, into === 'tuple' ? '[' : '{', close);
+    }
+  }
+
+  /** Text kept opaque: brackets balanced (strings respected). */
   private skipBalanced(start: number, open: string, close: string): Expr {
     let depth = 1;
     while (this.pos < this.s.length && depth > 0) {
@@ -419,6 +514,29 @@ class Parser {
     return e;
   }
 
+  /** Text [from, to) as a template: literal text and `${...}` interpolations (`$${` is a literal `${`). */
+  templateParts(from: number, to: number): (string | Expr)[] {
+    this.pos = from;
+    const parts: (string | Expr)[] = [];
+    let lit = '';
+    while (this.pos < to) {
+      const c = this.s[this.pos]!;
+      if ((c === '$' || c === '%') && this.s[this.pos + 1] === c && this.s[this.pos + 2] === '{') {
+        lit += `${c}{`;
+        this.pos += 3;
+      } else if ((c === '$' || c === '%') && this.s[this.pos + 1] === '{') {
+        if (lit) parts.push(lit);
+        lit = '';
+        parts.push(this.interpolation(c === '%'));
+      } else {
+        lit += c;
+        this.pos++;
+      }
+    }
+    if (lit || parts.length === 0) parts.push(lit);
+    return parts;
+  }
+
   /** `<<EOF` / `<<-EOF` heredoc: a template over the lines up to the marker line. */
   private heredoc(): Expr {
     const start = this.pos;
@@ -433,26 +551,7 @@ class Parser {
     const mm = marker.exec(rest);
     if (!mm) throw new HclError('unclosed heredoc', start);
     const bodyEnd = bodyStart + mm.index;
-    const inner = new Parser(this.s);
-    inner.pos = bodyStart;
-    // The body as a template: literal text and ${...} interpolations.
-    const parts: (string | Expr)[] = [];
-    let lit = '';
-    while (inner.pos < bodyEnd) {
-      const c = this.s[inner.pos]!;
-      if ((c === '$' || c === '%') && this.s[inner.pos + 1] === c && this.s[inner.pos + 2] === '{') {
-        lit += `${c}{`;
-        inner.pos += 3;
-      } else if ((c === '$' || c === '%') && this.s[inner.pos + 1] === '{') {
-        if (lit) parts.push(lit);
-        lit = '';
-        parts.push(inner.interpolation(c === '%'));
-      } else {
-        lit += c;
-        inner.pos++;
-      }
-    }
-    if (lit || parts.length === 0) parts.push(lit);
+    const parts = new Parser(this.s).templateParts(bodyStart, bodyEnd);
     this.pos = bodyEnd + mm[0].length;
     let text = parts;
     if (h[1] === '-') {
@@ -471,6 +570,11 @@ class Parser {
     }
     return { t: 'str', parts: text, start, end: this.pos, heredoc: { bodyStart, bodyEnd } };
   }
+}
+
+/** A template file's text (templatefile()) as a template expression (throws `HclError`). */
+export function parseTemplate(text: string): Extract<Expr, { t: 'str' }> {
+  return { t: 'str', parts: new Parser(text).templateParts(0, text.length), start: 0, end: text.length };
 }
 
 /** The attribute of a body by name. */

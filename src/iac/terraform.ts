@@ -5,7 +5,7 @@ import { parseDocument, isMap, isSeq, type Node, type YAMLSeq } from 'yaml';
 import type { SourceFile } from './discover.js';
 import type { IacContext } from './context.js';
 import { lineOf, toValue } from './cfn.js';
-import { attr, HclError, parseHcl, type Block, type Body, type Expr } from './hcl.js';
+import { attr, HclError, parseHcl, parseTemplate, type Block, type Body, type Expr } from './hcl.js';
 import { hclString, hclValue, statementBlock } from './hcl-render.js';
 import type { IacOwner, PolicyHome, PolicySite, Resolved, StatementOp } from './types.js';
 import {
@@ -39,7 +39,21 @@ const UNRESOLVED = (what: string, un: string[]): string => {
   return `\${unresolved:${what}}`;
 };
 
+/** `&{aws:username}` in an aws_iam_policy_document is the policy variable `${aws:username}` (the provider's escape). */
+function policyVariables(v: unknown): unknown {
+  if (typeof v === 'string') return v.replace(/&\{/g, '${');
+  if (Array.isArray(v)) return v.map(policyVariables);
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [policyVariables(k) as string, policyVariables(x)]),
+    );
+  return v;
+}
+
 class Evaluator {
+  /** Variables of the `for` expressions and templatefile() calls being evaluated, innermost last. */
+  private readonly scopes: Record<string, unknown>[] = [];
+
   constructor(
     private readonly ctx: IacContext,
     private readonly texts: Map<string, string>,
@@ -198,7 +212,7 @@ class Evaluator {
       }
       s.Condition = c;
     }
-    return s;
+    return policyVariables(s) as Record<string, unknown>;
   }
 
   variable(inst: Instance, name: string, un: string[]): unknown {
@@ -241,8 +255,18 @@ class Evaluator {
       }
       case 'call':
         return this.call(e, inst, un, depth);
+      case 'for':
+        return this.forExpr(e, inst, un, depth);
+      case 'compare': {
+        const [l, r] = [ev(e.left), ev(e.right)];
+        const open = [l, r].find((x) => typeof x === 'string' && x.includes('${unresolved:'));
+        if (open !== undefined) return open;
+        return (JSON.stringify(l) === JSON.stringify(r)) === (e.op === '==');
+      }
       case 'ref': {
         const [root, ...rest] = e.parts.map(String);
+        const scope = this.scopes.findLast((s) => root !== undefined && root in s);
+        if (scope && root !== undefined) return pick(scope[root], rest);
         if (root === 'var' && rest[0]) return pick(this.variable(inst, rest[0], un), rest.slice(1));
         if (root === 'local' && rest[0]) {
           const l = this.local(inst, rest[0]);
@@ -270,6 +294,63 @@ class Evaluator {
     }
   }
 
+  /** A `for` expression over a known list or map (maps in key order, as Terraform iterates them). */
+  private forExpr(e: Extract<Expr, { t: 'for' }>, inst: Instance, un: string[], depth: number): unknown {
+    const coll = this.eval(e.coll, inst, un, depth + 1);
+    if (typeof coll === 'string' && coll.includes('${unresolved:')) return coll;
+    if (!coll || typeof coll !== 'object') return UNRESOLVED(`for expression at offset ${e.start}`, un);
+    const pairs: [unknown, unknown][] = Array.isArray(coll)
+      ? coll.map((v, i) => [i, v])
+      : Object.keys(coll)
+          .sort()
+          .map((k) => [k, (coll as Record<string, unknown>)[k]]);
+    const list: unknown[] = [];
+    const obj: Record<string, unknown> = {};
+    for (const [k, v] of pairs) {
+      this.scopes.push({ ...(e.keyVar !== undefined ? { [e.keyVar]: k } : {}), [e.valVar]: v });
+      try {
+        if (e.cond) {
+          const c = this.eval(e.cond, inst, un, depth + 1);
+          if (c === false) continue;
+          if (c !== true)
+            return typeof c === 'string' && c.includes('${unresolved:')
+              ? c
+              : UNRESOLVED(`the condition of the for expression at offset ${e.start}`, un);
+        }
+        const value = this.eval(e.value, inst, un, depth + 1);
+        if (e.into === 'tuple') list.push(value);
+        else {
+          const key = stringOf(this.eval(e.key!, inst, un, depth + 1));
+          if (e.group) ((obj[key] ??= []) as unknown[]).push(value);
+          else obj[key] = value;
+        }
+      } finally {
+        this.scopes.pop();
+      }
+    }
+    return e.into === 'tuple' ? list : obj;
+  }
+
+  /** templatefile(path, vars): the file's text as a template over `vars` only. */
+  private templateFile(path: unknown, vars: unknown, un: string[], depth: number, inst: Instance): unknown {
+    const text = typeof path === 'string' ? this.texts.get(posix.normalize(path)) : undefined;
+    if (text === undefined) return UNRESOLVED(`templatefile(${stringOf(path)})`, un);
+    let tmpl: Expr;
+    try {
+      tmpl = parseTemplate(text);
+    } catch {
+      return UNRESOLVED(`templatefile(${stringOf(path)}) (not a template this reader understands)`, un);
+    }
+    this.scopes.push(
+      vars && typeof vars === 'object' && !Array.isArray(vars) ? (vars as Record<string, unknown>) : {},
+    );
+    try {
+      return this.eval(tmpl, inst, un, depth + 1);
+    } finally {
+      this.scopes.pop();
+    }
+  }
+
   private call(e: Extract<Expr, { t: 'call' }>, inst: Instance, un: string[], depth: number): unknown {
     const args = e.args.map((a) => this.eval(a, inst, un, depth + 1));
     switch (e.name) {
@@ -286,6 +367,8 @@ class Evaluator {
         const t = this.texts.get(rel);
         return t ?? UNRESOLVED(`file(${String(args[0])})`, un);
       }
+      case 'templatefile':
+        return this.templateFile(args[0], args[1], un, depth, inst);
       case 'concat':
         return args.flatMap((a) => (Array.isArray(a) ? a : [a]));
       case 'flatten':
@@ -349,7 +432,8 @@ type DocShape =
   | { kind: 'object'; file: TfFile; tuple: Extract<Expr, { t: 'tuple' }>; header: Record<string, unknown> }
   | { kind: 'heredoc'; file: TfFile; expr: Extract<Expr, { t: 'str' }> }
   | { kind: 'data'; file: TfFile; block: Block; address: string }
-  | { kind: 'json-file'; path: string };
+  | { kind: 'json-file'; path: string }
+  | { kind: 'template-file'; path: string; expr: Expr };
 
 /** Reads every Terraform module under the folder; instances are root modules and the local modules they call. */
 export function terraformSites(
@@ -669,8 +753,8 @@ function docSite(
       },
     };
   }
-  // JSON text: a heredoc in the .tf file, or a file() reference.
-  const jsonFile = shape.kind === 'json-file' ? shape.path : shape.file.rel;
+  // JSON text: a heredoc in the .tf file, a file() reference or a templatefile() template.
+  const jsonFile = shape.kind === 'heredoc' ? shape.file.rel : shape.path;
   const full = texts.get(jsonFile);
   if (full === undefined) return undefined;
   const start = shape.kind === 'heredoc' ? shape.expr.heredoc!.bodyStart : 0;
@@ -683,7 +767,7 @@ function docSite(
   // Values: the heredoc evaluated (interpolations resolved), then parsed; a file() is not interpolated.
   let value: unknown;
   const un: string[] = [];
-  if (shape.kind === 'heredoc') {
+  if (shape.kind === 'heredoc' || shape.kind === 'template-file') {
     try {
       value = JSON.parse(String(ev.eval(shape.expr, inst, un)));
     } catch {
@@ -702,7 +786,7 @@ function docSite(
     Object.entries(value as Record<string, unknown>).filter(([k]) => k !== 'Statement'),
   );
   const junit = indentUnit(body);
-  const escape = shape.kind === 'heredoc';
+  const escape = shape.kind === 'heredoc' || shape.kind === 'template-file';
   return {
     statements,
     header,
@@ -723,7 +807,7 @@ function docSite(
           end: appended[0]!.end,
           text: appended.map((a) => a.text).join(''),
         });
-      // In a heredoc, ${ and %{ of the new text are escaped as Terraform requires.
+      // In a heredoc or template, ${ and %{ of the new text are escaped as Terraform requires.
       const fixed = splices.map((s) =>
         escape ? { ...s, text: s.text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{') } : s,
       );
@@ -756,6 +840,12 @@ function shapeOf(
     if (typeof p !== 'string' || p.includes('${unresolved:')) return undefined;
     const path = posix.normalize(p);
     return texts.has(path) ? { kind: 'json-file', path } : undefined;
+  }
+  if (expr.t === 'call' && expr.name === 'templatefile' && expr.args[0]) {
+    const p = ev.eval(expr.args[0], inst, []);
+    if (typeof p !== 'string' || p.includes('${unresolved:')) return undefined;
+    const path = posix.normalize(p);
+    return texts.has(path) ? { kind: 'template-file', path, expr } : undefined;
   }
   if (expr.t === 'ref') {
     const parts = expr.parts.map(String);

@@ -11,6 +11,7 @@ import type {
   Report,
   Result,
 } from '../model/index.js';
+import { writableIacPatches } from '../iac/choose.js';
 import { CancelledError } from '../model/user-error.js';
 import { questionsFor, type QuestionSpec } from './answers.js';
 import { terminalSafe } from './format/safe.js';
@@ -633,15 +634,7 @@ export async function runAssistantFlow(
   return { results, saved, applied };
 }
 
-/** Each result's first verified IaC patch matched to one source, one per file (as `--write` takes them). */
+/** Each result's first verified IaC patches matched to one source, one per document (as `--write` takes them). */
 function iacWritable(results: Result[]): IacPatch[] {
-  const out = new Map<string, IacPatch>();
-  for (const r of results) {
-    const p = r.causes
-      .flatMap((c) => c.fixes)
-      .flatMap((f) => f.iac?.patches ?? [])
-      .find((x) => x.verified && x.confirmed);
-    if (p && !out.has(p.file)) out.set(p.file, p);
-  }
-  return [...out.values()];
+  return writableIacPatches(results);
 }

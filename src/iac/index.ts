@@ -16,6 +16,7 @@ import type { IacFix, IacPatch, PolicyHome, PolicySite, Resolved } from './types
 export type * from './types.js';
 export { addStateDocument, emptyContext, type IacContext } from './context.js';
 export { discover, inside } from './discover.js';
+export { writableIacPatches } from './choose.js';
 export { writeIacPatches, IacWriteError, type WriteOptions, type WriteResult } from './write.js';
 
 /** The sources under an --iac folder, read once per run. */
@@ -124,10 +125,11 @@ export interface IacFixOptions {
 }
 
 /**
- * The IaC side of a verified policy fix: for each source that defines the patched document (or
- * where a new one goes), the file's unified diff in its own style, then the edited file parsed
- * back, the document extracted and the request re-evaluated (`verifyFix`, blast radius as for the
- * JSON patch). Undefined for fixes that change no policy document.
+ * The IaC side of a verified policy fix: for each document the fix changes (`patch` and every
+ * `additionalPatches` entry) and each source that defines it (or where a new one goes), the file's
+ * unified diff in its own style, then the edited file parsed back, the document extracted and the
+ * request re-evaluated with the fix's other documents as patched (`verifyFix`, blast radius as for
+ * the JSON patch). Undefined for fixes that change no policy document.
  */
 export function iacFix(
   fix: Fix,
@@ -137,8 +139,41 @@ export function iacFix(
   index: IacIndex,
   opts: IacFixOptions = {},
 ): IacFix | undefined {
-  const patch = fix.patch;
-  if (fix.kind !== 'policy-patch' || !patch || !fix.verified || patch.beforeUnknown) return undefined;
+  if (fix.kind !== 'policy-patch' || !fix.patch || !fix.verified) return undefined;
+  const all = [fix.patch, ...(fix.additionalPatches ?? [])];
+  if (all.some((p) => p.beforeUnknown)) return undefined;
+  const several = all.length > 1;
+  /** The fix with document `i` as `after` (the others as the fix patches them). */
+  const withAfter = (i: number, after: Record<string, unknown>): Fix => {
+    const ps = all.map((p, j) => (j === i ? { ...p, after: after as PolicyPatch['after'] } : p));
+    return { ...fix, patch: ps[0]!, ...(fix.additionalPatches ? { additionalPatches: ps.slice(1) } : {}) };
+  };
+  const patches: IacPatch[] = [];
+  const unmatched: string[] = [];
+  all.forEach((patch, i) => {
+    const r = documentPatches(patch, (after) => withAfter(i, after), cause, req, evidence, index, opts);
+    const label = several ? `${targetLabel(patch)}: ` : '';
+    if ('why' in r) unmatched.push(`${label}${r.why}`);
+    else patches.push(...r.patches.map((p) => (several ? { ...p, document: patch.target.id } : p)));
+  });
+  if (unmatched.length === 0) return { patches };
+  return { patches, unmatched: `${unmatched.join('; ')}; the JSON patch above is the fix` };
+}
+
+function targetLabel(p: PolicyPatch): string {
+  return `${p.target.type.replace(/-/g, ' ')} of ${p.target.id}${p.target.name ? ` (${p.target.name})` : ''}`;
+}
+
+/** The diffs of one document of a fix, or why no source defines it. */
+function documentPatches(
+  patch: PolicyPatch,
+  fixWith: (after: Record<string, unknown>) => Fix,
+  cause: Pick<Cause, 'code'>,
+  req: S3Request,
+  evidence: Evidence,
+  index: IacIndex,
+  opts: IacFixOptions,
+): { patches: IacPatch[] } | { why: string } {
   // The account the document's source is deployed in: the target's own (ARN, or the bucket's owner), else the caller's.
   const account =
     accountOf(patch.target.id) ??
@@ -148,7 +183,7 @@ export function iacFix(
   const region = regionFor(patch, evidence, req);
   const set = index.sourcesFor(account, region);
   const m = matchTarget(patch, set.sites, set.homes);
-  if (m.why) return { patches: [], unmatched: `${m.why}; the JSON patch above is the fix` };
+  if (m.why) return { why: m.why };
   const texts = new Map(index.files.map((f) => [f.rel, f.text] as const));
   const patches: IacPatch[] = [];
   const reread = (file: string, text: string): SourceSet =>
@@ -190,7 +225,7 @@ export function iacFix(
     const dep = deployedDoc(patch.before, oldStatements, edited);
     if (dep.fromLive)
       notes.push('Values the source cannot settle were taken from the live policy for re-evaluation.');
-    const v = verifyFix({ ...fix, patch: { ...patch, after: dep.doc } }, req, evidence, [cause.code], opts);
+    const v = verifyFix(fixWith(dep.doc), req, evidence, [cause.code], opts);
     return {
       ...base,
       verified: v.verified === true,
@@ -227,8 +262,8 @@ export function iacFix(
   for (const { home, confirmed } of m.homes.slice(0, 5)) patches.push(homePatch(home, confirmed));
   function homePatch(home: PolicyHome, confirmed: boolean): IacPatch {
     const oldText = texts.get(home.file) ?? '';
-    const name = patch!.target.name ?? 's3doctor';
-    const newText = home.add(oldText, name, patch!.after as Record<string, unknown>);
+    const name = patch.target.name ?? 's3doctor';
+    const newText = home.add(oldText, name, patch.after as Record<string, unknown>);
     const notes: string[] = [];
     if (!confirmed)
       notes.push(
@@ -253,11 +288,7 @@ export function iacFix(
     );
   }
   if (patches.length === 0)
-    return {
-      patches: [],
-      unmatched:
-        'the source already holds the change (the live policy lags behind it); the JSON patch above is the fix',
-    };
+    return { why: 'the source already holds the change (the live policy lags behind it)' };
   return { patches };
 }
 

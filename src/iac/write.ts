@@ -31,7 +31,8 @@ export class IacWriteError extends Error {}
 /**
  * Applies each patch's diff to its file under `root`: refused unless `root` is inside a git work
  * tree with no uncommitted change; each file must resolve inside `root`, still read as it did, and
- * take the diff cleanly; the previous text is copied to the backup folder first. One patch per file.
+ * take the diff cleanly (several diffs of one file: in turn); the previous text is copied to the backup
+ * folder first.
  */
 export async function writeIacPatches(
   root: string,
@@ -56,51 +57,48 @@ export async function writeIacPatches(
     );
   const backupDir = resolve(opts.backupDir ?? join(real, '.s3doctor-backup'));
   const out: WriteResult[] = [];
-  const seen = new Set<string>();
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  for (const p of patches) {
-    if (seen.has(p.file)) {
-      out.push({
-        file: p.file,
-        written: false,
-        why: 'another patch of this run changes the same file: apply one, run again',
-      });
-      continue;
-    }
-    seen.add(p.file);
-    const abs = resolve(real, p.file);
+  // Patches of one file (the documents of one fix in the same file) are applied in turn to its text.
+  const byFile = new Map<string, IacPatch[]>();
+  for (const p of patches) byFile.set(p.file, [...(byFile.get(p.file) ?? []), p]);
+  for (const [file, list] of byFile) {
+    const abs = resolve(real, file);
     let target: string;
     try {
       target = await realpath(abs);
     } catch {
-      out.push({ file: p.file, written: false, why: 'the file is gone' });
+      out.push({ file, written: false, why: 'the file is gone' });
       continue;
     }
     if (!inside(real, target) || target !== abs) {
       out.push({
-        file: p.file,
+        file,
         written: false,
         why: 'the file resolves outside the --iac folder (or through a link)',
       });
       continue;
     }
     const text = await readFile(target, 'utf8');
-    const next = applyPatch(text, p.diff);
+    let next: string | false = text;
+    for (const p of list) next = next === false ? false : applyPatch(next, p.diff);
     if (next === false) {
       out.push({
-        file: p.file,
+        file,
         written: false,
-        why: 'the file changed since it was read: the diff no longer applies',
+        why:
+          list.length > 1
+            ? 'the diffs of this file do not apply together (or the file changed since it was read): apply one, run again'
+            : 'the file changed since it was read: the diff no longer applies',
       });
       continue;
     }
     await mkdir(backupDir, { recursive: true });
-    const backup = join(backupDir, `${p.file.replace(/[/\\]/g, '__')}.${stamp}.bak`);
+    const backup = join(backupDir, `${file.replace(/[/\\]/g, '__')}.${stamp}.bak`);
     await writeFile(backup, text, { flag: 'wx' });
     const tmp = join(dirname(target), `.${stamp}.s3doctor.tmp`);
     await writeFile(tmp, next, { flag: 'wx' });
     await rename(tmp, target);
-    out.push({ file: p.file, written: true, backup });
+    out.push({ file, written: true, backup });
   }
   return out;
 }

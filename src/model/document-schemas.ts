@@ -191,6 +191,7 @@ export function buildDocumentSchemas(z: typeof Z) {
     line: count,
     tool: z.enum(['terraform', 'cloudformation', 'sam', 'cdk']),
     address: str,
+    document: str.optional(),
     constructPath: str.optional(),
     diff: str,
     verified: z.boolean(),

@@ -14,6 +14,8 @@ export interface IacPatch {
   tool: IacTool;
   /** CloudFormation logical id path or Terraform address of the changed document. */
   address: string;
+  /** When the fix changes several documents (`additionalPatches`): the target id of the one this diff changes. */
+  document?: string;
   constructPath?: string;
   /** Unified diff of the file. */
   diff: string;

@@ -154,19 +154,12 @@ async function loadIacIndex(dir: string, stateFiles: string[] | undefined): Prom
 }
 
 /**
- * `--write`: the first verified, confirmed IaC patch of each result's first cause is applied to its
- * file; without --yes it is a dry run that names the files.
+ * `--write`: the first verified, confirmed IaC patch of each result (one per document the fix
+ * changes) is applied to its file; without --yes it is a dry run that names the files.
  */
 async function writeIac(root: string, results: Result[], opts: DiagnoseOptions): Promise<void> {
-  const { writeIacPatches, IacWriteError } = await import('../../iac/index.js');
-  const chosen = results.flatMap((r) => {
-    for (const c of r.causes)
-      for (const f of c.fixes) {
-        const p = f.iac?.patches.find((x) => x.verified && x.confirmed);
-        if (p) return [p];
-      }
-    return [];
-  });
+  const { writeIacPatches, writableIacPatches, IacWriteError } = await import('../../iac/index.js');
+  const chosen = writableIacPatches(results);
   if (chosen.length === 0) {
     notice('--write: no verified IaC patch matched to one source to write.');
     return;

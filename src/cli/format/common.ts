@@ -190,7 +190,7 @@ export function plural(n: number, word: string, many = `${word}s`): string {
 
 /** The heading of one IaC patch: tool, file:line, address (construct path), and what re-evaluation found. */
 export function iacPatchLabel(p: IacPatch): string {
-  const where = `${p.tool} ${p.file}:${p.line} ${p.address}${p.constructPath ? ` (construct ${p.constructPath})` : ''}`;
+  const where = `${p.tool} ${p.file}:${p.line} ${p.address}${p.constructPath ? ` (construct ${p.constructPath})` : ''}${p.document ? ` for ${p.document}` : ''}`;
   const n = p.blastRadius?.newlyAllowed.length ?? 0;
   const verdict = p.verified
     ? `verified: the edited source allows the request${p.blastRadius ? (n === 0 ? ', grants nothing beyond it' : `, also allows ${n} more`) : ''}`

@@ -1,10 +1,12 @@
 // Matching live policies to sources: several candidates are all listed, unresolved names are named and settled by state.
 
-import { cp, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeIacPatches, IacWriteError } from '../../src/iac/index.js';
+import { createTwoFilesPatch } from 'diff';
+import { writableIacPatches, writeIacPatches, IacWriteError } from '../../src/iac/index.js';
+import type { IacPatch, Result } from '../../src/model/index.js';
 import { diagnoseIac, exampleFiles, FIXTURES, fixesOf } from './helpers.js';
 
 async function tempCopy(fixture: string): Promise<string> {
@@ -104,5 +106,46 @@ describe('writeIacPatches', () => {
     ]);
     expect(r.map((x) => x.written)).toEqual([false, false]);
     expect(r[0]!.why).toContain('outside the --iac folder');
+  });
+
+  it('a fix of two documents in one file: both diffs are written, one per document', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 's3doctor-iac-two-'));
+    const text = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', ''].join('\n');
+    await writeFile(join(dir, 'main.tf'), text);
+    const { execFileSync } = await import('node:child_process');
+    const git = (...a: string[]) =>
+      execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...a], {
+        stdio: 'pipe',
+      });
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-q', '-m', 'init');
+    const edit = (from: string, to: string, document: string, verified = true): IacPatch => ({
+      file: 'main.tf',
+      line: 1,
+      tool: 'terraform',
+      address: `x.${from}`,
+      document,
+      diff: createTwoFilesPatch('a/main.tf', 'b/main.tf', text, text.replace(`${from}\n`, `${to}\n`)),
+      verified,
+      confirmed: true,
+    });
+    const patches = [
+      edit('a', 'A0', 'key'),
+      edit('a', 'A1', 'key'),
+      edit('b', 'B', 'role', false),
+      edit('j', 'J', 'role'),
+    ];
+    const result = {
+      causes: [{ fixes: [{ kind: 'policy-patch', iac: { patches } }] }],
+    } as unknown as Result;
+    const chosen = writableIacPatches([result]);
+    expect(chosen.map((p) => p.address)).toEqual(['x.a', 'x.j']);
+    expect(chosen.map((p) => p.document)).toEqual(['key', 'role']);
+    const r = await writeIacPatches(dir, chosen, { backupDir: join(dir, '.bak') });
+    expect(r).toMatchObject([{ file: 'main.tf', written: true }]);
+    expect(await readFile(join(dir, 'main.tf'), 'utf8')).toBe(
+      text.replace('a\n', 'A0\n').replace('j\n', 'J\n'),
+    );
   });
 });

@@ -1,20 +1,14 @@
 // The library API (`import { diagnose } from 's3doctor'`): read inputs, load or collect evidence,
-// diagnose, simulate and triage, returning the same documents the CLI prints as JSON. Nothing here
-// prints, prompts or exits; failures are thrown as the error classes exported below.
+// diagnose, simulate and triage, returning the same documents the CLI prints as JSON (the CLI is a client
+// of this folder: src/api/pipeline.ts is the core both use). Nothing here prints, prompts or exits;
+// failures are thrown as the error classes exported below.
 
-import type {
-  Evaluation,
-  Evidence,
-  LogRecord,
-  MalformedRecord,
-  Report,
-  Result,
-  S3Request,
-  TriageReport,
-} from '../model/index.js';
+import type { Evaluation, Evidence, Report, S3Request, TriageReport } from '../model/index.js';
 import type { LiveOptions } from '../evidence/live/index.js';
 import type { WorkersOption } from '../triage/index.js';
 import { SCHEMA_IDS } from '../model/schema-ids.js';
+import type { AnswerOptions, SessionPolicyAnswer } from './answers.js';
+import type { EvidenceSource, ReadResult } from './pipeline.js';
 
 export type * from '../model/index.js';
 export type { LiveOptions, LiveCall } from '../evidence/live/index.js';
@@ -23,6 +17,8 @@ export { LiveCollectError, LiveCredentialsError } from '../evidence/live/index.j
 export { SimulateRequestError } from '../authz/index.js';
 export { InputError } from '../logs/index.js';
 export { SCHEMA_IDS } from '../model/schema-ids.js';
+export { SessionPolicyError } from './pipeline.js';
+export type { AnswerOptions, SessionPolicyAnswer, TriAnswer, VpceAnswer } from './answers.js';
 
 /** Where a diagnosis or triage reads its denied requests from. */
 export type Inputs =
@@ -35,8 +31,12 @@ export type Inputs =
       source?: string;
     };
 
-/** Options of {@link diagnose}. */
-export interface DiagnoseOptions {
+/**
+ * Options of {@link diagnose}. The answers (`sessionPolicy`, `https`, `viaVpce`, `requestPayer`) settle what
+ * the inputs do not show, as the CLI's flags of the same names do; AssumeRole* events among the inputs settle
+ * the session policies of the sessions they created where the evidence leaves them unknown.
+ */
+export interface DiagnoseOptions extends AnswerOptions {
   /** Evidence to evaluate against (from {@link loadSnapshot} or {@link collect}); absent: the inputs alone. */
   evidence?: Evidence;
   /** Says where the evidence came from in the results (default `snapshot` when evidence is given). */
@@ -61,84 +61,57 @@ export interface TriageOptions extends DiagnoseOptions {
 /** Options of {@link collect}: live, read-only AWS calls with the standard credential chain. */
 export type CollectOptions = LiveOptions;
 
+/** Options of {@link loadSnapshot}. */
+export interface LoadSnapshotOptions {
+  /** Told each thing the files disagree on (merging several snapshots) or that was read but not used. */
+  onWarning?(warning: string): void;
+}
+
+/** Options of {@link simulate}. */
+export interface SimulateOptions {
+  /** The session policy of the request's role session (a known answer settles it). */
+  sessionPolicy?: SessionPolicyAnswer;
+  /** Says where the evidence came from in the unknowns' reasons (default `snapshot` when evidence is given). */
+  evidenceKind?: 'snapshot' | 'live';
+}
+
 function inputList(inputs: string | string[]): string[] {
   return typeof inputs === 'string' ? [inputs] : inputs;
 }
 
-/** The denied records of the inputs (files, folders, .gz; `-` is not read: pass `{ text }` instead). */
-async function readDenied(inputs: Inputs): Promise<{ records: LogRecord[]; malformed: MalformedRecord[] }> {
-  const records: LogRecord[] = [];
-  const malformed: MalformedRecord[] = [];
-  const { readInputs, readText } = await import('../logs/index.js');
-  const items =
-    typeof inputs === 'object' && !Array.isArray(inputs)
-      ? readText(inputs.text, inputs.source ?? '(text)')
-      : readInputs(inputList(inputs), { deniedOnly: true });
-  for await (const item of items) {
-    if (item.kind === 'record') records.push(item.record);
-    else malformed.push(item.malformed);
-  }
-  return { records, malformed };
+function sourceOf(evidence: Evidence | undefined, kind: 'snapshot' | 'live' | undefined): EvidenceSource {
+  return evidence ? { evidence, kind: kind ?? 'snapshot' } : { kind: 'none' };
 }
 
-function hintsOf(evidence: Evidence | undefined) {
-  const bucketAccounts: Record<string, string> = {};
-  for (const [name, b] of Object.entries(evidence?.buckets ?? {}))
-    if (b.accountId) bucketAccounts[name] = b.accountId;
-  return { canonicalIds: { ...(evidence?.canonicalIds ?? {}) }, bucketAccounts };
-}
-
-/**
- * Diagnoses the records in order; with evidence, a fix that changes a document an earlier result's fix
- * changes carries both (fix/merge.ts), as the CLI's diagnose and triage do, so that following every
- * printed fix in order leaves every request allowed.
- */
-async function diagnoseMerged(
-  records: LogRecord[],
-  evidence: Evidence | undefined,
-  kind: DiagnoseOptions['evidenceKind'],
-): Promise<Result[]> {
-  const engine = await import('../engine/index.js');
-  const o = { ...(kind ? { evidenceKind: kind } : {}), hints: hintsOf(evidence) };
-  if (!evidence) return records.map((r) => engine.diagnose(r, evidence, o));
-  const [{ PatchLedger }, { toS3Request }] = await Promise.all([
-    import('../fix/merge.js'),
-    import('../request/index.js'),
-  ]);
-  const ledger = new PatchLedger(evidence);
-  return records.map((r) => ledger.merge(engine.diagnose(r, evidence, o), () => toS3Request(r, o.hints)));
+/** The denied records of the inputs (files, folders, .gz; `-` reads the process's stdin) or of pasted text. */
+async function readDenied(inputs: Inputs): Promise<ReadResult> {
+  const { readPasted, readRecords } = await import('./pipeline.js');
+  return typeof inputs === 'object' && !Array.isArray(inputs)
+    ? readPasted(inputs.text, inputs.source ?? '(text)')
+    : readRecords(inputList(inputs));
 }
 
 /**
  * Loads evidence snapshots (CONTRACT.md's snapshot, schema `schemas/snapshot.schema.json`): one file,
  * several (merged), or a snapshot document already parsed. Throws {@link SnapshotError} listing every problem.
  */
-export async function loadSnapshot(source: string | string[] | object): Promise<Evidence> {
+export async function loadSnapshot(
+  source: string | string[] | object,
+  opts: LoadSnapshotOptions = {},
+): Promise<Evidence> {
   const ev = await import('../evidence/index.js');
-  if (typeof source === 'string' || Array.isArray(source)) return ev.loadSnapshots(inputList(source));
+  if (typeof source === 'string' || Array.isArray(source))
+    return ev.loadSnapshots(inputList(source), opts.onWarning ? { onWarning: opts.onWarning } : {});
   const r = ev.parseSnapshot(source, '(snapshot)');
   if (!r.evidence) throw new ev.SnapshotError(r.problems.map((x) => ({ ...x, source: '(snapshot)' })));
   return r.evidence;
 }
 
-/**
- * With `opts.iac` and evidence: adds to each result's verified policy fixes the diffs of the sources
- * (the folder read once, on first use); otherwise results pass as they are.
- */
-function iacAdder(opts: DiagnoseOptions): (records: LogRecord[], results: Result[]) => Promise<Result[]> {
-  const { iac: dir, iacState, evidence } = opts;
-  if (!dir || !evidence) return async (_records, results) => results;
-  const ready = (async () => {
-    const iac = await import('../iac/index.js');
-    const { toS3Request } = await import('../request/index.js');
-    const index = await iac.loadIac(dir, iacState ? { stateFiles: iacState } : {});
-    return { iac, toS3Request, index };
-  })();
-  const hints = hintsOf(evidence);
-  return async (records, results) => {
-    const { iac, toS3Request, index } = await ready;
-    return results.map((res, i) => iac.withIac(res, toS3Request(records[i]!, hints), evidence, index));
-  };
+/** With `opts.iac` and evidence: the sources read, for each verified policy fix's diff of its source. */
+async function iacOf(opts: DiagnoseOptions) {
+  if (!opts.iac || !opts.evidence) return {};
+  const { loadIac } = await import('../iac/index.js');
+  return { iac: await loadIac(opts.iac, opts.iacState ? { stateFiles: opts.iacState } : {}) };
 }
 
 /**
@@ -146,9 +119,11 @@ function iacAdder(opts: DiagnoseOptions): (records: LogRecord[], results: Result
  * prints (`results[]`, one per denied record; `malformed` lists what could not be read).
  */
 export async function diagnose(inputs: Inputs, opts: DiagnoseOptions = {}): Promise<Report> {
-  const { records, malformed } = await readDenied(inputs);
-  const kind = opts.evidenceKind ?? (opts.evidence ? 'snapshot' : undefined);
-  const results = await iacAdder(opts)(records, await diagnoseMerged(records, opts.evidence, kind));
+  const { records, malformed, sessionGrants } = await readDenied(inputs);
+  const { diagnoseRecords } = await import('./pipeline.js');
+  const source = sourceOf(opts.evidence, opts.evidenceKind);
+  const extra = { mergeFixes: true, ...(await iacOf(opts)) };
+  const results = await diagnoseRecords(records, source, opts, sessionGrants, extra);
   return {
     $schema: SCHEMA_IDS.result,
     schemaVersion: 1,
@@ -162,36 +137,40 @@ export async function diagnose(inputs: Inputs, opts: DiagnoseOptions = {}): Prom
  * against the evidence: the `evaluation` `s3doctor simulate --format json` prints. Unknown evidence
  * leaves `certain` false. Throws {@link SimulateRequestError} for a malformed request.
  */
-export async function simulate(request: unknown, evidence?: Evidence): Promise<Evaluation> {
-  const { parseSimulateRequest, evaluateRequest } = await import('../authz/index.js');
-  const { emptyEvidence } = await import('../evidence/index.js');
-  const { withMissingReasons } = await import('../evidence/missing-reason.js');
-  const evaluated = evaluateRequest(parseSimulateRequest(request), evidence ?? emptyEvidence());
-  // Each unknown says why it is missing, as `simulate --format json` does.
-  return {
-    ...evaluated,
-    unknowns: withMissingReasons(evaluated.unknowns, evidence, evidence ? 'snapshot' : 'none'),
-  };
+export async function simulate(
+  request: unknown,
+  evidence?: Evidence,
+  opts: SimulateOptions = {},
+): Promise<Evaluation> {
+  const { parseSimulateRequest } = await import('../authz/index.js');
+  const { evaluateWith } = await import('./pipeline.js');
+  const req = parseSimulateRequest(request);
+  return evaluateWith(req, sourceOf(evidence, opts.evidenceKind), opts.sessionPolicy);
 }
 
 /**
- * Collects live evidence (read-only AWS calls) for the requests behind the inputs' denied records,
- * or for requests given directly. Serialise it with {@link toSnapshotJson} to save a snapshot.
+ * Collects live evidence (read-only AWS calls) for the requests behind the inputs' denied records, for
+ * requests given directly, or for named buckets and principals (what `collect --bucket/--principal` reads).
+ * Serialise it with {@link toSnapshotJson} to save a snapshot.
  */
 export async function collect(
-  inputs: Inputs | { requests: S3Request[] },
+  inputs: Inputs | { requests: S3Request[] } | { buckets?: string[]; principals?: string[] },
   opts: CollectOptions = {},
 ): Promise<Evidence> {
-  const { collectEvidence } = await import('../evidence/live/index.js');
-  let requests: S3Request[];
-  if (typeof inputs === 'object' && !Array.isArray(inputs) && 'requests' in inputs)
-    requests = inputs.requests;
-  else {
-    const { records } = await readDenied(inputs);
-    const { toS3Request } = await import('../request/index.js');
-    requests = records.map((r) => toS3Request(r));
+  const live = await import('../evidence/live/index.js');
+  if (typeof inputs === 'object' && !Array.isArray(inputs) && !('text' in inputs)) {
+    if ('requests' in inputs) return live.collectEvidence(inputs.requests, opts);
+    return live.collectFor(
+      {
+        ...(inputs.buckets?.length ? { buckets: inputs.buckets } : {}),
+        ...(inputs.principals?.length ? { principals: inputs.principals } : {}),
+      },
+      opts,
+    );
   }
-  return collectEvidence(requests, opts);
+  const { records } = await readDenied(inputs);
+  const { toRequests } = await import('./pipeline.js');
+  return live.collectEvidence(await toRequests(records), opts);
 }
 
 /** A snapshot document (JSON text) of collected evidence, as `s3doctor collect --out` writes it. */
@@ -205,17 +184,13 @@ export async function toSnapshotJson(evidence: Evidence): Promise<string> {
  * per group: the triage document `s3doctor triage --format json` prints.
  */
 export async function triage(inputs: string | string[], opts: TriageOptions = {}): Promise<TriageReport> {
-  const { scanInputs, buildTriageReport } = await import('../triage/index.js');
+  const { scanInputs } = await import('../triage/index.js');
+  const { triageScanReport } = await import('./pipeline.js');
   const scan = await scanInputs(inputList(inputs), {
     workers: opts.workers ?? 'auto',
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
-  if (!opts.evidence) return { $schema: SCHEMA_IDS.triage, ...(await buildTriageReport(scan)) };
-  const kind = opts.evidenceKind ?? 'snapshot';
-  const evidence = opts.evidence;
-  const addIac = iacAdder(opts);
-  const report = await buildTriageReport(scan, {
-    diagnose: async (records) => addIac(records, await diagnoseMerged(records, evidence, kind)),
-  });
+  const source = sourceOf(opts.evidence, opts.evidenceKind);
+  const report = await triageScanReport(scan, source, opts, await iacOf(opts));
   return { $schema: SCHEMA_IDS.triage, ...report };
 }

@@ -1,7 +1,7 @@
-// The assistant's questions as data, which unknowns each one settles, and how an answer changes the request.
+// The assistant's questions as data and which unknowns each one settles (how an answer changes the request: src/api/answers.ts).
 
-import type { AnswerOptions, TriAnswer, VpceAnswer } from './options.js';
-import type { RequestChange, Result } from '../model/index.js';
+import type { AnswerOptions } from '../api/answers.js';
+import type { Result } from '../model/index.js';
 
 /** The questions the assistant may ask. */
 export type QuestionId = 'https' | 'via-vpce' | 'request-payer' | 'session-policy';
@@ -62,46 +62,4 @@ export function questionsFor(result: Result, answered: AnswerOptions = {}): Ques
       return false;
     return result.unknowns.some((u) => q.settles.test(u.path));
   });
-}
-
-/** Whether any answer is known (not absent, not "I don't know"). */
-export function hasAnswers(a: AnswerOptions): boolean {
-  return (
-    (a.https !== undefined && a.https !== 'unknown') ||
-    (a.viaVpce !== undefined && a.viaVpce.kind !== 'unknown') ||
-    (a.requestPayer !== undefined && a.requestPayer !== 'unknown')
-  );
-}
-
-function triToBool(a: TriAnswer | undefined): boolean | undefined {
-  return a === 'yes' ? true : a === 'no' ? false : undefined;
-}
-
-/**
- * The request change the answers imply: HTTPS sets aws:SecureTransport; a VPC endpoint sets
- * aws:SourceVpce (and "no" makes it known absent); the request-payer answer sets the S3 fact.
- * "I don't know" changes nothing: the key stays unknown.
- */
-export function answersToChange(
-  a: AnswerOptions,
-  vpcIdOf?: (vpce: string) => string | undefined,
-): RequestChange | undefined {
-  const change: RequestChange = {};
-  const context: Record<string, string> = {};
-  const remove: string[] = [];
-  const https = triToBool(a.https);
-  if (https !== undefined) context['aws:SecureTransport'] = https ? 'true' : 'false';
-  const v: VpceAnswer | undefined = a.viaVpce;
-  if (v?.kind === 'vpce') {
-    context['aws:SourceVpce'] = v.id;
-    const vpc = vpcIdOf?.(v.id);
-    if (vpc) context['aws:SourceVpc'] = vpc;
-  } else if (v?.kind === 'no') {
-    remove.push('aws:SourceVpce', 'aws:SourceVpc');
-  }
-  const payer = triToBool(a.requestPayer);
-  if (payer !== undefined) change.s3 = { requestPayerSent: payer };
-  if (Object.keys(context).length) change.context = context;
-  if (remove.length) change.removeContextKeys = remove;
-  return Object.keys(change).length ? change : undefined;
 }

@@ -4,7 +4,7 @@
 import type { ExitCode } from './program.js';
 import type { Evidence, Fix, LogRecord, PolicyPatch, Result } from '../model/index.js';
 import { UserError } from '../model/user-error.js';
-import type { EvidenceSource } from './evidence-source.js';
+import type { EvidenceSource } from '../api/pipeline.js';
 import type { DiagnoseOptions } from './options.js';
 import { notice, writeNewFile } from './output.js';
 import { patchFileName, patchFixes } from './patches.js';
@@ -405,7 +405,7 @@ export async function applyFromFlags(
 export async function reDiagnose(records: LogRecord[], opts: DiagnoseOptions): Promise<ExitCode | undefined> {
   try {
     const { collectLive } = await import('./evidence-source.js');
-    const { diagnoseRecords, toRequests } = await import('./pipeline.js');
+    const { diagnoseRecords, toRequests } = await import('../api/pipeline.js');
     const evidence = await collectLive(await toRequests(records), opts);
     const after = await diagnoseRecords(records, { evidence, kind: 'live' }, opts);
     for (const r of after) {

@@ -5,12 +5,7 @@ import type { LiveCall } from '../evidence/live/index.js';
 import type { EvidenceOptions } from './options.js';
 import { startSpinner } from './progress.js';
 
-/** The evidence a command works with, and where it came from. */
-export interface EvidenceSource {
-  /** Absent: no evidence at all (a logs-only diagnosis). */
-  evidence?: Evidence;
-  kind: 'none' | 'snapshot' | 'live';
-}
+import type { EvidenceSource } from '../api/pipeline.js';
 
 /**
  * Loads `--snapshot` files (merged, validated: SnapshotError lists every problem) and, with
@@ -23,9 +18,9 @@ export async function gatherEvidence(
   const parts: Evidence[] = [];
   let kind: EvidenceSource['kind'] = 'none';
   if (opts.snapshot?.length) {
-    const { loadSnapshots } = await import('../evidence/index.js');
+    const { loadSnapshot } = await import('../api/index.js');
     parts.push(
-      await loadSnapshots(opts.snapshot, {
+      await loadSnapshot(opts.snapshot, {
         onWarning: (w) => process.stderr.write(`s3doctor: warning: ${w}\n`),
       }),
     );
@@ -47,32 +42,23 @@ export async function collectLive(
   opts: EvidenceOptions,
   onCall?: (call: LiveCall) => void,
 ): Promise<Evidence> {
-  const { collectEvidence } = await import('../evidence/live/index.js');
+  const { collect } = await import('../api/index.js');
   const spinner = await startSpinner('Collecting evidence from AWS');
   try {
-    const evidence = await collectEvidence(requests, {
-      ...(opts.profile ? { profile: opts.profile } : {}),
-      ...(opts.region ? { region: opts.region } : {}),
-      ...(opts.roleArn?.length ? { roleArns: opts.roleArn } : {}),
-      onProgress: (msg: string) => spinner.text(`Collecting evidence: ${msg}`),
-      ...(onCall ? { onCall } : {}),
-    });
+    const evidence = await collect(
+      { requests },
+      {
+        ...(opts.profile ? { profile: opts.profile } : {}),
+        ...(opts.region ? { region: opts.region } : {}),
+        ...(opts.roleArn?.length ? { roleArns: opts.roleArn } : {}),
+        onProgress: (msg: string) => spinner.text(`Collecting evidence: ${msg}`),
+        ...(onCall ? { onCall } : {}),
+      },
+    );
     spinner.succeed('Evidence collected from AWS');
     return evidence;
   } catch (e) {
     spinner.fail('Could not collect evidence from AWS');
     throw e;
   }
-}
-
-/** Request-reading hints the evidence provides (canonical ids and bucket owners). */
-export function hintsFrom(evidence: Evidence | undefined): {
-  canonicalIds?: Record<string, string>;
-  bucketAccounts?: Record<string, string>;
-} {
-  if (!evidence) return {};
-  const bucketAccounts: Record<string, string> = {};
-  for (const [name, b] of Object.entries(evidence.buckets))
-    if (b.accountId) bucketAccounts[name] = b.accountId;
-  return { canonicalIds: evidence.canonicalIds, bucketAccounts };
 }

@@ -2,7 +2,29 @@
 
 import type { LogRecord } from '../model/index.js';
 import { shellQuote } from '../fix/advice.js';
-import type { DescribedRequest } from './pipeline.js';
+
+/** A request described by its parts (the assistant's "describe it", or diagnose's --principal/--operation/--bucket/--key). */
+export interface DescribedRequest {
+  principal?: string;
+  operation?: string;
+  bucket?: string;
+  key?: string;
+}
+
+/** Turns a described request into a record the engine reads like any log record. */
+export function describedRecord(d: DescribedRequest): LogRecord {
+  const anonymous = !d.principal || d.principal === 'anonymous' || d.principal === '-';
+  return {
+    input: { source: '(described)' },
+    format: 'unknown',
+    ...(anonymous ? {} : { requester: d.principal }),
+    ...(d.operation ? { apiName: d.operation.replace(/^s3:/, '') } : {}),
+    ...(d.bucket ? { bucket: d.bucket } : {}),
+    ...(d.key ? { key: d.key } : {}),
+    httpStatus: 403,
+    errorCode: 'AccessDenied',
+  };
+}
 
 /** A part of a request s3doctor needs to explain it. */
 export type RequestPart = 'bucket' | 'key' | 'principal';

@@ -1,6 +1,5 @@
 // The flag values the commands receive, and parsers for the assistant's answer flags (types + tiny pure code).
 
-import type { PolicyDocument } from '../model/index.js';
 import type { FailOn } from './fail-on.js';
 
 /** `--format`. */
@@ -9,21 +8,9 @@ export type OutputFormat = 'text' | 'json' | 'markdown' | 'sarif' | 'github';
 /** `diagnose --format`: the report formats, and `ndjson` (one result per line, written as it is made). */
 export type DiagnoseFormat = OutputFormat | 'ndjson';
 
-/** A yes/no answer that may stay unknown ("I don't know"). */
-export type TriAnswer = 'yes' | 'no' | 'unknown';
-
-/** `--via-vpce`: an endpoint id, `no`, or unknown. */
-export type VpceAnswer = { kind: 'vpce'; id: string } | { kind: 'no' } | { kind: 'unknown' };
-
-/**
- * `--session-policy`: the session policy of the role sessions in the input. `none`: no session policy was passed
- * (known: null); a file: that policy document (loaded by the command); unknown: left as the evidence has it.
- */
-export type SessionPolicyAnswer =
-  | { kind: 'none' }
-  | { kind: 'unknown' }
-  | { kind: 'file'; path: string }
-  | { kind: 'policy'; document: PolicyDocument; source: string };
+// The answer flags' types are the library's (src/api/answers.ts).
+export type { AnswerOptions, SessionPolicyAnswer, TriAnswer, VpceAnswer } from '../api/answers.js';
+import type { AnswerOptions, SessionPolicyAnswer, TriAnswer, VpceAnswer } from '../api/answers.js';
 
 /** The flags evidence gathering reads: the common flags, whatever formats the command offers. */
 export type EvidenceOptions = Omit<CommonOptions, 'format'> & { format?: string };
@@ -46,15 +33,6 @@ export interface CommonOptions {
   failOn?: FailOn[];
   /** `--rule-docs-url`: where SARIF helpUri points. */
   ruleDocsUrl?: string;
-}
-
-/** Answers to the assistant's questions, given as flags. */
-export interface AnswerOptions {
-  /** The session policy of the role sessions in the input (`--session-policy`, or the assistant's question). */
-  sessionPolicy?: SessionPolicyAnswer;
-  https?: TriAnswer;
-  viaVpce?: VpceAnswer;
-  requestPayer?: TriAnswer;
 }
 
 /** `diagnose`'s flags. */

@@ -1,7 +1,8 @@
 // Unit tests of the assistant's questions and flag answers: asked only when they settle an unknown.
 
 import { describe, expect, it } from 'vitest';
-import { answersToChange, hasAnswers, questionsFor } from '../../src/cli/answers.js';
+import { answersToChange, hasAnswers } from '../../src/api/answers.js';
+import { questionsFor } from '../../src/cli/answers.js';
 import { parseTri, parseVpce } from '../../src/cli/options.js';
 import { denyResult, unexplainedResult } from './fixtures.js';
 

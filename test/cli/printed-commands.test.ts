@@ -10,7 +10,7 @@ import { loadSnapshots } from '../../src/evidence/index.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { collectHint, collectHintParts } from '../../src/cli/format/hints.js';
 import { renderReport } from '../../src/cli/format/index.js';
-import { diagnoseRecords, readRecords, toReport } from '../../src/cli/pipeline.js';
+import { diagnoseRecords, readRecords, toReport } from '../../src/api/pipeline.js';
 import { shellQuote } from '../../src/fix/advice.js';
 import type { Result } from '../../src/model/index.js';
 

@@ -9,7 +9,8 @@ import type { IacIndex } from '../../iac/index.js';
 
 /** The real dependencies of the assistant. */
 export async function realAssistantDeps(colour: boolean): Promise<AssistantDeps> {
-  const pipeline = await import('../pipeline.js');
+  const pipeline = await import('../../api/pipeline.js');
+  const { describedRecord } = await import('../missing-parts.js');
   const { collectLive } = await import('../evidence-source.js');
   const { renderReportText } = await import('../format/text.js');
   const { renderReportMarkdown } = await import('../format/markdown.js');
@@ -46,7 +47,7 @@ export async function realAssistantDeps(colour: boolean): Promise<AssistantDeps>
         s.stop();
       }
     },
-    described: (d) => pipeline.describedRecord(d),
+    described: (d) => describedRecord(d),
     listProfiles: () => listAwsProfiles(),
     loadSnapshot: async (paths) => {
       const { loadSnapshots } = await import('../../evidence/index.js');

@@ -9,7 +9,7 @@ import { collectLive } from '../evidence-source.js';
 import type { CollectOptions } from '../options.js';
 import { assertCanWrite, notice, writeNewFile } from '../output.js';
 import { announceStdin } from '../tty.js';
-import { readRecords, toRequests } from '../pipeline.js';
+import { readRecords, toRequests } from '../../api/pipeline.js';
 import { startSpinner } from '../progress.js';
 
 /** Runs `collect`. */
@@ -29,18 +29,18 @@ export async function runCollect(inputs: string[], opts: CollectOptions): Promis
   const parts: Evidence[] = [];
   if (inputs.length) {
     announceStdin(inputs);
-    const read = await readRecords(inputs);
+    const read = await readRecords(inputs, process.stdin);
     for (const m of read.malformed.slice(0, 5))
       notice(`skipped ${m.source}${m.line !== undefined ? `:${m.line}` : ''}: ${m.reason}`);
     if (read.records.length) parts.push(await collectLive(await toRequests(read.records), opts, onCall));
     else notice('No denied request found in the inputs.');
   }
   if (opts.bucket?.length || opts.principal?.length) {
-    const live = await import('../../evidence/live/index.js');
+    const { collect } = await import('../../api/index.js');
     const spinner = await startSpinner('Collecting evidence from AWS');
     try {
       parts.push(
-        await live.collectFor(
+        await collect(
           {
             ...(opts.bucket?.length ? { buckets: opts.bucket } : {}),
             ...(opts.principal?.length ? { principals: opts.principal } : {}),
@@ -76,10 +76,9 @@ export async function runCollect(inputs: string[], opts: CollectOptions): Promis
     );
   }
   const { mergeEvidence } = await import('../../evidence/index.js');
-  const { toSnapshotJson } = await import('../../evidence/live/index.js');
+  const { toSnapshotJson } = await import('../../api/index.js');
   const evidence = parts.length === 1 ? parts[0]! : mergeEvidence(...parts);
-  const json = toSnapshotJson(evidence);
-  const text = typeof json === 'string' ? json : JSON.stringify(json, null, 2) + '\n';
+  const text = await toSnapshotJson(evidence);
   const abs = await writeNewFile(opts.out, text, opts.force);
   notice(
     `Snapshot written to ${abs}${evidence.notes.length ? ` (${evidence.notes.length} item(s) could not be collected: see "notes")` : ''}`,

@@ -4,8 +4,8 @@ import type { ExitCode } from '../program.js';
 import type { Evidence, LogRecord, MalformedRecord, ReadItem, Report, Result } from '../../model/index.js';
 import { UsageError } from '../errors.js';
 import type { IacIndex } from '../../iac/index.js';
-import { gatherEvidence, type EvidenceSource } from '../evidence-source.js';
-import { completeRecord, missingPartsNote } from '../missing-parts.js';
+import { gatherEvidence } from '../evidence-source.js';
+import { completeRecord, describedRecord, missingPartsNote } from '../missing-parts.js';
 import { heapBudget } from '../heap-budget.js';
 import { reportFailOnExit, type FailOn } from '../fail-on.js';
 import { renderReport } from '../format/index.js';
@@ -14,13 +14,13 @@ import type { DiagnoseOptions } from '../options.js';
 import { notice, openReportOutput, type ReportOutput } from '../output.js';
 import { patchFixes, savePatches } from '../patches.js';
 import {
-  describedRecord,
   readRecords,
   recordDiagnoser,
   toReport,
   toRequests,
+  type EvidenceSource,
   type ReadResult,
-} from '../pipeline.js';
+} from '../../api/pipeline.js';
 import { sarifOptions } from '../sarif-rules.js';
 import { announceStdin, canPrompt, processTerminal, stdoutColour } from '../tty.js';
 
@@ -85,7 +85,7 @@ const MAX_NOTES = 3;
 /** Every record up front: needed when live collection must see the requests, or to apply or save fixes. */
 async function readAll(inputs: string[], opts: DiagnoseOptions): Promise<ReadResult> {
   if (!inputs.length) return { records: [describedRecord(opts)], malformed: [] };
-  const fromInputs = await readRecords(inputs);
+  const fromInputs = await readRecords(inputs, process.stdin);
   return { ...fromInputs, records: fromInputs.records.map(completer(inputs, opts)) };
 }
 

@@ -48,30 +48,9 @@ export async function loadSimulateRequest(path: string): Promise<S3Request> {
 export async function runSimulate(opts: SimulateOptions): Promise<ExitCode> {
   const req = await loadSimulateRequest(opts.request);
   const ev = await gatherEvidence(opts, () => [req]);
-  const { evaluateRequest } = await import('../../authz/index.js');
-  const { emptyEvidence } = await import('../../evidence/index.js');
-  let evidence = ev.evidence ?? emptyEvidence();
-  const p = req.principal;
-  if (
-    opts.sessionPolicy &&
-    opts.sessionPolicy.kind !== 'unknown' &&
-    (p.kind === 'role-session' || p.kind === 'federated-user')
-  ) {
-    // --session-policy settles the session policy of the request's session.
-    const { loadSessionPolicy } = await import('../pipeline.js');
-    const { withSessionPolicies } = await import('../../evidence/session-policy.js');
-    const sp = opts.sessionPolicy;
-    const doc =
-      sp.kind === 'none' ? null : sp.kind === 'policy' ? sp.document : await loadSessionPolicy(sp.path);
-    evidence = withSessionPolicies(evidence, new Map([[p.arn, doc]]));
-  }
-  const evaluated = evaluateRequest(req, evidence);
-  // Each unknown with why it is missing (the collector's note, or the kind of gap).
-  const { withMissingReasons } = await import('../../evidence/missing-reason.js');
-  const evaluation = {
-    ...evaluated,
-    unknowns: withMissingReasons(evaluated.unknowns, ev.evidence, ev.kind),
-  };
+  const { evaluateWith } = await import('../../api/pipeline.js');
+  // --session-policy settles the session policy of the request's session; each unknown says why it is missing.
+  const evaluation = await evaluateWith(req, ev, opts.sessionPolicy);
   const t = processTerminal();
   const format = opts.format ?? 'text';
   let text: string;

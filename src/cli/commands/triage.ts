@@ -1,8 +1,8 @@
 // `s3doctor triage INPUT...`: scan many logs (worker threads), group the denials, diagnose each group once, rank, audit, draw.
 
 import type { ExitCode } from '../program.js';
-import type { LogRecord, Result, TriageReport } from '../../model/index.js';
-import { gatherEvidence, type EvidenceSource } from '../evidence-source.js';
+import type { LogRecord, TriageReport } from '../../model/index.js';
+import { gatherEvidence } from '../evidence-source.js';
 import { triageFailOnExit } from '../fail-on.js';
 import { renderTriage } from '../format/index.js';
 import { writeTriageJson } from '../format/json.js';
@@ -11,7 +11,7 @@ import { safeDeep } from '../format/safe.js';
 import type { TriageOptions } from '../options.js';
 import { emitReport, openReportOutput } from '../output.js';
 import { startProgressBar } from '../progress.js';
-import { diagnoseRecords, toRequests } from '../pipeline.js';
+import { toRequests, triageScanDocument, type EvidenceSource } from '../../api/pipeline.js';
 import { sarifOptions } from '../sarif-rules.js';
 import { announceStdin, processTerminal, stdoutColour } from '../tty.js';
 import type { ScanOutcome, TriageDocument, WorkersOption } from '../../triage/index.js';
@@ -23,26 +23,15 @@ export interface TriageRunOptions extends Omit<TriageOptions, 'format'> {
   workers?: WorkersOption;
 }
 
-/** Evidence, then one diagnosis per group; the exit code says whether every group was explained. */
-async function diagnoseWith(
-  opts: TriageRunOptions,
-  samples: () => LogRecord[],
-): Promise<{
-  source: EvidenceSource;
-  diagnose?: (r: LogRecord[]) => Promise<Result[]>;
-}> {
+/** The evidence of the run: snapshots, and with --live what the groups' samples need. */
+async function triageEvidence(opts: TriageRunOptions, samples: () => LogRecord[]): Promise<EvidenceSource> {
   let ev: EvidenceSource = await gatherEvidence({ ...opts, format: undefined, live: false }, () => []);
   const live = opts.live ? samples() : [];
   if (live.length) {
     const requests = await toRequests(live, ev.evidence);
     ev = await gatherEvidence({ ...opts, format: undefined }, () => requests);
   }
-  if (ev.kind === 'none') return { source: ev };
-  const answers = opts.sessionPolicy ? { sessionPolicy: opts.sessionPolicy } : {};
-  return {
-    source: ev,
-    diagnose: (records) => diagnoseRecords(records, ev, answers, [], { mergeFixes: true }),
-  };
+  return ev;
 }
 
 /** Renders and emits a finished triage report; returns the exit code. */
@@ -74,9 +63,10 @@ export async function emitTriage(report: TriageReport, opts: TriageRunOptions): 
 
 /** Triage of a finished scan: evidence, one diagnosis per group, report. */
 export async function triageScan(scan: ScanOutcome, opts: TriageRunOptions): Promise<ExitCode> {
-  const { buildTriageDocument, documentReport, scanSamples } = await import('../../triage/index.js');
-  const { diagnose } = await diagnoseWith(opts, () => scanSamples(scan, scan.grouper.ranked()));
-  const doc = await buildTriageDocument(scan, { ...(diagnose ? { diagnose } : {}) });
+  const { documentReport, scanSamples } = await import('../../triage/index.js');
+  const source = await triageEvidence(opts, () => scanSamples(scan, scan.grouper.ranked()));
+  const answers = opts.sessionPolicy ? { sessionPolicy: opts.sessionPolicy } : {};
+  const doc = await triageScanDocument(scan, source, answers);
   if (opts.format === 'json' || opts.format === 'ndjson') return emitTriageStream(doc, opts);
   return emitTriage(documentReport(doc), opts);
 }

@@ -1,6 +1,8 @@
-// The diagnosis pipeline the commands share: read records, gather evidence, diagnose each record.
+// The diagnosis core the library API and the CLI share: read records, settle session policies, diagnose each
+// record (answers, merged fixes, IaC diffs), evaluate one request, triage a scan. Nothing prints or exits here.
 
 import type {
+  Evaluation,
   Evidence,
   LogRecord,
   MalformedRecord,
@@ -9,12 +11,34 @@ import type {
   Result,
   S3Request,
   SessionGrant,
+  TriageReport,
 } from '../model/index.js';
-import { answersToChange, hasAnswers } from './answers.js';
-import { hintsFrom, type EvidenceSource } from './evidence-source.js';
-import { UsageError } from './errors.js';
+import type { ScanOutcome, TriageDocument } from '../triage/index.js';
+import { answersToChange, hasAnswers, type AnswerOptions, type SessionPolicyAnswer } from './answers.js';
 import type { IacIndex } from '../iac/index.js';
-import type { AnswerOptions, SessionPolicyAnswer } from './options.js';
+import { UserError } from '../model/user-error.js';
+
+/** The evidence a diagnosis works with, and where it came from. */
+export interface EvidenceSource {
+  /** Absent: no evidence at all (a logs-only diagnosis). */
+  evidence?: Evidence;
+  kind: 'none' | 'snapshot' | 'live';
+}
+
+/** Request-reading hints the evidence provides (canonical ids and bucket owners). */
+export function hintsFrom(evidence: Evidence | undefined): {
+  canonicalIds?: Record<string, string>;
+  bucketAccounts?: Record<string, string>;
+} {
+  if (!evidence) return {};
+  const bucketAccounts: Record<string, string> = {};
+  for (const [name, b] of Object.entries(evidence.buckets))
+    if (b.accountId) bucketAccounts[name] = b.accountId;
+  return { canonicalIds: evidence.canonicalIds, bucketAccounts };
+}
+
+/** A session policy (`--session-policy FILE`, or a document given to the API) that cannot be read or is not a policy. */
+export class SessionPolicyError extends UserError {}
 
 /** Records read from the inputs, and what was skipped. */
 export interface ReadResult {
@@ -24,17 +48,18 @@ export interface ReadResult {
   sessionGrants?: SessionGrant[];
 }
 
-/** Reads every denied record from the inputs (files, folders, .gz, `-` for stdin). */
-export async function readRecords(
-  inputs: string[],
-  stdin: NodeJS.ReadableStream = process.stdin,
-): Promise<ReadResult> {
+/** Reads every denied record from the inputs (files, folders, .gz, `-` for `stdin`, default the process's). */
+export async function readRecords(inputs: string[], stdin?: NodeJS.ReadableStream): Promise<ReadResult> {
   const { readInputs } = await import('../logs/index.js');
   const records: LogRecord[] = [];
   const malformed: MalformedRecord[] = [];
   const sessionGrants: SessionGrant[] = [];
   const onSessionGrant = (g: SessionGrant) => void sessionGrants.push(g);
-  for await (const item of readInputs(inputs, { stdin, deniedOnly: true, onSessionGrant })) {
+  for await (const item of readInputs(inputs, {
+    ...(stdin ? { stdin } : {}),
+    deniedOnly: true,
+    onSessionGrant,
+  })) {
     if (item.kind === 'record') records.push(item.record);
     else malformed.push(item.malformed);
   }
@@ -51,29 +76,6 @@ export async function readPasted(text: string, source = '(pasted)'): Promise<Rea
     else malformed.push(item.malformed);
   }
   return { records, malformed };
-}
-
-/** A request described by its parts (the assistant's "describe it", or diagnose's --principal/--operation/--bucket/--key). */
-export interface DescribedRequest {
-  principal?: string;
-  operation?: string;
-  bucket?: string;
-  key?: string;
-}
-
-/** Turns a described request into a record the engine reads like any log record. */
-export function describedRecord(d: DescribedRequest): LogRecord {
-  const anonymous = !d.principal || d.principal === 'anonymous' || d.principal === '-';
-  return {
-    input: { source: '(described)' },
-    format: 'unknown',
-    ...(anonymous ? {} : { requester: d.principal }),
-    ...(d.operation ? { apiName: d.operation.replace(/^s3:/, '') } : {}),
-    ...(d.bucket ? { bucket: d.bucket } : {}),
-    ...(d.key ? { key: d.key } : {}),
-    httpStatus: 403,
-    errorCode: 'AccessDenied',
-  };
 }
 
 /** The S3 requests behind records (for live collection). */
@@ -150,7 +152,7 @@ export async function loadSessionPolicy(path: string): Promise<PolicyDocument> {
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new UsageError(
+    throw new SessionPolicyError(
       `cannot read the session policy file ${path} (${(e as NodeJS.ErrnoException).code ?? String(e)}): --session-policy takes none or a policy JSON file.`,
     );
   }
@@ -166,7 +168,7 @@ async function checkedPolicy(doc: unknown, label: string): Promise<PolicyDocumen
   );
   const policy = evidence?.sessions[key]?.sessionPolicy;
   if (!policy || problems.length > 0)
-    throw new UsageError(
+    throw new SessionPolicyError(
       `${label} is not a valid policy document: ${problems.map((p) => p.message).join('; ') || 'empty'}`,
     );
   return policy;
@@ -229,4 +231,64 @@ export async function settleSessionPolicies(
 /** A Report from results and skipped entries. */
 export function toReport(results: Result[], malformed: MalformedRecord[]): Report {
   return { schemaVersion: 1, results, ...(malformed.length ? { malformed } : {}) };
+}
+
+/**
+ * Evaluates one request against the source's evidence (none: empty evidence, every gap unknown). A known
+ * session-policy answer settles the policy of the request's role session. Each unknown says why it is missing.
+ */
+export async function evaluateWith(
+  req: S3Request,
+  source: EvidenceSource,
+  sessionPolicy?: SessionPolicyAnswer,
+): Promise<Evaluation> {
+  const { evaluateRequest } = await import('../authz/index.js');
+  const { emptyEvidence } = await import('../evidence/index.js');
+  let evidence = source.evidence ?? emptyEvidence();
+  const p = req.principal;
+  if (
+    sessionPolicy &&
+    sessionPolicy.kind !== 'unknown' &&
+    (p.kind === 'role-session' || p.kind === 'federated-user')
+  ) {
+    const { withSessionPolicies } = await import('../evidence/session-policy.js');
+    const doc =
+      sessionPolicy.kind === 'none'
+        ? null
+        : sessionPolicy.kind === 'policy'
+          ? sessionPolicy.document
+          : await loadSessionPolicy(sessionPolicy.path);
+    evidence = withSessionPolicies(evidence, new Map([[p.arn, doc]]));
+  }
+  const evaluated = evaluateRequest(req, evidence);
+  const { withMissingReasons } = await import('../evidence/missing-reason.js');
+  return { ...evaluated, unknowns: withMissingReasons(evaluated.unknowns, source.evidence, source.kind) };
+}
+
+/**
+ * The triage document of a finished scan (groups built one at a time as they are written): groups ranked and, with evidence, one diagnosis per group
+ * (answers and IaC diffs as {@link recordDiagnoser} applies them).
+ */
+export async function triageScanDocument(
+  scan: ScanOutcome,
+  source: EvidenceSource,
+  answers: AnswerOptions = {},
+  extra: { iac?: IacIndex } = {},
+): Promise<TriageDocument> {
+  const { buildTriageDocument } = await import('../triage/index.js');
+  if (source.kind === 'none' || !source.evidence) return buildTriageDocument(scan);
+  return buildTriageDocument(scan, {
+    diagnose: (records) => diagnoseRecords(records, source, answers, [], { mergeFixes: true, ...extra }),
+  });
+}
+
+/** The whole triage report of a scan (`triageScanDocument` with every group built). */
+export async function triageScanReport(
+  scan: ScanOutcome,
+  source: EvidenceSource,
+  answers: AnswerOptions = {},
+  extra: { iac?: IacIndex } = {},
+): Promise<TriageReport> {
+  const { documentReport } = await import('../triage/index.js');
+  return documentReport(await triageScanDocument(scan, source, answers, extra));
 }

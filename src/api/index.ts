@@ -63,7 +63,7 @@ export type CollectOptions = LiveOptions;
 
 /** Options of {@link loadSnapshot}. */
 export interface LoadSnapshotOptions {
-  /** Told each thing the files disagree on (merging several snapshots) or that was read but not used. */
+  /** Told each warning (an unknown top-level section, which is ignored); nothing is printed. */
   onWarning?(warning: string): void;
 }
 

@@ -61,6 +61,21 @@ const statement = fc
       Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) as Record<string, unknown>,
   );
 
+/**
+ * What an `aws_iam_policy_document` data source produces from a statement written in it: the provider turns every `&{`
+ * into `${` (its notation for IAM policy variables), so a literal `&{` cannot be written there and reads back as `${`.
+ * https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/iam_policy_document
+ */
+function asDataSourceReads(v: unknown): unknown {
+  if (typeof v === 'string') return v.replace(/&\{/g, '${');
+  if (Array.isArray(v)) return v.map(asDataSourceReads);
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [asDataSourceReads(k), asDataSourceReads(x)]),
+    );
+  return v;
+}
+
 describe('IaC edits never break the file', () => {
   it('a value that is only line breaks reads back unchanged at every site (a YAML |+ block took the blank line after it)', async () => {
     const dirs = (await readdir(FIXTURES)).map((d) => join(FIXTURES, d));
@@ -130,7 +145,13 @@ describe('IaC edits never break the file', () => {
           expect(
             back!.statements.map((s) => canonical(s.value)),
             next,
-          ).toEqual(expected.map(canonical));
+          ).toEqual(
+            // The site's line names the data source its document comes from (`policy = data.aws_iam_policy_document.x.json`).
+            (/\bdata\.aws_iam_policy_document\./.test(old.split('\n')[site.line - 1] ?? '')
+              ? expected.map(asDataSourceReads)
+              : expected
+            ).map(canonical),
+          );
         },
       ),
       { numRuns: 300 },

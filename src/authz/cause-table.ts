@@ -91,7 +91,7 @@ const objectState = (code: CauseCode) => (i: RowInput) => objectStateCause(i.lay
 /** An AWS managed key used from another account: its fixed key policy admits no one else (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html). */
 const awsManaged = (i: RowInput) => {
   const f = factsOf(i.layer);
-  return f.check === 'aws-managed-key-cross-account' || f.keyManager === 'AWS';
+  return f.check === 'aws-managed-key-cross-account';
 };
 
 /** Another account owns the object (the ownership step compared the owners). */
@@ -285,18 +285,18 @@ function isCause(v: unknown): v is CauseCode {
 }
 
 /** A layer's facts, read by key whatever the layer (the table's conditions test a key's value). */
-type AnyFacts = Readonly<AnyLayerFacts> & { readonly code?: unknown; readonly causeCode?: unknown };
+type AnyFacts = Readonly<AnyLayerFacts>;
 
 /** A layer's facts as one record of every known key, for the table's conditions. */
 function factsOf(l: LayerResult): AnyFacts {
   return (l.facts ?? {}) as AnyFacts;
 }
 
-/** The cause a layer's structured facts name, if any (`facts.cause`, `facts.code`, `facts.errorCode`). */
+/** The cause a layer's structured facts name, if any (`facts.cause`, or the cause of `facts.errorCode`). */
 function causeFromFacts(l: LayerResult): CauseCode | undefined {
   const f = factsOf(l);
-  for (const k of ['cause', 'causeCode', 'code'] as const) if (isCause(f[k])) return f[k];
-  const err = f.errorCode ?? f.code;
+  if (isCause(f.cause)) return f.cause;
+  const err = f.errorCode;
   if (typeof err === 'string' && ERROR_CODE_CAUSES[err]) return ERROR_CODE_CAUSES[err];
   return undefined;
 }
@@ -394,7 +394,7 @@ export interface CauseCodesOptions {
  *   identity-policy, permissions-boundary, session-policy, bucket-policy, access-point-policy;
  *   RCPs have no missing-allow code); for `kms:` authorizations a missing identity allow is `missing-allow-kms`;
  * - `kms-key-policy` -> `explicit-deny-kms-key-policy` / `missing-allow-kms` (`kms-aws-managed-key-cross-account`
- *   when `facts.keyManager` is `AWS`); `kms-identity-policy` -> `explicit-deny-identity-policy` / `missing-allow-kms`;
+ *   when the key step found an AWS managed key used from another account, `facts.check`); `kms-identity-policy` -> `explicit-deny-identity-policy` / `missing-allow-kms`;
  *   `kms-key-state` (a key that is not `Enabled`) -> `kms-key-unusable`;
  * - `authentication` -> by the request's error code (`ExpiredToken` -> `expired-credentials`, ...);
  * - `access-point-network-origin` (a VPC-only access point refusing the request) -> `explicit-deny-access-point-policy`,

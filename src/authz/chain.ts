@@ -311,7 +311,7 @@ export function evaluateAuthorization(az0: AuthzRequest, opts: ChainOptions): Au
     if (!isS3 && cross && grant.length > 0) {
       const rw = unknownWork('resource-policy', `resourcePolicies.${az.resource}`);
       rw.deny = U;
-      Object.assign(rw.facts, { crossAccount: true } satisfies ServiceResourcePolicyFacts);
+      Object.assign(rw.facts, { crossAccount: 'true' } satisfies ServiceResourcePolicyFacts);
       works.push(rw);
       grant[0]!.push({ layer: 'resource-policy', value: U, granting: true });
     }

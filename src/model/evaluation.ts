@@ -274,15 +274,10 @@ export interface KmsKeyPolicyFacts extends CommonLayerFacts, AccountFacts {
   keyUnknown?: boolean;
   /** The key is known only by its alias: its key ARN, which KMS authorizes on, is not in the evidence. */
   keyArnUnknown?: boolean;
-  /** `AWS`: an AWS managed key (its key policy admits only its own account). */
-  keyManager?: 'CUSTOMER' | 'AWS';
 }
 
 /** Facts of the resource-based policy of a service s3doctor does not model. */
-export interface ServiceResourcePolicyFacts extends CommonLayerFacts {
-  /** The resource is in another account than the caller (that policy must grant too). */
-  crossAccount?: boolean;
-}
+export interface ServiceResourcePolicyFacts extends CommonLayerFacts, AccountFacts {}
 
 /** Facts of a KMS key state layer. */
 export interface KmsKeyStateFacts extends CommonLayerFacts {
@@ -331,7 +326,8 @@ export type AnyLayerFacts = OrganizationPolicyFacts &
   ObjectLockFacts &
   ObjectStateFacts &
   KmsKeyPolicyFacts &
-  KmsKeyStateFacts;
+  KmsKeyStateFacts &
+  ServiceResourcePolicyFacts;
 
 /** What every layer's verdict holds, whatever the layer. */
 export interface LayerResultBase<L extends LayerName = LayerName> {

@@ -76,9 +76,11 @@ describe('causeCodesOf', () => {
     expect(causeCodesOf(evaluation([layer('object-state', 'block', { exists: false })]))).toEqual([
       'object-not-found-without-list',
     ]);
-    expect(causeCodesOf(evaluation([layer('kms-key-policy', 'block', { keyManager: 'AWS' })]))).toEqual([
-      'kms-aws-managed-key-cross-account',
-    ]);
+    expect(
+      causeCodesOf(
+        evaluation([layer('kms-key-policy', 'block', { check: 'aws-managed-key-cross-account' })]),
+      ),
+    ).toEqual(['kms-aws-managed-key-cross-account']);
     expect(
       causeCodesOf(evaluation([layer('bucket-policy', 'block', { cause: 'block-public-access' })])),
     ).toEqual(['block-public-access']);

@@ -393,6 +393,9 @@ describe('cross-account actions of services without a modelled resource policy',
     expect(cross.certain).toBe(false);
     expect(cross.possibleDecisions).toContain('ImplicitDeny');
     expect(cross.unknowns.map((u) => u.path)).toContain(`resourcePolicies.arn:aws:sqs:us-east-1:${B}:jobs`);
+    // The resource-policy layer records the account relationship as the other layers do (a tri-state, not a boolean).
+    const rp = cross.authorizations.flatMap((a) => a.layers).find((l) => l.layer === 'resource-policy');
+    expect(rp?.facts).toMatchObject({ crossAccount: 'true' });
     const same = evaluateRequest(req(A), ev);
     expect(same.decision).toBe('Allowed');
     expect(same.certain).toBe(true);

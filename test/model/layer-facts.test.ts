@@ -19,7 +19,7 @@ describe('typed layer facts', () => {
     >();
     expectTypeOf<LayerFacts<'requester-pays'>>().toEqualTypeOf<RequesterPaysFacts>();
     expectTypeOf<LayerFacts<'bucket-policy'>['crossAccount']>().toEqualTypeOf<Tri | undefined>();
-    expectTypeOf<LayerFacts<'resource-policy'>['crossAccount']>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf<LayerFacts<'resource-policy'>['crossAccount']>().toEqualTypeOf<Tri | undefined>();
   });
 
   // Requester Pays: a caller from another account must acknowledge the charge.

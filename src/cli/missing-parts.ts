@@ -59,16 +59,36 @@ export const PART_FLAG: Record<RequestPart, string> = {
 };
 
 /**
- * One line about a HEAD error without a code that lacks parts s3doctor needs (undefined otherwise):
- * says why it carries no code and names the flags that give what is missing.
+ * The parts s3doctor needs that an error message leaves out: a HEAD 403 names no bucket, key or
+ * principal; an SDK or CLI error message (`An error occurred (AccessDenied) when calling the
+ * PutObject operation: Access Denied`) names the operation but usually not the bucket. Logs and
+ * CloudTrail events always name the bucket, so they lack nothing here.
+ */
+export function partsToAsk(r: LogRecord): RequestPart[] {
+  if (isBareHeadError(r)) return missingParts(r);
+  return r.format === 'error-message' && !r.bucket ? missingParts(r) : [];
+}
+
+/** Why an error message cannot be explained as it stands (the start of the note and the assistant's question). */
+export function whyPartsMissing(r: LogRecord): string {
+  if (isBareHeadError(r))
+    return `${r.apiName} was refused with 403 Forbidden and no error code: HEAD responses have no body, so S3 sends no code or message and the cause cannot be read from the error.`;
+  return `${r.apiName ?? 'The request'} was refused${r.errorCode ? ` with ${r.errorCode}` : ''}, but the error message names no bucket, so which policies decide it is not known.`;
+}
+
+/**
+ * One line about an error message that lacks parts s3doctor needs (undefined otherwise):
+ * says why and names the flags that give what is missing.
  */
 export function missingPartsNote(r: LogRecord, input?: string): string | undefined {
-  const parts = isBareHeadError(r) ? missingParts(r) : [];
+  const parts = partsToAsk(r);
   if (parts.length === 0) return undefined;
   const where = `${r.input.source}${r.input.line !== undefined ? `:${r.input.line}` : ''}`;
-  const head = `${r.apiName} was refused with 403 Forbidden and no error code: HEAD responses have no body, so S3 sends no code or message and the cause cannot be read from the error.`;
   const example = `s3doctor diagnose ${input ? shellQuote(input) : 'FILE'} ${parts.map((p) => PART_FLAG[p]).join(' ')}`;
-  return `${where}: ${head} Give the ${parts.join(', ')} with ${parts.map((p) => PART_FLAG[p].split(' ')[0]).join(', ')} (${example}; the principal is the Arn of aws sts get-caller-identity run as the caller).`;
+  const principal = parts.includes('principal')
+    ? '; the principal is the Arn of aws sts get-caller-identity run as the caller'
+    : '';
+  return `${where}: ${whyPartsMissing(r)} Give the ${parts.join(', ')} with ${parts.map((p) => PART_FLAG[p].split(' ')[0]).join(', ')} (${example}${principal}).`;
 }
 
 /** The record with what it lacks filled in from the flags (what it names is kept). */

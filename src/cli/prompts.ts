@@ -16,7 +16,7 @@ import { CancelledError } from '../model/user-error.js';
 import { questionsFor, type QuestionSpec } from './answers.js';
 import { terminalSafe } from './format/safe.js';
 import type { AnswerOptions, TriAnswer, VpceAnswer } from './options.js';
-import { completeRecord, isBareHeadError, missingParts } from './missing-parts.js';
+import { completeRecord, partsToAsk, whyPartsMissing } from './missing-parts.js';
 
 /** One choice of a select question. */
 export interface Choice<T> {
@@ -307,13 +307,11 @@ async function askForRequest(ask: Ask, deps: AssistantDeps): Promise<LogRecord[]
   }
 }
 
-/** A pasted HEAD 403 (no code; it names no bucket, key or principal): says why and asks for what it lacks. */
+/** A pasted error that names no bucket (a HEAD 403 names nothing at all): says why and asks for what it lacks. */
 async function askForMissingParts(ask: Ask, r: LogRecord): Promise<LogRecord> {
-  const parts = isBareHeadError(r) ? missingParts(r) : [];
+  const parts = partsToAsk(r);
   if (parts.length === 0) return r;
-  ask.say(
-    `${r.apiName} was refused with 403 Forbidden and no error code: HEAD responses have no body, so S3 sends no code or message. Give what the error leaves out.`,
-  );
+  ask.say(`${whyPartsMissing(r)} Give what the error leaves out.`);
   const d: { bucket?: string; key?: string; principal?: string } = {};
   if (parts.includes('bucket'))
     d.bucket = (

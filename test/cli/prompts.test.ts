@@ -229,6 +229,39 @@ describe('assistant flow', () => {
     });
   });
 
+  it('a pasted SDK error that names no bucket: says so and asks for the bucket and key', async () => {
+    const s = scripted([
+      'paste',
+      'An error occurred (AccessDenied) when calling the PutObject operation: Access Denied',
+      'reports-bucket',
+      'in/a.csv',
+      'arn:aws:iam::111122223333:user/alice',
+      'none',
+      'unknown',
+      'done',
+    ]);
+    let got: LogRecord[] = [];
+    const put: LogRecord = {
+      input: { source: '(pasted)', line: 1 },
+      format: 'error-message',
+      apiName: 'PutObject',
+      errorCode: 'AccessDenied',
+      errorMessage: 'Access Denied',
+    };
+    const { deps } = fakeDeps({
+      readPasted: async () => ({ records: [put], malformed: [] }),
+      diagnose: async (records) => {
+        got = records;
+        return [unexplainedResult()];
+      },
+    });
+    await runAssistantFlow(s.ask, deps);
+    expect(s.said.join('\n')).toContain(
+      'PutObject was refused with AccessDenied, but the error message names no bucket',
+    );
+    expect(got[0]).toMatchObject({ apiName: 'PutObject', bucket: 'reports-bucket', key: 'in/a.csv' });
+  });
+
   it('describes a request by its parts', async () => {
     const s = scripted([
       'describe',

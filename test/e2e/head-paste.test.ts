@@ -53,4 +53,21 @@ describe('a pasted HEAD 403', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('is not a bucket name');
   });
+
+  // An SDK error message names the operation and the code, not the bucket (boto3, the AWS CLI, the JS SDK).
+  it('a pasted SDK error without a bucket says so, names the flags, and prints no blank action or resource', async () => {
+    const r = await runCli(['diagnose', '-'], {
+      input: 'An error occurred (AccessDenied) when calling the PutObject operation: Access Denied\n',
+    });
+    expect(r.stderr).toContain(
+      'PutObject was refused with AccessDenied, but the error message names no bucket',
+    );
+    expect(r.stderr).toContain('--bucket NAME --key KEY --principal ARN');
+    expect(r.stdout).toMatch(/^ {2}action {5}unknown$/m);
+    expect(r.stdout).toMatch(/^ {2}resource {3}unknown \(the input names no bucket\)$/m);
+    const md = await runCli(['diagnose', '-', '--format', 'markdown'], {
+      input: 'An error occurred (AccessDenied) when calling the PutObject operation: Access Denied\n',
+    });
+    expect(md.stdout).toContain('unknown action on an unknown resource');
+  });
 });

@@ -151,13 +151,15 @@ function table(head: [string, string], rows: [string, string][]): string {
 /** One result as a Markdown section. */
 export function renderResultMarkdown(r: Result, n: number, opts: MarkdownOptions): string {
   const out: string[] = [];
-  out.push(`## ${n}. ${md(r.request.action)} on ${code(r.request.resource)}: ${md(r.decision)}`);
+  out.push(
+    `## ${n}. ${md(r.request.action || 'unknown action')} on ${r.request.resource ? code(r.request.resource) : 'an unknown resource'}: ${md(r.decision)}`,
+  );
   out.push('### Request');
   const req: [string, string][] = [
     ['Source', code(sourceLabel(r.input))],
     ['Principal', code(r.request.principal)],
-    ['Action', code(r.request.action)],
-    ['Resource', code(r.request.resource)],
+    ['Action', r.request.action ? code(r.request.action) : 'unknown'],
+    ['Resource', r.request.resource ? code(r.request.resource) : 'unknown (the input names no bucket)'],
   ];
   if (r.request.operation) req.push(['Operation', code(r.request.operation)]);
   if (r.request.time) req.push(['Time', md(r.request.time)]);

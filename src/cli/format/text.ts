@@ -172,8 +172,8 @@ export function renderResultText(r: Result, opts: TextOptions): string {
   const header = [sourceLabel(r.input), r.request.operation, r.request.time].filter(Boolean).join('  ');
   out.push(s(['bold', 'cyan'], header));
   out.push(`  principal  ${r.request.principal}`);
-  out.push(`  action     ${r.request.action}`);
-  out.push(`  resource   ${r.request.resource}`);
+  out.push(`  action     ${r.request.action || 'unknown'}`);
+  out.push(`  resource   ${r.request.resource || 'unknown (the input names no bucket)'}`);
   if (r.request.errorCode) out.push(`  error      ${r.request.errorCode}`);
   if (r.request.actions && r.request.actions.length > 1) {
     for (const a of r.request.actions) out.push(`  needs      ${a.action} on ${a.resource} (${a.need})`);

@@ -42,9 +42,11 @@ describe('--apply --yes', () => {
       timeoutMs: 40000,
     });
     expect(r.stderr).toContain('Applied the change to identity-policy arn:aws:iam::111122223333:role/app');
+    // The fake keeps no write, so the evidence collected again still lacks the grant: a script must see that.
     expect(r.stderr).toMatch(
-      /After the change: s3:GetObject on arn:aws:s3:::reports-bucket\/finance\/2026\/q3\.csv: /,
+      /After the change: s3:GetObject on arn:aws:s3:::reports-bucket\/finance\/2026\/q3\.csv: ImplicitDeny/,
     );
+    expect(r.code).toBe(1);
 
     // The current document was read first (none), then exactly one write with the patched document.
     const readAt = fake.calls.findIndex((c) => c.service === 'iam' && c.op === 'GetRolePolicy');
@@ -107,4 +109,42 @@ describe('--apply --yes', () => {
       await stale.close();
     }
   }, 60000);
+
+  it('a write AWS fails is sent once whatever AWS_MAX_ATTEMPTS says, and ends in one line and a non-zero exit', async () => {
+    const failing = await startFake(
+      {
+        caller: {
+          userId: 'AROAFAKE:dev',
+          account: '111122223333',
+          arn: 'arn:aws:sts::111122223333:assumed-role/dev/dev',
+        },
+        canonicalId: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be',
+        buckets: { 'reports-bucket': { ownership: 'BucketOwnerEnforced' } },
+        roles: { app: { inline: {} } },
+      },
+      { failWrites: true },
+    );
+    try {
+      const dir = await mkdtemp(join(tmpdir(), 's3d-e2e-apply-fail-'));
+      const r = await runCli(
+        [
+          'diagnose',
+          f('https.log'),
+          '--snapshot',
+          f('snapshot-no-allow.json'),
+          '--apply',
+          '--yes',
+          '--backup-dir',
+          dir,
+        ],
+        { cwd: dir, env: { ...fakeAwsEnv(failing.url), AWS_MAX_ATTEMPTS: '5' }, timeoutMs: 40000 },
+      );
+      expect(failing.writes).toHaveLength(1);
+      expect(r.code).toBe(2);
+      expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+      expect(r.stderr).toMatch(/fake failure|ServiceFailure/);
+    } finally {
+      await failing.close();
+    }
+  }, 90000);
 });

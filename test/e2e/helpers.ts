@@ -143,9 +143,13 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
  * Starts the fake AWS endpoint (the repo's own copy, so a clone without ../shared runs it) and wraps its handler so that write calls it does not know
- * (PutRolePolicy, PutUserPolicy, S3 PUT ?policy) are recorded with their body and answered as AWS does.
+ * (PutRolePolicy, PutUserPolicy, S3 PUT ?policy) are recorded with their body and answered as AWS does
+ * (with `failWrites`, IAM writes are answered with a 500 ServiceFailure).
  */
-export async function startFake(world: Record<string, unknown>): Promise<FakeAws> {
+export async function startFake(
+  world: Record<string, unknown>,
+  opts: { failWrites?: boolean } = {},
+): Promise<FakeAws> {
   const modUrl = pathToFileURL(resolve(ROOT, 'test', 'helpers', 'shared-fake-aws-endpoint.mjs')).href;
   const { startFakeAws } = (await import(modUrl)) as {
     startFakeAws(w: unknown): Promise<{
@@ -173,6 +177,14 @@ export async function startFake(world: Record<string, unknown>): Promise<FakeAws
         const action = p.get('Action') ?? '';
         if (action === 'PutRolePolicy' || action === 'PutUserPolicy') {
           writes.push({ service: 'iam', op: action, params: Object.fromEntries(p), body });
+          if (opts.failWrites) {
+            // A 500 is what the SDK retries; a write that may have landed must still be sent once.
+            res.writeHead(500, { 'content-type': 'text/xml' });
+            res.end(
+              '<ErrorResponse><Error><Type>Receiver</Type><Code>ServiceFailure</Code><Message>fake failure</Message></Error><RequestId>FAKE</RequestId></ErrorResponse>',
+            );
+            return;
+          }
           res.writeHead(200, { 'content-type': 'text/xml' });
           res.end(
             `<?xml version="1.0"?><${action}Response xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ResponseMetadata><RequestId>FAKE</RequestId></ResponseMetadata></${action}Response>`,

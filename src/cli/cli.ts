@@ -2,7 +2,7 @@
 // place that exits. Only commander loads up front (see program.ts).
 
 import { CommanderError } from 'commander';
-import { asUserError, userErrorMessage } from './errors.js';
+import { asUserError, fsUserError, userErrorMessage } from './errors.js';
 import { buildProgram, type ExitCode } from './program.js';
 
 // The AWS SDK's Node-version notice (nine lines on stderr before any message of ours) is not something
@@ -32,12 +32,17 @@ function onInterrupt(): void {
 /**
  * The reader of stdout went away (`s3doctor simulate --help | head -1`): nothing more can be shown,
  * so stop quietly with 0 (as when the reader took all it wanted), not with an EPIPE stack trace.
- * A closed stderr is ignored (there is nowhere to say anything).
+ * Any other failure of stdout (a full disk under `> file`) is one line and exit 2: the report is incomplete.
+ * A failing stderr is ignored (there is nowhere to say anything).
  */
 function onPipeClosed(stream: NodeJS.WriteStream): void {
   stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-    if (stream === process.stdout) process.exit(0);
+    if (stream !== process.stdout) return;
+    if (e.code === 'EPIPE') process.exit(0);
+    process.stderr.write(
+      `s3doctor: ${fsUserError(e, 'standard output').message.replace(/choose another file\.$/, 'the report is incomplete.')}\n`,
+    );
+    process.exit(2);
   });
 }
 

@@ -30,3 +30,27 @@ export function userErrorMessage(e: UserError): string {
   for (const p of problemLines(e)) if (!e.message.includes(p)) lines.push(`  ${p}`);
   return lines.join('\n');
 }
+
+const FS_REASONS: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'it is a folder',
+  ENOTDIR: 'a parent in the path is a file, not a folder',
+  ENOENT: 'the folder does not exist and cannot be created',
+  EINVAL: 'that place does not take files',
+  ENAMETOOLONG: 'the name is too long',
+  ELOOP: 'the path loops through symbolic links',
+  EXDEV: 'it is on another file system',
+  EBUSY: 'the file is busy',
+};
+
+/** A file-system failure as one line naming the path and the reason; never a stack trace. */
+export function fsUserError(e: unknown, path: string, verb = 'write'): UsageError {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code ?? 'EIO';
+  const reason =
+    FS_REASONS[code] ?? ((e as Error | undefined)?.message ?? 'input/output error').split('\n')[0];
+  return new UsageError(`cannot ${verb} ${path}: ${reason} (${code}); choose another file.`);
+}

@@ -6,7 +6,7 @@ import { link, lstat, mkdir, rename, rm, stat, writeFile } from 'node:fs/promise
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { redactSecrets } from '../logs/index.js';
-import { UsageError } from './errors.js';
+import { UsageError, fsUserError } from './errors.js';
 import { terminalSafe } from './format/safe.js';
 
 /** Where output goes (injectable for tests). */
@@ -18,30 +18,6 @@ export interface OutputTarget {
 /** The process's own streams. */
 export function processOutput(): OutputTarget {
   return { stdout: process.stdout, stderr: process.stderr };
-}
-
-const FS_REASONS: Record<string, string> = {
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is used up',
-  EROFS: 'the file system is read-only',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EISDIR: 'it is a folder',
-  ENOTDIR: 'a parent in the path is a file, not a folder',
-  ENOENT: 'the folder does not exist and cannot be created',
-  EINVAL: 'that place does not take files',
-  ENAMETOOLONG: 'the name is too long',
-  ELOOP: 'the path loops through symbolic links',
-  EXDEV: 'it is on another file system',
-  EBUSY: 'the file is busy',
-};
-
-/** A file-system failure as one line naming the path and the reason; never a stack trace. */
-export function fsUserError(e: unknown, path: string, verb = 'write'): UsageError {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code ?? 'EIO';
-  const reason =
-    FS_REASONS[code] ?? ((e as Error | undefined)?.message ?? 'input/output error').split('\n')[0];
-  return new UsageError(`cannot ${verb} ${path}: ${reason} (${code}); choose another file.`);
 }
 
 /** `~/x` and `~` as the shell would expand them (users paste such paths into prompts and quotes). */
@@ -212,7 +188,13 @@ export async function openReportOutput(
         return new Promise<void>((res) => void file.once('drain', res));
     },
     async close() {
-      await new Promise<void>((res) => file.end(() => res()));
+      // A device written in place (--out /dev/full --force) fails at the end: its error comes with the callback.
+      await new Promise<void>((res) =>
+        file.end((e?: Error | null) => {
+          if (e) failed ??= e;
+          res();
+        }),
+      );
       try {
         if (failed) throw failed;
         if (!inPlace) await takeName(tmp, abs, force);

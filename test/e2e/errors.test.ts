@@ -1,6 +1,8 @@
 // Every failure a user meets at the edge is one clear line with the right exit code: no credentials,
 // expired ones, a profile that does not exist, an endpoint that refuses or never answers, usage errors.
 
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -286,4 +288,35 @@ describe('athena run polling', () => {
       await fake.close();
     }
   }, 30000);
+});
+
+// A full disk (/dev/full answers every write with ENOSPC): one line naming the failure, exit 2, never a stack
+// trace, and never "Report written" for a report that was not.
+describe('a report that cannot be written', () => {
+  const args = [
+    'diagnose',
+    join(FIXTURES, 'https.log'),
+    '--snapshot',
+    join(FIXTURES, 'snapshot-no-allow.json'),
+  ];
+
+  it.runIf(existsSync('/dev/full'))('stdout on a full disk', async () => {
+    const r = spawnSync(
+      'bash',
+      ['-c', `"${NODE}" "${join(ROOT, 'dist/src/cli/main.js')}" "$@" > /dev/full`, 'bash', ...args],
+      { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      's3doctor: cannot write standard output: the disk is full (ENOSPC); the report is incomplete.',
+    );
+  });
+
+  it.runIf(existsSync('/dev/full'))('--out on a full device with --force', async () => {
+    const r = await runCli([...args, '--out', '/dev/full', '--force']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('cannot write /dev/full: the disk is full (ENOSPC)');
+    expect(r.stderr).not.toContain('Report written');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
 });

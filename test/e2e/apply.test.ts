@@ -8,20 +8,23 @@ import { FIXTURES, assertBuilt, fakeAwsEnv, runCli, startFake, type FakeAws } fr
 
 const f = (name: string) => join(FIXTURES, name);
 
+/** The account the fake answers for: the caller's role app, with no inline policy yet, and the bucket. */
+const WORLD = {
+  caller: {
+    userId: 'AROAFAKE:dev',
+    account: '111122223333',
+    arn: 'arn:aws:sts::111122223333:assumed-role/dev/dev',
+  },
+  canonicalId: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be',
+  buckets: { 'reports-bucket': { ownership: 'BucketOwnerEnforced' } },
+  roles: { app: { inline: {} } },
+};
+
 describe('--apply --yes', () => {
   let fake: FakeAws;
   beforeAll(async () => {
     assertBuilt();
-    fake = await startFake({
-      caller: {
-        userId: 'AROAFAKE:dev',
-        account: '111122223333',
-        arn: 'arn:aws:sts::111122223333:assumed-role/dev/dev',
-      },
-      canonicalId: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be',
-      buckets: { 'reports-bucket': { ownership: 'BucketOwnerEnforced' } },
-      roles: { app: { inline: {} } },
-    });
+    fake = await startFake(WORLD);
   });
   afterAll(async () => fake?.close());
 
@@ -111,19 +114,7 @@ describe('--apply --yes', () => {
   }, 60000);
 
   it('a write AWS fails is sent once whatever AWS_MAX_ATTEMPTS says, and ends in one line and a non-zero exit', async () => {
-    const failing = await startFake(
-      {
-        caller: {
-          userId: 'AROAFAKE:dev',
-          account: '111122223333',
-          arn: 'arn:aws:sts::111122223333:assumed-role/dev/dev',
-        },
-        canonicalId: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be',
-        buckets: { 'reports-bucket': { ownership: 'BucketOwnerEnforced' } },
-        roles: { app: { inline: {} } },
-      },
-      { failWrites: true },
-    );
+    const failing = await startFake(WORLD, { failWrites: true });
     try {
       const dir = await mkdtemp(join(tmpdir(), 's3d-e2e-apply-fail-'));
       const r = await runCli(

@@ -8,6 +8,9 @@ import { FIXTURES, assertBuilt, fakeAwsEnv, runCli, startFake, type FakeAws } fr
 
 const f = (name: string) => join(FIXTURES, name);
 
+/** The denied request and the snapshot every case diagnoses. */
+const DIAGNOSE = ['diagnose', f('https.log'), '--snapshot', f('snapshot-no-allow.json')];
+
 /** The account the fake answers for: the caller's role app, with no inline policy yet, and the bucket. */
 const WORLD = {
   caller: {
@@ -30,8 +33,7 @@ describe('--apply --yes', () => {
 
   it('writes the backup, then sends exactly the patched document, then re-diagnoses', async () => {
     const dir = await mkdtemp(join(tmpdir(), 's3d-e2e-apply-'));
-    const args = ['diagnose', f('https.log'), '--snapshot', f('snapshot-no-allow.json')];
-    const planned = JSON.parse((await runCli([...args, '--format', 'json'])).stdout);
+    const planned = JSON.parse((await runCli([...DIAGNOSE, '--format', 'json'])).stdout);
     const fix = planned.results[0].causes[0].fixes[0];
     expect(fix).toMatchObject({
       kind: 'policy-patch',
@@ -39,7 +41,7 @@ describe('--apply --yes', () => {
       patch: { target: { type: 'identity-policy', id: 'arn:aws:iam::111122223333:role/app' } },
     });
 
-    const r = await runCli([...args, '--apply', '--yes', '--backup-dir', dir], {
+    const r = await runCli([...DIAGNOSE, '--apply', '--yes', '--backup-dir', dir], {
       cwd: dir,
       env: fakeAwsEnv(fake.url),
       timeoutMs: 40000,
@@ -87,23 +89,11 @@ describe('--apply --yes', () => {
       },
     });
     try {
-      const r = await runCli(
-        [
-          'diagnose',
-          f('https.log'),
-          '--snapshot',
-          f('snapshot-no-allow.json'),
-          '--apply',
-          '--yes',
-          '--backup-dir',
-          dir,
-        ],
-        {
-          cwd: dir,
-          env: fakeAwsEnv(stale.url),
-          timeoutMs: 30000,
-        },
-      );
+      const r = await runCli([...DIAGNOSE, '--apply', '--yes', '--backup-dir', dir], {
+        cwd: dir,
+        env: fakeAwsEnv(stale.url),
+        timeoutMs: 30000,
+      });
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('changed since the evidence was collected');
       expect(stale.writes).toEqual([]);
@@ -117,19 +107,11 @@ describe('--apply --yes', () => {
     const failing = await startFake(WORLD, { failWrites: true });
     try {
       const dir = await mkdtemp(join(tmpdir(), 's3d-e2e-apply-fail-'));
-      const r = await runCli(
-        [
-          'diagnose',
-          f('https.log'),
-          '--snapshot',
-          f('snapshot-no-allow.json'),
-          '--apply',
-          '--yes',
-          '--backup-dir',
-          dir,
-        ],
-        { cwd: dir, env: { ...fakeAwsEnv(failing.url), AWS_MAX_ATTEMPTS: '5' }, timeoutMs: 40000 },
-      );
+      const r = await runCli([...DIAGNOSE, '--apply', '--yes', '--backup-dir', dir], {
+        cwd: dir,
+        env: { ...fakeAwsEnv(failing.url), AWS_MAX_ATTEMPTS: '5' },
+        timeoutMs: 40000,
+      });
       expect(failing.writes).toHaveLength(1);
       expect(r.code).toBe(2);
       expect(r.stderr).not.toMatch(/internal error|\n\s+at /);

@@ -1,6 +1,7 @@
 // Triage sections the shared formatters do not draw: timelines (sparklines), rankings and security findings, as text and Markdown.
 
 import type { SecurityFinding, TriageRank, TriageReport } from '../model/index.js';
+import { mdCode } from '../cli/format/safe.js';
 import { axisLabel, columnCounts, sparkline, timeAxis, totalColumns } from './sparkline.js';
 
 function where(s: { source: string; line?: number; eventId?: string }): string {
@@ -128,7 +129,7 @@ export function renderTriageExtrasMarkdown(t: TriageReport, top = 10): string {
     if (!t.findings.length) out.push('None: no probing pattern crossed its threshold.');
     for (const f of t.findings) {
       out.push(`- **${f.severity}** \`${f.kind}\`: ${md(f.summary)}`);
-      for (const s of f.samples) out.push(`  - \`${sampleLine(s).replace(/`/g, "'")}\``);
+      for (const s of f.samples) out.push(`  - ${mdCode(sampleLine(s))}`);
     }
   }
   return out.length ? out.join('\n') + '\n' : '';

@@ -1,5 +1,6 @@
 // Unit tests of the formatters: text (colour on/off), JSON (CONTRACT shapes), Markdown (runbook sections).
 
+import { marked } from 'marked';
 import { describe, expect, it } from 'vitest';
 import { renderReportJson, renderTriageJson } from '../../src/cli/format/json.js';
 import { evidenceRows, renderReportMarkdown, renderTriageMarkdown } from '../../src/cli/format/markdown.js';
@@ -150,6 +151,23 @@ describe('markdown formatter', () => {
     expect(evidenceRows(unexplainedResult(), undefined)).toEqual([
       ['Evidence', 'none: diagnosed from the logs alone'],
     ]);
+  });
+  it('shows a key with backticks and edge spaces exactly as requested once rendered', () => {
+    // A requester chooses the key: replacing its backticks would name another object. CommonMark code spans:
+    // https://spec.commonmark.org/0.31.2/#code-spans
+    for (const key of ['a`b', '``x`', '`lead', 'trail`', ' both ', 'pipe|and``two']) {
+      const r = unexplainedResult();
+      r.request.resource = `arn:aws:s3:::uploads/${key}`;
+      const html = marked.parse(renderReportMarkdown({ ...sampleReport(), results: [r] }), { async: false });
+      const spans = [...html.matchAll(/<code>([^<]*)<\/code>/g)].map((m) =>
+        m[1]!
+          .replace(/&#39;/g, "'")
+          .replace(/&quot;/g, '"')
+          .replace(/&amp;/g, '&')
+          .replace(/&lt;/g, '<'),
+      );
+      expect(spans, key).toContain(`arn:aws:s3:::uploads/${key}`);
+    }
   });
   it('renders triage as a table', () => {
     const t = renderTriageMarkdown(sampleTriage());

@@ -13,7 +13,7 @@ import {
   sourceLabel,
 } from './common.js';
 import { collectHint } from './hints.js';
-import { mdEscape as md, originalOf } from './safe.js';
+import { mdCode as code, mdEscape as md, originalOf } from './safe.js';
 import { findPolicyStatement } from '../../evidence/policy-lookup.js';
 
 /** Options of the Markdown formatter. */
@@ -27,10 +27,6 @@ export interface MarkdownOptions {
 /** Escapes a table cell. */
 function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
-function code(s: string): string {
-  return '`' + s.replace(/`/g, "'") + '`';
 }
 
 /** Fenced block whose fence is longer than any backtick run inside. */

@@ -79,3 +79,17 @@ export function mdEscape(s: string): string {
     .replace(/>/g, '&gt;')
     .replace(/[\\`*_[\]]/g, (c) => `\\${c}`);
 }
+
+/** A code span that shows `s` exactly: its delimiter is one backtick longer than any run inside, and it is padded
+ * with a space where CommonMark would otherwise read or strip one
+ * (https://spec.commonmark.org/0.31.2/#code-spans). Log fields may hold backticks; replacing them would show a key
+ * other than the one requested. */
+export function mdCode(s: string): string {
+  const longest = Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
+  const f = '`'.repeat(longest + 1);
+  const pad =
+    s.startsWith('`') || s.endsWith('`') || (s.startsWith(' ') && s.endsWith(' ') && s.trim() !== '')
+      ? ' '
+      : '';
+  return f + pad + s + pad + f;
+}

@@ -71,8 +71,10 @@ if (steps.has('triage')) {
   timed(`cat ${q(log)}`); // warm the page cache
   // Piped through cat: GNU grep stops at the first match when its output is /dev/null.
   const grep = best(`grep -c ' 403 ' ${q(log)} | cat`);
+  const runs = {};
   for (const workers of ['1', 'auto']) {
     const t = best(`node ${q(cli)} triage ${q(log)} --format json --no-interactive --workers ${workers}`);
+    runs[workers] = t;
     const ratio = grep.secs / t.secs;
     // On two cores the goal (1.0) holds when the second core is free: see the load average.
     const goal = workers === '1' ? 0.8 : 1.0;
@@ -84,6 +86,21 @@ if (steps.has('triage')) {
     );
     report(`triage peak RSS, workers=${workers}`, `${t.rssMb.toFixed(0)} MB`, '<= 250 MB', t.rssMb <= 250);
   }
+  autoVersusOne('triage access log', runs);
+}
+
+/**
+ * `--workers auto` against `--workers 1` in the same run: auto adds a thread only when measuring says it
+ * pays, so it is never slower (3% allowed for noise between runs).
+ */
+function autoVersusOne(what, runs) {
+  const ratio = runs['1'].secs / runs.auto.secs;
+  report(
+    `${what}: --workers auto throughput vs --workers 1 (1: ${runs['1'].secs}s, auto: ${runs.auto.secs}s, CPU ${runs['1'].cpu.toFixed(1)} vs ${runs.auto.cpu.toFixed(1)} s)`,
+    ratio.toFixed(2),
+    '>= 0.97 (never worse)',
+    ratio >= 0.97,
+  );
 }
 
 // 1b. Memory at scale: 10 GiB of input (the log given BENCH_RSS_REPEAT times, default 10), both cores.
@@ -137,14 +154,22 @@ if (steps.has('cloudtrail')) {
     .map((f) => q(path.join(ctDir, f)))
     .join(' ');
   const jq = best(`zcat ${gz} | jq -c '.Records[] | select(.errorCode != null)'`, 2);
-  const ct = best(`node ${q(cli)} triage ${q(ctDir)} --format json --no-interactive`, 2);
+  // One core (--workers 1), then auto against it.
+  const runs = {};
+  for (const workers of ['1', 'auto'])
+    runs[workers] = best(
+      `node ${q(cli)} triage ${q(ctDir)} --format json --no-interactive --workers ${workers}`,
+      2,
+    );
+  const ct = runs['1'];
   const ctRatio = jq.secs / ct.secs;
   report(
-    `CloudTrail ${ctFiles} .gz files: throughput vs zcat | jq (jq ${jq.secs}s, s3doctor ${ct.secs}s; CPU ratio ${(jq.cpu / ct.cpu).toFixed(2)}: ${jq.cpu.toFixed(1)} vs ${ct.cpu.toFixed(1)} s)`,
+    `CloudTrail ${ctFiles} .gz files, one thread: throughput vs zcat | jq (jq ${jq.secs}s, s3doctor ${ct.secs}s; CPU ratio ${(jq.cpu / ct.cpu).toFixed(2)}: ${jq.cpu.toFixed(1)} vs ${ct.cpu.toFixed(1)} s)`,
     ctRatio.toFixed(2),
     '>= 3',
     ctRatio >= 3,
   );
+  autoVersusOne(`CloudTrail ${ctFiles} .gz files`, runs);
 }
 
 // 3. Cold start, against `node -e 0` in the same run: --help, diagnose of one line with a snapshot, simulate of one

@@ -314,7 +314,7 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
   triage.addOption(
     new Option(
       '--workers <n>',
-      'threads to scan with, this one included: a number, or auto (one per core for inputs over 48 MiB; two for plain access logs)',
+      'threads to scan with, this one included: a number, or auto (inputs over 48 MiB start on one thread and add one when measured throughput and idle CPU say it pays)',
     ).argParser((v: string) => {
       const t = v.trim().toLowerCase();
       if (t === 'auto') return 'auto';

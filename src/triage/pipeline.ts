@@ -17,6 +17,11 @@ import { readCandidate, scanRange } from './range-scan.js';
 export interface PipeStart {
   type: 'pipe';
   files: string[];
+  /**
+   * Where each file's scan starts (default 0): a scan that began on one thread hands over the
+   * rest of a file from a line-aligned offset (the lines starting before it were read there).
+   */
+  starts?: number[];
   /** Int32 [batches consumed]: the worker waits when it is {@link PIPE_TUNING.maxInFlight} ahead. */
   credits: SharedArrayBuffer;
 }
@@ -71,7 +76,7 @@ export function sendCandidateLines(
       meta = [];
       malformed = [];
     };
-    const r = scanRange(path, 0, Number.MAX_SAFE_INTEGER, {
+    const r = scanRange(path, start.starts?.[file] ?? 0, Number.MAX_SAFE_INTEGER, {
       record: () => undefined,
       malformed: (m) => malformed.push(m),
       candidate: (b, from, to, lineNo, offset) => {
@@ -104,7 +109,8 @@ export interface PipeFileStats {
 /**
  * Main-thread side: returns the handler of the worker's messages, which parses each batch's lines
  * and feeds denied records to `grouper` and `auditor` (in input order), malformed ones to
- * `malformed`, then returns the batch's credit. `done` receives each file's counts.
+ * `malformed`, then returns the batch's credit. `done` receives each file's counts. `lineBase`
+ * (per file, default 0) is added to line numbers: the lines of a file read before the handover.
  */
 export function candidateConsumer(
   files: string[],
@@ -116,6 +122,7 @@ export function candidateConsumer(
     progress(bytes: number): void;
     done(file: number, stats: PipeFileStats): void;
   },
+  lineBase: readonly number[] = [],
 ): (m: PipeMessage) => void {
   const counter = new Int32Array(credits);
   const denied = new Array<number>(files.length).fill(0);
@@ -132,20 +139,22 @@ export function candidateConsumer(
       return;
     }
     const source = files[m.file]!;
+    const base = lineBase[m.file] ?? 0;
     const text = Buffer.from(m.text);
     // The worker's own malformed entries (over-long lines) go in line order among the parsed ones.
     let next = 0;
     const badBefore = (line: number): void => {
       for (; next < m.malformed.length && (m.malformed[next]!.line ?? 0) < line; next++) {
         bad[m.file]!++;
-        sinks.malformed(m.malformed[next]!);
+        const w = m.malformed[next]!;
+        sinks.malformed(base && w.line !== undefined ? { ...w, line: w.line + base } : w);
       }
     };
     const meta = m.meta;
     for (let i = 0; i < meta.length; i += 4) {
       const [lineNo, offset, from, to] = [meta[i]!, meta[i + 1]!, meta[i + 2]!, meta[i + 3]!];
       badBefore(lineNo);
-      const item = readCandidate(text.toString('utf8', from, to), source, lineNo, offset, to - from);
+      const item = readCandidate(text.toString('utf8', from, to), source, lineNo + base, offset, to - from);
       if (item.kind === 'malformed') {
         bad[m.file]!++;
         sinks.malformed(item.malformed);

@@ -14,10 +14,11 @@ import { candidateConsumer, type PipeMessage, type PipeStart } from './pipeline.
 import { looksLikeAccessLog } from './range-scan.js';
 import { readSamples } from './samples.js';
 import { chunkBytes, RangeClaims, type StealableRange } from './claims.js';
-import { MAX_MALFORMED, runShare, type ScanUnit, type UnitResult } from './unit.js';
+import { MAX_MALFORMED, runShare, runUnit, type ScanUnit, type UnitResult } from './unit.js';
+import { SecondThread, secondThreadMode } from './second-thread.js';
 import type { FromWorker, ToWorker } from './worker.js';
 
-/** `--workers`: a count, or `auto` (one per core when the input is large enough). */
+/** `--workers`: a count, or `auto` (start on one thread, add threads while measuring says they pay). */
 export type WorkersOption = number | 'auto';
 
 /** Scan tuning (data). */
@@ -153,7 +154,9 @@ function plan(
 }
 
 /**
- * Scans every input for denied requests, grouping and auditing them. With two threads and only
+ * Scans every input for denied requests, grouping and auditing them. `auto` (inputs over
+ * {@link SCAN_TUNING.autoMinBytes}) starts on this thread and adds threads only when measured
+ * throughput and idle CPU say they pay ({@link SecondThread}); results equal one thread's. With two threads and only
  * plain S3 access logs, a worker reads the files and this thread parses their candidate lines
  * (pipeline.ts). Otherwise plain access logs are read in byte ranges aligned to line starts and
  * other files (CloudTrail, `.gz`, CSV, text) one per unit; with more than one thread the units run
@@ -177,10 +180,9 @@ export async function scanInputs(inputs: string[], opts: ScanInputsOptions = {})
   }
   let wanted = resolveWorkers(opts.workers, weight);
   const plainFiles = plainAccessLogs(files);
-  // `auto` on plain access logs alone: the two-thread pipeline, the fastest way within the memory
-  // goal (byte ranges on more threads each keep a group table; ask for them with --workers N).
   const auto = opts.workers === undefined || opts.workers === 'auto';
-  if (auto && wanted > 2 && plainFiles.every(Boolean)) wanted = 2;
+  const mode = secondThreadMode();
+  if (auto && typeof mode === 'object') wanted = Math.max(wanted, 2);
   // Light records (the pipeline's) name their action from the full record.
   const grouper = new TriageGrouper((r) => actionOfRecord(fullRecord(r)));
   const auditor = new Auditor();
@@ -193,34 +195,35 @@ export async function scanInputs(inputs: string[], opts: ScanInputsOptions = {})
     done += n;
     opts.onProgress?.(done, total);
   };
-  if (wanted === 2 && plainFiles.every(Boolean)) {
-    // Plain access logs on two threads: one reads and finds the candidate lines, this one parses them.
-    await runPipeline(
-      files.map((f) => f.path),
-      opts.workerUrl,
-      {
-        grouper,
-        auditor,
-        progress,
-        malformed: (m) => {
-          if (malformed.length < MAX_MALFORMED) malformed.push(m);
-        },
-        done: (_file, f) => {
-          stats.files++;
-          stats.bytes += f.bytes;
-          stats.lines += f.lines;
-          stats.denied += f.denied;
-          stats.malformed += f.malformed;
-          // Only files whose first line parses come this way.
-          if (f.lines > 0) readable = true;
-        },
-      },
-    );
-    if (!readable) throw new InputError('Nothing could be read from the input (no records found).', []);
-    return { grouper, auditor, stats, malformed, workers: 1, samples: readSamples };
-  }
+  const pipeSinks = (skipFirstFile: boolean): Parameters<typeof candidateConsumer>[2] => ({
+    grouper,
+    auditor,
+    progress,
+    malformed: (m) => {
+      if (malformed.length < MAX_MALFORMED) malformed.push(m);
+    },
+    done: (file, f) => {
+      // A file whose first part this thread read was counted then.
+      if (!(skipFirstFile && file === 0)) stats.files++;
+      stats.bytes += f.bytes;
+      stats.lines += f.lines;
+      stats.denied += f.denied;
+      stats.malformed += f.malformed;
+      // Only files whose first line parses come this way.
+      if (f.lines > 0) readable = true;
+    },
+  });
+  const outcome = (workers: number): ScanOutcome => {
+    if (!readable) {
+      throw new InputError(
+        problems[0] ?? 'Nothing could be read from the input (no records found).',
+        problems,
+      );
+    }
+    return { grouper, auditor, stats, malformed, workers, samples: readSamples };
+  };
 
-  const units = plan(files, plainFiles, wanted);
+  let units: PlannedUnit[] = [];
   const lineOffsets = new Map<number, number>();
   // Results by unit; a range unit is done when its pieces (the owner's, and what other threads
   // took of it) cover its bytes. Units are merged in input order as they are done.
@@ -267,6 +270,81 @@ export async function scanInputs(inputs: string[], opts: ScanInputsOptions = {})
     covered.set(r.order, (covered.get(r.order) ?? 0) + (r.end - r.start));
     mergeReady();
   };
+
+  if (auto && wanted > 1 && !files.some((f) => f.path === '-')) {
+    // `auto`: start on this thread, add threads only while measuring says they pay (second-thread.ts).
+    if (plainFiles.every(Boolean)) {
+      // Plain access logs: this thread reads and parses them 4 MiB at a time; once a second thread
+      // pays, it reads the rest (from the line after the last one read here) as the two-thread
+      // pipeline, and this thread parses. One group table throughout, in input order.
+      const adder = new SecondThread(total, mode);
+      for (let i = 0; i < files.length; i++) {
+        const f = files[i]!;
+        let handover = false;
+        let to = 0;
+        const claim = (): number => {
+          if (adder.check(done)) {
+            handover = true;
+            return -1;
+          }
+          to += SCAN_TUNING.minChunkBytes;
+          return to;
+        };
+        const unit: ScanUnit = { kind: 'range', order: i, file: f.path, start: 0, end: f.size };
+        const r = await runUnit(unit, progress, undefined, undefined, { grouper, auditor }, claim);
+        mergeOne(r, undefined);
+        if (!handover) continue;
+        const rest = files.slice(i).map((x) => x.path);
+        const starts = rest.map((_, k) => (k === 0 ? r.end : 0));
+        const bases = rest.map((_, k) => (k === 0 ? r.lines : 0));
+        await runPipeline(rest, opts.workerUrl, pipeSinks(true), starts, bases);
+        return outcome(1);
+      }
+      return outcome(0);
+    }
+    // Other inputs: units (a file each; a range for each plain access log) taken in order through
+    // a shared cursor, by this thread and by each thread added later.
+    units = plan(files, plainFiles, 1);
+    const adder = new SecondThread(total, mode, undefined, undefined, undefined, wanted - 1);
+    const pool = { cursor: new SharedArrayBuffer(4), units: units.map((u) => u.unit) };
+    const next = new Int32Array(pool.cursor);
+    const joined: Promise<void>[] = [];
+    let mainError: unknown;
+    try {
+      for (;;) {
+        if (adder.check(done)) {
+          const p = runOnWorkers([[]], {}, opts.workerUrl, progress, onResult, pool);
+          p.catch(() => undefined); // awaited below
+          joined.push(p);
+        }
+        const k = Atomics.add(next, 0, 1);
+        if (k >= units.length) break;
+        // Until a thread joins, this one scans in input order straight into the final tables.
+        const into = joined.length ? undefined : { grouper, auditor };
+        onResult(await runUnit(units[k]!.unit, progress, undefined, undefined, into));
+      }
+    } catch (e) {
+      mainError = e;
+    }
+    await Promise.all(joined);
+    if (mainError) throw mainError;
+    mergeReady(true);
+    return outcome(joined.length);
+  }
+
+  // `--workers 2` on plain access logs alone: the two-thread pipeline.
+  if (wanted === 2 && plainFiles.every(Boolean)) {
+    // Plain access logs on two threads: one reads and finds the candidate lines, this one parses them.
+    await runPipeline(
+      files.map((f) => f.path),
+      opts.workerUrl,
+      pipeSinks(false),
+    );
+    if (!readable) throw new InputError('Nothing could be read from the input (no records found).', []);
+    return { grouper, auditor, stats, malformed, workers: 1, samples: readSamples };
+  }
+
+  units = plan(files, plainFiles, wanted);
 
   const threads = Math.max(1, Math.min(wanted, units.filter((u) => !u.mainOnly).length));
   // Units are dealt round-robin to the threads up front (the main thread takes a share too), so a
@@ -317,10 +395,7 @@ export async function scanInputs(inputs: string[], opts: ScanInputsOptions = {})
   await onThreads;
   if (mainError) throw mainError;
   mergeReady(true);
-  if (!readable) {
-    throw new InputError(problems[0] ?? 'Nothing could be read from the input (no records found).', problems);
-  }
-  return { grouper, auditor, stats, malformed, workers: threads > 1 ? threads - 1 : 0, samples: readSamples };
+  return outcome(threads > 1 ? threads - 1 : 0);
 }
 
 /**
@@ -361,12 +436,14 @@ async function runPipeline(
   paths: string[],
   workerUrl: URL | undefined,
   sinks: Parameters<typeof candidateConsumer>[2],
+  starts?: number[],
+  lineBase?: number[],
 ): Promise<void> {
   const credits = new SharedArrayBuffer(4);
-  const consume = candidateConsumer(paths, credits, sinks);
+  const consume = candidateConsumer(paths, credits, sinks, lineBase);
   await runWorker(
     workerUrl ?? new URL('../triage/worker.js', import.meta.url),
-    { type: 'pipe', files: paths, credits },
+    { type: 'pipe', files: paths, credits, ...(starts ? { starts } : {}) },
     (m) => {
       if (m.type === 'result') throw new Error('internal: a unit result from a pipeline worker');
       if (m.type !== 'error') consume(m);
@@ -381,12 +458,13 @@ async function runOnWorkers(
   workerUrl: URL | undefined,
   progress: (bytes: number) => void,
   onResult: (r: UnitResult) => void,
+  pool?: { cursor: SharedArrayBuffer; units: ScanUnit[] },
 ): Promise<void> {
   const url = workerUrl ?? new URL('../triage/worker.js', import.meta.url);
   const extra = share.claims ? { claims: share.claims.buffer, stealable: share.stealable ?? [] } : {};
   await Promise.all(
     shares.map((units) =>
-      runWorker(url, { type: 'units', units, ...extra }, (m) => {
+      runWorker(url, { type: 'units', units, ...extra, ...(pool ? { pool } : {}) }, (m) => {
         if (m.type === 'progress') progress(m.bytes);
         else if (m.type === 'result') onResult(m.result);
         else throw new Error('internal: pipeline lines from a unit worker');

@@ -53,7 +53,9 @@ export interface UnitTarget {
 
 /**
  * Runs one unit; `progress` receives byte deltas; `claims` is needed for a unit with a `slot`;
- * with `into`, records go to those tables and the result's tables are empty.
+ * with `into`, records go to those tables and the result's tables are empty. `claim` (a range
+ * without a slot) grows the range as the scan goes, as {@link scanRange}'s does: the scan stops
+ * at the end of what it claimed when it returns -1.
  */
 export async function runUnit(
   unit: ScanUnit,
@@ -61,6 +63,7 @@ export async function runUnit(
   stdin?: NodeJS.ReadableStream,
   claims?: RangeClaims,
   into?: UnitTarget,
+  claimHook?: () => number,
 ): Promise<UnitResult> {
   const grouper =
     into?.grouper ?? new TriageGrouper((r) => actionOfRecord(fullRecord(r)), GROUP_LIMITS.maxUnitGroups);
@@ -88,7 +91,7 @@ export async function runUnit(
   };
   if (unit.kind === 'range') {
     const { slot, chunk } = unit;
-    let claim: (() => number) | undefined;
+    let claim = claimHook;
     if (slot !== undefined && chunk !== undefined) {
       if (!claims) throw new Error('internal: a claiming range needs the shared claims');
       claim = () => {
@@ -162,10 +165,15 @@ export interface ShareOptions {
   stealable?: readonly StealableRange[];
   /** Tables to add to directly (a single thread in input order). */
   into?: UnitTarget;
+  /**
+   * Units any thread may take, in order, through a shared cursor (Int32 [next unit]): a thread
+   * that joins a scan late takes what is left.
+   */
+  pool?: { cursor: SharedArrayBuffer; units: readonly ScanUnit[] };
 }
 
 /**
- * Runs one thread's share: its units in order, then, while some stealable range has two chunks
+ * Runs one thread's share: its units in order, then those it takes from the `pool`, then, while some stealable range has two chunks
  * left, the upper half of the one with most left (as a plain range). Results go to `onResult`.
  */
 export async function runShare(
@@ -173,8 +181,13 @@ export async function runShare(
   opts: ShareOptions,
   onResult: (r: UnitResult) => void,
 ): Promise<void> {
-  const { progress, stdin, claims, stealable, into } = opts;
+  const { progress, stdin, claims, stealable, into, pool } = opts;
   for (const u of units) onResult(await runUnit(u, progress, stdin, claims, into));
+  if (pool) {
+    const cursor = new Int32Array(pool.cursor);
+    for (let k = Atomics.add(cursor, 0, 1); k < pool.units.length; k = Atomics.add(cursor, 0, 1))
+      onResult(await runUnit(pool.units[k]!, progress, stdin, claims, into));
+  }
   if (!claims || !stealable) return;
   for (let got = stealFrom(claims, stealable); got; got = stealFrom(claims, stealable)) {
     const { order, file } = got.range;

@@ -12,6 +12,8 @@ export interface ToWorker {
   /** The claims' shared memory (with `stealable`), when ranges are shared out by chunk. */
   claims?: SharedArrayBuffer;
   stealable?: StealableRange[];
+  /** Units taken through a shared cursor (Int32 [next unit]) after `units`. */
+  pool?: { cursor: SharedArrayBuffer; units: ScanUnit[] };
 }
 
 /** Worker -> main thread: bytes scanned, a unit's result, or the error that stopped the worker. */
@@ -42,6 +44,7 @@ if (port) {
               if (bytes > 0) post({ type: 'progress', bytes });
             },
             ...(msg.claims ? { claims: new RangeClaims(msg.claims), stealable: msg.stealable ?? [] } : {}),
+            ...(msg.pool ? { pool: msg.pool } : {}),
           },
           (result) => post({ type: 'result', result }),
         );

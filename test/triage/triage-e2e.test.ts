@@ -83,14 +83,20 @@ beforeAll(() => {
 });
 
 describe('s3doctor triage (built CLI)', () => {
-  it('JSON: counts add up to scanned.denied, the same on one thread, two (reader and parser) and three (byte ranges)', async () => {
+  it('JSON: counts add up to scanned.denied, the same on one thread, two (reader and parser), three (byte ranges) and auto with a reader joining mid-file', async () => {
     const one = await s3doctor(['triage', log, '--format', 'json', '--workers', '1']);
     const two = await s3doctor(['triage', log, '--format', 'json', '--workers', '2']);
     const three = await s3doctor(['triage', log, '--format', 'json', '--workers', '3'], {
       S3DOCTOR_TRIAGE_RANGE_BYTES: '100000',
       S3DOCTOR_TRIAGE_CHUNK_BYTES: '16384',
     });
-    expect([one.code, two.code, three.code]).toEqual([0, 0, 0]);
+    // auto starts on one thread; told to add the reader at the 5th 16 KiB chunk, it hands over mid-file.
+    const auto = await s3doctor(['triage', log, '--format', 'json', '--workers', 'auto'], {
+      S3DOCTOR_TRIAGE_SECOND_THREAD: 'always:5',
+      S3DOCTOR_TRIAGE_CHUNK_BYTES: '16384',
+    });
+    expect([one.code, two.code, three.code, auto.code]).toEqual([0, 0, 0, 0]);
+    expect(auto.stdout).toBe(one.stdout);
     expect(one.stderr).toBe('');
     const a = JSON.parse(one.stdout) as TriageReport;
     const b = JSON.parse(two.stdout) as TriageReport;

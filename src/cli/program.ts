@@ -39,7 +39,11 @@ Exit codes:
 const TRIAGE_EVIDENCE_HELP = `
 Without --snapshot or --live, triage only finds, groups and counts the denials (a different
 question from "why"): it then exits 0 unless it could not run. With evidence, 1 means at least
-one group could not be explained.`;
+one group could not be explained.
+
+Counts are exact up to 250,000 distinct groups. Past that the busiest groups are kept with counts
+that may be too high by a stated bound (Space-Saving): the report says so ("approximate" and
+"countError" in JSON), and a group not listed had at most the stated number of denials.`;
 
 /** One or two runnable examples per command, shown at the end of its --help. */
 const EXAMPLES: Record<string, string[]> = {

@@ -296,6 +296,7 @@ export function buildDocumentSchemas(z: typeof Z) {
   });
   const group = z.object({
     count,
+    countError: count.optional(),
     principal: str,
     action: str,
     bucket: str,
@@ -323,6 +324,15 @@ export function buildDocumentSchemas(z: typeof Z) {
       .object({ causes: z.array(rank), principals: z.array(rank), buckets: z.array(rank) })
       .optional(),
     findings: z.array(finding).optional(),
+    approximate: z
+      .object({
+        method: z.literal('space-saving'),
+        maxGroups: count,
+        evictions: count,
+        unlistedMax: count,
+        undercountMax: count,
+      })
+      .optional(),
   });
 
   // The simulate output (`simulate --format json`): one evaluation with its full trace.

@@ -62,6 +62,11 @@ export interface Report {
 /** One group of identical denials in a triage. */
 export interface TriageGroup {
   count: number;
+  /**
+   * How much `count` may be too high; absent: exact (see {@link TriageReport.approximate}). Then
+   * first/last seen and the timeline cover the denials since the group got its place in the table.
+   */
+  countError?: number;
   principal: string;
   action: string;
   bucket: string;
@@ -87,6 +92,26 @@ export interface TriageReport {
   rankings?: TriageRankings;
   /** Patterns that look like probing (security auditing). */
   findings?: SecurityFinding[];
+  /** Present only when the groups are not all exact: more distinct groups came than triage keeps. */
+  approximate?: TriageApproximation;
+}
+
+/**
+ * How the counts of a triage past its group limit depart from exact ones. Past `maxGroups` the
+ * table is a Space-Saving summary: a new group takes the place of the group with fewest denials and
+ * starts from its count. A group's true count lies in `[count - countError, count + undercountMax]`;
+ * a group not listed had at most `unlistedMax` denials, so every group with more is listed.
+ */
+export interface TriageApproximation {
+  method: 'space-saving';
+  /** Most groups triage keeps (each exact until the limit is reached). */
+  maxGroups: number;
+  /** Groups that gave up their place to a new one. */
+  evictions: number;
+  /** A group not listed had at most this many denials. */
+  unlistedMax: number;
+  /** A count may be too low by at most this (scan units that were themselves over their limit; mostly 0). */
+  undercountMax: number;
 }
 
 /** Denials of one triage group over time: `[bucket start, count]` sorted by time. */

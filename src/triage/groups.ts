@@ -24,6 +24,25 @@ export interface GroupAccumulator extends GroupKey {
   timeline: Map<number, number>;
   /** Resolution of the timeline keys. */
   resolution: TimelineResolution;
+  /**
+   * How much `count` may be too high (0: exact). Past {@link GROUP_LIMITS.maxGroups} the table is a
+   * Space-Saving summary: a new group takes the row of the group with fewest denials and starts
+   * from its count, which becomes this bound; first/last seen and the timeline then cover only the
+   * denials since the group got its row.
+   */
+  countError: number;
+}
+
+/** How a group table past its limit departs from exact counts (see {@link TriageGrouper.bounds}). */
+export interface GroupBounds {
+  /** Most groups the table keeps. */
+  maxGroups: number;
+  /** Groups that gave up their row to a new group (0: no group was dropped). */
+  evictions: number;
+  /** A group not in the table had at most this many denials (0: every group is in it). */
+  unlistedMax: number;
+  /** A count may be too low by at most this (merged tables that had themselves dropped groups; mostly 0). */
+  undercountMax: number;
 }
 
 /** Time bucket size of a group timeline. */
@@ -32,18 +51,21 @@ export type TimelineResolution = 'hour' | 'day' | 'month';
 /** Limits that keep the group table bounded whatever the input size. */
 export const GROUP_LIMITS = {
   /**
-   * Most distinct groups kept, each with its exact count; later new keys are counted in one overflow
-   * group. A kept group is one row of some 300 bytes (one id string, numbers in typed arrays, a flat
+   * Most distinct groups kept, each with its exact count (S3DOCTOR_TRIAGE_MAX_GROUPS overrides, for
+   * tests). Past it the table is a Space-Saving summary (Metwally, Agrawal, El Abbadi 2005): a new
+   * key takes the row of the key with fewest denials, starting from that count, which is kept as the
+   * row's possible overcount; the sum of counts stays the number of denials, every key with more
+   * denials than the smallest count keeps a row, and no count is ever too low. A kept group is one row of some 300 bytes (one id string, numbers in typed arrays, a flat
    * timeline, where its sample line is) and JSON is written a group at a time: 200,000 groups took
    * 201 MB peak RSS (`triage --format json`, one thread; 922 MB with a group object each).
    */
-  maxGroups: 250_000,
+  maxGroups: Number(process.env.S3DOCTOR_TRIAGE_MAX_GROUPS) || 250_000,
   /**
    * Most distinct groups a scan unit (one byte range or file set, merged later) keeps: more than
    * {@link maxGroups}, because a key the merged table keeps may come late in a unit that already
    * saw many others; while no unit overflows its own table, the merged table equals one pass's.
    */
-  maxUnitGroups: 500_000,
+  maxUnitGroups: 2 * (Number(process.env.S3DOCTOR_TRIAGE_MAX_GROUPS) || 250_000),
   /**
    * Timelines are hourly while a table's denials span at most this many hours, then daily while
    * they span at most {@link GROUP_LIMITS.maxDaySpan} days, then monthly: a group's timeline stays
@@ -52,15 +74,6 @@ export const GROUP_LIMITS = {
   maxHourSpan: 7 * 24,
   maxDaySpan: 400,
 } as const;
-
-/** The key of the overflow group that counts denials once {@link GROUP_LIMITS.maxGroups} is reached. */
-export const OVERFLOW_KEY: GroupKey = {
-  principal: '(other principals)',
-  action: '(other)',
-  bucket: '(other)',
-  keyPrefix: '',
-  errorCode: '(other)',
-};
 
 /** How to name a record's action: an injected lookup (operation table), falling back to the raw names. */
 export type ActionOf = (r: LogRecord) => string;
@@ -187,10 +200,6 @@ function resolutionFor(hours: number): TimelineResolution {
  * string per group, not five). A field holding NUL or U+0001 is escaped (`\u0001\u0001`,
  * `\u0001\u0002`), so two keys never share an id; {@link keyOfId} reads the fields back.
  */
-function idOf(k: GroupKey): string {
-  return idOfParts(k.principal, k.action, k.bucket, k.keyPrefix, k.errorCode);
-}
-
 function idOfParts(p: string, a: string, b: string, k: string, e: string): string {
   const id = `${p}\u0000${a}\u0000${b}\u0000${k}\u0000${e}`;
   if (id.indexOf('\u0001') < 0) {
@@ -215,7 +224,7 @@ function unescapeField(s: string): string {
   return out;
 }
 
-/** The key fields of a group id (see {@link idOf}). */
+/** The key fields of a group id (see {@link idOfParts}). */
 function keyOfId(id: string): GroupKey {
   const f = id.split('\u0000');
   const un = id.indexOf('\u0001') < 0 ? (s: string): string => s : unescapeField;
@@ -328,6 +337,12 @@ export interface GroupTableState {
   sampleBytes: Float64Array;
   sampleObjects: Map<number, SampleObject>;
   timelines: (FlatTimeline | undefined)[];
+  /** Each row's possible overcount (see {@link GroupAccumulator.countError}). */
+  errors: Float64Array;
+  /** Rows given to a new key, and the bounds of the table (see {@link GroupBounds}). */
+  evictions: number;
+  unlistedMax: number;
+  undercountMax: number;
 }
 
 /** An empty group table state. */
@@ -357,6 +372,16 @@ export class TriageGrouper {
   private sampleBytes = new Float64Array(0);
   private sampleObjects = new Map<number, SampleObject>();
   private timelines: (FlatTimeline | undefined)[] = [];
+  private errors = new Float64Array(0);
+  /**
+   * Once the table is full: its rows as a min-heap by count (`heap[0]` has fewest denials) and each
+   * row's place in it, so a new key finds the row to take in O(log n). Absent while rows are free.
+   */
+  private heap?: Int32Array;
+  private heapAt?: Int32Array;
+  private evictions = 0;
+  /** How much a count may be too low: the unlisted bounds of merged tables that had dropped keys. */
+  private undercount = 0;
   private readonly actionCache = new Map<string, string>();
   private readonly actionFn = (x: LogRecord): string => this.action(x);
   /** Denials added so far (with weights). */
@@ -412,6 +437,7 @@ export class TriageGrouper {
     this.sampleLine = f64(this.sampleLine);
     this.sampleOffset = f64(this.sampleOffset);
     this.sampleBytes = f64(this.sampleBytes);
+    this.errors = f64(this.errors);
     const odd = new Uint8Array(cap);
     odd.set(this.odd);
     this.odd = odd;
@@ -429,6 +455,7 @@ export class TriageGrouper {
     this.ids.set(kept, i);
     this.keys.push(kept);
     this.counts[i] = 0;
+    this.errors[i] = 0;
     this.first[i] = NaN;
     this.last[i] = NaN;
     this.odd[i] = 0;
@@ -504,19 +531,84 @@ export class TriageGrouper {
     return Number.isNaN(this.last[i]) ? undefined : secondsText(this.last[i]!);
   }
 
-  /** The row of `id`, or the overflow group's once the table is full (new rows get `sampleOf`). */
+  /**
+   * The row of `id`; a new key gets a new row (and `sample`), or once the table is full the row of
+   * the key with fewest denials, keeping that count, which becomes the row's possible overcount.
+   * The caller adds the denials, then calls {@link raised}.
+   */
   private rowOf(id: string, sample: (i: number) => void): number {
     let i = this.ids.get(id);
     if (i !== undefined) return i;
-    if (this.keys.length >= this.maxGroups) {
-      const over = idOf(OVERFLOW_KEY);
-      i = this.ids.get(over);
-      if (i !== undefined) return i;
-      id = over;
+    if (this.keys.length < this.maxGroups) i = this.newRow(id);
+    else {
+      const heap = this.heap ?? this.buildHeap();
+      i = heap[0]!;
+      this.ids.delete(this.keys[i]!);
+      const kept = detach(id);
+      this.ids.set(kept, i);
+      this.keys[i] = kept;
+      this.errors[i] = this.counts[i]!;
+      this.first[i] = NaN;
+      this.last[i] = NaN;
+      if (this.odd[i] === 1) {
+        this.odd[i] = 0;
+        this.oddTimes.delete(i);
+      }
+      this.sampleObjects.delete(i);
+      this.timelines[i] = undefined;
+      this.evictions++;
     }
-    i = this.newRow(id);
     sample(i);
     return i;
+  }
+
+  /** The rows as a min-heap by count (made when the table first fills up). */
+  private buildHeap(): Int32Array {
+    const n = this.keys.length;
+    const heap = new Int32Array(n);
+    const at = new Int32Array(n);
+    for (let k = 0; k < n; k++) heap[k] = at[k] = k;
+    this.heap = heap;
+    this.heapAt = at;
+    for (let k = (n >> 1) - 1; k >= 0; k--) this.siftDown(k);
+    return heap;
+  }
+
+  /** Row `i`'s count went up: its place in the heap moves down (nothing while there is no heap). */
+  private raised(i: number): void {
+    if (this.heapAt) this.siftDown(this.heapAt[i]!);
+  }
+
+  private siftDown(k: number): void {
+    const heap = this.heap!;
+    const at = this.heapAt!;
+    const counts = this.counts;
+    const n = heap.length;
+    const row = heap[k]!;
+    const c = counts[row]!;
+    for (;;) {
+      let child = 2 * k + 1;
+      if (child >= n) break;
+      if (child + 1 < n && counts[heap[child + 1]!]! < counts[heap[child]!]!) child++;
+      const other = heap[child]!;
+      if (counts[other]! >= c) break;
+      heap[k] = other;
+      at[other] = k;
+      k = child;
+    }
+    heap[k] = row;
+    at[row] = k;
+  }
+
+  /** How the table departs from exact counts (all zero while it holds every key it was given). */
+  bounds(): GroupBounds {
+    const smallest = this.evictions > 0 && this.heap ? this.counts[this.heap[0]!]! : 0;
+    return {
+      maxGroups: this.maxGroups,
+      evictions: this.evictions,
+      unlistedMax: smallest + this.undercount,
+      undercountMax: this.undercount,
+    };
   }
 
   /**
@@ -528,6 +620,7 @@ export class TriageGrouper {
     const id = idOfParts(principalOf(r), this.action(r), r.bucket ?? '-', keyPrefix(r.key), errorCodeOf(r));
     const i = this.rowOf(id, (row) => this.setSample(row, r));
     this.counts[i]! += weight;
+    this.raised(i);
     const first = span?.firstSeen ?? r.time;
     const last = span?.lastSeen ?? r.time;
     this.note(i, first, last);
@@ -572,6 +665,8 @@ export class TriageGrouper {
       sampleBytes: this.sampleBytes.slice(0, n),
       sampleObjects: this.sampleObjects,
       timelines: this.timelines,
+      errors: this.errors.slice(0, n),
+      ...this.bounds(),
     };
   }
 
@@ -582,6 +677,9 @@ export class TriageGrouper {
    */
   merge(s: GroupTableState): void {
     this.total += s.total;
+    // A key `s` dropped may have had up to `s.unlistedMax` denials there: any count here may be that much too low.
+    this.undercount += s.unlistedMax;
+    this.evictions += s.evictions;
     if (s.hours) this.widen(s.hours[0], s.hours[1]);
     for (let j = 0; j < s.ids.length; j++) {
       const i = this.rowOf(s.ids[j]!, (row) => {
@@ -598,6 +696,8 @@ export class TriageGrouper {
         this.sampleBytes[row] = s.sampleBytes[j]!;
       });
       this.counts[i]! += s.counts[j]!;
+      this.errors[i]! += s.errors[j]!;
+      this.raised(i);
       const o = s.oddTimes.get(j);
       if (o) this.note(i, o.first, o.last);
       else {
@@ -679,6 +779,7 @@ export class TriageGrouper {
       keyPrefix: key.keyPrefix,
       errorCode: key.errorCode,
       count: this.counts[i]!,
+      countError: this.errors[i]!,
       sample,
       sampleRecord,
       timeline: buckets,
@@ -729,6 +830,7 @@ export function toTimeline(g: GroupAccumulator): TriageTimeline {
 export function toTriageGroup(g: GroupAccumulator): TriageGroup {
   return {
     count: g.count,
+    ...(g.countError > 0 ? { countError: g.countError } : {}),
     principal: g.principal,
     action: g.action,
     bucket: g.bucket,

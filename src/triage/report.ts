@@ -54,6 +54,7 @@ export async function buildTriageDocument(
       yield withDiagnosis(k, g as unknown as TriageGroup);
     }
   }
+  const bounds = table.bounds();
   return {
     head: {
       schemaVersion: 1,
@@ -62,6 +63,9 @@ export async function buildTriageDocument(
       malformed: scan.malformed,
       rankings: rankTriage(forRanking(), opts.top ?? 10),
       findings: scan.auditor.findings(),
+      ...(bounds.evictions > 0 || bounds.undercountMax > 0
+        ? { approximate: { method: 'space-saving' as const, ...bounds } }
+        : {}),
     },
     size: rows.length,
     group,

@@ -1,7 +1,7 @@
 // Small rendering helpers shared by the text and Markdown formatters: labels, never decisions.
 
 import { CAUSE_KIND } from '../../authz/cause-table.js';
-import type { IacPatch, ContextValue, Fix, InputSource, PolicyRef, Result } from '../../model/index.js';
+import type { IacPatch, ContextValue, Fix, InputSource, PolicyRef, Result, TriageApproximation } from '../../model/index.js';
 
 /** `access.log:42`, `trail.json#3 (eventID 0c1d…)` for the 3rd element of a JSON array, or `trail.json#eventId`. */
 export function sourceLabel(s: InputSource): string {
@@ -201,4 +201,18 @@ export function iacPatchLabel(p: IacPatch): string {
 /** Lines under an IaC patch's heading: unresolved values and notes. */
 export function iacPatchNotes(p: IacPatch): string[] {
   return [...(p.unresolved?.length ? [`unresolved: ${p.unresolved.join(', ')}`] : []), ...(p.notes ?? [])];
+}
+
+/**
+ * The sentence that says how triage counts past the group limit may be off (text and Markdown).
+ * Space-Saving: Metwally, Agrawal, El Abbadi, "Efficient computation of frequent and top-k elements in data streams" (ICDT 2005).
+ */
+export function approximateNote(a: TriageApproximation): string {
+  return (
+    `Counts are approximate: more than ${a.maxGroups} distinct groups came, so ${plural(a.evictions, 'group')} gave up ` +
+    `${a.evictions === 1 ? 'its' : 'their'} place to later ones (Space-Saving summary). A count marked "over" may be that much too high` +
+    (a.undercountMax > 0 ? ` and any count up to ${a.undercountMax} too low` : '') +
+    `; such a group's first/last seen and timeline cover only the denials since it got its place. ` +
+    `A group not listed had at most ${a.unlistedMax} denials: every group with more is listed.`
+  );
 }

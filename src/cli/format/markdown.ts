@@ -2,6 +2,7 @@
 
 import type { Evidence, MalformedRecord, Report, Result, TriageReport } from '../../model/index.js';
 import {
+  approximateNote,
   contextValue,
   decisionLabel,
   fixFacts,
@@ -302,12 +303,13 @@ export function renderTriageMarkdown(t: TriageReport): string {
   const out = [
     '# s3doctor triage',
     `Scanned ${plural(s.files, 'file')}, ${plural(s.lines, 'line')}, ${s.bytes} bytes: **${s.denied} denied**, ${s.malformed} malformed.`,
+    ...(t.approximate ? [`> ${md(approximateNote(t.approximate))}`] : []),
     [
       '| # | Count | Error | Action | Bucket / prefix | Principal | First seen | Last seen | Cause |',
       '|---|---|---|---|---|---|---|---|---|',
       ...t.groups.map(
         (g, i) =>
-          `| ${i + 1} | ${g.count} | ${cell(md(g.errorCode))} | ${cell(code(g.action))} | ${cell(code(`${g.bucket}/${g.keyPrefix}`))} | ${cell(
+          `| ${i + 1} | ${g.count}${g.countError ? ` (up to ${g.countError} over)` : ''} | ${cell(md(g.errorCode))} | ${cell(code(g.action))} | ${cell(code(`${g.bucket}/${g.keyPrefix}`))} | ${cell(
             code(g.principal),
           )} | ${md(g.firstSeen ?? '')} | ${md(g.lastSeen ?? '')} | ${cell(g.diagnosis?.causes.map((c) => code(c.code)).join(', ') ?? '')} |`,
       ),

@@ -22,16 +22,26 @@ export function renderNdjson(values: Iterable<unknown>): string {
   return out;
 }
 
+/** The `scan` line: the counts, and how counts may be off when the groups are not all exact. */
+function scanLine(t: Omit<TriageReport, 'groups'>): Record<string, unknown> {
+  return {
+    record: 'scan',
+    schemaVersion: 1,
+    scanned: t.scanned,
+    malformed: t.malformed.length,
+    ...(t.approximate ? { approximate: t.approximate } : {}),
+  };
+}
+
 /**
- * `triage --format ndjson`: one `{"record":"scan",...}` line with the scan counts, one
+ * `triage --format ndjson`: one `{"record":"scan",...}` line with the scan counts (and
+ * `approximate` when the groups are not all exact), one
  * `{"record":"group",...}` line per group (most frequent first, as in the JSON report) and one
  * `{"record":"finding",...}` line per security finding. `record` names the line's kind; every other
  * field is the JSON report's own field of the same name (schemaVersion 1).
  */
 export function renderTriageNdjson(t: TriageReport): string {
-  const lines: unknown[] = [
-    { record: 'scan', schemaVersion: 1, scanned: t.scanned, malformed: t.malformed.length },
-  ];
+  const lines: unknown[] = [scanLine(t)];
   for (const g of t.groups) lines.push({ record: 'group', schemaVersion: 1, ...g });
   for (const f of t.findings ?? []) lines.push({ record: 'finding', schemaVersion: 1, ...f });
   return renderNdjson(lines);
@@ -43,12 +53,7 @@ export async function writeTriageNdjson(
   write: (chunk: string) => void | Promise<void>,
 ): Promise<void> {
   const t = doc.head;
-  let piece = ndjsonLine({
-    record: 'scan',
-    schemaVersion: 1,
-    scanned: t.scanned,
-    malformed: t.malformed.length,
-  });
+  let piece = ndjsonLine(scanLine(t));
   for (let k = 0; k < doc.size; k++) {
     piece += ndjsonLine({ record: 'group', schemaVersion: 1, ...doc.group(k) });
     if (piece.length >= 64 * 1024) {

@@ -12,6 +12,7 @@ import type {
   TriageReport,
 } from '../../model/index.js';
 import {
+  approximateNote,
   contextValue,
   decisionLabel,
   fixFacts,
@@ -261,13 +262,15 @@ export function renderTriageText(t: TriageReport, opts: TextOptions): string {
       `Scanned ${plural(sc.files, 'file')}, ${plural(sc.lines, 'line')} (${formatBytes(sc.bytes)}): ${sc.denied} denied, ${sc.malformed} malformed`,
     ),
   );
+  if (t.approximate) out.push(s('yellow', approximateNote(t.approximate)));
   if (t.groups.length === 0) out.push('No denied request found.');
   const width = String(t.groups[0]?.count ?? 0).length;
   t.groups.forEach((g, i) => {
     const share = sc.denied > 0 ? ` ${((g.count / sc.denied) * 100).toFixed(1)}%` : '';
+    const over = g.countError ? ` (up to ${g.countError} over)` : '';
     out.push('');
     out.push(
-      `${s('bold', `#${i + 1}`)} ${s(['bold', 'red'], pad(String(g.count), width))}${s('dim', share)}  ${g.errorCode}  ${g.action}  s3://${g.bucket}/${g.keyPrefix}`,
+      `${s('bold', `#${i + 1}`)} ${s(['bold', 'red'], pad(String(g.count), width))}${s('dim', share + over)}  ${g.errorCode}  ${g.action}  s3://${g.bucket}/${g.keyPrefix}`,
     );
     out.push(`    principal   ${g.principal}`);
     if (g.firstSeen || g.lastSeen) out.push(`    seen        ${g.firstSeen ?? '?'} .. ${g.lastSeen ?? '?'}`);

@@ -37,31 +37,41 @@ describe('triage past its group limit', () => {
 
   const env = { S3DOCTOR_TRIAGE_MAX_GROUPS: '50' };
 
-  it.each(['1', '2'])('JSON (--workers %s): the late prober first, every bound holds, counts add up', async (workers) => {
-    const r = await runCli(['triage', file, '--format', 'json', '--workers', workers], {
-      env: { ...env, S3DOCTOR_TRIAGE_RANGE_BYTES: '20000', S3DOCTOR_TRIAGE_CHUNK_BYTES: '8000' },
-      timeoutMs: 60_000,
-    });
-    expect(r.code, r.stderr).toBe(0);
-    const doc = JSON.parse(r.stdout) as {
-      scanned: { denied: number };
-      groups: Group[];
-      approximate: { method: string; maxGroups: number; evictions: number; unlistedMax: number; undercountMax: number };
-    };
-    expect(doc.approximate).toMatchObject({ method: 'space-saving', maxGroups: 50 });
-    expect(doc.approximate.evictions).toBeGreaterThan(0);
-    expect(doc.groups.length).toBe(50);
-    expect(doc.groups.reduce((s, g) => s + g.count, 0)).toBe(doc.scanned.denied);
-    expect(doc.groups[0]!.principal).toBe(LATE);
-    const listed = new Set<string>();
-    for (const g of doc.groups) {
-      listed.add(g.principal);
-      const t = truth.get(g.principal)!;
-      expect(g.count - (g.countError ?? 0)).toBeLessThanOrEqual(t);
-      expect(t).toBeLessThanOrEqual(g.count + doc.approximate.undercountMax);
-    }
-    for (const [p, t] of truth) if (!listed.has(p)) expect(t).toBeLessThanOrEqual(doc.approximate.unlistedMax);
-  });
+  it.each(['1', '2'])(
+    'JSON (--workers %s): the late prober first, every bound holds, counts add up',
+    async (workers) => {
+      const r = await runCli(['triage', file, '--format', 'json', '--workers', workers], {
+        env: { ...env, S3DOCTOR_TRIAGE_RANGE_BYTES: '20000', S3DOCTOR_TRIAGE_CHUNK_BYTES: '8000' },
+        timeoutMs: 60_000,
+      });
+      expect(r.code, r.stderr).toBe(0);
+      const doc = JSON.parse(r.stdout) as {
+        scanned: { denied: number };
+        groups: Group[];
+        approximate: {
+          method: string;
+          maxGroups: number;
+          evictions: number;
+          unlistedMax: number;
+          undercountMax: number;
+        };
+      };
+      expect(doc.approximate).toMatchObject({ method: 'space-saving', maxGroups: 50 });
+      expect(doc.approximate.evictions).toBeGreaterThan(0);
+      expect(doc.groups.length).toBe(50);
+      expect(doc.groups.reduce((s, g) => s + g.count, 0)).toBe(doc.scanned.denied);
+      expect(doc.groups[0]!.principal).toBe(LATE);
+      const listed = new Set<string>();
+      for (const g of doc.groups) {
+        listed.add(g.principal);
+        const t = truth.get(g.principal)!;
+        expect(g.count - (g.countError ?? 0)).toBeLessThanOrEqual(t);
+        expect(t).toBeLessThanOrEqual(g.count + doc.approximate.undercountMax);
+      }
+      for (const [p, t] of truth)
+        if (!listed.has(p)) expect(t).toBeLessThanOrEqual(doc.approximate.unlistedMax);
+    },
+  );
 
   it('text, Markdown and NDJSON state the bound', async () => {
     const [text, md, nd] = await Promise.all(

@@ -1,7 +1,15 @@
 // Small rendering helpers shared by the text and Markdown formatters: labels, never decisions.
 
 import { CAUSE_KIND } from '../../authz/cause-table.js';
-import type { IacPatch, ContextValue, Fix, InputSource, PolicyRef, Result, TriageApproximation } from '../../model/index.js';
+import type {
+  IacPatch,
+  ContextValue,
+  Fix,
+  InputSource,
+  PolicyRef,
+  Result,
+  TriageApproximation,
+} from '../../model/index.js';
 
 /** `access.log:42`, `trail.json#3 (eventID 0c1d…)` for the 3rd element of a JSON array, or `trail.json#eventId`. */
 export function sourceLabel(s: InputSource): string {

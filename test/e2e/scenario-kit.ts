@@ -23,6 +23,10 @@ export interface EventSpec {
   bucketAccount?: string;
   vpce?: string;
   sourceIp?: string;
+  /** Region of the request (default us-east-1). */
+  region?: string;
+  /** Access point ARN the request went through (CloudTrail lists it in resources; the host is the access point's). */
+  accessPoint?: string;
   /** Merged over the event's requestParameters (e.g. x-amz-copy-source, x-amz-request-payer). */
   requestParameters?: Record<string, unknown>;
   /** Merged over the event's additionalEventData. */
@@ -41,9 +45,12 @@ export interface ScenarioInput {
   text?: string;
 }
 
+type Decision = 'ImplicitDeny' | 'ExplicitDeny' | 'Allowed' | 'NotAuthenticated' | 'NotApplicable';
+
 /** What the report's first result must say. */
 export interface ScenarioExpect {
-  decision: 'ImplicitDeny' | 'ExplicitDeny' | 'Allowed' | 'NotAuthenticated' | 'NotApplicable';
+  /** The decision, or the ones accepted (evidence that leaves it open). */
+  decision: Decision | Decision[];
   /** Code of the first cause; omitted: no cause is required (Allowed). */
   cause?: string;
   /** One confidence, or the ones accepted. */
@@ -81,6 +88,11 @@ export interface Scenario {
    * session policy the snapshot leaves unknown.
    */
   expectWithNoSessionPolicy?: ScenarioExpect | 'skip';
+  /**
+   * Runs the case again with the evidence `collect` produces (test/helpers/realistic-evidence.ts), expecting this
+   * (default: `expect`), when that evidence differs from the case's.
+   */
+  expectCollectShaped?: ScenarioExpect | 'skip';
 }
 
 /** A scenario with its id (path under the folder) and its full snapshot. */
@@ -174,7 +186,11 @@ export function userIdentity(principal: string, accessKeyId?: string): Record<st
 /** The CloudTrail data event a spec describes (fields as in the S3 CloudTrail pages' examples). */
 export function cloudTrailEvent(e: EventSpec): Record<string, unknown> {
   const time = e.time ?? '2026-11-24T10:20:11Z';
-  const host = `${e.bucket}.s3.us-east-1.amazonaws.com`;
+  const region = e.region ?? 'us-east-1';
+  const ap = e.accessPoint ? /:accesspoint\/([^/]+)$/.exec(e.accessPoint) : null;
+  const host = ap
+    ? `${ap[1]}-${e.accessPoint!.split(':')[4]}.s3-accesspoint.${region}.amazonaws.com`
+    : `${e.bucket}.s3.${region}.amazonaws.com`;
   const objectArn = e.key !== undefined ? `arn:aws:s3:::${e.bucket}/${e.key}` : undefined;
   return {
     eventVersion: '1.10',
@@ -182,7 +198,7 @@ export function cloudTrailEvent(e: EventSpec): Record<string, unknown> {
     eventTime: time,
     eventSource: 's3.amazonaws.com',
     eventName: e.operation,
-    awsRegion: 'us-east-1',
+    awsRegion: region,
     sourceIPAddress: e.sourceIp ?? (e.vpce ? '10.0.12.34' : '198.51.100.23'),
     userAgent: '[aws-cli/2.17.0 md/awscrt#0.20.11 ua/2.0 os/linux#6.1 command/s3.cp]',
     errorCode: e.errorCode ?? 'AccessDenied',
@@ -212,6 +228,9 @@ export function cloudTrailEvent(e: EventSpec): Record<string, unknown> {
         type: 'AWS::S3::Bucket',
         ARN: `arn:aws:s3:::${e.bucket}`,
       },
+      ...(e.accessPoint
+        ? [{ accountId: e.accessPoint.split(':')[4], type: 'AWS::S3::AccessPoint', ARN: e.accessPoint }]
+        : []),
     ],
     eventType: 'AwsApiCall',
     managementEvent: false,
@@ -235,6 +254,12 @@ export function inputFile(input: ScenarioInput): { name: string; text: string } 
   if (input.accessLog !== undefined) return { name: 'access.log', text: `${input.accessLog}\n` };
   if (input.text !== undefined) return { name: 'error.txt', text: `${input.text}\n` };
   throw new Error('a scenario input needs event, accessLog or text');
+}
+
+/** The caller's account, from the event's principal, the access log's requester or the pasted error's ARN. */
+export function callerAccountOf(input: ScenarioInput): string | undefined {
+  const text = input.event?.principal ?? input.accessLog ?? input.text ?? '';
+  return /arn:aws[\w-]*:(?:iam|sts)::(\d{12}):/.exec(text)?.[1];
 }
 
 /** The role session whose session policy the snapshot leaves unknown, if the scenario's caller is one. */

@@ -120,6 +120,10 @@ export function enrichContext(
   for (const u of az.unknownKeys) unknown.set(u.toLowerCase(), u);
   const isUnknown = (k: string) => unknown.size > 0 && unknown.has(k.toLowerCase());
   const added: [string, ContextValue][] = [];
+  // A key the evidence proves absent (e.g. an account outside any organization has no aws:PrincipalOrgID).
+  const absent = (...ks: string[]) => {
+    for (const k of ks) if (unknown.size > 0 && !present.has(k.toLowerCase())) unknown.delete(k.toLowerCase());
+  };
   const set = (k: string, v: ContextValue | undefined) => {
     if (v === undefined) return;
     const lk = k.toLowerCase();
@@ -155,6 +159,9 @@ export function enrichContext(
     if (rp.account) {
       const org = ev.accounts[rp.account]?.organizationId;
       if (org) set('aws:PrincipalOrgID', org);
+      // organizationId null: the account is in no organization, so the request carries no org keys.
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
+      else if (org === null) absent('aws:PrincipalOrgID', 'aws:PrincipalOrgPaths');
       else if (org === undefined && !present.has('aws:principalorgid') && !isUnknown('aws:PrincipalOrgID'))
         unknown.set('aws:principalorgid', 'aws:PrincipalOrgID');
     }
@@ -170,6 +177,8 @@ export function enrichContext(
     if (az.action.toLowerCase().startsWith('s3:')) set('s3:ResourceAccount', res.account);
     const rorg = ev.accounts[res.account]?.organizationId;
     if (rorg) set('aws:ResourceOrgID', rorg);
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgid
+    else if (rorg === null) absent('aws:ResourceOrgID', 'aws:ResourceOrgPaths');
   }
   if (res.accessPoint) {
     set('s3:DataAccessPointArn', res.accessPoint.arn);

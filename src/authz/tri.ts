@@ -88,6 +88,14 @@ export function andDnf(...ds: Dnf[]): Dnf {
   return out;
 }
 
+/** Layers whose atoms are resource-side grants (resource policies and ACLs). */
+const RESOURCE_GRANTS: ReadonlySet<LayerName> = new Set<LayerName>([
+  'bucket-policy',
+  'access-point-policy',
+  'bucket-acl',
+  'object-acl',
+]);
+
 /** The blame of a grant that holds (shared, never modified). */
 const NOTHING_BLAMED = {
   blocked: new Map<LayerName, 'missing-allow' | 'block'>(),
@@ -113,7 +121,16 @@ export function blame(d: Dnf): {
     // The term closest to passing (fewest failing atoms; the first on ties) names what is missing.
     let best: Atom[] | undefined;
     let bestScore = Infinity;
+    // A term that lacks only a resource-side grant (a same-account bucket-policy or ACL path) is not the
+    // closer explanation when a term without a failing resource grant exists: within one account the
+    // missing Allow is the identity side's (identity policy, or the permissions boundary that lacks it),
+    // and a bucket-policy grant is an alternative fix, never the cause.
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+    const resourceFails = (term: Atom[]) =>
+      term.some((a) => a.value === F && a.granting && RESOURCE_GRANTS.has(a.layer));
+    const anyWithout = d.some((t) => !resourceFails(t));
     for (const term of d) {
+      if (anyWithout && resourceFails(term)) continue;
       // A failing grant weighs more than a failing filter (boundary, Block Public Access, ownership):
       // a term whose grants hold and only a filter fails is the closer explanation. Only atoms that
       // certainly fail count: an unknown atom may hold, so it never makes a term look further from

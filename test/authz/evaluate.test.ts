@@ -305,3 +305,45 @@ describe('a request with no known authorization', () => {
     expect(ev.unknowns[0]?.path).toBe('request.action');
   });
 });
+
+describe('organization keys of an account outside any organization', () => {
+  // organizationId null: the account is in no organization, so aws:PrincipalOrgID / aws:ResourceOrgID are absent
+  // from the request, not unknown: a StringNotEquals perimeter Deny matches for certain.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
+  const perimeter = (key: string) => ({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' },
+      { Effect: 'Deny', Action: 's3:*', Resource: '*', Condition: { StringNotEquals: { [key]: 'o-abc123' } } },
+    ],
+  });
+  const withPolicy = (doc: unknown, org: string | null) =>
+    evidence({
+      principals: { [ALICE]: { policies: [{ name: 'p', kind: 'inline', document: doc }], permissionsBoundary: null } },
+      accounts: {
+        [A]: {
+          organizationId: org,
+          serviceControlPolicies: null,
+          resourceControlPolicies: null,
+          publicAccessBlock: null,
+        },
+      },
+    });
+  const unknownOrg = ['aws:PrincipalOrgID', 'aws:PrincipalOrgPaths', 'aws:ResourceOrgID', 'aws:ResourceOrgPaths'];
+  const req = (): S3Request => ({
+    principal: alice,
+    authorizations: [az('s3:GetObject', 'arn:aws:s3:::dst/k', { unknownKeys: unknownOrg })],
+    s3: { operation: 'GetObject', bucket: 'dst', key: 'k', aclHeader: null, sseHeader: null },
+    unknownKeys: unknownOrg,
+  });
+  it.each(['aws:PrincipalOrgID', 'aws:ResourceOrgID'])('%s absent: the perimeter Deny matches', (key) => {
+    const ev = evaluateRequest(req(), withPolicy(perimeter(key), null));
+    expect(ev.decision).toBe('ExplicitDeny');
+    expect(ev.certain).toBe(true);
+    expect(ev.unknowns.map((u) => u.path)).not.toContain(`context.${key}`);
+  });
+  it.each(['aws:PrincipalOrgID', 'aws:ResourceOrgID'])('%s of an organization member matches it', (key) => {
+    const ev = evaluateRequest(req(), withPolicy(perimeter(key), 'o-abc123'));
+    expect(ev.decision).toBe('Allowed');
+  });
+});

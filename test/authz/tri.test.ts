@@ -50,6 +50,24 @@ describe('blame', () => {
     ]);
     expect([...b.blocked.keys()]).toEqual(['permissions-boundary']);
   });
+  it('same account, identity and boundary both lacking: blames them, not the session-ARN bucket path', () => {
+    // The bucket-policy path that names the session ARN is not limited by the boundary, so it has the fewest
+    // failing atoms; within one account the cause is still the identity side
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html).
+    const b = blame([
+      [a('identity-policy', F), a('permissions-boundary', F, false), a('session-policy', U, false)],
+      [a('bucket-policy', F), a('permissions-boundary', F, false), a('session-policy', U, false)],
+      [a('bucket-policy', F)],
+    ]);
+    expect([...b.blocked.keys()]).toEqual(['identity-policy', 'permissions-boundary']);
+  });
+  it('cross account (every term needs the bucket policy): the fewest failing atoms still decide', () => {
+    const b = blame([
+      [a('identity-policy', T), a('bucket-policy', F), a('permissions-boundary', F, false)],
+      [a('identity-policy', T), a('bucket-policy', F)],
+    ]);
+    expect([...b.blocked.keys()]).toEqual(['bucket-policy']);
+  });
   it('reports a neutraliser through its blame layer, with its facts', () => {
     const b = blame([
       [a('bucket-policy', F)],

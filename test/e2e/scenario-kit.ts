@@ -89,8 +89,9 @@ export interface Scenario {
    */
   expectWithNoSessionPolicy?: ScenarioExpect | 'skip';
   /**
-   * Runs the case again with the evidence `collect` produces (test/helpers/realistic-evidence.ts), expecting this
-   * (default: `expect`), when that evidence differs from the case's.
+   * Runs the case again with the evidence `collect` produces (test/helpers/realistic-evidence.ts), expecting this,
+   * when that evidence differs from the case's. Default: the same decision and first cause as `expect`, or the
+   * report names an unknown collect left that could explain that cause, with that decision still possible.
    */
   expectCollectShaped?: ScenarioExpect | 'skip';
 }

@@ -122,7 +122,8 @@ export function enrichContext(
   const added: [string, ContextValue][] = [];
   // A key the evidence proves absent (e.g. an account outside any organization has no aws:PrincipalOrgID).
   const absent = (...ks: string[]) => {
-    for (const k of ks) if (unknown.size > 0 && !present.has(k.toLowerCase())) unknown.delete(k.toLowerCase());
+    for (const k of ks)
+      if (unknown.size > 0 && !present.has(k.toLowerCase())) unknown.delete(k.toLowerCase());
   };
   const set = (k: string, v: ContextValue | undefined) => {
     if (v === undefined) return;

@@ -314,12 +314,19 @@ describe('organization keys of an account outside any organization', () => {
     Version: '2012-10-17',
     Statement: [
       { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' },
-      { Effect: 'Deny', Action: 's3:*', Resource: '*', Condition: { StringNotEquals: { [key]: 'o-abc123' } } },
+      {
+        Effect: 'Deny',
+        Action: 's3:*',
+        Resource: '*',
+        Condition: { StringNotEquals: { [key]: 'o-abc123' } },
+      },
     ],
   });
   const withPolicy = (doc: unknown, org: string | null) =>
     evidence({
-      principals: { [ALICE]: { policies: [{ name: 'p', kind: 'inline', document: doc }], permissionsBoundary: null } },
+      principals: {
+        [ALICE]: { policies: [{ name: 'p', kind: 'inline', document: doc }], permissionsBoundary: null },
+      },
       accounts: {
         [A]: {
           organizationId: org,
@@ -329,7 +336,12 @@ describe('organization keys of an account outside any organization', () => {
         },
       },
     });
-  const unknownOrg = ['aws:PrincipalOrgID', 'aws:PrincipalOrgPaths', 'aws:ResourceOrgID', 'aws:ResourceOrgPaths'];
+  const unknownOrg = [
+    'aws:PrincipalOrgID',
+    'aws:PrincipalOrgPaths',
+    'aws:ResourceOrgID',
+    'aws:ResourceOrgPaths',
+  ];
   const req = (): S3Request => ({
     principal: alice,
     authorizations: [az('s3:GetObject', 'arn:aws:s3:::dst/k', { unknownKeys: unknownOrg })],

@@ -12,6 +12,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'dist', 'src');
+const CORE =
+  /\/dist\/(rules\/|src\/(model|authz|iam|s3|engine|fix|request|evidence|api|logs|cli\/format|cli\/(tty|progress|output|patches|missing-parts|evidence-source|sarif-rules|fail-on-exit|heap-budget))\b)/;
+const NOT_CORE = /\/dist\/src\/evidence\/live\//;
 
 /** Bundles the CLI; returns false (and changes nothing) when rolldown is not installed. */
 export async function bundleCli() {
@@ -28,7 +31,7 @@ export async function bundleCli() {
     external: (id) => !id.startsWith('.') && !id.startsWith('/'),
     onLog(level, log, handler) {
       // A circular import between our modules is legal ES module code; rolldown keeps its order.
-      if (log.code === 'CIRCULAR_DEPENDENCY') return;
+      if (log.code === 'CIRCULAR_DEPENDENCY' || log.code === 'INEFFECTIVE_DYNAMIC_IMPORT') return;
       handler(level, log);
     },
   });
@@ -38,6 +41,18 @@ export async function bundleCli() {
     format: 'esm',
     banner: (chunk) => (chunk.isEntry ? '#!/usr/bin/env node' : ''),
     entryFileNames: '[name].js',
+    codeSplitting: {
+      groups: [
+        // What every start loads (the static imports of cli.js), apart from the entry: cli.js awaits the
+        // command at its top level, so a chunk that core imports must not hold it (the import would wait forever).
+        { name: 'start', tags: ['$initial'], test: (id) => !/[\\/]cli[\\/]cli\.js$/.test(id), priority: 2 },
+        {
+          name: 'core',
+          test: (id) => CORE.test(id.replaceAll('\\', '/')) && !NOT_CORE.test(id.replaceAll('\\', '/')),
+          priority: 1,
+        },
+      ],
+    },
     chunkFileNames: 'chunks/[name]-[hash].js',
   });
   await bundle.close();

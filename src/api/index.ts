@@ -18,6 +18,7 @@ export { SimulateRequestError } from '../authz/index.js';
 export { InputError } from '../logs/index.js';
 export { SCHEMA_IDS } from '../model/schema-ids.js';
 export { SessionPolicyError } from './pipeline.js';
+export { loadSnapshot, type LoadSnapshotOptions } from './snapshot.js';
 export type { AnswerOptions, SessionPolicyAnswer, TriAnswer, VpceAnswer } from './answers.js';
 
 /** Where a diagnosis or triage reads its denied requests from. */
@@ -61,12 +62,6 @@ export interface TriageOptions extends DiagnoseOptions {
 /** Options of {@link collect}: live, read-only AWS calls with the standard credential chain. */
 export type CollectOptions = LiveOptions;
 
-/** Options of {@link loadSnapshot}. */
-export interface LoadSnapshotOptions {
-  /** Told each warning (an unknown top-level section, which is ignored); nothing is printed. */
-  onWarning?(warning: string): void;
-}
-
 /** Options of {@link simulate}. */
 export interface SimulateOptions {
   /** The session policy of the request's role session (a known answer settles it). */
@@ -89,22 +84,6 @@ async function readDenied(inputs: Inputs): Promise<ReadResult> {
   return typeof inputs === 'object' && !Array.isArray(inputs)
     ? readPasted(inputs.text, inputs.source ?? '(text)')
     : readRecords(inputList(inputs));
-}
-
-/**
- * Loads evidence snapshots (CONTRACT.md's snapshot, schema `schemas/snapshot.schema.json`): one file,
- * several (merged), or a snapshot document already parsed. Throws {@link SnapshotError} listing every problem.
- */
-export async function loadSnapshot(
-  source: string | string[] | object,
-  opts: LoadSnapshotOptions = {},
-): Promise<Evidence> {
-  const ev = await import('../evidence/index.js');
-  if (typeof source === 'string' || Array.isArray(source))
-    return ev.loadSnapshots(inputList(source), opts.onWarning ? { onWarning: opts.onWarning } : {});
-  const r = ev.parseSnapshot(source, '(snapshot)');
-  if (!r.evidence) throw new ev.SnapshotError(r.problems.map((x) => ({ ...x, source: '(snapshot)' })));
-  return r.evidence;
 }
 
 /** With `opts.iac` and evidence: the sources read, for each verified policy fix's diff of its source. */

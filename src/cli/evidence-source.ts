@@ -18,7 +18,7 @@ export async function gatherEvidence(
   const parts: Evidence[] = [];
   let kind: EvidenceSource['kind'] = 'none';
   if (opts.snapshot?.length) {
-    const { loadSnapshot } = await import('../api/index.js');
+    const { loadSnapshot } = await import('../api/snapshot.js');
     parts.push(
       await loadSnapshot(opts.snapshot, {
         onWarning: (w) => process.stderr.write(`s3doctor: warning: ${w}\n`),

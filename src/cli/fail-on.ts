@@ -1,7 +1,5 @@
-// `--fail-on`: which outcomes make diagnose and triage exit 1 (default: an unexplained request, as CONTRACT.md says).
-
-import type { Report, TriageReport } from '../model/index.js';
-import { isExplained } from './format/common.js';
+// `--fail-on`: which outcomes make diagnose and triage exit 1 (default: an unexplained request, as CONTRACT.md says):
+// the values and their parsing (read by every start, for --help; the exit codes are in fail-on-exit.ts).
 
 /** The outcomes `--fail-on` can name. */
 export const FAIL_ON_OUTCOMES = ['unexplained', 'denied', 'finding', 'none'] as const;
@@ -30,23 +28,4 @@ export function parseFailOn(value: string): FailOn[] {
   if (out.includes('none') && out.length > 1)
     throw new Error('--fail-on none cannot be combined with others');
   return out;
-}
-
-/** Exit code of a diagnose report under `--fail-on` (1 when a listed outcome occurred). */
-export function reportFailOnExit(report: Report, failOn: FailOn[] = ['unexplained']): 0 | 1 {
-  for (const f of failOn) {
-    if (f === 'unexplained' && !report.results.every(isExplained)) return 1;
-    if (f === 'denied' && report.results.some((r) => r.reproduced || r.decision !== 'Allowed')) return 1;
-  }
-  return 0;
-}
-
-/** Exit code of a triage report under `--fail-on`. */
-export function triageFailOnExit(t: TriageReport, failOn: FailOn[] = ['unexplained']): 0 | 1 {
-  for (const f of failOn) {
-    if (f === 'unexplained' && t.groups.some((g) => g.diagnosis && !isExplained(g.diagnosis))) return 1;
-    if (f === 'denied' && t.scanned.denied > 0) return 1;
-    if (f === 'finding' && (t.findings?.length ?? 0) > 0) return 1;
-  }
-  return 0;
 }

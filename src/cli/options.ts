@@ -105,3 +105,16 @@ export function parseSessionPolicy(value: string): SessionPolicyAnswer {
 export function collectValues(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
+
+/** Checks `--endpoint-url`: an absolute http(s) URL. */
+export function parseEndpointUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`expected an http:// or https:// URL, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`expected an http:// or https:// URL, got "${value}"`);
+  return value;
+}

@@ -4,7 +4,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from './errors.js';
 import { FAIL_ON_HELP, parseFailOn, type FailOn } from './fail-on.js';
-import { collectValues, parseSessionPolicy, parseTri, parseVpce } from './options.js';
+import { collectValues, parseEndpointUrl, parseSessionPolicy, parseTri, parseVpce } from './options.js';
 import { packageVersion } from './package-info.js';
 import type {
   CollectOptions,
@@ -14,7 +14,6 @@ import type {
   TriageOptions,
 } from './options.js';
 import { nearestName } from '../s3/nearest.js';
-import { parseEndpointUrl } from '../evidence/live/client-settings.js';
 
 /** What every command module's `run` returns: the process exit code (0 explained, 1 unexplained, 2 could not run). */
 export type ExitCode = 0 | 1 | 2;
@@ -588,8 +587,10 @@ Exit codes:
   // --profile NAME that names no profile is said so before any AWS call (the SDK would call it "expired").
   program.hook('preAction', async (_program, action) => {
     const aws = action.opts() as { endpointUrl?: string; debug?: boolean };
-    if (action.options.some((o) => o.long === '--endpoint-url')) {
-      // --endpoint-url, --debug and AWS_CA_BUNDLE, for every AWS client the command makes.
+    const settings = aws.endpointUrl || aws.debug || process.env.AWS_CA_BUNDLE;
+    if (settings && action.options.some((o) => o.long === '--endpoint-url')) {
+      // --endpoint-url, --debug and AWS_CA_BUNDLE, for every AWS client the command makes (none given: the
+      // defaults stand, and the settings module is not loaded).
       const { readCaBundle, setAwsClientSettings } = await import('../evidence/live/client-settings.js');
       const ca = readCaBundle();
       setAwsClientSettings({

@@ -12,7 +12,16 @@ export interface Terminal {
 
 /** The real process terminal. */
 export function processTerminal(): Terminal {
-  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+  return {
+    // Read on use: the first read of process.stdin builds its stream (~5 ms at start), and a run with
+    // --no-interactive or a file argument never looks at it.
+    get stdin() {
+      return process.stdin;
+    },
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  };
 }
 
 /** Whether `CI` is set to anything but `false`/`0`/empty. */

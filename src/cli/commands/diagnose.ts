@@ -7,7 +7,8 @@ import type { IacIndex } from '../../iac/index.js';
 import { gatherEvidence } from '../evidence-source.js';
 import { completeRecord, describedRecord, missingPartsNote } from '../missing-parts.js';
 import { heapBudget } from '../heap-budget.js';
-import { reportFailOnExit, type FailOn } from '../fail-on.js';
+import type { FailOn } from '../fail-on.js';
+import { reportFailOnExit } from '../fail-on-exit.js';
 import { renderReport } from '../format/index.js';
 import { reportWriter, type ReportWriter } from '../format/stream.js';
 import type { DiagnoseOptions } from '../options.js';
@@ -85,7 +86,7 @@ const MAX_NOTES = 3;
 /** Every record up front: needed when live collection must see the requests, or to apply or save fixes. */
 async function readAll(inputs: string[], opts: DiagnoseOptions): Promise<ReadResult> {
   if (!inputs.length) return { records: [describedRecord(opts)], malformed: [] };
-  const fromInputs = await readRecords(inputs, process.stdin);
+  const fromInputs = await readRecords(inputs);
   return { ...fromInputs, records: fromInputs.records.map(completer(inputs, opts)) };
 }
 
@@ -106,7 +107,7 @@ async function* recordsOf(inputs: string[], opts: DiagnoseOptions): AsyncGenerat
   }
   const { readInputs } = await import('../../logs/index.js');
   const complete = completer(inputs, opts);
-  for await (const item of readInputs(inputs, { stdin: process.stdin, deniedOnly: true }))
+  for await (const item of readInputs(inputs, { deniedOnly: true }))
     yield item.kind === 'record' ? { ...item, record: complete(item.record) } : item;
 }
 

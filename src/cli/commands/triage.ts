@@ -3,7 +3,7 @@
 import type { ExitCode } from '../program.js';
 import type { LogRecord, TriageReport } from '../../model/index.js';
 import { gatherEvidence } from '../evidence-source.js';
-import { triageFailOnExit } from '../fail-on.js';
+import { triageFailOnExit } from '../fail-on-exit.js';
 import { renderTriage } from '../format/index.js';
 import { writeTriageJson } from '../format/json.js';
 import { renderTriageNdjson, writeTriageNdjson } from '../format/ndjson.js';

@@ -53,19 +53,6 @@ export function readCaBundle(env: NodeJS.ProcessEnv = process.env): string | und
   return text;
 }
 
-/** Checks `--endpoint-url`: an absolute http(s) URL. */
-export function parseEndpointUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new Error(`expected an http:// or https:// URL, got "${value}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new Error(`expected an http:// or https:// URL, got "${value}"`);
-  return value;
-}
-
 /** Socket timeouts of the SDK's Node request handler. */
 export interface HandlerTimeouts {
   connectionTimeout?: number;

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { parseFailOn, reportFailOnExit, triageFailOnExit } from '../../../src/cli/fail-on.js';
+import { parseFailOn } from '../../../src/cli/fail-on.js';
+import { reportFailOnExit, triageFailOnExit } from '../../../src/cli/fail-on-exit.js';
 import {
   escapeData,
   escapeProperty,

@@ -166,15 +166,22 @@ export class PatchLedger {
   private readonly docs = new Map<string, Entry>();
   /** Bumped whenever a merged document changes; a cached merge is good while it stays. */
   private version = 0;
-  private readonly cache = new WeakMap<Result['causes'], { version: number; causes: Result['causes'] }>();
+  /**
+   * Merged causes by the causes they were merged from, all made at `cacheVersion`: a new version
+   * starts an empty cache, so stale merges (clones of whole documents) are not kept alive by the
+   * memo's results (engine/memo.ts).
+   */
+  private cache = new WeakMap<Result['causes'], Result['causes']>();
+  private cacheVersion = 0;
 
   constructor(private readonly evidence: Evidence) {}
 
   /** `result` with its fixes merged into the documents earlier results' fixes wrote. `requestOf` gives its request (called only when needed). */
   merge(result: Result, requestOf: () => S3Request): Result {
     // Records of one request share their causes (engine/memo.ts): merge them once while nothing changed.
+    if (this.cacheVersion !== this.version) this.fresh();
     const hit = this.cache.get(result.causes);
-    if (hit && hit.version === this.version) return { ...result, causes: hit.causes };
+    if (hit) return { ...result, causes: hit };
     let request: S3Request | undefined;
     let causes: Result['causes'] | undefined;
     for (const [ci, cause] of result.causes.entries()) {
@@ -188,8 +195,15 @@ export class PatchLedger {
         causes[ci]!.fixes[fi] = merged;
       }
     }
-    this.cache.set(result.causes, { version: this.version, causes: causes ?? result.causes });
+    if (this.cacheVersion !== this.version) this.fresh();
+    this.cache.set(result.causes, causes ?? result.causes);
     return causes ? { ...result, causes } : result;
+  }
+
+  /** An empty cache for the current version. */
+  private fresh(): void {
+    this.cache = new WeakMap();
+    this.cacheVersion = this.version;
   }
 
   private mergeFix(fix: Fix, patches: PolicyPatch[], request: S3Request, code: CauseCode): Fix {

@@ -123,7 +123,13 @@ const GRANT_KEYS = [
 export function removeAclHeader(req: S3Request): Fix {
   return clientChange(
     'Remove the ACL header or parameter (--acl, x-amz-acl, x-amz-grant-*) from the request: the bucket has ACLs disabled; grant access with policies.',
-    { s3: { aclHeader: null }, removeContextKeys: ['s3:x-amz-acl', ...GRANT_KEYS] },
+    // Without the header the upload no longer needs s3:PutObjectAcl (PutObject's Permissions section).
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html
+    {
+      s3: { aclHeader: null },
+      removeContextKeys: ['s3:x-amz-acl', ...GRANT_KEYS],
+      removeActions: ['s3:PutObjectAcl'],
+    },
     [retryCommand(req, [])],
   );
 }

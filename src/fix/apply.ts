@@ -147,6 +147,10 @@ export function applyRequestChange(req: S3Request, change: RequestChange): S3Req
           purpose: 'client change',
         });
   }
+  if (first && change.removeActions) {
+    const drop = new Set(change.removeActions.map((x) => x.toLowerCase()));
+    r.authorizations = r.authorizations.filter((a) => a === first || !drop.has(a.action.toLowerCase()));
+  }
   for (const a of r.authorizations) {
     for (const k of Object.keys(a.context)) if (touched.has(k.toLowerCase())) delete a.context[k];
     Object.assign(a.context, structuredClone(set));

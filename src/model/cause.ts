@@ -89,6 +89,8 @@ export interface RequestChange {
   time?: string;
   /** Extra IAM actions the changed request needs, on the same resource as the first authorization. */
   addActions?: string[];
+  /** IAM actions the changed request no longer needs (e.g. s3:PutObjectAcl once no ACL header is sent); never the first authorization's. */
+  removeActions?: string[];
 }
 
 /** What applying a patch would newly allow beyond the denied request. */

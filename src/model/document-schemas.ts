@@ -181,6 +181,7 @@ export function buildDocumentSchemas(z: typeof Z) {
     clearAuthError: z.boolean().optional(),
     time: str.optional(),
     addActions: z.array(str).optional(),
+    removeActions: z.array(str).optional(),
   });
   const blastRadius = z.object({
     probes: count,

@@ -162,6 +162,25 @@ describe('S3 step advice', () => {
     ]);
   });
 
+  it('removing the ACL header also drops the s3:PutObjectAcl the header required: verified', () => {
+    // An upload with x-amz-acl needs s3:PutObjectAcl too (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html);
+    // once the header is gone only s3:PutObject is needed, which the identity policy grants.
+    const ev = allowed({ Effect: 'Allow', Action: 's3:PutObject', Resource: OBJ });
+    const req = s3Request(app, 'PutObject', 's3:PutObject', OBJ, 'reports-bucket', KEY, {
+      resourceAccount: '111122223333',
+      aclHeader: 'public-read',
+      context: { 's3:x-amz-acl': 'public-read' },
+      dataAccess: 'write',
+    });
+    const first = req.authorizations[0];
+    if (!first) throw new Error('fixture');
+    req.authorizations.push({ ...structuredClone(first), action: 's3:PutObjectAcl' });
+    expect(codes(req, ev)).toContain('missing-allow-identity-policy');
+    const f = verifyFix(removeAclHeader(req), req, ev, ['acl-not-supported']);
+    expect(f.remainingCauses).toBeUndefined();
+    expect(f.verified).toBe(true);
+  });
+
   it('an object owned by another account: BucketOwnerEnforced is verified', () => {
     const ev = allowed({ Effect: 'Allow', Action: 's3:GetObject', Resource: OBJ });
     const b = ev.buckets['reports-bucket'];

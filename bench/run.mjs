@@ -225,6 +225,9 @@ if (steps.has('help')) {
         encoding: 'utf8',
       });
       times[k].push(Number(process.hrtime.bigint() - s) / 1e6);
+      // A run that failed (a start that hangs and is cancelled exits 130) must not pass as a fast one.
+      if (r.status !== 0 && r.status !== 1)
+        throw new Error(`${k} exited ${r.status}: ${r.stderr.slice(-500)}`);
       const [u, sys] = (r.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number);
       cpu[k].push((u + sys) * 1000);
     }

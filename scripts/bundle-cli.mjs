@@ -1,20 +1,36 @@
-// Build step after tsc: bundles the CLI (dist/src/cli/cli.js and the modules it imports from this package) into
-// dist/src/cli/main.js and shared chunks in dist/src/chunks/, so a start loads a few files instead of ~180
+// Build step after tsc: bundles the CLI (dist/src/cli/main.js and the modules it imports from this package) into
+// dist/src/cli/main.js and chunks in dist/src/chunks/, so a start loads a few files instead of ~180
 // (each ES module costs a resolve, a read and a compile). Packages from node_modules stay imports; lazy
 // `import()`s stay lazy (their own chunks). Without rolldown (npm install --omit=dev) the unbundled
-// main.js that tsc wrote stays and works the same, only slower to start.
+// main.js that tsc wrote stays and works the same, only slower to start. main.js's `#!` line carries over.
 // Chunks sit two folders below the package root, like every compiled module, so `../..`-relative lookups
 // (package.json, schemas/, rules/) and `../triage/worker.js` resolve the same from either layout.
+// Two chunks are made by hand: `start`, what every start loads (cli.js and its static imports: commander's
+// program, for --help too), and `core`, what diagnose and simulate of one request load (rules, engine,
+// authorization, policy evaluation, fixes, snapshot reading, log parsing, the formats) as one file rather than
+// ~50; the rest (live collection, IaC, triage, the assistant, Athena, ...) stays in chunks of its own, loaded on use.
 
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'dist', 'src');
+const slash = (id) => id.replaceAll('\\', '/');
 const CORE =
   /\/dist\/(rules\/|src\/(model|authz|iam|s3|engine|fix|request|evidence|api|logs|cli\/format|cli\/(tty|progress|output|patches|missing-parts|evidence-source|sarif-rules|fail-on-exit|heap-budget))\b)/;
-const NOT_CORE = /\/dist\/src\/evidence\/live\//;
+// Live collection (the AWS SDK's callers) and the library's index (which re-exports live's error classes).
+const NOT_CORE = /\/dist\/src\/(evidence\/live\/|api\/index\.js$)/;
+
+/** The files `file` imports statically (`from './x.js'`, `import './x.js'`), transitively: tsc's output only. */
+function staticClosure(file, seen = new Set()) {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const text = readFileSync(file, 'utf8');
+  for (const m of text.matchAll(/(?:\bfrom|^import)\s+'(\.{1,2}\/[^']+\.js)'/gm))
+    staticClosure(resolve(dirname(file), m[1]), seen);
+  return seen;
+}
 
 /** Bundles the CLI; returns false (and changes nothing) when rolldown is not installed. */
 export async function bundleCli() {
@@ -24,13 +40,15 @@ export async function bundleCli() {
   } catch {
     return false;
   }
+  const start = new Set([...staticClosure(join(src, 'cli', 'cli.js'))].map(slash));
   const bundle = await rolldown({
-    input: { 'cli/main': join(src, 'cli', 'cli.js') },
+    input: { 'cli/main': join(src, 'cli', 'main.js') },
     platform: 'node',
     // Only this package's own modules: dependencies load from node_modules as before.
     external: (id) => !id.startsWith('.') && !id.startsWith('/'),
     onLog(level, log, handler) {
-      // A circular import between our modules is legal ES module code; rolldown keeps its order.
+      // A circular import between our modules is legal ES module code; rolldown keeps its order. A lazy import
+      // of a module the start or core chunk holds anyway is meant (the chunks are made by hand).
       if (log.code === 'CIRCULAR_DEPENDENCY' || log.code === 'INEFFECTIVE_DYNAMIC_IMPORT') return;
       handler(level, log);
     },
@@ -39,21 +57,14 @@ export async function bundleCli() {
   await bundle.write({
     dir: src,
     format: 'esm',
-    banner: (chunk) => (chunk.isEntry ? '#!/usr/bin/env node' : ''),
     entryFileNames: '[name].js',
+    chunkFileNames: 'chunks/[name]-[hash].js',
     codeSplitting: {
       groups: [
-        // What every start loads (the static imports of cli.js), apart from the entry: cli.js awaits the
-        // command at its top level, so a chunk that core imports must not hold it (the import would wait forever).
-        { name: 'start', tags: ['$initial'], test: (id) => !/[\\/]cli[\\/]cli\.js$/.test(id), priority: 2 },
-        {
-          name: 'core',
-          test: (id) => CORE.test(id.replaceAll('\\', '/')) && !NOT_CORE.test(id.replaceAll('\\', '/')),
-          priority: 1,
-        },
+        { name: 'start', test: (id) => start.has(slash(id)), priority: 2 },
+        { name: 'core', test: (id) => CORE.test(slash(id)) && !NOT_CORE.test(slash(id)), priority: 1 },
       ],
     },
-    chunkFileNames: 'chunks/[name]-[hash].js',
   });
   await bundle.close();
   return true;

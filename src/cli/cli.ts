@@ -1,5 +1,5 @@
-// The CLI behind the s3doctor binary (main.ts): runs the commander program and maps its outcome to an exit code; the only
-// place that exits. Only commander loads up front (see program.ts).
+// The CLI behind the s3doctor binary (main.ts calls `main`): runs the commander program and maps its outcome to an exit
+// code; the only place that exits. Only commander loads up front (see program.ts).
 
 import { CommanderError } from 'commander';
 import { asUserError, fsUserError, userErrorMessage } from './errors.js';
@@ -92,5 +92,3 @@ export async function main(argv: string[]): Promise<never> {
   process.removeListener('beforeExit', onDrained);
   return flushAndExit(code);
 }
-
-await main(process.argv);

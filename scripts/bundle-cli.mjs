@@ -1,8 +1,8 @@
-// Build step after tsc: bundles the CLI (dist/src/cli/main.js and the modules it imports from this package) into
+// Build step after tsc: bundles the CLI (dist/src/cli/run.js and the modules it imports from this package) into
 // dist/src/cli/main.js and chunks in dist/src/chunks/, so a start loads a few files instead of ~180
 // (each ES module costs a resolve, a read and a compile). Packages from node_modules stay imports; lazy
 // `import()`s stay lazy (their own chunks). Without rolldown (npm install --omit=dev) the unbundled
-// main.js that tsc wrote stays and works the same, only slower to start. main.js's `#!` line carries over.
+// main.js that tsc wrote stays and works the same, only slower to start. The `#!` line is added.
 // Chunks sit two folders below the package root, like every compiled module, so `../..`-relative lookups
 // (package.json, schemas/, rules/) and `../triage/worker.js` resolve the same from either layout.
 // Two chunks are made by hand: `start`, what every start loads (cli.js and its static imports: commander's
@@ -42,7 +42,8 @@ export async function bundleCli() {
   }
   const start = new Set([...staticClosure(join(src, 'cli', 'cli.js'))].map(slash));
   const bundle = await rolldown({
-    input: { 'cli/main': join(src, 'cli', 'main.js') },
+    // Not main.js: that is this step's output, and tsc leaves it alone when main.ts did not change.
+    input: { 'cli/main': join(src, 'cli', 'run.js') },
     platform: 'node',
     // Only this package's own modules: dependencies load from node_modules as before.
     external: (id) => !id.startsWith('.') && !id.startsWith('/'),
@@ -57,6 +58,7 @@ export async function bundleCli() {
   await bundle.write({
     dir: src,
     format: 'esm',
+    banner: (chunk) => (chunk.isEntry ? '#!/usr/bin/env node' : ''),
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name]-[hash].js',
     codeSplitting: {

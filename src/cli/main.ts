@@ -1,15 +1,5 @@
 #!/usr/bin/env node
-// The s3doctor binary: turns on Node's module compile cache, then runs cli.ts. The build (scripts/bundle-cli.mjs)
-// bundles what this file imports into a few chunks (fewer files to load at start); unbundled, as tsc emits it, it
-// works the same, only slower to start.
+// The s3doctor binary. The build (scripts/bundle-cli.mjs) replaces this file with the bundled CLI (fewer files to
+// load at start, run.ts first); unbundled, as tsc emits it, it just runs run.ts.
 
-import module from 'node:module';
-
-// Node 22.1+ keeps the V8 code of the modules it compiles in its default cache folder under the OS temp dir
-// (NODE_COMPILE_CACHE names another, NODE_DISABLE_COMPILE_CACHE=1 turns it off): a later start skips most of the
-// compile work. Node 20 has no such function; it then compiles every start, as before. Called before cli.ts
-// loads so that its modules are cached too.
-(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-
-const { main } = await import('./cli.js');
-await main(process.argv);
+import './run.js';

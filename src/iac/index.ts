@@ -150,14 +150,21 @@ export function iacFix(
   };
   const patches: IacPatch[] = [];
   const unmatched: string[] = [];
+  const unmatchedDocuments: { document: string; why: string }[] = [];
   all.forEach((patch, i) => {
     const r = documentPatches(patch, (after) => withAfter(i, after), cause, req, evidence, index, opts);
     const label = several ? `${targetLabel(patch)}: ` : '';
-    if ('why' in r) unmatched.push(`${label}${r.why}`);
-    else patches.push(...r.patches.map((p) => (several ? { ...p, document: patch.target.id } : p)));
+    if ('why' in r) {
+      unmatched.push(`${label}${r.why}`);
+      if (several) unmatchedDocuments.push({ document: patch.target.id, why: r.why });
+    } else patches.push(...r.patches.map((p) => (several ? { ...p, document: patch.target.id } : p)));
   });
   if (unmatched.length === 0) return { patches };
-  return { patches, unmatched: `${unmatched.join('; ')}; the JSON patch above is the fix` };
+  return {
+    patches,
+    unmatched: `${unmatched.join('; ')}; the JSON patch above is the fix`,
+    ...(unmatchedDocuments.length ? { unmatchedDocuments } : {}),
+  };
 }
 
 function targetLabel(p: PolicyPatch): string {

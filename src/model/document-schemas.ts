@@ -201,7 +201,11 @@ export function buildDocumentSchemas(z: typeof Z) {
     notes: z.array(str).optional(),
     confirmed: z.boolean(),
   });
-  const iacFix = z.object({ patches: z.array(iacPatch), unmatched: str.optional() });
+  const iacFix = z.object({
+    patches: z.array(iacPatch),
+    unmatched: str.optional(),
+    unmatchedDocuments: z.array(z.object({ document: str, why: str })).optional(),
+  });
   const fix = z.object({
     kind: z.enum(['client-change', 'policy-patch', 'config-change', 'credential-refresh']),
     summary: str,

@@ -36,4 +36,6 @@ export interface IacFix {
   patches: IacPatch[];
   /** When no source matched: why (the JSON patch stays the fix). */
   unmatched?: string;
+  /** When the fix changes several documents: each document (target id) no source matched, and why. */
+  unmatchedDocuments?: { document: string; why: string }[];
 }

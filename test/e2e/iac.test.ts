@@ -63,6 +63,52 @@ describe('diagnose --iac', () => {
     expect(r.stdout).toContain('aws iam put-role-policy');
   });
 
+  it('a fix of several documents: each document under its own heading, the unmatched one saying why', async () => {
+    const kms = join(ROOT, 'examples', 'kms-cross-account');
+    const base = [
+      'diagnose',
+      join(kms, 'input.log'),
+      '--snapshot',
+      join(kms, 'snapshot.json'),
+      '--iac',
+      join(ROOT, 'test/fixtures/iac/cfn-kms'),
+    ];
+    const key = 'arn:aws:kms:us-east-1:111122223333:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
+    const role = 'arn:aws:iam::444455556666:role/partner-etl';
+    const lines = (await runCli(base)).stdout.split('\n');
+    const at = (prefix: string) => lines.findIndex((l) => l.trimStart().startsWith(prefix));
+    const iac = at('Infrastructure as code (--iac):');
+    const keyHead = at(`kms key policy of ${key}:`);
+    const roleHead = at(`identity policy of ${role} (s3doctor-kms-0b1c2d3e):`);
+    const patch = at('cloudformation template.yaml:15 Resources.ReportsKey.Properties.KeyPolicy: verified');
+    const none = at(
+      'no source matched: no role is defined in the sources; the JSON patch above is the fix for it',
+    );
+    // The template's patch sits under the key policy's heading; "no source matched" only under the role's.
+    expect(iac).toBeGreaterThan(0);
+    expect([iac < keyHead, keyHead < patch, patch < roleHead, roleHead < none]).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(lines.filter((l) => l.includes('no source matched'))).toHaveLength(1);
+    const md = (await runCli([...base, '--format', 'markdown'])).stdout;
+    expect(md).toContain(
+      `- Infrastructure as code (kms key policy of ${key}): cloudformation template.yaml:15 Resources.ReportsKey.Properties.KeyPolicy: verified`,
+    );
+    expect(md).toContain(
+      `- Infrastructure as code (identity policy of ${role} (s3doctor-kms-0b1c2d3e)): no source matched: no role is defined in the sources`,
+    );
+    const json = JSON.parse((await runCli([...base, '--format', 'json'])).stdout);
+    const fix = json.results[0].causes
+      .flatMap((c: { fixes: { iac?: unknown }[] }) => c.fixes)
+      .find((f: { iac?: unknown }) => f.iac);
+    expect(fix.iac.unmatchedDocuments).toEqual([
+      { document: role, why: 'no role is defined in the sources' },
+    ]);
+  }, 120_000);
+
   it('--write: a dry run without --yes; with --yes writes the file and a backup; refuses a dirty tree', async () => {
     const dir = await gitCopy();
     const before = await readFile(join(dir, 'template.yaml'), 'utf8');

@@ -196,14 +196,53 @@ export function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`;
 }
 
-/** The heading of one IaC patch: tool, file:line, address (construct path), and what re-evaluation found. */
-export function iacPatchLabel(p: IacPatch): string {
-  const where = `${p.tool} ${p.file}:${p.line} ${p.address}${p.constructPath ? ` (construct ${p.constructPath})` : ''}${p.document ? ` for ${p.document}` : ''}`;
+/**
+ * The heading of one IaC patch: tool, file:line, address (construct path), the document it changes
+ * (unless `grouped` under that document's heading), and what re-evaluation found.
+ */
+export function iacPatchLabel(p: IacPatch, grouped = false): string {
+  const where = `${p.tool} ${p.file}:${p.line} ${p.address}${p.constructPath ? ` (construct ${p.constructPath})` : ''}${p.document && !grouped ? ` for ${p.document}` : ''}`;
   const n = p.blastRadius?.newlyAllowed.length ?? 0;
   const verdict = p.verified
     ? `verified: the edited source allows the request${p.blastRadius ? (n === 0 ? ', grants nothing beyond it' : `, also allows ${n} more`) : ''}`
     : 'not verified';
   return `${where}: ${verdict}${p.confirmed ? '' : ' (unconfirmed match)'}`;
+}
+
+/** The IaC side of a fix for one document it changes: its heading (fixes of several documents), patches or why none. */
+export interface IacGroup {
+  /** `bucket policy of B`: absent when the fix changes one document. */
+  heading?: string;
+  patches: IacPatch[];
+  /** Why no source matched this document (the JSON patch is its fix). */
+  unmatched?: string;
+}
+
+/**
+ * A fix's IaC patches grouped by the document they change, in the fix's order: one group without a
+ * heading when the fix changes one document, else one per document with its patches or why no source matched it.
+ */
+export function iacGroups(fix: Fix): IacGroup[] {
+  const iac = fix.iac;
+  if (!iac) return [];
+  const docs = [...(fix.patch ? [fix.patch] : []), ...(fix.additionalPatches ?? [])];
+  const several =
+    docs.length > 1 && (iac.unmatchedDocuments !== undefined || iac.patches.some((p) => p.document));
+  if (!several) return [{ patches: iac.patches, ...(iac.unmatched ? { unmatched: iac.unmatched } : {}) }];
+  const seen = new Set<string>();
+  const groups: IacGroup[] = [];
+  for (const d of docs) {
+    const id = d.target.id;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const why = iac.unmatchedDocuments?.filter((u) => u.document === id).map((u) => u.why);
+    groups.push({
+      heading: `${d.target.type.replace(/-/g, ' ')} of ${id}${d.target.name ? ` (${d.target.name})` : ''}`,
+      patches: iac.patches.filter((p) => p.document === id),
+      ...(why?.length ? { unmatched: `${why.join('; ')}; the JSON patch above is the fix for it` } : {}),
+    });
+  }
+  return groups;
 }
 
 /** Lines under an IaC patch's heading: unresolved values and notes. */

@@ -6,6 +6,7 @@ import {
   contextValue,
   decisionLabel,
   fixFacts,
+  iacGroups,
   iacPatchLabel,
   iacPatchNotes,
   isExplained,
@@ -225,23 +226,27 @@ export function renderResultMarkdown(r: Result, n: number, opts: MarkdownOptions
       );
     else if (f.patch) out.push(fence('json', JSON.stringify(f.patch.after, null, 2)));
     if (f.commands?.length) out.push(fence('sh', f.commands.join('\n')));
-    if (f.iac?.unmatched) out.push(`- Infrastructure as code: no source matched: ${md(f.iac.unmatched)}`);
-    for (const p of f.iac?.patches ?? []) {
-      out.push(
-        [
-          `- Infrastructure as code: ${md(iacPatchLabel(p))}`,
-          ...iacPatchNotes(p).map((l) => `  - ${md(l)}`),
-        ].join('\n'),
-      );
-      out.push(
-        fence(
-          'diff',
-          p.diff
-            .split('\n')
-            .filter((l) => !/^=+$/.test(l))
-            .join('\n'),
-        ),
-      );
+    for (const g of iacGroups(f)) {
+      // A fix of several documents: each document's patches, or why no source matched it, under its name.
+      const head = `- Infrastructure as code${g.heading ? ` (${md(g.heading)})` : ''}:`;
+      if (g.unmatched) out.push(`${head} no source matched: ${md(g.unmatched)}`);
+      for (const p of g.patches) {
+        out.push(
+          [
+            `${head} ${md(iacPatchLabel(p, g.heading !== undefined))}`,
+            ...iacPatchNotes(p).map((l) => `  - ${md(l)}`),
+          ].join('\n'),
+        );
+        out.push(
+          fence(
+            'diff',
+            p.diff
+              .split('\n')
+              .filter((l) => !/^=+$/.test(l))
+              .join('\n'),
+          ),
+        );
+      }
     }
   }
   out.push('### Unknowns and how to collect them');

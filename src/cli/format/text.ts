@@ -16,6 +16,7 @@ import {
   contextValue,
   decisionLabel,
   fixFacts,
+  iacGroups,
   iacPatchLabel,
   iacPatchNotes,
   isExplained,
@@ -119,11 +120,17 @@ function renderFix(fix: Fix, n: number, s: Styler): string {
   }
   if (fix.iac) {
     out.push(indent('Infrastructure as code (--iac):', '  '));
-    if (fix.iac.unmatched) out.push(indent(`no source matched: ${fix.iac.unmatched}`, '    '));
-    for (const p of fix.iac.patches) {
-      out.push(indent(p.verified ? s('green', iacPatchLabel(p)) : s('yellow', iacPatchLabel(p)), '    '));
-      for (const l of iacPatchNotes(p)) out.push(indent(l, '      '));
-      out.push(indent(colourDiff(p.diff.trimEnd(), s), '    '));
+    for (const g of iacGroups(fix)) {
+      // A fix of several documents: each document's heading, then its patches or why no source matched it.
+      const pad = g.heading ? '      ' : '    ';
+      if (g.heading) out.push(indent(`${g.heading}:`, '    '));
+      if (g.unmatched) out.push(indent(`no source matched: ${g.unmatched}`, pad));
+      for (const p of g.patches) {
+        const label = iacPatchLabel(p, g.heading !== undefined);
+        out.push(indent(p.verified ? s('green', label) : s('yellow', label), pad));
+        for (const l of iacPatchNotes(p)) out.push(indent(l, `${pad}  `));
+        out.push(indent(colourDiff(p.diff.trimEnd(), s), pad));
+      }
     }
   }
   return out.join('\n');

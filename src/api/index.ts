@@ -49,6 +49,12 @@ export interface DiagnoseOptions extends AnswerOptions {
   iac?: string;
   /** With `iac`: Terraform state or CloudFormation stack documents (files) that settle open values. */
   iacState?: string[];
+  /**
+   * With `iac`: read, live and read-only, the CloudFormation stacks the templates are deployed as (as
+   * `diagnose --iac DIR --live` does): `stacks` names them (else cdk.out's manifest, else the stacks owning
+   * the evidence's roles, buckets and keys); `onNote` is told what could not be read.
+   */
+  iacLive?: { stacks?: string[]; live?: CollectOptions; onNote?(note: string): void };
 }
 
 /** Options of {@link triage}. */
@@ -89,8 +95,17 @@ async function readDenied(inputs: Inputs): Promise<ReadResult> {
 /** With `opts.iac` and evidence: the sources read, for each verified policy fix's diff of its source. */
 async function iacOf(opts: DiagnoseOptions) {
   if (!opts.iac || !opts.evidence) return {};
-  const { loadIac } = await import('../iac/index.js');
-  return { iac: await loadIac(opts.iac, opts.iacState ? { stateFiles: opts.iacState } : {}) };
+  const { loadIac, addLiveStacks } = await import('../iac/index.js');
+  const iac = await loadIac(opts.iac, opts.iacState ? { stateFiles: opts.iacState } : {});
+  if (opts.iacLive) {
+    const { stacks, live, onNote } = opts.iacLive;
+    const notes = await addLiveStacks(iac, opts.evidence, {
+      ...(stacks ? { stacks } : {}),
+      ...(live ? { live } : {}),
+    });
+    for (const n of notes) onNote?.(n);
+  }
+  return { iac };
 }
 
 /**

@@ -47,6 +47,8 @@ export interface DiagnoseOptions extends Omit<CommonOptions, 'format'>, AnswerOp
   iac?: string;
   /** `--iac-state FILE`: Terraform state or CloudFormation stack documents that settle the sources' open values. */
   iacState?: string[];
+  /** `--iac-stack NAME`: with --iac and --live, the CloudFormation stacks read for parameters, physical ids and exports. */
+  iacStack?: string[];
   /** `--write`: with --iac and --yes, apply the diffs to the files. */
   write?: boolean;
   /** Describe the request instead of giving a log: */

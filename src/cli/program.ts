@@ -277,6 +277,11 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
       collectValues,
     )
     .option(
+      '--iac-stack <name>',
+      "with --iac and --live: the CloudFormation stack (name or ARN) DIR's templates deploy, read for parameters, physical ids and exports (repeatable; default: cdk.out's stacks, else the stacks owning the evidence's roles, buckets and keys)",
+      collectValues,
+    )
+    .option(
       '--write',
       'with --iac: apply the diffs to the files (only with --yes, in a clean git work tree, with a backup)',
     )

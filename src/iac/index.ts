@@ -18,6 +18,7 @@ export { addStateDocument, emptyContext, type IacContext } from './context.js';
 export { discover, inside } from './discover.js';
 export { writableIacPatches } from './choose.js';
 export { writeIacPatches, IacWriteError, type WriteOptions, type WriteResult } from './write.js';
+export { addLiveStacks, type LiveStackOptions } from './live.js';
 
 /** The sources under an --iac folder, read once per run. */
 export interface IacIndex {
@@ -26,6 +27,8 @@ export interface IacIndex {
   base: IacContext;
   /** Located documents for an account and region (memoised). */
   sourcesFor(account: string | undefined, region: string | undefined): SourceSet;
+  /** Adds state or stack documents (as `--iac-state` files hold them) read after loading: the stacks read live. */
+  addStateDocuments(docs: unknown[]): void;
 }
 
 /** Options of `loadIac`. */
@@ -65,6 +68,10 @@ export async function loadIac(dir: string, opts: LoadIacOptions = {}): Promise<I
         memo.set(key, s);
       }
       return s;
+    },
+    addStateDocuments(docs) {
+      for (const d of docs) addStateDocument(base, d);
+      memo.clear();
     },
   };
 }

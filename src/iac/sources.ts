@@ -31,7 +31,18 @@ function inputsFor(t: Template, ctx: IacContext, parentParams: Record<string, un
   for (const r of ctx.stackResources)
     if (resources[r.logicalId]?.Type === r.type)
       stacks.set(r.stack ?? '', (stacks.get(r.stack ?? '') ?? 0) + 1);
-  const best = [...stacks.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  let best = [...stacks.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  if (best === undefined) {
+    // No stack's resources are known (not given, or not readable): a stack whose parameters are exactly
+    // the template's (by name) is its stack, when only one is.
+    const names = Object.keys((t.value.Parameters ?? {}) as Record<string, unknown>)
+      .sort()
+      .join('\n');
+    const same = Object.entries(ctx.stackParams).filter(
+      ([, ps]) => names !== '' && Object.keys(ps).sort().join('\n') === names,
+    );
+    if (same.length === 1) best = same[0]![0];
+  }
   const params: Record<string, unknown> = { ...parentParams };
   if (best !== undefined) {
     for (const r of ctx.stackResources)

@@ -143,6 +143,6 @@ describe('diagnose --iac', () => {
       '--write',
     ]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--write and --iac-state go with --iac DIR');
+    expect(r.stderr).toContain('--write, --iac-state and --iac-stack go with --iac DIR');
   });
 });

@@ -7,7 +7,10 @@
 // request payment, Object Lock, objects (HEAD, ACL, retention, legal hold, tagging), region
 // redirects (301 PermanentRedirect when the signing region is not the bucket's), S3 Control access
 // points, KMS DescribeKey/ListAliases, Organizations, EC2 DescribeVpcEndpoints, SNS Publish, bucket logging and
-// lifecycle, CloudTrail trails/selectors/status and event data stores, injected faults
+// lifecycle, CloudTrail trails/selectors/status and event data stores, CloudFormation stacks
+// (DescribeStacks, DescribeStackResources by stack or physical id, ListStackResources, ListExports from
+// `accounts[id].stacks[name] = { region, parameters, outputs: [{ key, value, exportName }], resources:
+// [{ logicalId, physicalId, type }] }`; `accounts[id].cloudformationDenied: ['ListExports']`), injected faults
 // (throttling: `faults: [{ op: 'GetBucketPolicy', error: [503, 'SlowDown'], times: 1 }]`), slow
 // answers (`slow: { GetBucketAcl: 500 }`), latency per call, and calls logged as
 // `{ service, op, account, region }`, and `stats.maxInFlight` (most requests answered at once).
@@ -26,6 +29,7 @@ const NS = {
   sts: 'https://sts.amazonaws.com/doc/2011-06-15/',
   ec2: 'http://ec2.amazonaws.com/doc/2016-11-15/',
   sns: 'http://sns.amazonaws.com/doc/2010-03-31/',
+  cloudformation: 'http://cloudformation.amazonaws.com/doc/2010-05-15/',
 };
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const tags = (obj) =>
@@ -453,6 +457,86 @@ const namesXml = (obj = {}, p) => {
   return `<PolicyNames>${member(slice, esc)}</PolicyNames>${tail}`;
 };
 
+/**
+ * CloudFormation (Query protocol): the stacks of the signing account in the signing region.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackResources.html
+ */
+function cloudformation(acct, ctx, action, p, ok, fail) {
+  if ((acct.cloudformationDenied ?? []).includes(action))
+    return fail([
+      403,
+      'AccessDenied',
+      `User: arn:aws:iam::${ctx.account}:user/fake is not authorized to perform: cloudformation:${action}`,
+    ]);
+  const arnOf = (name) => `arn:aws:cloudformation:${ctx.region}:${ctx.account}:stack/${name}/fake-${name}`;
+  const stacks = Object.entries(acct.stacks ?? {}).filter(
+    ([, s]) => (s.region ?? 'us-east-1') === ctx.region,
+  );
+  const byName = (id) => stacks.find(([name]) => id === name || id === arnOf(name));
+  const resourceXml = (name, r, withStack) =>
+    tags({
+      ...(withStack ? { StackName: name, StackId: arnOf(name) } : {}),
+      LogicalResourceId: r.logicalId,
+      PhysicalResourceId: r.physicalId,
+      ResourceType: r.type,
+      Timestamp: '2024-01-01T00:00:00Z',
+      LastUpdatedTimestamp: '2024-01-01T00:00:00Z',
+      ResourceStatus: 'CREATE_COMPLETE',
+    });
+  if (action === 'DescribeStacks') {
+    const id = p.get('StackName');
+    const hit = byName(id);
+    if (!hit) return fail([400, 'ValidationError', `Stack with id ${id} does not exist`]);
+    const [name, s] = hit;
+    const params = member(Object.entries(s.parameters ?? {}), ([k, v]) =>
+      tags({ ParameterKey: k, ParameterValue: v }),
+    );
+    const outputs = member(s.outputs ?? [], (o) =>
+      tags({ OutputKey: o.key, OutputValue: o.value, ExportName: o.exportName }),
+    );
+    return ok(
+      `<Stacks><member>${tags({ StackId: arnOf(name), StackName: name, CreationTime: '2024-01-01T00:00:00Z', StackStatus: 'CREATE_COMPLETE' })}<Parameters>${params}</Parameters><Outputs>${outputs}</Outputs></member></Stacks>`,
+    );
+  }
+  if (action === 'DescribeStackResources') {
+    const phys = p.get('PhysicalResourceId');
+    const hit = phys
+      ? stacks.find(([, s]) => (s.resources ?? []).some((r) => r.physicalId === phys))
+      : byName(p.get('StackName'));
+    if (!hit)
+      return fail([
+        400,
+        'ValidationError',
+        phys ? `Stack for ${phys} does not exist` : `Stack with id ${p.get('StackName')} does not exist`,
+      ]);
+    const [name, s] = hit;
+    return ok(
+      `<StackResources>${member((s.resources ?? []).slice(0, 100), (r) => resourceXml(name, r, true))}</StackResources>`,
+    );
+  }
+  if (action === 'ListStackResources') {
+    const hit = byName(p.get('StackName'));
+    if (!hit) return fail([400, 'ValidationError', `Stack with id ${p.get('StackName')} does not exist`]);
+    const [name, s] = hit;
+    const start = Number(p.get('NextToken') ?? 0);
+    const all = s.resources ?? [];
+    const slice = all.slice(start, start + pageSize);
+    const next = start + pageSize < all.length ? `<NextToken>${start + pageSize}</NextToken>` : '';
+    return ok(
+      `<StackResourceSummaries>${member(slice, (r) => resourceXml(name, r, false))}</StackResourceSummaries>${next}`,
+    );
+  }
+  if (action === 'ListExports') {
+    const all = stacks.flatMap(([name, s]) =>
+      (s.outputs ?? []).filter((o) => o.exportName).map((o) => ({ name, o })),
+    );
+    return ok(
+      `<Exports>${member(all, ({ name, o }) => tags({ ExportingStackId: arnOf(name), Name: o.exportName, Value: o.value }))}</Exports>`,
+    );
+  }
+  return fail([400, 'InvalidAction', `fake cloudformation has no ${action}`]);
+}
+
 /** IAM, STS and EC2 Query protocol. */
 function query(world, ctx, svc, p, res) {
   const action = p.get('Action');
@@ -543,6 +627,7 @@ function query(world, ctx, svc, p, res) {
       .join('');
     return ok(`<vpcEndpointSet>${items}</vpcEndpointSet>`);
   }
+  if (svc === 'cloudformation') return cloudformation(acct, ctx, action, p, ok, fail);
   // IAM.
   const policyArn = p.get('PolicyArn');
   if (action === 'GetPolicy' || action === 'GetPolicyVersion') {
@@ -794,6 +879,9 @@ function json11(world, ctx, target, body, res) {
   return fail([400, 'UnsupportedOperationException', `fake has no ${target}`]);
 }
 
+/** Services answered in the Query protocol (form-encoded request, XML reply). */
+const QUERY_SERVICES = new Set(['iam', 'sts', 'ec2', 'sns', 'cloudformation']);
+
 /**
  * Start the fake on 127.0.0.1. `latencyMs` delays every answer; `world.slow[op]` adds to that
  * for one operation; `world.faults` entries `{ op, error, times, service? }` answer `times`
@@ -823,8 +911,7 @@ export async function startFakeAws(world, { port = 0, latencyMs = 0 } = {}) {
       const params = target ? JSON.parse(body || '{}') : new URLSearchParams(body);
       const route = (out) => {
         if (target) return json11(world, ctx, target, params, out);
-        if (ctx.service === 'iam' || ctx.service === 'sts' || ctx.service === 'ec2' || ctx.service === 'sns')
-          return query(world, ctx, ctx.service, params, out);
+        if (QUERY_SERVICES.has(ctx.service)) return query(world, ctx, ctx.service, params, out);
         if (url.pathname.startsWith('/v20180820/')) {
           ctx.service = 's3control';
           return s3control(world, ctx, req, url, out);
@@ -861,13 +948,7 @@ export async function startFakeAws(world, { port = 0, latencyMs = 0 } = {}) {
         stats.inFlight -= 1;
         if (res.destroyed) return;
         if (fault) {
-          if (
-            ctx.service === 'iam' ||
-            ctx.service === 'sts' ||
-            ctx.service === 'ec2' ||
-            ctx.service === 'sns'
-          )
-            return queryError(res, ctx.service, fault.error);
+          if (QUERY_SERVICES.has(ctx.service)) return queryError(res, ctx.service, fault.error);
           if (target)
             return reply(
               res,

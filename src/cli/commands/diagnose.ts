@@ -154,6 +154,24 @@ async function loadIacIndex(dir: string, stateFiles: string[] | undefined): Prom
   }
 }
 
+/** Reads the stacks of the --iac folder's templates (see addLiveStacks); what could not be read is a notice. */
+async function readIacStacks(
+  iac: IacIndex,
+  evidence: Evidence | undefined,
+  opts: DiagnoseOptions,
+): Promise<void> {
+  const { addLiveStacks } = await import('../../iac/index.js');
+  const notes = await addLiveStacks(iac, evidence, {
+    ...(opts.iacStack ? { stacks: opts.iacStack } : {}),
+    live: {
+      ...(opts.profile ? { profile: opts.profile } : {}),
+      ...(opts.region ? { region: opts.region } : {}),
+      ...(opts.roleArn?.length ? { roleArns: opts.roleArn } : {}),
+    },
+  });
+  for (const n of notes) notice(`--iac: ${n}`);
+}
+
 /**
  * `--write`: the first verified, confirmed IaC patch of each result (one per document the fix
  * changes) is applied to its file; without --yes it is a dry run that names the files.
@@ -210,8 +228,9 @@ export async function runDiagnose(inputs: string[], opts: DiagnoseOptions): Prom
   // --save-patch the results, or session policies (--session-policy, or AssumeRole events in the
   // inputs, looked for first) settle the evidence of the sessions the records use. Otherwise each
   // record is diagnosed and written as it is read.
-  if ((opts.write || opts.iacState) && !opts.iac)
-    throw new UsageError('--write and --iac-state go with --iac DIR.');
+  if ((opts.write || opts.iacState || opts.iacStack) && !opts.iac)
+    throw new UsageError('--write, --iac-state and --iac-stack go with --iac DIR.');
+  if (opts.iacStack && !opts.live) throw new UsageError('--iac-stack reads the stack from AWS: add --live.');
   const iac = opts.iac ? await loadIacIndex(opts.iac, opts.iacState) : undefined;
   const holdAll =
     Boolean(opts.live || opts.apply || opts.savePatch || opts.write) ||
@@ -225,6 +244,8 @@ export async function runDiagnose(inputs: string[], opts: DiagnoseOptions): Prom
     const requests = await toRequests(read.records, ev.evidence);
     ev = await gatherEvidence(opts, () => requests);
   }
+  // --iac with --live: the CloudFormation stacks of DIR's templates settle their parameters, physical ids and exports.
+  if (opts.live && iac) await readIacStacks(iac, ev.evidence, opts);
   const diagnose = await recordDiagnoser(ev, opts, read?.sessionGrants, read?.records, {
     mergeFixes: true,
     ...(iac ? { iac } : {}),

@@ -118,6 +118,11 @@ const MODULES: Record<LiveService, { load: () => Promise<ClientModule>; client: 
     load: () => importOptional('@aws-sdk/client-cloudtrail', () => import('@aws-sdk/client-cloudtrail')),
     client: 'CloudTrailClient',
   },
+  cloudformation: {
+    load: () =>
+      importOptional('@aws-sdk/client-cloudformation', () => import('@aws-sdk/client-cloudformation')),
+    client: 'CloudFormationClient',
+  },
 };
 
 /** IAM and Organizations are global services, served from us-east-1 in the aws partition. */

@@ -22,6 +22,7 @@ import {
   planRequest,
   type CollectionPlan,
 } from './plan.js';
+import { collectStacks, type StackQuery, type StackRead } from './stacks.js';
 import { collectTrails } from './trails.js';
 import { collectVpcEndpoint } from './vpc-endpoint.js';
 import { emptyEvidence, evidencePath } from '../index.js';
@@ -30,6 +31,7 @@ export type { LiveOptions, LiveCall, ClientOptionsByService } from './context.js
 export { LiveCollectError, LiveCredentialsError } from './errors.js';
 export { COMMAND_PERMISSIONS } from './permissions.js';
 export { toSnapshotJson } from './snapshot.js';
+export type { StackQuery, StackRead } from './stacks.js';
 
 /** Gathers, from AWS, the evidence the requests need. Throws LiveCredentialsError on expired/missing credentials. */
 export async function collectEvidence(requests: S3Request[], opts: LiveOptions = {}): Promise<Evidence> {
@@ -158,6 +160,22 @@ async function run(plan: CollectionPlan, opts: LiveOptions): Promise<Evidence> {
     await ctx.close();
   }
   return evidence;
+}
+
+/**
+ * Reads CloudFormation stacks (`diagnose --iac DIR --live`): the stacks named and those owning the
+ * physical ids, with parameters, outputs, resources and exports, read-only with the standard credential
+ * chain. Refused calls are named in `notes`; expired or missing credentials throw LiveCredentialsError.
+ */
+export async function readStacks(q: StackQuery, opts: LiveOptions = {}): Promise<StackRead> {
+  const ctx = new LiveContext(opts, emptyEvidence());
+  try {
+    await ctx.resolveDefaultRegion();
+    await whoAmI(ctx);
+    return await collectStacks(ctx, q);
+  } finally {
+    await ctx.close();
+  }
 }
 
 /** STS GetCallerIdentity: whose credentials these are (and whether they work at all). */

@@ -12,6 +12,7 @@ export const OPTIONAL_PACKAGES = {
   '@aws-sdk/client-ec2': 'reading VPC endpoint policies (collect)',
   '@aws-sdk/client-organizations': 'reading SCPs and RCPs (collect)',
   '@aws-sdk/client-cloudtrail': 'reading CloudTrail trails (collect --trails)',
+  '@aws-sdk/client-cloudformation': 'reading CloudFormation stacks (diagnose --iac with --live)',
   '@aws-sdk/client-athena': 'running the Athena query (triage --athena run)',
   '@aws-sdk/client-sns': 'publishing reports to SNS (the Lambda function)',
 } as const;

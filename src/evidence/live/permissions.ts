@@ -5,7 +5,8 @@
 // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html
 
 /** The AWS services the collectors talk to (one SDK client package each). */
-export type LiveService = 's3' | 's3control' | 'iam' | 'sts' | 'organizations' | 'kms' | 'ec2' | 'cloudtrail';
+export type LiveService =
+  's3' | 's3control' | 'iam' | 'sts' | 'organizations' | 'kms' | 'ec2' | 'cloudtrail' | 'cloudformation';
 
 /** One command: its service and the IAM action that authorizes it (`null`: needs no permission). */
 export interface CommandPermission {
@@ -78,6 +79,15 @@ export const COMMAND_PERMISSIONS = {
   GetTrailStatusCommand: { service: 'cloudtrail', action: 'cloudtrail:GetTrailStatus' },
   ListEventDataStoresCommand: { service: 'cloudtrail', action: 'cloudtrail:ListEventDataStores' },
   GetEventDataStoreCommand: { service: 'cloudtrail', action: 'cloudtrail:GetEventDataStore' },
+  // CloudFormation: the stacks an --iac folder's templates are deployed as (diagnose --iac with --live).
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudformation.html
+  DescribeStacksCommand: { service: 'cloudformation', action: 'cloudformation:DescribeStacks' },
+  DescribeStackResourcesCommand: {
+    service: 'cloudformation',
+    action: 'cloudformation:DescribeStackResources',
+  },
+  ListStackResourcesCommand: { service: 'cloudformation', action: 'cloudformation:ListStackResources' },
+  ListExportsCommand: { service: 'cloudformation', action: 'cloudformation:ListExports' },
 } as const satisfies Record<string, CommandPermission>;
 
 /**

@@ -26,6 +26,7 @@ const MODULE_VARS: Record<string, string> = {
   kms: 'kms',
   ec2: 'ec2',
   ct: 'cloudtrail',
+  cfn: 'cloudformation',
 };
 
 function sentCommands(): { file: string; service: string; command: string }[] {

@@ -12,7 +12,7 @@ import type {
   S3Request,
   Unknown,
 } from '../model/index.js';
-import { AUTHENTICATION_ERRORS, CAUSE_KIND, presignedExpired, unknownCauseCodes } from './cause-table.js';
+import { AUTHENTICATION_ERRORS, presignedExpired, unknownCauseCodes } from './cause-table.js';
 import { evaluateAuthorization } from './chain.js';
 import { ctx } from './iam-layers.js';
 import { evaluateKmsAuthorization, kmsAuthorizationsFor } from './kms.js';
@@ -166,31 +166,26 @@ export function evaluateRequest(req: S3Request, evidence: Evidence): Evaluation 
     certain: possibleDecisions.length === 1,
     possibleDecisions,
     authorizations: results,
-    unknowns: collectUnknowns(results, unreached, !possibleDecisions.includes('Allowed')),
+    unknowns: collectUnknowns(results, unreached),
   };
 }
 
 /**
- * Each unknown evidence path with the causes it could explain. When the known evidence already
- * refuses the request, an unknown can only add a Deny (turn the implicit deny explicit): a further
- * missing Allow or failed check would change nothing, so it is not listed as what it could explain.
+ * Each unknown evidence path with the causes it could explain. Also when the known evidence already
+ * refuses the request: a missing Allow in an unknown layer is then a further blocker, still there
+ * after the known one is fixed (every applicable policy type must allow), so it stays a possible cause.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
  */
 function collectUnknowns(
   results: AuthorizationResult[],
   unreached: ReadonlySet<AuthorizationResult>,
-  refused: boolean,
 ): Unknown[] {
   const byPath = new Map<string, Set<CauseCode>>();
   for (const r of results) {
     const reached = !unreached.has(r);
     for (const l of r.layers) {
       if (l.outcome !== 'unknown') continue;
-      const relevant = reached
-        ? unknownCauseCodes(l.layer, l.possible ?? []).filter(
-            (c) => !refused || CAUSE_KIND[c] === 'explicit-deny',
-          )
-        : [];
+      const relevant = reached ? unknownCauseCodes(l.layer, l.possible ?? []) : [];
       for (const path of l.missingEvidence ?? []) {
         const set = byPath.get(path) ?? new Set<CauseCode>();
         for (const c of relevant) set.add(c);

@@ -164,12 +164,29 @@ export function blame(d: Dnf): {
   // OR the bucket policy, so with the bucket policy unknown a certainly missing identity Allow stays a
   // possible cause (it never vanishes behind the unknown).
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
-  for (const a of pessimisticTerm(d)) {
+  for (const a of [...pessimisticTerm(d), ...failingFilters(d)]) {
     if (a.value !== F) continue;
     unknown.add(a.blame ?? a.layer);
     addFacts(a);
   }
   return { blocked, unknown, facts };
+}
+
+/**
+ * The failing filters (boundary, Block Public Access, ownership: atoms that grant nothing by
+ * themselves) of every term where only filters certainly fail: they block that path whatever its
+ * unknown grants hold, so they stay possible causes while an unknown path could still grant (a
+ * permissions boundary that lacks the action, while an unknown bucket policy could grant the role
+ * session by itself: https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html).
+ * A failing grant is left to `pessimisticTerm` (a same-account bucket policy that grants nothing is
+ * no cause while the identity side could allow).
+ */
+function failingFilters(d: Dnf): Atom[] {
+  const out: Atom[] = [];
+  for (const term of d)
+    if (term.some((a) => a.value === F) && term.every((a) => a.value !== F || !a.granting))
+      for (const a of term) if (a.value === F) out.push(a);
+  return out;
 }
 
 /**

@@ -57,6 +57,8 @@ export interface CauseRow {
   when?: (i: RowInput) => boolean;
   /** Left out of what an unknown layer could explain (`Unknown.couldExplain`). */
   notForUnknowns?: true;
+  /** Only for a caller from another account than the resource's (left out when both accounts are known and equal). */
+  crossAccountOnly?: true;
 }
 
 const ANY: readonly BlockingOutcome[] = ['explicit-deny', 'missing-allow', 'block'];
@@ -179,6 +181,9 @@ export const CAUSE_ROWS: readonly CauseRow[] = [
     outcomes: NOT_DENY,
     code: 'kms-aws-managed-key-cross-account',
     when: awsManaged,
+    // AWS managed keys can be used by principals of their own account only.
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
+    crossAccountOnly: true,
   },
   { layer: 'kms-identity-policy', outcomes: DENY, code: 'explicit-deny-identity-policy' },
   { layer: 'kms-identity-policy', outcomes: NOT_DENY, code: 'missing-allow-kms' },
@@ -221,12 +226,18 @@ export function codesOfLayer(layer: LayerName): CauseCode[] {
 /**
  * The codes an unknown layer could explain given the outcomes still possible for it: a deny code
  * when a Deny may match (or, for a step S3 reports as a deny, when it may block), a missing-allow
- * code when an Allow may be missing or the layer may block, an S3 check's code always.
+ * code when an Allow may be missing or the layer may block, an S3 check's code always; a
+ * cross-account cause only when the caller and the resource are not known to share an account.
  */
-export function unknownCauseCodes(layer: LayerName, possible: readonly string[]): CauseCode[] {
+export function unknownCauseCodes(
+  layer: LayerName,
+  possible: readonly string[],
+  sameAccount = false,
+): CauseCode[] {
   const out: CauseCode[] = [];
   for (const r of CAUSE_ROWS) {
     if (r.layer !== layer || r.notForUnknowns || out.includes(r.code)) continue;
+    if (r.crossAccountOnly && sameAccount) continue;
     const kind = CAUSE_KIND[r.code];
     const ok =
       kind === 'explicit-deny'

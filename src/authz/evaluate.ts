@@ -12,7 +12,7 @@ import type {
   S3Request,
   Unknown,
 } from '../model/index.js';
-import { AUTHENTICATION_ERRORS, presignedExpired, unknownCauseCodes } from './cause-table.js';
+import { AUTHENTICATION_ERRORS, CAUSE_KIND, presignedExpired, unknownCauseCodes } from './cause-table.js';
 import { evaluateAuthorization } from './chain.js';
 import { ctx } from './iam-layers.js';
 import { evaluateKmsAuthorization, kmsAuthorizationsFor } from './kms.js';
@@ -166,26 +166,36 @@ export function evaluateRequest(req: S3Request, evidence: Evidence): Evaluation 
     certain: possibleDecisions.length === 1,
     possibleDecisions,
     authorizations: results,
-    unknowns: collectUnknowns(results, unreached),
+    unknowns: collectUnknowns(results, unreached, !possibleDecisions.includes('Allowed')),
   };
 }
 
 /**
- * Each unknown evidence path with the causes it could explain. Also when the known evidence already
- * refuses the request: a missing Allow in an unknown layer is then a further blocker, still there
- * after the known one is fixed (every applicable policy type must allow), so it stays a possible cause.
+ * Each unknown evidence path with the causes it could explain. When the known evidence already
+ * refuses the request, an unknown can only add a Deny (turn the implicit deny explicit): a further
+ * missing Allow or failed check would change nothing, so it is not listed as what it could explain.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
  */
 function collectUnknowns(
   results: AuthorizationResult[],
   unreached: ReadonlySet<AuthorizationResult>,
+  refused: boolean,
 ): Unknown[] {
   const byPath = new Map<string, Set<CauseCode>>();
   for (const r of results) {
     const reached = !unreached.has(r);
+    // Behind an AWS managed key used from another account a missing Allow still counts (see `finish`).
+    const unliftable = r.layers.some((l) => l.facts?.check === 'aws-managed-key-cross-account');
+    // Caller and resource (the KMS key's account for a KMS call) known to share an account.
+    const caller = 'accountId' in r.request.principal ? r.request.principal.accountId : undefined;
+    const sameAccount = caller !== undefined && caller === r.request.resourceAccount;
     for (const l of r.layers) {
       if (l.outcome !== 'unknown') continue;
-      const relevant = reached ? unknownCauseCodes(l.layer, l.possible ?? []) : [];
+      const relevant = reached
+        ? unknownCauseCodes(l.layer, l.possible ?? [], sameAccount).filter(
+            (c) => !refused || unliftable || CAUSE_KIND[c] === 'explicit-deny',
+          )
+        : [];
       for (const path of l.missingEvidence ?? []) {
         const set = byPath.get(path) ?? new Set<CauseCode>();
         for (const c of relevant) set.add(c);

@@ -132,11 +132,18 @@ export function finish(
     if (deny !== T && w.deny !== F) deny = w.deny;
   }
   const b = blame(grant);
-  // An unknown layer that may lack an Allow stays a possible cause even when the request is refused
-  // anyway (the grant, or another guard, certainly fails): every policy type that applies must allow,
-  // so it would still block after the known blocker is fixed (issue 12: a certain cause stays certain
-  // or becomes possible when evidence becomes unknown).
+  // The request is certainly refused for want of an Allow (the grant, or a guard that must allow)
+  // whatever an unknown layer says: such a layer can still add a Deny, but its missing Allow changes
+  // nothing, so it is no "could explain" of a missing Allow.
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+  // Except behind a refusal no grant can lift (an AWS managed key used from another account: its key
+  // policy cannot be edited): the fix is another key, which the caller's policies must then allow too,
+  // so their missing Allow stays a possible cause.
+  // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
+  const missingAllowFails = works.filter((w) => w.guard?.value === F && w.guard.kind === 'missing-allow');
+  const unliftable = works.some((w) => w.facts.check === 'aws-managed-key-cross-account');
+  const refusedWithout = (w: LayerWork) =>
+    !unliftable && (grantValue === F || missingAllowFails.some((g) => g !== w));
   const layers: LayerResult[] = new Array<LayerResult>(works.length);
   for (let i = 0; i < works.length; i++) {
     const w = works[i]!;
@@ -149,7 +156,11 @@ export function finish(
     if (w.ownAllow !== undefined) facts.ownAllow = w.ownAllow;
     const blamed = b.blocked.get(w.layer);
     const guardFail = w.guard?.value === F ? w.guard.kind : undefined;
-    const mayMiss = b.unknown.has(w.layer);
+    // When the grant certainly fails, an unknown grant atom cannot change the verdict: its layer may
+    // still hold a Deny, but not a missing Allow that matters (identity policies that grant nothing make
+    // the identity side false whatever the session policy says).
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session
+    const mayMiss = b.unknown.has(w.layer) && !refusedWithout(w);
     const maybe = w.deny === U || w.guard?.value === U || mayMiss;
     if (w.deny === T) r.outcome = 'explicit-deny';
     else if (guardFail ?? blamed) r.outcome = (guardFail ?? blamed) as 'missing-allow' | 'block';
@@ -157,7 +168,8 @@ export function finish(
       r.outcome = 'unknown';
       const possible = new Set<'allow' | 'explicit-deny' | 'missing-allow' | 'block'>(['allow']);
       if (w.deny === U) possible.add('explicit-deny');
-      if (w.guard?.value === U) possible.add(w.guard.kind);
+      if (w.guard?.value === U && !(w.guard.kind === 'missing-allow' && refusedWithout(w)))
+        possible.add(w.guard.kind);
       if (mayMiss)
         possible.add(
           w.layer === 'block-public-access' || w.layer === 'object-ownership' ? 'block' : 'missing-allow',

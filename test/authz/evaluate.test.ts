@@ -168,12 +168,10 @@ describe('evaluateRequest', () => {
     );
     const scp = ev.unknowns.filter((u) => u.path === `accounts.${A}.serviceControlPolicies`);
     expect(scp).toHaveLength(1);
-    // alice has no kms:Decrypt for the SSE-KMS source: the copy is refused whatever the SCPs say, yet
-    // the SCPs may lack an Allow too, a blocker still there once the KMS grant is fixed (every policy
-    // type that applies must allow), so both of their causes stay possible.
-    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+    // alice has no kms:Decrypt for the SSE-KMS source: the copy is refused whatever the SCPs say, so
+    // they could only add a Deny, not explain a missing Allow.
     expect(ev.possibleDecisions).not.toContain('Allowed');
-    expect(scp[0]?.couldExplain).toEqual(['explicit-deny-scp', 'missing-allow-scp']);
+    expect(scp[0]?.couldExplain).toEqual(['explicit-deny-scp']);
     expect(ev.certain).toBe(false);
   });
 

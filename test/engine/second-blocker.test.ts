@@ -81,3 +81,26 @@ describe('a certain second blocker stays a cause when other evidence is unknown'
     );
   });
 });
+
+describe('what an unknown KMS key could explain follows the account relationship', () => {
+  // AWS managed keys (aws/s3) can be used only by principals of the key's own account: a caller of
+  // that account can never be refused for using it from another account.
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
+  const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const couldExplain = (r: Result) => r.unknowns.find((u) => u.path === `kmsKeys.${KEY}`)?.couldExplain;
+
+  it('same account: the key unknown could not be an AWS managed key used from another account', () => {
+    const r = diagnoseCase('kms/kms-key-unusable.cases.json', "the object's key is Disabled", [
+      ['kmsKeys', KEY],
+    ]);
+    expect(couldExplain(r)).toContain('kms-key-unusable');
+    expect(couldExplain(r)).not.toContain('kms-aws-managed-key-cross-account');
+  });
+
+  it('cross account: the key unknown could be an AWS managed key the partner can never use', () => {
+    const r = diagnoseCase('kms/missing-allow-kms.cases.json', 'both sides allow kms:Decrypt', [
+      ['kmsKeys', KEY],
+    ]);
+    expect(couldExplain(r)).toContain('kms-aws-managed-key-cross-account');
+  });
+});

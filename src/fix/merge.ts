@@ -18,6 +18,7 @@ import {
   uniqueSid,
 } from './statements.js';
 import { certainlyAllowed, patchesOf, verifyFix } from './verify.js';
+import { widens } from './widen.js';
 
 /** The key of the document a patch replaces (type, id, inline policy name, group). */
 function targetKey(p: PolicyPatch): string {
@@ -142,6 +143,11 @@ interface Served {
   request: S3Request;
   keys: string[];
   verified: boolean;
+  /**
+   * Whether the request is certainly allowed with the documents as they now are (undefined: not known).
+   * A change to one of its documents forgets it, unless the change only widens Allow and it was true.
+   */
+  allowed?: boolean;
 }
 
 /** One document that fixes of this run change: its merged `after`, and the requests whose fixes it carries. */
@@ -224,6 +230,8 @@ export class PatchLedger {
           continue;
         }
         if (canonicalJson(e.after) !== canonicalJson(p.after)) {
+          const wider = widens(e.after, p.after as PolicyDocument, p.target.type);
+          for (const s of e.served.values()) if (!(wider && s.allowed === true)) s.allowed = undefined;
           e.after = p.after as PolicyDocument;
           this.version++;
         }
@@ -272,7 +280,25 @@ export class PatchLedger {
       const e = now.get(targetKey(p));
       if (e) now.set(targetKey(p), { ...e, after: p.after as PolicyDocument });
     }
-    const broken = earlier.filter((r) => r.verified && !this.allowedWith(r.request, r.keys, now));
+    // A request known to be allowed stays so when each of its documents this fix changes only widens.
+    const changed = replaced.filter((p) => {
+      const e = mergeable(p) ? this.docs.get(targetKey(p)) : undefined;
+      return e !== undefined && canonicalJson(e.after) !== canonicalJson(p.after);
+    });
+    const wider = new Map(
+      changed.map((p) => [
+        targetKey(p),
+        widens(this.docs.get(targetKey(p))!.after, p.after as PolicyDocument, p.target.type),
+      ]),
+    );
+    const checked = new Map<Served, boolean>();
+    const broken = earlier.filter((r) => {
+      if (!r.verified) return false;
+      if (r.allowed === true && r.keys.every((k) => wider.get(k) !== false)) return false;
+      const ok = this.allowedWith(r.request, r.keys, now);
+      checked.set(r, ok);
+      return !ok;
+    });
     out = {
       ...out,
       summary: `${fix.summary} The document also keeps what ${earlier.length} earlier fix(es) in this report add to it: run this fix's commands after theirs (the last command for a document writes all of it).`,
@@ -281,7 +307,10 @@ export class PatchLedger {
       out.verified = false;
       out.summary += ` Warning: with it, ${broken.length} earlier request(s) would not be certainly allowed.`;
     }
-    return record(out, replaced);
+    const done = record(out, replaced);
+    // Each request checked above was checked with the documents as recorded now.
+    for (const [r, ok] of checked) r.allowed = ok;
+    return done;
   }
 
   private allowedWith(request: S3Request, keys: string[], docs: Map<string, Entry>): boolean {

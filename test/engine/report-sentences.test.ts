@@ -162,6 +162,8 @@ function falseSentences(r: Result, req: S3Request, ev: Evidence, rendered: strin
   if (/; a caller from outside the bucket owner account needs a grant there/.test(rendered)) saw('outside');
   if (/the caller is in the bucket owner account/.test(rendered)) saw('inOwner');
   if (/a Deny statement matched/.test(rendered)) saw('denyMatched');
+  // An explicit deny the input names (S3's enhanced message) but no Deny statement of the evidence shows.
+  if (r.decision === 'ExplicitDeny' && !denyMatched(evaluateRequest(req, ev))) saw('explicitDenyUnmatched');
   if (r.causes.some((c) => c.fixes.some((f) => f.remainingCauses?.length))) saw('stillBlocked');
   // "outside the bucket owner account": the caller's account is known and differs from the owner of the bucket named.
   const OUTSIDE = /; a caller from outside the bucket owner account needs a grant there/;
@@ -227,7 +229,12 @@ describe('report sentences are true of their request', () => {
       expect(falseSentences(r, req, ev, rendered)).toEqual([]);
     });
   it('every sentence class was met', () => {
-    expect(Object.keys(seen).sort()).toEqual(['denyMatched', 'outside', 'stillBlocked']);
+    expect(Object.keys(seen).sort()).toEqual([
+      'denyMatched',
+      'explicitDenyUnmatched',
+      'outside',
+      'stillBlocked',
+    ]);
   });
 });
 

@@ -156,3 +156,36 @@ describe('diagnose --iac DIR --live', () => {
     expect(bad.stderr).toContain('--iac-stack reads the stack from AWS: add --live.');
   }, 90_000);
 });
+
+describe('the assistant with a --iac folder and live evidence', () => {
+  it('reads the stacks as diagnose --live does: the same confirmed, verified diff of the generated role', async () => {
+    const { realAssistantDeps } = await import('../../src/cli/commands/assistant.js');
+    const { readInputs } = await import('../../src/logs/index.js');
+    await withFake(world(), async (fake) => {
+      const saved = { ...process.env };
+      Object.assign(process.env, fakeAwsEnv(fake.url));
+      try {
+        const records = [];
+        for await (const item of readInputs([join(DIR, 'event.json')], { deniedOnly: true }))
+          if (item.kind === 'record') records.push(item.record);
+        const deps = await realAssistantDeps(false);
+        const evidence = await deps.collectLive(records, undefined);
+        const results = await deps.diagnose(
+          records,
+          { evidence, kind: 'live' },
+          { sessionPolicy: { kind: 'none' } },
+          { dir: join(DIR, 'cfn') },
+        );
+        const p = results.flatMap((r) => r.causes.flatMap((c) => c.fixes)).find((f) => f.iac)?.iac
+          ?.patches[0];
+        expect(p).toMatchObject({ file: 'template.yaml', line: 32, verified: true, confirmed: true });
+        expect(p!.unresolved).toBeUndefined();
+        expect(fake.calls.filter((c) => c.service === 'cloudformation').map((c) => c.op)).toContain(
+          'DescribeStacks',
+        );
+      } finally {
+        process.env = saved;
+      }
+    });
+  }, 90_000);
+});

@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { canPrompt, processTerminal, stdoutColour } from '../tty.js';
 import type { AssistantDeps, AssistantPreset } from '../prompts.js';
 import type { IacIndex } from '../../iac/index.js';
+import type { Evidence } from '../../model/index.js';
 
 /** The real dependencies of the assistant. */
 export async function realAssistantDeps(colour: boolean): Promise<AssistantDeps> {
@@ -14,7 +15,7 @@ export async function realAssistantDeps(colour: boolean): Promise<AssistantDeps>
   const { collectLive } = await import('../evidence-source.js');
   const { renderReportText } = await import('../format/text.js');
   const { renderReportMarkdown } = await import('../format/markdown.js');
-  const { expandHome, writeNewFile } = await import('../output.js');
+  const { expandHome, notice, writeNewFile } = await import('../output.js');
   const patches = await import('../patches.js');
   const apply = await import('../apply.js');
   const { listAwsProfiles } = await import('../aws-profiles.js');
@@ -27,6 +28,21 @@ export async function realAssistantDeps(colour: boolean): Promise<AssistantDeps>
     if (!p) {
       p = import('../../iac/index.js').then((m) => m.loadIac(dir, state ? { stateFiles: state } : {}));
       indexes.set(key, p);
+    }
+    return p;
+  };
+  // With live evidence, the folder's CloudFormation stacks are read once per folder (as diagnose --iac --live does):
+  // they settle generated names, parameters and exports. A refused read is a notice, never fatal.
+  const stacksRead = new WeakMap<IacIndex, Promise<void>>();
+  const readStacks = (index: IacIndex, ev: { evidence?: Evidence; profile?: string }): Promise<void> => {
+    let p = stacksRead.get(index);
+    if (!p) {
+      p = import('../../iac/index.js')
+        .then((m) => m.addLiveStacks(index, ev.evidence, { live: ev.profile ? { profile: ev.profile } : {} }))
+        .then((notes) => {
+          for (const n of notes) notice(`--iac: ${n}`);
+        });
+      stacksRead.set(index, p);
     }
     return p;
   };
@@ -57,17 +73,17 @@ export async function realAssistantDeps(colour: boolean): Promise<AssistantDeps>
     },
     collectLive: async (records, profile) =>
       collectLive(await pipeline.toRequests(records), profile ? { profile } : {}),
-    diagnose: async (records, ev, answers, iac) =>
-      pipeline.diagnoseRecords(
+    diagnose: async (records, ev, answers, iac) => {
+      const index = iac ? await iacIndex(expandHome(iac.dir), iac.state?.map(expandHome)) : undefined;
+      if (index && ev.kind === 'live') await readStacks(index, ev);
+      return pipeline.diagnoseRecords(
         records,
         ev.evidence ? { evidence: ev.evidence, kind: ev.kind } : { kind: 'none' },
         answers,
         [],
-        {
-          mergeFixes: true,
-          ...(iac ? { iac: await iacIndex(expandHome(iac.dir), iac.state?.map(expandHome)) } : {}),
-        },
-      ),
+        { mergeFixes: true, ...(index ? { iac: index } : {}) },
+      );
+    },
     writeIac: async (dir, list) => {
       const { writeIacPatches } = await import('../../iac/index.js');
       const done = await writeIacPatches((await iacIndex(expandHome(dir))).root, list);

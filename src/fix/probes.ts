@@ -339,7 +339,14 @@ export function planProbes(req: S3Request, evidence: Evidence, patches: PolicyPa
   }
 
   const withFixtures = (ev0: Evidence): Evidence => {
-    const ev = structuredClone(ev0);
+    // A copy of the maps the fixtures go into; the rest is shared with `ev0`, which stays as it was.
+    const ev: Evidence = {
+      ...ev0,
+      principals: { ...ev0.principals },
+      sessions: { ...ev0.sessions },
+      accounts: { ...ev0.accounts },
+      buckets: { ...ev0.buckets },
+    };
     const otherRoleArn = resourcePrincipalArn(other) as string;
     ev.principals[otherRoleArn] ??= { policies: [], permissionsBoundary: null, tags: {} };
     ev.sessions[other.arn] ??= { sessionPolicy: null };
@@ -371,12 +378,17 @@ export function planProbes(req: S3Request, evidence: Evidence, patches: PolicyPa
       const { policy: _p, objects: _o, ...rest } = structuredClone(bucketEv);
       ev.buckets[otherBucket] = { ...rest, policy: null, objects: {} };
     }
+    const copied = new Set<string>();
     for (const f of fixtureObjects) {
-      const b = ev.buckets[f.bucket];
+      let b = ev.buckets[f.bucket];
       if (!b) continue;
       const like = f.like !== undefined && bucket ? evidence.buckets[bucket]?.objects?.[f.like] : undefined;
-      const objects = (b.objects ??= {});
-      if (!objects[f.key] && like) objects[f.key] = structuredClone(like);
+      if (b.objects?.[f.key] || !like) continue;
+      if (!copied.has(f.bucket)) {
+        b = ev.buckets[f.bucket] = { ...b, objects: { ...b.objects } };
+        copied.add(f.bucket);
+      }
+      b.objects![f.key] = structuredClone(like);
     }
     return ev;
   };

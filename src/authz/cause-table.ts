@@ -59,6 +59,11 @@ export interface CauseRow {
   notForUnknowns?: true;
   /** Only for a caller from another account than the resource's (left out when both accounts are known and equal). */
   crossAccountOnly?: true;
+  /**
+   * A refusal no grant can lift: an unknown layer names it even when the known evidence already refuses, since
+   * the fix of that other refusal would not end it.
+   */
+  unliftable?: true;
 }
 
 const ANY: readonly BlockingOutcome[] = ['explicit-deny', 'missing-allow', 'block'];
@@ -184,6 +189,9 @@ export const CAUSE_ROWS: readonly CauseRow[] = [
     // AWS managed keys can be used by principals of their own account only.
     // https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
     crossAccountOnly: true,
+    // Its key policy cannot be edited: the fix is another key, whatever else refuses.
+    // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
+    unliftable: true,
   },
   { layer: 'kms-identity-policy', outcomes: DENY, code: 'explicit-deny-identity-policy' },
   { layer: 'kms-identity-policy', outcomes: NOT_DENY, code: 'missing-allow-kms' },
@@ -204,6 +212,11 @@ export const STATEMENT_LAYERS: ReadonlySet<LayerName> = new Set<LayerName>([
   'kms-key-policy',
   'kms-identity-policy',
 ]);
+
+/** Codes of refusals no grant can lift (see {@link CauseRow.unliftable}). */
+export const UNLIFTABLE_CODES: ReadonlySet<CauseCode> = new Set(
+  CAUSE_ROWS.filter((r) => r.unliftable).map((r) => r.code),
+);
 
 /** The rows of one cause code (what a rule for that code reads). */
 export function rowsOf(code: CauseCode): CauseRow[] {

@@ -12,7 +12,13 @@ import type {
   S3Request,
   Unknown,
 } from '../model/index.js';
-import { AUTHENTICATION_ERRORS, CAUSE_KIND, presignedExpired, unknownCauseCodes } from './cause-table.js';
+import {
+  AUTHENTICATION_ERRORS,
+  CAUSE_KIND,
+  presignedExpired,
+  UNLIFTABLE_CODES,
+  unknownCauseCodes,
+} from './cause-table.js';
 import { evaluateAuthorization } from './chain.js';
 import { ctx } from './iam-layers.js';
 import { evaluateKmsAuthorization, kmsAuthorizationsFor } from './kms.js';
@@ -173,7 +179,8 @@ export function evaluateRequest(req: S3Request, evidence: Evidence): Evaluation 
 /**
  * Each unknown evidence path with the causes it could explain. When the known evidence already
  * refuses the request, an unknown can only add a Deny (turn the implicit deny explicit): a further
- * missing Allow or failed check would change nothing, so it is not listed as what it could explain.
+ * missing Allow or failed check would change nothing, so it is not listed as what it could explain, unless no
+ * grant can lift it (an AWS managed key used from another account: the fix of the known refusal would not end it).
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
  */
 function collectUnknowns(
@@ -193,7 +200,7 @@ function collectUnknowns(
       if (l.outcome !== 'unknown') continue;
       const relevant = reached
         ? unknownCauseCodes(l.layer, l.possible ?? [], sameAccount).filter(
-            (c) => !refused || unliftable || CAUSE_KIND[c] === 'explicit-deny',
+            (c) => !refused || unliftable || CAUSE_KIND[c] === 'explicit-deny' || UNLIFTABLE_CODES.has(c),
           )
         : [];
       for (const path of l.missingEvidence ?? []) {

@@ -60,6 +60,23 @@ describe('a certain second blocker stays a cause when other evidence is unknown'
     expect(u?.couldExplain).toContain('missing-allow-kms');
   });
 
+  it('AWS managed key from another account, the key itself unknown: the partner lacks kms:Decrypt for certain and the key may still be aws/s3', () => {
+    // The reverse of the case above (FC_SEED=26206 found it): with the key's description unknown, the
+    // partner's policy granting kms:Decrypt on another key is a certain missing Allow, and the unknown key
+    // could be the aws/s3 key no grant can open to another account, which that fix would not end.
+    // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
+    const KEY = 'arn:aws:kms:us-east-1:111122223333:key/aaaa1111-2222-3333-4444-555566667777';
+    const r = diagnoseCase(
+      'kms/kms-aws-managed-key-cross-account.cases.json',
+      'partner reads an aws/s3 object',
+      [['kmsKeys', KEY]],
+    );
+    expect(r.causes[0]).toMatchObject({ code: 'missing-allow-kms', confidence: 'certain' });
+    expect(r.unknowns.find((x) => x.path === `kmsKeys.${KEY}`)?.couldExplain).toContain(
+      'kms-aws-managed-key-cross-account',
+    );
+  });
+
   it('the boundary lacks the action, the bucket and the role policies unknown: the boundary stays a possible cause', () => {
     // A bucket policy naming the role session could allow by itself within the account, so the
     // request may be allowed; if it is not, the boundary that lacks s3:PutObject blocks it.

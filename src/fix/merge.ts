@@ -216,7 +216,8 @@ export class PatchLedger {
     const keys = patches.filter(mergeable).map(targetKey);
     const own = canonicalJson(patches.map((p) => [p.target, p.after]));
     const served: Served = { request, keys, verified: fix.verified === true };
-    const record = (f: Fix, ps: PolicyPatch[]): Fix => {
+    // `wider`: whether each changed document only widens, where mergeFix already worked it out.
+    const record = (f: Fix, ps: PolicyPatch[], wider: ReadonlyMap<string, boolean> = new Map()): Fix => {
       for (const p of ps.filter(mergeable)) {
         const k = targetKey(p);
         const e = this.docs.get(k);
@@ -230,8 +231,8 @@ export class PatchLedger {
           continue;
         }
         if (canonicalJson(e.after) !== canonicalJson(p.after)) {
-          const wider = widens(e.after, p.after as PolicyDocument, p.target.type);
-          for (const s of e.served.values()) if (!(wider && s.allowed === true)) s.allowed = undefined;
+          const widened = wider.get(k) ?? widens(e.after, p.after as PolicyDocument, p.target.type);
+          for (const s of e.served.values()) if (!(widened && s.allowed === true)) s.allowed = undefined;
           e.after = p.after as PolicyDocument;
           this.version++;
         }
@@ -307,7 +308,7 @@ export class PatchLedger {
       out.verified = false;
       out.summary += ` Warning: with it, ${broken.length} earlier request(s) would not be certainly allowed.`;
     }
-    const done = record(out, replaced);
+    const done = record(out, replaced, wider);
     // Each request checked above was checked with the documents as recorded now.
     for (const [r, ok] of checked) r.allowed = ok;
     return done;

@@ -340,8 +340,7 @@ export async function scanInputs(inputs: string[], opts: ScanInputsOptions = {})
       opts.workerUrl,
       pipeSinks(false),
     );
-    if (!readable) throw new InputError('Nothing could be read from the input (no records found).', []);
-    return { grouper, auditor, stats, malformed, workers: 1, samples: readSamples };
+    return outcome(1);
   }
 
   units = plan(files, plainFiles, wanted);
